@@ -1,0 +1,28 @@
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** Opens a SQLite file; read-only unless the caller writes. Fails with a clear message when the file is missing. */
+export function openSqlite(path: string, options: { readonly readonly: boolean; readonly workDir?: string }): Database.Database {
+  const full = resolve(options.workDir ?? process.cwd(), path);
+  if (!existsSync(full)) throw new Error(`SQLite file "${path}" does not exist (looked at ${full})`);
+  return new Database(full, { readonly: options.readonly, fileMustExist: true });
+}
+
+/** Connects to PostgreSQL; the caller ends the client. */
+export async function connectPostgres(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  return client;
+}
+
+/** Quotes an identifier for PostgreSQL or SQLite (both use double quotes, doubled inside). */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A URL with its password replaced, for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1****@');
+}

@@ -1,0 +1,36 @@
+/**
+ * The code table: ranges by area, so a code tells where a finding comes from.
+ * RB1xx loading YAML · RB2xx schema · RB3xx references and templates · RB4xx plan semantics ·
+ * RB5xx values given on the command line.
+ */
+export const codes = {
+  'file-unreadable': 'RB100',
+  'yaml-syntax': 'RB101',
+  'duplicate-key': 'RB102',
+  'tab-indent': 'RB103',
+  'unknown-alias': 'RB104',
+  'multi-document': 'RB105',
+  'not-a-plan': 'RB106',
+  'missing-field': 'RB201',
+  'unknown-key': 'RB202',
+  'wrong-type': 'RB203',
+  'bad-value': 'RB204',
+  'unknown-kind': 'RB205',
+  'undeclared-var': 'RB301',
+  'unknown-step': 'RB302',
+  'later-step-output': 'RB303',
+  'unknown-output': 'RB304',
+  'unknown-helper': 'RB305',
+  'template-syntax': 'RB306',
+  'unknown-connection': 'RB307',
+  'unknown-reference': 'RB308',
+  'duplicate-step-id': 'RB401',
+  'bad-when': 'RB402',
+  'var-missing': 'RB501',
+  'var-invalid': 'RB502',
+  'var-unknown': 'RB503',
+  'vars-file': 'RB504',
+} as const;
+
+/** A rule name from the table above. */
+export type RuleName = keyof typeof codes;

@@ -1,0 +1,32 @@
+import type { AnyStepKind } from './kind.js';
+
+/** Every built-in step kind, in the order `runbook schema` lists them. Adding a kind = one line here. */
+const builtIn: AnyStepKind[] = [];
+
+const registry = new Map<string, AnyStepKind>(builtIn.map((k) => [k.kind, k]));
+
+/** Adds a step kind (built-in or a plug-in). Rejects a malformed kind with a message saying what is missing. */
+export function registerStepKind(kind: AnyStepKind): void {
+  const missing = (['kind', 'summary', 'schema', 'outputs', 'describe', 'run'] as const).filter(
+    (f) => (kind as unknown as Record<string, unknown>)[f] === undefined,
+  );
+  if (missing.length > 0) {
+    throw new Error(`step kind "${String(kind.kind)}" is missing ${missing.join(', ')}`);
+  }
+  if (!/^[a-z][a-z0-9-]*$/.test(kind.kind)) {
+    throw new Error(`step kind name "${kind.kind}" must be kebab-case (a-z, 0-9, -)`);
+  }
+  registry.set(kind.kind, kind);
+}
+
+/** The kind registered under a name, if any. */
+export function getStepKind(name: string): AnyStepKind | undefined {
+  return registry.get(name);
+}
+
+/** All registered kinds, built-in first. */
+export function allStepKinds(): readonly AnyStepKind[] {
+  return [...registry.values()];
+}
+
+export type * from './kind.js';

@@ -1,0 +1,115 @@
+/**
+ * The contract every step kind fulfils. A kind is one file in this folder plus one line in
+ * `index.ts`; the engine only ever talks to kinds through this interface.
+ */
+
+/** Plain JSON: what outputs and undo tokens are made of, so they can be journaled. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [k: string]: JsonValue };
+
+/** A JSON Schema object (draft 2020-12); kept loose because schemas are data. */
+export type SchemaObject = { readonly [k: string]: unknown };
+
+/** A named database as the plan's `connections:` section declares it, rendered. */
+export type ConnectionSpec =
+  | { readonly name: string; readonly type: 'sqlite'; readonly path: string }
+  | { readonly name: string; readonly type: 'postgres'; readonly url: string };
+
+/** One line of a dry-run description: `label: text`. */
+export interface DescribeLine {
+  readonly label: string;
+  readonly text: string;
+}
+
+/** Live progress of a long step, e.g. rows copied. */
+export interface Progress {
+  readonly label?: string;
+  readonly done: number;
+  readonly total?: number;
+  readonly unit?: string;
+}
+
+/** What a running step may use; everything with effects comes through here. */
+export interface StepContext {
+  readonly stepId: string;
+  /** Directory that relative paths in the plan resolve against (the directory `runbook` was started in). */
+  readonly workDir: string;
+  /** A private directory of the run for this step's files (captured output, kept originals). */
+  readonly stepDir: string;
+  /** Environment for child processes: the process env plus changes made by earlier steps. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Resolves a connection name declared in the plan. Throws only for names validation let through (a bug). */
+  connection(name: string): ConnectionSpec;
+  /** Aborted on Ctrl-C or when the step's timeout expires; kinds stop their work when it fires. */
+  readonly signal: AbortSignal;
+  /** `--yes` was given: human gates pass without asking. */
+  readonly assumeYes: boolean;
+  /** Asks the operator a yes/no question on the terminal; undefined when there is no terminal. */
+  readonly ask?: (question: string) => Promise<boolean>;
+  /** The latest line of live output (shown under the step title; masked by the UI). */
+  output(line: string): void;
+  progress(p: Progress): void;
+  /** Masks every secret value and URL password in a text before it is written anywhere. */
+  mask(text: string): string;
+  /** Records a warning that goes to the journal and report without failing the step. */
+  warn(message: string): void;
+}
+
+/** A step's result: a value, never an exception, for every failure the kind expects. */
+export type StepResult =
+  | {
+      readonly ok: true;
+      readonly outputs: { readonly [k: string]: JsonValue };
+      /** Plain JSON (no secrets) that `undo` needs to reverse this step, journaled. */
+      readonly undo?: JsonValue;
+      /** Environment changes for later steps: a string sets, null unsets. */
+      readonly env?: { readonly [k: string]: string | null };
+      /** A short sentence for the report ("12 tables, 34 567 rows"). */
+      readonly note?: string;
+    }
+  | {
+      readonly ok: false;
+      /** One paragraph: what was expected and what was found. */
+      readonly message: string;
+      readonly hint?: string;
+      readonly outputs?: { readonly [k: string]: JsonValue };
+      /** When the step changed something before failing, the token to reverse it. */
+      readonly undo?: JsonValue;
+    };
+
+/** Context of a dry run: nothing executes, step outputs are placeholders. */
+export interface DescribeContext {
+  connection(name: string): ConnectionSpec | undefined;
+  mask(text: string): string;
+}
+
+/** A step kind. `Spec` is the step's own fields after template rendering and schema validation. */
+export interface StepKind<Spec extends object = Record<string, unknown>> {
+  /** The YAML `kind:` value, also the file name `src/steps/<kind>.ts`. */
+  readonly kind: string;
+  /** One sentence for `runbook schema` descriptions and `explain`. */
+  readonly summary: string;
+  /** JSON Schema of the kind's own fields (`properties`, `required`); common step fields are added for it. */
+  readonly schema: { readonly properties: { readonly [k: string]: SchemaObject }; readonly required?: readonly string[] };
+  /** Output names later steps may read; '*' when any name may appear (e.g. result columns). */
+  outputs(spec: Spec): readonly string[] | '*';
+  /** Top-level fields whose value is the name of a connection from `connections:`. */
+  readonly connectionFields?: readonly string[];
+  /** Top-level fields rendered as shell command text: template values are quoted as single arguments. */
+  readonly shellFields?: readonly string[];
+  /** Pure: what the step would do, for `runbook plan`. */
+  describe(spec: Spec, ctx: DescribeContext): readonly DescribeLine[];
+  /** Does the work. Expected failures are returned, not thrown. */
+  run(spec: Spec, ctx: StepContext): Promise<StepResult>;
+  /** The kind's own inverse, run at rollback with the token `run` returned. */
+  undo?(token: JsonValue, ctx: StepContext): Promise<StepResult>;
+  /** What `undo` will do, for `runbook plan` ("restore .env byte-for-byte"). */
+  readonly undoSummary?: string;
+}
+
+/** A kind with its spec type erased, as the registry holds it. */
+export type AnyStepKind = StepKind<Record<string, unknown>>;
+
+/** Declares a kind with a typed spec and hands it to the registry with the type erased. */
+export function defineStepKind<Spec extends object>(kind: StepKind<Spec>): AnyStepKind {
+  return kind as unknown as AnyStepKind;
+}
