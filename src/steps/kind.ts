@@ -78,8 +78,14 @@ export type StepResult =
 
 /** Context of a dry run: nothing executes, step outputs are placeholders. */
 export interface DescribeContext {
+  /** The rendered connection, or undefined when its templates need outputs not known before the run. */
   connection(name: string): ConnectionSpec | undefined;
   mask(text: string): string;
+}
+
+/** Context of `inspect`: like a dry run, plus where relative paths resolve. */
+export interface InspectContext extends DescribeContext {
+  readonly workDir: string;
 }
 
 /** A step kind. `Spec` is the step's own fields after template rendering and schema validation. */
@@ -98,6 +104,11 @@ export interface StepKind<Spec extends object = Record<string, unknown>> {
   readonly shellFields?: readonly string[];
   /** Pure: what the step would do, for `runbook plan`. */
   describe(spec: Spec, ctx: DescribeContext): readonly DescribeLine[];
+  /**
+   * Optional read-only look at real inputs for a richer dry run (e.g. the DDL a transfer would
+   * run, read from the SQLite file). Never writes; `runbook plan` shows its lines after `describe`'s.
+   */
+  inspect?(spec: Spec, ctx: InspectContext): Promise<readonly DescribeLine[]>;
   /** Does the work. Expected failures are returned, not thrown. */
   run(spec: Spec, ctx: StepContext): Promise<StepResult>;
   /** The kind's own inverse, run at rollback with the token `run` returned. */
