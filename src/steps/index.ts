@@ -1,7 +1,10 @@
 import type { AnyStepKind } from './kind.js';
+import { shell } from './shell.js';
 
 /** Every built-in step kind, in the order `runbook schema` lists them. Adding a kind = one line here. */
-const builtIn: AnyStepKind[] = [];
+const builtIn: AnyStepKind[] = [
+  shell,
+];
 
 const registry = new Map<string, AnyStepKind>(builtIn.map((k) => [k.kind, k]));
 

@@ -1,0 +1,59 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+
+/** Where each line of a child's output stream goes. */
+export interface LineLogOptions {
+  /** The log file, created with mode 0600; lines are written masked. */
+  readonly file: string;
+  readonly mask: (text: string) => string;
+  /** Receives every masked line as it arrives (the live "latest line"). */
+  readonly onLine: (masked: string) => void;
+  /** How many bytes of raw text to keep in memory for outputs; 0 keeps none. */
+  readonly captureBytes: number;
+  /** How many of the last masked lines to keep for error messages. */
+  readonly keepLast: number;
+}
+
+/** What a stream left behind once it ended. */
+export interface LineLogResult {
+  /** The first `captureBytes` of raw text, lines joined with "\n". */
+  readonly captured: string;
+  /** True when the stream had more than `captureBytes`. */
+  readonly truncated: boolean;
+  /** Total bytes of text seen (line terminators counted as one byte). */
+  readonly bytes: number;
+  readonly lastLines: readonly string[];
+}
+
+/**
+ * Reads a stream line by line into a masked log file, keeping only a capped prefix and the
+ * last few lines in memory so a command with gigabytes of output costs no memory.
+ */
+export async function logLines(stream: Readable | null, options: LineLogOptions): Promise<LineLogResult> {
+  const out = createWriteStream(options.file, { mode: 0o600, flags: 'w' });
+  const lastLines: string[] = [];
+  let captured = '';
+  let truncated = false;
+  let bytes = 0;
+  if (stream) {
+    for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+      const size = Buffer.byteLength(line) + 1;
+      if (bytes + size <= options.captureBytes) {
+        captured += bytes === 0 ? line : `\n${line}`;
+      } else {
+        truncated = true;
+      }
+      bytes += size;
+      const masked = options.mask(line);
+      lastLines.push(masked);
+      if (lastLines.length > options.keepLast) lastLines.shift();
+      options.onLine(masked);
+      if (!out.write(`${masked}\n`)) await once(out, 'drain');
+    }
+  }
+  out.end();
+  await once(out, 'finish');
+  return { captured, truncated, bytes, lastLines };
+}
