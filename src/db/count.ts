@@ -1,0 +1,137 @@
+import type Database from 'better-sqlite3';
+import type pg from 'pg';
+import type { ConnectionSpec } from '../steps/kind.js';
+import { quoteIdent } from './connections.js';
+import { withPostgres, withSqlite, type Outcome } from './session.js';
+
+/** A table left out of "all tables", and why. */
+export interface SkippedTable {
+  readonly table: string;
+  readonly reason: string;
+}
+
+/** The tables of a database that hold rows of their own, plus what was left out. */
+export interface TableList {
+  readonly tables: readonly string[];
+  readonly skipped: readonly SkippedTable[];
+}
+
+/** Lists and counts tables on one open connection; every count reads the same snapshot. */
+export interface CountSession {
+  readonly conn: ConnectionSpec;
+  listTables(): Promise<TableList>;
+  /** Rows of `table` (optionally only those matching the SQL condition `where`). */
+  countRows(table: string, where?: string): Promise<number>;
+}
+
+/** Opens a counting session on a connection (read-only), runs `work`, and closes it. */
+export async function withCountSession<T>(
+  conn: ConnectionSpec,
+  options: { readonly workDir: string; readonly signal: AbortSignal; readonly schema: string },
+  work: (session: CountSession) => Promise<T>,
+): Promise<Outcome<T>> {
+  if (conn.type === 'postgres') {
+    return withPostgres(conn, options.signal, async (client) => {
+      await client.query('begin transaction isolation level repeatable read read only');
+      try {
+        return await work(postgresSession(conn, client, options.schema));
+      } finally {
+        await client.query('rollback').catch(() => {});
+      }
+    }, 'count');
+  }
+  return withSqlite(conn, { ...options, write: false }, async (db) => {
+    db.exec('begin');
+    try {
+      return await work(sqliteSession(conn, db, options.signal));
+    } finally {
+      if (db.inTransaction) db.exec('rollback');
+    }
+  }, 'count');
+}
+
+function postgresSession(conn: ConnectionSpec, client: pg.Client, schema: string): CountSession {
+  return {
+    conn,
+    async listTables() {
+      const result = await client.query<{ name: string }>(
+        `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = $1 and c.relkind in ('r', 'p') and not c.relispartition order by c.relname`,
+        [schema],
+      );
+      return { tables: result.rows.map((r) => r.name), skipped: [] };
+    },
+    async countRows(table, where) {
+      const sql = `select count(*) as n from ${quoteIdent(schema)}.${quoteIdent(table)}${where ? ` where (${where})` : ''}`;
+      const result = await labelled(table, client.query<{ n: string }>(sql));
+      return Number(result.rows[0]?.n ?? 0);
+    },
+  };
+}
+
+function sqliteSession(conn: ConnectionSpec, db: Database.Database, signal: AbortSignal): CountSession {
+  return {
+    conn,
+    async listTables() {
+      return sqliteTables(db);
+    },
+    async countRows(table, where) {
+      // better-sqlite3 blocks while counting; yielding first lets the other side's queries
+      // progress and an abort be seen between tables.
+      await new Promise((r) => setImmediate(r));
+      if (signal.aborted) throw new Error('aborted');
+      const sql = `select count(*) as n from main.${quoteIdent(table)}${where ? ` where (${where})` : ''}`;
+      const row = await labelled(table, Promise.resolve().then(() => db.prepare(sql).get() as { n: number }));
+      return row.n;
+    },
+  };
+}
+
+// Keeps the database's error and hint, but says which table it was about.
+async function labelled<T>(table: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof Error) err.message = `table "${table}": ${err.message}`;
+    throw err;
+  }
+}
+
+interface TableListRow {
+  readonly schema: string;
+  readonly name: string;
+  readonly type: string;
+  readonly ncol: number;
+}
+
+/**
+ * Ordinary tables of a SQLite file. Internal `sqlite_%` tables are left out silently; virtual
+ * tables (FTS5, R*Tree) and their shadow tables (`docs_data`, `docs_idx`, ...) are reported as
+ * skipped, since their rows are derived from other tables.
+ */
+export function sqliteTables(db: Database.Database): TableList {
+  const rows = (db.prepare('pragma table_list').all() as TableListRow[]).filter(
+    (r) => r.schema === 'main' && !r.name.startsWith('sqlite_'),
+  );
+  const virtual = rows.filter((r) => r.type === 'virtual').map((r) => r.name);
+  const skipped: SkippedTable[] = [];
+  const tables: string[] = [];
+  // A virtual table whose module is not loaded shows no columns.
+  const unloaded = rows.filter((r) => r.type === 'virtual' && r.ncol === 0).map((r) => r.name);
+  const ownerOf = (name: string, among: readonly string[]) =>
+    among.filter((v) => name.startsWith(`${v}_`)).sort((a, b) => b.length - a.length)[0];
+  for (const r of rows) {
+    const owner = ownerOf(r.name, r.type === 'table' ? unloaded : virtual);
+    if (r.type === 'virtual') skipped.push({ table: r.name, reason: 'virtual table' });
+    else if (r.type === 'shadow') skipped.push({ table: r.name, reason: owner ? `shadow table of ${owner}` : 'shadow table' });
+    // When a virtual table's module (e.g. sqlite-vec) is not loaded, SQLite cannot tell its
+    // shadow tables apart and lists them as plain tables; the name prefix is all there is.
+    else if (r.type === 'table' && owner) skipped.push({ table: r.name, reason: `shadow table of ${owner} (by name; its module is not loaded)` });
+    else if (r.type === 'table') tables.push(r.name);
+  }
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return {
+    tables: tables.sort(byName),
+    skipped: skipped.sort((a, b) => byName(a.table, b.table)),
+  };
+}

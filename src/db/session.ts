@@ -1,0 +1,102 @@
+import type Database from 'better-sqlite3';
+import type pg from 'pg';
+import { resolve } from 'node:path';
+import type { ConnectionSpec } from '../steps/kind.js';
+import { connectPostgres, openSqlite } from './connections.js';
+import { cancelledFailure, connectFailure, queryFailure, type DbFailure } from './failure.js';
+
+type PostgresSpec = Extract<ConnectionSpec, { type: 'postgres' }>;
+type SqliteSpec = Extract<ConnectionSpec, { type: 'sqlite' }>;
+
+/** The value of `work`, or why it failed: connect errors, SQL errors and aborts become values. */
+export type Outcome<T> = { readonly ok: true; readonly value: T } | DbFailure;
+
+/**
+ * Connects, runs `work`, and always ends the client. When the signal fires, the running
+ * statement is cancelled on the server (pg_cancel_backend from a second connection) so a
+ * long query does not go on after the step gave up.
+ */
+export async function withPostgres<T>(
+  conn: PostgresSpec,
+  signal: AbortSignal,
+  work: (client: pg.Client) => Promise<T>,
+  what = 'query',
+): Promise<Outcome<T>> {
+  if (signal.aborted) return cancelledFailure(conn, signal);
+  let client: pg.Client;
+  try {
+    client = await connectPostgres(conn.url);
+  } catch (err) {
+    return signal.aborted ? cancelledFailure(conn, signal) : connectFailure(conn, err);
+  }
+  // A client that lost its server emits 'error'; without a listener that would crash the process.
+  client.on('error', () => {});
+  let cancelling: Promise<void> | undefined;
+  const onAbort = () => {
+    cancelling = cancelBackend(conn.url, backendPid(client));
+  };
+  try {
+    if (signal.aborted) return cancelledFailure(conn, signal);
+    signal.addEventListener('abort', onAbort, { once: true });
+    return { ok: true, value: await work(client) };
+  } catch (err) {
+    if (signal.aborted) {
+      await cancelling;
+      return cancelledFailure(conn, signal);
+    }
+    return queryFailure(conn, err, what);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    await cancelling;
+    await client.end().catch(() => {});
+  }
+}
+
+// pg keeps the pid from the BackendKeyData message at connect; it is not in the typings.
+function backendPid(client: pg.Client): number | undefined {
+  const pid = (client as unknown as { processID?: unknown }).processID;
+  return typeof pid === 'number' ? pid : undefined;
+}
+
+async function cancelBackend(url: string, pid: number | undefined): Promise<void> {
+  if (pid === undefined) return;
+  try {
+    const killer = await connectPostgres(url);
+    try {
+      await killer.query('select pg_cancel_backend($1)', [pid]);
+    } finally {
+      await killer.end();
+    }
+  } catch {
+    // Best effort: ending the client below still stops us waiting for the query.
+  }
+}
+
+/** Opens the SQLite file (read-only unless `write`), runs `work`, always closes it. */
+export async function withSqlite<T>(
+  conn: SqliteSpec,
+  options: { readonly workDir: string; readonly write: boolean; readonly signal: AbortSignal },
+  work: (db: Database.Database, fullPath: string) => Promise<T> | T,
+  what = 'query',
+): Promise<Outcome<T>> {
+  if (options.signal.aborted) return cancelledFailure(conn, options.signal);
+  let db: Database.Database;
+  try {
+    db = openSqlite(conn.path, { readonly: !options.write, workDir: options.workDir });
+  } catch (err) {
+    return {
+      ok: false,
+      phase: 'connect',
+      message: `cannot open "${conn.name}": ${err instanceof Error ? err.message : String(err)}`,
+      hint: `relative SQLite paths resolve against ${options.workDir}`,
+    };
+  }
+  try {
+    return { ok: true, value: await work(db, resolve(options.workDir, conn.path)) };
+  } catch (err) {
+    if (options.signal.aborted) return cancelledFailure(conn, options.signal);
+    return queryFailure(conn, err, what);
+  } finally {
+    db.close();
+  }
+}
