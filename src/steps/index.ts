@@ -1,9 +1,11 @@
 import type { AnyStepKind } from './kind.js';
 import { shell } from './shell.js';
+import { confirm } from './confirm.js';
 
 /** Every built-in step kind, in the order `runbook schema` lists them. Adding a kind = one line here. */
 const builtIn: AnyStepKind[] = [
   shell,
+  confirm,
 ];
 
 const registry = new Map<string, AnyStepKind>(builtIn.map((k) => [k.kind, k]));
