@@ -1,10 +1,12 @@
 import type { AnyStepKind } from './kind.js';
 import { shell } from './shell.js';
+import { sqlCheck } from './sql-check.js';
 import { confirm } from './confirm.js';
 
 /** Every built-in step kind, in the order `runbook schema` lists them. Adding a kind = one line here. */
 const builtIn: AnyStepKind[] = [
   shell,
+  sqlCheck,
   confirm,
 ];
 
