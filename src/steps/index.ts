@@ -2,12 +2,14 @@ import type { AnyStepKind } from './kind.js';
 import { shell } from './shell.js';
 import { sqlCheck } from './sql-check.js';
 import { confirm } from './confirm.js';
+import { envSwitch } from './env-switch.js';
 
 /** Every built-in step kind, in the order `runbook schema` lists them. Adding a kind = one line here. */
 const builtIn: AnyStepKind[] = [
   shell,
   sqlCheck,
   confirm,
+  envSwitch,
 ];
 
 const registry = new Map<string, AnyStepKind>(builtIn.map((k) => [k.kind, k]));

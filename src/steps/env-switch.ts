@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { defineStepKind, type DescribeLine, type JsonValue, type StepContext, type StepResult } from './kind.js';
+import { syncDirectory, writeFileAtomic } from './env-switch/atomic-write.js';
+import { changedKeys, editDotenv } from './env-switch/dotenv-lines.js';
+import { readFileState, sha256, type FileState } from './env-switch/file-state.js';
+import { parseUndoToken, type EnvSwitchUndo } from './env-switch/undo-token.js';
+
+/** The fields of an `env-switch` step, rendered. */
+export interface EnvSwitchSpec {
+  readonly file: string;
+  readonly set?: Readonly<Record<string, string>>;
+  readonly unset?: readonly string[];
+  readonly create?: boolean;
+}
+
+/** A file the switch creates holds secrets, so only its owner may read it. */
+const NEW_FILE_MODE = 0o600;
+const KEY_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+function fsFailure(what: string, file: string, e: unknown): StepResult {
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err.code !== 'string') throw e;
+  return { ok: false, message: `cannot ${what} ${file}: ${err.message}`, hint: 'check that the file and its directory are writable by the user running runbook' };
+}
+
+/** Keeps a private copy (0600) in the step directory, flushed to disk before the original is touched. */
+async function keepCopy(path: string, bytes: Buffer): Promise<void> {
+  await writeFileAtomic(path, bytes, { mode: 0o600 });
+}
+
+async function switchFile(spec: EnvSwitchSpec, ctx: StepContext): Promise<StepResult> {
+  const set = spec.set ?? {};
+  const unset = spec.unset ?? [];
+  const both = unset.filter((k) => k in set);
+  if (both.length > 0) {
+    return { ok: false, message: `key ${both.map((k) => `"${k}"`).join(', ')} is both in set and in unset of ${spec.file}`, hint: 'keep each key in one of them' };
+  }
+  const target = resolve(ctx.workDir, spec.file);
+  let current: FileState;
+  try {
+    current = await readFileState(target);
+  } catch (e) {
+    return fsFailure('read', target, e);
+  }
+  if (!current.exists && spec.create !== true) {
+    return { ok: false, message: `env file not found: ${spec.file} (looked at ${target})`, hint: 'check the path, or set create: true to create the file' };
+  }
+  if (!current.exists && !existsSync(dirname(target))) {
+    return { ok: false, message: `cannot create ${spec.file}: its directory ${dirname(target)} does not exist`, hint: 'create the directory first, or fix the path' };
+  }
+  const before = current.exists ? current.bytes : Buffer.alloc(0);
+  const after = editDotenv(before, set, unset);
+  const backup = current.exists ? join(ctx.stepDir, 'original.env') : null;
+  const switched = join(ctx.stepDir, 'switched.env');
+  const mode = current.exists ? current.mode : NEW_FILE_MODE;
+  try {
+    if (backup) await keepCopy(backup, before);
+    await keepCopy(switched, after);
+    if (!current.exists || !after.equals(before)) {
+      await writeFileAtomic(current.path, after, current.exists ? current : { mode });
+    }
+  } catch (e) {
+    return fsFailure('write', current.path, e);
+  }
+  const undo: EnvSwitchUndo = {
+    file: current.path,
+    backup,
+    switched,
+    sha256_before: current.exists ? sha256(before) : null,
+    sha256_after: sha256(after),
+    existed: current.exists,
+    mode,
+  };
+  const env: Record<string, string | null> = { ...set };
+  for (const k of unset) env[k] = null;
+  const changed = [...Object.keys(set), ...unset];
+  const note = after.equals(before) ? `${spec.file} already had these values` : `${current.exists ? 'switched' : 'created'} ${spec.file}: ${changed.join(', ')}`;
+  return { ok: true, outputs: { changed, file: current.path }, undo: undo as unknown as JsonValue, env, note };
+}
+
+/** Tells the operator that an edit made after the switch is being replaced, and where it is kept. */
+async function warnAboutLaterEdit(token: EnvSwitchUndo, now: FileState, ctx: StepContext): Promise<void> {
+  if (!now.exists) {
+    ctx.warn(`${token.file} was deleted after the switch; restored it anyway`);
+    return;
+  }
+  const kept = join(dirname(token.switched), 'overwritten.env');
+  await keepCopy(kept, now.bytes);
+  const written = await readFile(token.switched).catch(() => undefined);
+  const keys = written ? changedKeys(written, now.bytes) : [];
+  const what = written === undefined ? 'which keys is unknown' : keys.length > 0 ? `keys ${keys.join(', ')}` : 'no key values, only comments or layout';
+  const action = token.existed ? 'restored the original anyway' : 'removed it anyway, as the switch had created it';
+  ctx.warn(`${token.file} was changed after the switch (${what}); ${action}; the changed file is kept in ${kept}`);
+}
+
+async function restoreFile(rawToken: JsonValue, ctx: StepContext): Promise<StepResult> {
+  const token = parseUndoToken(rawToken);
+  let original: Buffer | undefined;
+  if (token.backup !== null) {
+    original = await readFile(token.backup).catch(() => undefined);
+    if (original === undefined || sha256(original) !== token.sha256_before) {
+      return {
+        ok: false,
+        message: `cannot restore ${token.file}: the copy of the original at ${token.backup} is ${original === undefined ? 'missing' : 'not the file as it was (its sha256 differs)'}`,
+        hint: `restore ${token.file} by hand; the file was left as it is`,
+      };
+    }
+  }
+  try {
+    const now = await readFileState(token.file);
+    const nowSha = now.exists ? sha256(now.bytes) : null;
+    if (nowSha === token.sha256_before) return { ok: true, outputs: { file: token.file }, note: `${token.file} was already as before the switch` };
+    if (nowSha !== token.sha256_after) await warnAboutLaterEdit(token, now, ctx);
+    if (original === undefined) {
+      await rm(token.file, { force: true });
+      await syncDirectory(dirname(token.file));
+      return { ok: true, outputs: { file: token.file }, note: `removed ${token.file}, which the switch had created` };
+    }
+    await writeFileAtomic(token.file, original, now.exists ? now : { mode: token.mode });
+  } catch (e) {
+    return fsFailure('restore', token.file, e);
+  }
+  return { ok: true, outputs: { file: token.file }, note: `restored ${token.file} byte-for-byte` };
+}
+
+/** Sets and unsets keys in a dotenv file atomically, keeping the original to restore on rollback. */
+export const envSwitch = defineStepKind<EnvSwitchSpec>({
+  kind: 'env-switch',
+  summary: 'Sets and unsets keys in a dotenv file atomically, keeping every other line; rollback restores the file byte-for-byte.',
+  schema: {
+    properties: {
+      file: { type: 'string', minLength: 1, description: 'The dotenv file, relative to the directory runbook was started in.' },
+      set: {
+        type: 'object',
+        description: 'Keys to set, with their new values; existing lines are changed in place, new keys are appended.',
+        propertyNames: { pattern: KEY_PATTERN },
+        additionalProperties: { type: 'string' },
+      },
+      unset: {
+        type: 'array',
+        description: 'Keys whose lines are removed from the file.',
+        items: { type: 'string', pattern: KEY_PATTERN },
+        uniqueItems: true,
+      },
+      create: { type: 'boolean', default: false, description: 'Create the file (mode 0600) when it does not exist; otherwise a missing file fails the step.' },
+    },
+    required: ['file'],
+  },
+  outputs: () => ['changed', 'file'],
+  describe(spec, ctx) {
+    const lines: DescribeLine[] = [{ label: 'file', text: ctx.mask(spec.file) + (spec.create === true ? ' (created when missing)' : '') }];
+    for (const [k, v] of Object.entries(spec.set ?? {})) lines.push({ label: 'set', text: `${k}=${ctx.mask(v)}` });
+    if (spec.unset && spec.unset.length > 0) lines.push({ label: 'unset', text: spec.unset.join(', ') });
+    return lines;
+  },
+  run: switchFile,
+  undo: restoreFile,
+  undoSummary: 'restore the file byte-for-byte from the copy kept at the switch (remove it if the switch created it)',
+});

@@ -1,0 +1,28 @@
+import type { JsonValue } from '../kind.js';
+
+/** What env-switch journals to restore a file later: paths and hashes, never a value from the file. */
+export interface EnvSwitchUndo {
+  /** Absolute path of the file that was switched (symlinks resolved). */
+  readonly file: string;
+  /** The private copy of the original bytes; null when the switch created the file. */
+  readonly backup: string | null;
+  /** The private copy of the bytes the switch wrote, to tell what someone changed afterwards. */
+  readonly switched: string;
+  readonly sha256_before: string | null;
+  readonly sha256_after: string;
+  readonly existed: boolean;
+  /** Permission bits the file had (or was given), for restoring it when it has since been deleted. */
+  readonly mode: number;
+}
+
+/** Reads a journaled token back; a token of another shape is a bug, so it throws. */
+export function parseUndoToken(token: JsonValue): EnvSwitchUndo {
+  const t = token as Partial<Record<keyof EnvSwitchUndo, unknown>>;
+  const ok =
+    typeof t === 'object' && t !== null &&
+    typeof t.file === 'string' && (typeof t.backup === 'string' || t.backup === null) &&
+    typeof t.switched === 'string' && (typeof t.sha256_before === 'string' || t.sha256_before === null) &&
+    typeof t.sha256_after === 'string' && typeof t.existed === 'boolean' && typeof t.mode === 'number';
+  if (!ok) throw new Error(`env-switch undo token has an unexpected shape: ${JSON.stringify(token)}`);
+  return t as EnvSwitchUndo;
+}
