@@ -1,0 +1,28 @@
+/** A stream the CLI writes to (process.stdout, or a buffer in tests). */
+export interface OutStream {
+  write(chunk: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+/** Everything the CLI touches of its process, so tests can run it in-process. */
+export interface CliIO {
+  readonly stdout: OutStream;
+  readonly stderr: OutStream;
+  readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Interrupts (Ctrl-C) delivered to a running command; the binary wires SIGINT here. */
+  readonly interrupts?: AbortSignal;
+}
+
+/** Exit codes, as documented in the README. */
+export const exitCodes = {
+  ok: 0,
+  failedRolledBack: 1,
+  /** Also used by `diff` for "the plans differ". */
+  differ: 1,
+  invalid: 2,
+  rollbackIncomplete: 3,
+  interrupted: 130,
+} as const;

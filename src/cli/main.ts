@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander';
+import { registerPlan } from './commands/plan.js';
+import { registerSchema } from './commands/schema.js';
+import { registerValidate } from './commands/validate.js';
+import { exitCodes, type CliIO } from './io.js';
+
+/** Runs the CLI on an argument list and returns the exit code; never throws for user errors. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  let code: number = exitCodes.ok;
+  const finish = (c: number) => {
+    code = c;
+  };
+  const program = new Command('runbook')
+    .description('Declarative runbooks: validate, preview, run and roll back YAML plans')
+    .option('--debug', 'show stack traces of internal errors')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showSuggestionAfterError(true)
+    .addHelpText('after', '\nExamples:\n  runbook validate plans/*.yaml\n  runbook plan plans/sqlite-to-pg.yaml\n  runbook exec plans/sqlite-to-pg.yaml --var database_url=postgresql://...\n');
+  registerValidate(program, io, finish);
+  registerPlan(program, io, finish);
+  registerSchema(program, io, finish);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version' ? exitCodes.ok : exitCodes.invalid;
+    }
+    const err = e as Error;
+    io.stderr.write(`runbook: internal error: ${err.message}\n${argv.includes('--debug') ? `${err.stack ?? ''}\n` : 'run again with --debug for details\n'}`);
+    return exitCodes.invalid;
+  }
+}

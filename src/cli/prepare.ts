@@ -1,0 +1,37 @@
+import { hasErrors } from '../diagnostics/index.js';
+import type { Plan } from '../plan/model.js';
+import type { PlanSource } from '../plan/source.js';
+import { validatePlanFile } from '../plan/validate.js';
+import { resolveVars } from '../plan/vars.js';
+import { Masker } from '../ui/mask.js';
+import type { CliIO } from './io.js';
+import { printDiagnostics, type DiagnosticFormat } from './print-diagnostics.js';
+
+/** A valid plan with its var values and the masker that hides its secrets. */
+export interface PreparedPlan {
+  readonly plan: Plan;
+  readonly source: PlanSource;
+  readonly vars: Readonly<Record<string, string | number | boolean>>;
+  readonly masker: Masker;
+}
+
+/** Validates a plan and resolves its vars; prints the findings and returns undefined when it cannot run. */
+export function preparePlan(
+  io: CliIO,
+  file: string,
+  opts: { readonly var: readonly string[]; readonly varsFile: readonly string[]; readonly format?: DiagnosticFormat },
+  requireAll: boolean,
+): PreparedPlan | undefined {
+  const result = validatePlanFile(file);
+  const format = opts.format ?? 'text';
+  const out = format === 'text' ? io.stderr : io.stdout;
+  if (!result.plan || !result.source) {
+    printDiagnostics(out, result.diagnostics, format);
+    return undefined;
+  }
+  const vars = resolveVars(result.plan, result.source, { cli: opts.var, files: opts.varsFile, env: io.env }, { requireAll });
+  const all = [...result.diagnostics, ...vars.diagnostics];
+  if (all.length > 0) printDiagnostics(out, all, format);
+  if (hasErrors(all)) return undefined;
+  return { plan: result.plan, source: result.source, vars: vars.values, masker: new Masker(vars.secrets) };
+}

@@ -1,0 +1,94 @@
+import type { Plan, ActionDecl } from '../plan/model.js';
+import { getStepKind } from '../steps/index.js';
+import type { ConnectionSpec, DescribeLine } from '../steps/kind.js';
+import { TemplateError, TemplateRenderer, type TemplateScope } from '../template/render.js';
+import type { Masker } from '../ui/mask.js';
+import { buildScope, placeholderSteps, renderConnection } from './scope.js';
+
+/** One action as a dry run shows it. */
+export interface ActionDescription {
+  readonly kind: string;
+  readonly title?: string;
+  readonly when?: string;
+  readonly timeout?: string | number;
+  readonly retries?: number;
+  readonly continueOnError?: boolean;
+  readonly lines: readonly DescribeLine[];
+  /** Why the action could not be rendered fully (a value known only at run time). */
+  readonly unrendered?: string;
+}
+
+/** One step as a dry run shows it, with what would undo it. */
+export interface StepDescription extends ActionDescription {
+  readonly index: number;
+  readonly id: string;
+  readonly description?: string;
+  readonly rollback: readonly ActionDescription[];
+  /** The kind's built-in inverse (e.g. "restore the file byte-for-byte"), if it has one. */
+  readonly builtInUndo?: string;
+}
+
+/** The whole plan as a dry run shows it; every text already masked. */
+export interface PlanDescription {
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly steps: readonly StepDescription[];
+}
+
+/** Renders what each action would do without running anything; secrets masked. Pure. */
+export function describePlan(plan: Plan, input: { readonly vars: Readonly<Record<string, unknown>>; readonly env: Readonly<Record<string, string | undefined>>; readonly masker: Masker; readonly now?: Date }): PlanDescription {
+  const renderer = new TemplateRenderer(input.now ?? new Date());
+  const scope: TemplateScope = buildScope({ plan, vars: input.vars, env: input.env, steps: placeholderSteps(plan), run: { id: '<run-id>', dir: '<run-dir>', started_at: '<started-at>' } });
+  const mask = (t: string) => input.masker.mask(t);
+  const connection = (name: string): ConnectionSpec | undefined => {
+    const decl = plan.connections.find((c) => c.name === name);
+    if (!decl) return undefined;
+    try {
+      return renderConnection(decl, renderer, scope);
+    } catch {
+      return undefined;
+    }
+  };
+  const describeAction = (a: ActionDecl): ActionDescription => {
+    const kind = getStepKind(a.kind);
+    const common = {
+      kind: a.kind,
+      ...(a.title !== undefined && { title: mask(a.title.includes('{{') ? safeRender(renderer, a.title, scope) : a.title) }),
+      ...(a.when !== undefined && { when: mask(a.when) }),
+      ...(a.timeout !== undefined && { timeout: a.timeout }),
+      ...(a.retries !== undefined && { retries: a.retries }),
+      ...(a.continue_on_error !== undefined && { continueOnError: a.continue_on_error }),
+    };
+    if (!kind) return { ...common, lines: [], unrendered: `unknown kind ${a.kind}` };
+    try {
+      const spec = renderer.renderDeep(a.spec, scope, kind.shellFields) as Record<string, unknown>;
+      const lines = kind.describe(spec, { connection, mask }).map((l) => ({ label: l.label, text: mask(l.text) }));
+      return { ...common, lines };
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      const lines = kind.describe(a.spec, { connection, mask }).map((l) => ({ label: l.label, text: mask(l.text) }));
+      return { ...common, lines, unrendered: mask(e.message) };
+    }
+  };
+  const steps = plan.steps.map((s, index): StepDescription => {
+    const kind = getStepKind(s.kind);
+    return {
+      ...describeAction(s),
+      index,
+      id: s.id,
+      ...(s.description !== undefined && { description: mask(s.description) }),
+      rollback: s.rollback.map(describeAction),
+      ...(kind?.undo && { builtInUndo: kind.undoSummary ?? `undo the ${kind.kind} step` }),
+    };
+  });
+  return { name: plan.name, ...(plan.title !== undefined && { title: plan.title }), ...(plan.description !== undefined && { description: plan.description }), steps };
+}
+
+function safeRender(renderer: TemplateRenderer, text: string, scope: TemplateScope): string {
+  try {
+    return renderer.render(text, scope);
+  } catch {
+    return text;
+  }
+}

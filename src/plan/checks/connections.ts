@@ -1,0 +1,18 @@
+import { didYouMean } from '../../diagnostics/index.js';
+import type { Check } from './check.js';
+import { finding } from './check.js';
+
+/** Every connection a step names is declared under `connections:`. */
+export const connectionsExist: Check = (input) => {
+  const declared = input.plan.connections.map((c) => c.name);
+  const actions = input.plan.steps.flatMap((s) => [s, ...s.rollback]);
+  return actions.flatMap((action) => {
+    const kind = input.kindOf(action.kind);
+    return (kind?.connectionFields ?? []).flatMap((field) => {
+      const name = action.spec[field];
+      if (typeof name !== 'string' || declared.includes(name)) return [];
+      const hint = declared.length === 0 ? 'declare it under `connections:` (sqlite: path or postgres: url)' : didYouMean(name, declared);
+      return [finding(input, 'unknown-connection', `"${field}" names connection "${name}", which is not declared under connections`, input.source.positionOf([...action.path, field]), hint)];
+    });
+  });
+};

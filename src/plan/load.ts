@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { isAlias, isMap, LineCounter, parseAllDocuments, visit } from 'yaml';
+import { codes, type Diagnostic, type RuleName } from '../diagnostics/index.js';
+import { PlanSource } from './source.js';
+
+/** The outcome of reading a plan file: the parsed source (when YAML allowed it) and what went wrong. */
+export interface LoadResult {
+  readonly source?: PlanSource;
+  readonly data?: Record<string, unknown>;
+  readonly diagnostics: Diagnostic[];
+}
+
+const yamlRules: Record<string, { rule: RuleName; hint: string }> = {
+  DUPLICATE_KEY: { rule: 'duplicate-key', hint: 'each key may appear once in a mapping; remove or rename one of them' },
+  TAB_AS_INDENT: { rule: 'tab-indent', hint: 'YAML indents with spaces only; replace the tab with spaces' },
+};
+
+function diag(file: string, rule: RuleName, message: string, line: number, col: number, hint?: string): Diagnostic {
+  return { code: codes[rule], rule, severity: 'error', message, file, line, col, ...(hint && { hint }) };
+}
+
+/** Reads and parses a plan file, keeping source positions. Never throws for bad input. */
+export function loadPlanFile(file: string, text?: string): LoadResult {
+  let src: string;
+  try {
+    src = text ?? readFileSync(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    return { diagnostics: [diag(file, 'file-unreadable', `cannot read plan: ${reason}`, 0, 0, 'check the path; plans usually live in plans/')] };
+  }
+  return parsePlanText(file, src);
+}
+
+/** Parses plan text that is already in memory (e.g. read from git). */
+export function parsePlanText(file: string, src: string): LoadResult {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(src, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const all = Array.isArray(docs) ? docs : [];
+  const diagnostics: Diagnostic[] = [];
+  const pos = (offset: number) => lines.linePos(offset);
+  if (all.length === 0) {
+    return { diagnostics: [diag(file, 'not-a-plan', 'the file is empty', 0, 0, 'a plan starts with `version: 1`, a `name` and a list of `steps`')] };
+  }
+  if (all.length > 1) {
+    const second = all[1]!;
+    const p = pos(second.range[0]);
+    diagnostics.push(
+      diag(file, 'multi-document', 'a plan file holds one YAML document, but this file has more (a second `---` starts one here)', p.line, p.col, 'put each plan in its own file, or remove the extra `---`'),
+    );
+  }
+  const doc = all[0]!;
+  // One syntax error usually causes several more after it; the first is the one to fix.
+  let syntaxReported = false;
+  const tabLines = new Set<number>();
+  for (const e of doc.errors) {
+    const known = yamlRules[e.code];
+    const p = pos(e.pos[0]);
+    if (!known && (syntaxReported || tabLines.has(p.line))) continue;
+    if (e.code === 'TAB_AS_INDENT') tabLines.add(p.line);
+    if (!known) syntaxReported = true;
+    let message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    if (e.code === 'DUPLICATE_KEY') message = `key "${/^[^:\s]+/.exec(src.slice(e.pos[0]))?.[0] ?? ''}" appears twice in the same mapping`;
+    diagnostics.push(
+      diag(file, known?.rule ?? 'yaml-syntax', known ? message : `YAML syntax: ${message}`, p.line, p.col, known?.hint ?? 'fix the YAML syntax here; indentation and unclosed brackets or quotes are the usual causes'),
+    );
+  }
+  const source = new PlanSource(file, src, doc, lines);
+  visit(doc, {
+    Alias(_, node) {
+      if (isAlias(node) && node.resolve(doc) === undefined) {
+        const p = pos(node.range?.[0] ?? 0);
+        diagnostics.push(diag(file, 'unknown-alias', `alias "*${node.source}" refers to no anchor defined before it`, p.line, p.col, `define "&${node.source}" earlier in the file, or fix the name`));
+      }
+    },
+  });
+  if (diagnostics.length > 0) return { source, diagnostics };
+  if (!isMap(doc.contents)) {
+    const p = pos(doc.contents?.range?.[0] ?? 0);
+    return { source, diagnostics: [diag(file, 'not-a-plan', 'a plan is a YAML mapping with `version`, `name` and `steps`', p.line, p.col, 'start the file with `version: 1`')] };
+  }
+  const data = doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+  return { source, data, diagnostics };
+}

@@ -1,0 +1,53 @@
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
+import { allStepKinds, getStepKind } from '../steps/index.js';
+import type { SchemaObject } from '../steps/kind.js';
+import { checkSchema } from './check-schema.js';
+import type { Check } from './checks/check.js';
+import { connectionsExist } from './checks/connections.js';
+import { referencesResolve } from './checks/references.js';
+import { uniqueStepIds } from './checks/unique-step-ids.js';
+import { loadPlanFile, parsePlanText } from './load.js';
+import { planFromJson, type Plan } from './model.js';
+import { buildPlanSchema } from './schema.js';
+import type { PlanSource } from './source.js';
+
+/** The semantic rules, run after the schema passes. */
+const checks: readonly Check[] = [uniqueStepIds, connectionsExist, referencesResolve];
+
+/** A plan read and checked: the model when it is valid, and every finding either way. */
+export interface ValidatedPlan {
+  readonly plan?: Plan;
+  readonly source?: PlanSource;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+let schemaCache: { count: number; schema: SchemaObject } | undefined;
+
+/** The plan schema for the kinds registered now (rebuilt when a kind is added). */
+export function planSchema(): SchemaObject {
+  const kinds = allStepKinds();
+  if (schemaCache?.count !== kinds.length) schemaCache = { count: kinds.length, schema: buildPlanSchema(kinds) };
+  return schemaCache.schema;
+}
+
+function validateLoaded(file: string, loaded: ReturnType<typeof loadPlanFile>): ValidatedPlan {
+  const { source, data } = loaded;
+  if (!source || !data || hasErrors(loaded.diagnostics)) return { ...(source && { source }), diagnostics: sortDiagnostics(loaded.diagnostics) };
+  const schemaFindings = checkSchema(source, data, planSchema());
+  if (schemaFindings.length > 0) return { source, diagnostics: sortDiagnostics([...loaded.diagnostics, ...schemaFindings]) };
+  const plan = planFromJson(file, data);
+  const input = { plan, source, kindOf: getStepKind };
+  const findings = checks.flatMap((check) => check(input));
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...findings]);
+  return hasErrors(diagnostics) ? { source, diagnostics } : { plan, source, diagnostics };
+}
+
+/** Reads a plan file and reports everything wrong with it, before anything runs. */
+export function validatePlanFile(file: string): ValidatedPlan {
+  return validateLoaded(file, loadPlanFile(file));
+}
+
+/** Same as validatePlanFile for text already in memory (stdin, a git revision). */
+export function validatePlanText(file: string, text: string): ValidatedPlan {
+  return validateLoaded(file, parsePlanText(file, text));
+}
