@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// A stand-in for the Agregator web app: the same settings, database and JSON API that the
+// SQLite -> PostgreSQL runbook checks, in plain Node. Start: node server.mjs --dir <app dir>
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { sessionCookies } from './auth.mjs';
+import { loadConfigOrExit, redactUrl } from './config.mjs';
+import { openDatabase } from './database.mjs';
+import { routes, sessionUser } from './routes.mjs';
+
+const config = loadConfigOrExit();
+const log = (line) => {
+  const entry = `${new Date().toISOString()} ${line}\n`;
+  appendFileSync(config.logFile, entry);
+  if (process.stdout.isTTY) process.stdout.write(entry);
+};
+
+let db;
+try {
+  db = openDatabase(config.databaseUrl, config.dir);
+} catch (error) {
+  log(`cannot open the database ${redactUrl(config.databaseUrl)}: ${error.message}`);
+  process.exit(1);
+}
+const sessions = sessionCookies(config.secretKey);
+
+const server = createServer(async (req, res) => {
+  const started = Date.now();
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  let reply;
+  try {
+    const route = routes[`${req.method} ${url.pathname}`];
+    const body = req.method === 'POST' ? await readJson(req) : undefined;
+    if (!route) reply = { status: 404, body: { error: `no route ${req.method} ${url.pathname}` } };
+    else if (body === invalidJson) reply = { status: 400, body: { error: 'request body must be JSON' } };
+    else {
+      const user = await sessionUser(db, sessions.userId(req.headers.cookie));
+      reply = await route({ db, user, body, params: url.searchParams, sessions });
+    }
+  } catch (error) {
+    log(`error in ${req.method} ${url.pathname}: ${error.message}`);
+    reply = { status: 500, body: { error: 'database error', detail: error.message } };
+  }
+  const headers = { 'content-type': 'application/json; charset=utf-8' };
+  if (reply.cookie) headers['set-cookie'] = reply.cookie;
+  res.writeHead(reply.status, headers).end(JSON.stringify(reply.body));
+  log(`${req.method} ${url.pathname} ${reply.status} ${Date.now() - started}ms`);
+});
+
+const invalidJson = Symbol('invalid JSON');
+async function readJson(req) {
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return invalidJson;
+  }
+}
+
+server.on('error', (error) => {
+  log(`cannot listen on 127.0.0.1:${config.port}: ${error.message}`);
+  process.exit(1);
+});
+server.listen(config.port, '127.0.0.1', () => {
+  writeFileSync(config.pidFile, `${process.pid}\n`);
+  log(`listening on http://127.0.0.1:${config.port} (pid ${process.pid}, ${db.dialect}: ${redactUrl(config.databaseUrl)})`);
+});
+
+async function shutdown(signal) {
+  log(`${signal}: shutting down`);
+  server.close();
+  server.closeAllConnections();
+  await db.close().catch(() => {});
+  // Remove the pid file only if it is still ours (a newer instance may have replaced it).
+  try {
+    if (readFileSync(config.pidFile, 'utf8').trim() === String(process.pid)) rmSync(config.pidFile);
+  } catch {}
+  process.exit(0);
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
