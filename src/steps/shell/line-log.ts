@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 
 /** Where each line of a child's output stream goes. */
@@ -27,6 +27,30 @@ export interface LineLogResult {
   readonly lastLines: readonly string[];
 }
 
+/** A longer line is cut into pieces of this many characters, so one endless line cannot fill memory. */
+const MAX_LINE = 64 * 1024;
+
+/** Splits a byte stream into lines (without "\n" or "\r\n"), decoding UTF-8 across chunk borders. */
+async function* splitLines(stream: Readable): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    pending += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    let start = 0;
+    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
+      yield pending.slice(start, nl > start && pending[nl - 1] === '\r' ? nl - 1 : nl);
+      start = nl + 1;
+    }
+    pending = pending.slice(start);
+    while (pending.length >= MAX_LINE) {
+      yield pending.slice(0, MAX_LINE);
+      pending = pending.slice(MAX_LINE);
+    }
+  }
+  pending += decoder.end();
+  if (pending !== '') yield pending;
+}
+
 /**
  * Reads a stream line by line into a masked log file, keeping only a capped prefix and the
  * last few lines in memory so a command with gigabytes of output costs no memory.
@@ -38,7 +62,7 @@ export async function logLines(stream: Readable | null, options: LineLogOptions)
   let truncated = false;
   let bytes = 0;
   if (stream) {
-    for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+    for await (const line of splitLines(stream)) {
       const size = Buffer.byteLength(line) + 1;
       if (bytes + size <= options.captureBytes) {
         captured += bytes === 0 ? line : `\n${line}`;

@@ -162,6 +162,14 @@ describe('shell', () => {
     expect(readFileSync(log, 'utf8').split('\n').length).toBe(20001);
   });
 
+  it('splits CRLF lines, keeps a last line without newline, and cuts an endless line into pieces', async () => {
+    const ctx = stepContext();
+    const r = await shell.run({ run: "printf 'a\\r\\nb\\n'; head -c 70000 /dev/zero | tr '\\0' x; printf '\\n\\303\\251nd'" }, ctx);
+    expect(r.ok).toBe(true);
+    expect(ctx.lines.map((l) => l.length)).toEqual([1, 1, 65536, 70000 - 65536, 3]);
+    expect(ctx.lines[4]).toBe('énd');
+  });
+
   for (const [reason, message] of [
     ['timeout', 'stopped after the timeout'],
     ['interrupted', 'stopped: interrupted'],

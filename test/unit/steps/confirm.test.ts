@@ -42,7 +42,13 @@ describe('confirm', () => {
     expect(await answer).toEqual({ ok: false, message: 'stopped after the timeout' });
   });
 
-  it('masks secrets in what it says and describes', async () => {
+  it('masks secrets in what it says, asks and describes', async () => {
+    const asked: string[] = [];
+    const onTerminal = stepContext({ secrets: ['s3cret'], ask: async (q) => (asked.push(q), false) });
+    expect(await confirm.run({ message: 'Switch to postgres://u:s3cret@h/db?' }, onTerminal)).toMatchObject({
+      message: 'the operator answered no to: Switch to postgres://u:****@h/db?',
+    });
+    expect(asked).toEqual(['Switch to postgres://u:****@h/db?']);
     const ctx = stepContext({ secrets: ['s3cret'] });
     expect(await confirm.run({ message: 'Switch to postgres://u:s3cret@h/db?' }, ctx)).toMatchObject({
       message: 'needs a human to confirm "Switch to postgres://u:****@h/db?", but there is no terminal to ask on',
