@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { ConnectionSpec } from '../steps/kind.js';
 import { quoteIdent } from './connections.js';
+import { ConnectionError } from './failure.js';
 import { withPostgres, withSqlite, type Outcome } from './session.js';
 
 /** A table left out of "all tables", and why. */
@@ -54,16 +55,16 @@ function postgresSession(conn: ConnectionSpec, client: pg.Client, schema: string
   return {
     conn,
     async listTables() {
-      const result = await client.query<{ name: string }>(
+      const result = await fromConnection(conn, client.query<{ name: string }>(
         `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
           where n.nspname = $1 and c.relkind in ('r', 'p') and not c.relispartition order by c.relname`,
         [schema],
-      );
+      ));
       return { tables: result.rows.map((r) => r.name), skipped: [] };
     },
     async countRows(table, where) {
       const sql = `select count(*) as n from ${quoteIdent(schema)}.${quoteIdent(table)}${where ? ` where (${where})` : ''}`;
-      const result = await labelled(table, client.query<{ n: string }>(sql));
+      const result = await labelled(conn, table, client.query<{ n: string }>(sql));
       return Number(result.rows[0]?.n ?? 0);
     },
   };
@@ -73,7 +74,7 @@ function sqliteSession(conn: ConnectionSpec, db: Database.Database, signal: Abor
   return {
     conn,
     async listTables() {
-      return sqliteTables(db);
+      return fromConnection(conn, Promise.resolve().then(() => sqliteTables(db)));
     },
     async countRows(table, where) {
       // better-sqlite3 blocks while counting; yielding first lets the other side's queries
@@ -81,20 +82,27 @@ function sqliteSession(conn: ConnectionSpec, db: Database.Database, signal: Abor
       await new Promise((r) => setImmediate(r));
       if (signal.aborted) throw new Error('aborted');
       const sql = `select count(*) as n from main.${quoteIdent(table)}${where ? ` where (${where})` : ''}`;
-      const row = await labelled(table, Promise.resolve().then(() => db.prepare(sql).get() as { n: number }));
+      const row = await labelled(conn, table, Promise.resolve().then(() => db.prepare(sql).get() as { n: number }));
       return row.n;
     },
   };
 }
 
-// Keeps the database's error and hint, but says which table it was about.
-async function labelled<T>(table: string, work: Promise<T>): Promise<T> {
+// Two sessions run inside each other; the error has to say which connection raised it.
+async function fromConnection<T>(conn: ConnectionSpec, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (err) {
+    throw new ConnectionError(conn, err);
+  }
+}
+
+// Keeps the database's error and hint, but says which table it was about.
+async function labelled<T>(conn: ConnectionSpec, table: string, work: Promise<T>): Promise<T> {
+  return fromConnection(conn, work.catch((err: unknown) => {
     if (err instanceof Error) err.message = `table "${table}": ${err.message}`;
     throw err;
-  }
+  }));
 }
 
 interface TableListRow {

@@ -60,8 +60,22 @@ export function connectFailure(conn: ConnectionSpec, err: unknown): DbFailure {
   return { ok: false, phase: 'connect', message: `cannot connect to ${where}: ${cause}`, hint };
 }
 
+/**
+ * An error that says which connection it came from, for work spanning two connections:
+ * a source error must not be reported as the target's by the session that catches it.
+ */
+export class ConnectionError extends Error {
+  constructor(
+    readonly conn: ConnectionSpec,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 /** A query the database rejected, with the database's own hint when it gave one. */
 export function queryFailure(conn: ConnectionSpec, err: unknown, what = 'query'): DbFailure {
+  if (err instanceof ConnectionError) return queryFailure(err.conn, err.cause, what);
   const f = fieldsOf(err);
   return {
     ok: false,

@@ -1,15 +1,19 @@
 import type { AnyStepKind } from './kind.js';
 import { shell } from './shell.js';
 import { sqlCheck } from './sql-check.js';
+import { countCompare } from './count-compare.js';
 import { confirm } from './confirm.js';
 import { envSwitch } from './env-switch.js';
+import { sqliteToPg } from './sqlite-to-pg.js';
 
 /** Every built-in step kind, in the order `runbook schema` lists them. Adding a kind = one line here. */
 const builtIn: AnyStepKind[] = [
   shell,
   sqlCheck,
+  countCompare,
   confirm,
   envSwitch,
+  sqliteToPg,
 ];
 
 const registry = new Map<string, AnyStepKind>(builtIn.map((k) => [k.kind, k]));

@@ -1,0 +1,64 @@
+import type { CountSession, SkippedTable } from '../../db/count.js';
+
+/** One table's rows on each side; null where the table does not exist. */
+export interface TableCounts {
+  readonly source: number | null;
+  readonly target: number | null;
+}
+
+/** What comparing two sessions found. */
+export interface Comparison {
+  readonly tables: readonly string[];
+  readonly counts: ReadonlyMap<string, TableCounts>;
+  readonly skipped: readonly SkippedTable[];
+  /** Tables matched to a differently cased name on the other side ("MyTable" -> "mytable"). */
+  readonly renamed: readonly { readonly table: string; readonly side: 'source' | 'target'; readonly as: string }[];
+}
+
+/** How to compare: explicit tables (or all tables of the source) and per-table conditions. */
+export interface CompareRequest {
+  readonly tables?: readonly string[];
+  readonly where: Readonly<Record<string, string>>;
+  readonly onCounted: (done: number, total: number) => void;
+}
+
+/**
+ * The name a table has on one side: the exact name, else the only name equal ignoring case
+ * (pgloader and hand-made schemas fold names to lower case), else undefined (missing).
+ */
+function findTable(name: string, present: readonly string[]): string | undefined {
+  if (present.includes(name)) return name;
+  const folded = present.filter((p) => p.toLowerCase() === name.toLowerCase());
+  return folded.length === 1 ? folded[0] : undefined;
+}
+
+/** Counts every table on both sides, each side on its own connection at the same time. */
+export async function compareCounts(source: CountSession, target: CountSession, request: CompareRequest): Promise<Comparison> {
+  const [sourceList, targetList] = await Promise.all([source.listTables(), target.listTables()]);
+  const tables = request.tables ?? sourceList.tables;
+  const renamed: Comparison['renamed'][number][] = [];
+  const located = (side: 'source' | 'target', present: readonly string[]) =>
+    tables.map((table) => {
+      const found = findTable(table, present);
+      if (found !== undefined && found !== table) renamed.push({ table, side, as: found });
+      return found;
+    });
+  const sourceNames = located('source', sourceList.tables);
+  // The target may hold tables the source list skips (e.g. a copied FTS table); look at all of them.
+  const targetNames = located('target', [...targetList.tables, ...targetList.skipped.map((s) => s.table)]);
+
+  let done = 0;
+  const total = sourceNames.filter(Boolean).length + targetNames.filter(Boolean).length;
+  const countSide = async (session: CountSession, names: readonly (string | undefined)[]) => {
+    const out: (number | null)[] = [];
+    for (const [i, name] of names.entries()) {
+      const table = tables[i] ?? '';
+      out.push(name === undefined ? null : await session.countRows(name, request.where[table]));
+      if (name !== undefined) request.onCounted(++done, total);
+    }
+    return out;
+  };
+  const [sourceCounts, targetCounts] = await Promise.all([countSide(source, sourceNames), countSide(target, targetNames)]);
+  const counts = new Map(tables.map((t, i) => [t, { source: sourceCounts[i] ?? null, target: targetCounts[i] ?? null }]));
+  return { tables, counts, skipped: request.tables ? [] : sourceList.skipped, renamed };
+}
