@@ -177,7 +177,8 @@ export const shell = defineStepKind<ShellSpec>({
       outputs: {
         type: 'object',
         description: 'Named values taken from stdout for later steps ({{steps.ID.outputs.NAME}}); stdout and exit_code are always there.',
-        propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$', not: { enum: ['stdout', 'exit_code'] } },
+        // stdout and exit_code are built in, so a rule may not take their names.
+        propertyNames: { pattern: '^(?!(stdout|exit_code)$)[A-Za-z_][A-Za-z0-9_]*$' },
         additionalProperties: outputRuleSchema,
       },
     },
