@@ -1,6 +1,7 @@
 // One small interface over SQLite (better-sqlite3) and PostgreSQL (pg): the routes write SQL
 // once with `?` placeholders; only case-insensitive matching differs between the two.
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { sqlitePath } from './config.mjs';
 
@@ -12,6 +13,7 @@ export function openDatabase(url, dir) {
 }
 
 function openSqlite(path) {
+  if (!existsSync(path)) throw new Error(`no SQLite file at ${path}`);
   const db = new Database(path, { fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   // SQLite's lower() and LIKE fold only ASCII; JavaScript folds Cyrillic too.

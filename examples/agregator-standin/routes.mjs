@@ -7,7 +7,7 @@ import { verifyPassword } from './auth.mjs';
 const fileColumns = 'id, title, author, year, material_type, filename, ext, size, mtime, sha1, collection_id, rel_path, created_at';
 const overviewTables = ['users', 'collections', 'files', 'tags', 'task_records', 'rag_documents', 'ai_search_metrics'];
 
-/** Routes: `METHOD /path` → handler({ db, user, body, params, sessions }) → { status, body, cookie? }. */
+/** Routes: `METHOD /path` → handler({ db, userId, body, params, sessions }) → { status, body, cookie? }; signed-in handlers also get `user`. */
 export const routes = {
   'GET /health': health,
   'POST /api/auth/login': login,
@@ -21,8 +21,8 @@ export const routes = {
   'GET /api/admin/system-logs': adminOnly(systemLogs),
 };
 
-/** The signed-in, active user of a session, or undefined. */
-export async function sessionUser(db, userId) {
+/** The active user a session belongs to, or undefined. */
+async function sessionUser(db, userId) {
   if (userId === undefined) return undefined;
   const [user] = await db.query('SELECT id, username, role, full_name FROM users WHERE id = ? AND is_active = ?', [userId, true]);
   return user;
@@ -136,7 +136,10 @@ async function systemLogs({ db, params }) {
 }
 
 function signedIn(handler) {
-  return (request) => (request.user ? handler(request) : fail(401, 'authentication required'));
+  return async (request) => {
+    const user = await sessionUser(request.db, request.userId);
+    return user ? handler({ ...request, user }) : fail(401, 'authentication required');
+  };
 }
 
 function adminOnly(handler) {

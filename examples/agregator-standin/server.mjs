@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { sessionCookies } from './auth.mjs';
 import { loadConfigOrExit, redactUrl } from './config.mjs';
 import { openDatabase } from './database.mjs';
-import { routes, sessionUser } from './routes.mjs';
+import { routes } from './routes.mjs';
 
 const config = loadConfigOrExit();
 const log = (line) => {
@@ -33,10 +33,7 @@ const server = createServer(async (req, res) => {
     const body = req.method === 'POST' ? await readJson(req) : undefined;
     if (!route) reply = { status: 404, body: { error: `no route ${req.method} ${url.pathname}` } };
     else if (body === invalidJson) reply = { status: 400, body: { error: 'request body must be JSON' } };
-    else {
-      const user = await sessionUser(db, sessions.userId(req.headers.cookie));
-      reply = await route({ db, user, body, params: url.searchParams, sessions });
-    }
+    else reply = await route({ db, userId: sessions.userId(req.headers.cookie), body, params: url.searchParams, sessions });
   } catch (error) {
     log(`error in ${req.method} ${url.pathname}: ${error.message}`);
     reply = { status: 500, body: { error: 'database error', detail: error.message } };
