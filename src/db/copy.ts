@@ -1,0 +1,125 @@
+import Database from 'better-sqlite3';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { quoteIdent as q } from './connections.js';
+import type { RejectLog } from './copy-rejects.js';
+import { encoderFor, MAYBE_INVALID_UTF8, refusal, type Encoder } from './encode.js';
+import { showValue, TransferFailure } from './transfer-failure.js';
+import type { ColumnMapping } from './typemap.js';
+
+/** What to copy from one SQLite table into one PostgreSQL table. */
+export interface CopyJob {
+  readonly sqlitePath: string;
+  readonly table: string;
+  /** Columns copied, with the codec of their PostgreSQL column. */
+  readonly columns: readonly ColumnMapping[];
+  /** Quoted, schema-qualified target. */
+  readonly target: string;
+  readonly withoutRowid: boolean;
+  readonly primaryKey: readonly string[];
+  /** SQL condition of rows left out (orphans rejected before the load), or null. */
+  readonly exclude: string | null;
+  readonly onBadValue: 'fail' | 'reject';
+  readonly rejects: RejectLog;
+  readonly signal: AbortSignal;
+  progress(done: number): void;
+}
+
+const CHUNK = 1 << 16;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Streams one table through COPY FROM STDIN on a client already inside a transaction. Returns rows sent. */
+export async function copyTable(client: pg.Client, job: CopyJob): Promise<number> {
+  const db = new Database(job.sqlitePath, { readonly: true, fileMustExist: true });
+  let lookup: Database.Database | undefined;
+  try {
+    const keyCols = job.withoutRowid ? [] : ['rowid'];
+    const offset = keyCols.length;
+    const select = `SELECT ${[...keyCols, ...job.columns.map((c) => q(c.name))].join(', ')} FROM ${q(job.table)}${job.exclude ? ` WHERE NOT (${job.exclude})` : ''}`;
+    const stmt = db.prepare(select).raw(true).safeIntegers(true);
+    const encoders: Encoder[] = job.columns.map((c) => encoderFor(c));
+    const trusted: Encoder[] = job.columns.map((c) => encoderFor(c, { trustFffd: true }));
+    const n = encoders.length;
+    const stream = client.query(copyFrom(`COPY ${job.target} (${job.columns.map((c) => q(c.name)).join(', ')}) FROM STDIN`));
+    let streamError: Error | undefined;
+    const failed = new Promise<never>((_, reject) => stream.on('error', (e: Error) => { streamError = e; reject(e); }));
+    failed.catch(() => {});
+    const finished = new Promise<void>((resolve) => stream.on('finish', () => resolve()));
+    const where = (row: unknown[]) =>
+      job.withoutRowid ? `key (${job.primaryKey.map((k) => `${k}=${showValue(row[offset + job.columns.findIndex((c) => c.name === k)])}`).join(', ')})` : `rowid ${String(row[0])}`;
+    // better-sqlite3 keeps a connection busy while iterating, so raw bytes are read on a second one.
+    const storedBytes = (row: unknown[], column: string): Buffer | null => {
+      lookup ??= new Database(job.sqlitePath, { readonly: true, fileMustExist: true });
+      const cond = job.withoutRowid ? job.primaryKey.map((k) => `${q(k)} = ?`).join(' AND ') : 'rowid = ?';
+      const args = job.withoutRowid ? job.primaryKey.map((k) => row[offset + job.columns.findIndex((c) => c.name === k)]) : [row[0]];
+      const r = lookup.prepare(`SELECT CAST(${q(column)} AS BLOB) FROM ${q(job.table)} WHERE ${cond}`).raw(true).safeIntegers(true).get(...args) as [Buffer] | undefined;
+      return r ? r[0] : null;
+    };
+    let chunk = '';
+    let sent = 0;
+    let seen = 0;
+    for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
+      let line = '';
+      let badColumn = -1;
+      for (let i = 0; i < n; i++) {
+        const v = row[i + offset];
+        let s: string | undefined;
+        if (v === null) s = '\\N';
+        else {
+          s = (encoders[i] as Encoder)(v);
+          if (s === undefined && refusal.reason === MAYBE_INVALID_UTF8) {
+            const bytes = storedBytes(row, (job.columns[i] as ColumnMapping).name);
+            let valid = true;
+            try {
+              if (bytes) utf8.decode(bytes);
+            } catch {
+              valid = false;
+            }
+            if (valid) s = (trusted[i] as Encoder)(v);
+            else refusal.reason = 'is not valid UTF-8';
+          }
+          if (s === undefined) { badColumn = i; break; }
+        }
+        line = i === 0 ? s : `${line}\t${s}`;
+      }
+      seen++;
+      if (badColumn >= 0) {
+        const col = job.columns[badColumn] as ColumnMapping;
+        const value = row[badColumn + offset];
+        if (job.onBadValue === 'fail') {
+          stream.destroy(new Error('stopped at a refused value'));
+          throw new TransferFailure(
+            `table "${job.table}", ${where(row)}, column "${col.name}" (${col.pgType}): the value ${showValue(value)} ${refusal.reason}.`,
+            'Fix the value in SQLite, add a cast rule for the column, or set on_bad_value: reject to write such rows to a reject file.',
+          );
+        }
+        job.rejects.add({
+          table: job.table,
+          where: where(row),
+          column: col.name,
+          reason: refusal.reason,
+          row: Object.fromEntries(job.columns.map((c, i) => [c.name, row[i + offset]])),
+        });
+        continue;
+      }
+      chunk += `${line}\n`;
+      sent++;
+      if (chunk.length >= CHUNK) {
+        if (streamError) throw streamError;
+        if (job.signal.aborted) { stream.destroy(new Error('aborted')); throw new TransferFailure(`the transfer was stopped while copying "${job.table}"`); }
+        const more = stream.write(chunk);
+        chunk = '';
+        job.progress(seen);
+        if (!more) await Promise.race([new Promise((r) => stream.once('drain', r)), failed]);
+      }
+    }
+    if (chunk) stream.write(chunk);
+    stream.end();
+    await Promise.race([finished, failed]);
+    job.progress(seen);
+    return sent;
+  } finally {
+    db.close();
+    lookup?.close();
+  }
+}

@@ -1,0 +1,95 @@
+import type pg from 'pg';
+import { copyTable } from './copy.js';
+import type { RejectLog } from './copy-rejects.js';
+import { qualified } from './ddl.js';
+import { TransferFailure } from './transfer-failure.js';
+import { runPool } from './transfer-pool.js';
+import { markComplete } from './transfer-state.js';
+import type { ColumnMapping } from './typemap.js';
+import type { SqliteTable } from './introspect.js';
+
+/** One table to load, with the columns COPY writes. */
+export interface LoadJob {
+  readonly table: SqliteTable;
+  readonly columns: readonly ColumnMapping[];
+  readonly sourceRows: number;
+  /** Rows left out before the load (orphans), already written to the reject file. */
+  readonly excluded: number;
+  readonly exclude: string | null;
+  /** Empty the table first (a resumed run, or if_exists: truncate). */
+  readonly truncate: boolean;
+}
+
+/** Settings shared by every load job. */
+export interface LoadSettings {
+  readonly sqlitePath: string;
+  readonly schema: string;
+  readonly onBadValue: 'fail' | 'reject';
+  readonly rejects: RejectLog;
+  readonly signal: AbortSignal;
+  /** Loads a table only after the tables it references (data-only loads into tables with live FKs). */
+  readonly parentsFirst: boolean;
+  progress(table: string, done: number, total: number): void;
+  /** Called after a table's COPY and its state row are committed. */
+  loaded(table: string, rows: number): void;
+}
+
+/**
+ * Loads tables on parallel connections, largest first. Each table's COPY and its "complete"
+ * mark commit together, so a crash leaves a table either complete or empty and pending.
+ */
+export async function loadTables(clients: readonly pg.Client[], jobs: readonly LoadJob[], s: LoadSettings): Promise<void> {
+  const sorted = [...jobs].sort((a, b) => b.sourceRows - a.sourceRows);
+  const names = new Set(jobs.map((j) => j.table.name.toLowerCase()));
+  const ready = (job: LoadJob, done: ReadonlySet<LoadJob>) =>
+    !s.parentsFirst ||
+    job.table.foreignKeys.every((fk) => {
+      const parent = fk.refTable.toLowerCase();
+      return parent === job.table.name.toLowerCase() || !names.has(parent) || [...done].some((d) => d.table.name.toLowerCase() === parent);
+    });
+  await runPool(
+    sorted,
+    clients.length,
+    async (job, worker) => {
+      if (s.signal.aborted) throw new TransferFailure(`the transfer was stopped before copying "${job.table.name}"`);
+      const client = clients[worker] as pg.Client;
+      const target = qualified(s.schema, job.table.name);
+      let last = 0;
+      await client.query('BEGIN');
+      try {
+        if (job.truncate) await client.query(`TRUNCATE ${target}`);
+        const rows = await copyTable(client, {
+          sqlitePath: s.sqlitePath,
+          table: job.table.name,
+          columns: job.columns,
+          target,
+          withoutRowid: job.table.withoutRowid,
+          primaryKey: job.table.primaryKey,
+          exclude: job.exclude,
+          onBadValue: s.onBadValue,
+          rejects: s.rejects,
+          signal: s.signal,
+          progress: (done) => {
+            const now = Date.now();
+            if (now - last >= 250 || done === job.sourceRows) {
+              last = now;
+              s.progress(job.table.name, done + job.excluded, job.sourceRows);
+            }
+          },
+        });
+        await markComplete(client, s.schema, job.table.name, rows, job.sourceRows);
+        await client.query('COMMIT');
+        s.loaded(job.table.name, rows);
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        const err = e as { message?: string; where?: string };
+        if (e instanceof TransferFailure) throw e;
+        if (err.where?.includes('COPY')) {
+          throw new TransferFailure(`PostgreSQL refused a row of "${job.table.name}": ${err.message ?? String(e)} (${err.where}).`, 'Add a cast rule for the column or fix the value in SQLite.');
+        }
+        throw e;
+      }
+    },
+    ready,
+  );
+}

@@ -1,0 +1,47 @@
+import type Database from 'better-sqlite3';
+import { quoteIdent as q } from './connections.js';
+import type { SqliteForeignKey, SqliteTable } from './introspect.js';
+
+/** Rows of a table whose foreign key points at no parent row (SQLite does not enforce FKs by default). */
+export interface OrphanReport {
+  readonly table: string;
+  readonly foreignKey: SqliteForeignKey;
+  readonly count: number;
+  /** SQL condition over the child table that is true for exactly these rows. */
+  readonly condition: string;
+  /** A few rowids or keys, for the message. */
+  readonly examples: readonly string[];
+}
+
+/** The SQLite condition that a row of `table` is an orphan for `fk` (MATCH SIMPLE: a NULL in the key never is). */
+export function orphanCondition(table: string, fk: SqliteForeignKey, parent: string): string {
+  const notNull = fk.columns.map((c) => `${q(table)}.${q(c)} IS NOT NULL`).join(' AND ');
+  const match = fk.columns.map((c, i) => `p.${q(fk.refColumns[i] ?? c)} = ${q(table)}.${q(c)}`).join(' AND ');
+  return `(${notNull} AND NOT EXISTS (SELECT 1 FROM ${q(parent)} AS p WHERE ${match}))`;
+}
+
+/** Finds orphan rows of every foreign key between copied tables. Read-only. */
+export function findOrphans(db: Database.Database, tables: readonly SqliteTable[]): OrphanReport[] {
+  const byName = new Map(tables.map((t) => [t.name.toLowerCase(), t.name]));
+  const out: OrphanReport[] = [];
+  for (const t of tables) {
+    for (const fk of t.foreignKeys) {
+      const parent = byName.get(fk.refTable.toLowerCase());
+      if (!parent) continue;
+      const condition = orphanCondition(t.name, fk, parent);
+      const count = (db.prepare(`SELECT count(*) AS n FROM ${q(t.name)} WHERE ${condition}`).get() as { n: number }).n;
+      if (count === 0) continue;
+      const key = t.withoutRowid ? t.primaryKey.map(q).join(` || ',' || `) : 'rowid';
+      const examples = (db.prepare(`SELECT ${key} AS k FROM ${q(t.name)} WHERE ${condition} LIMIT 3`).all() as { k: unknown }[]).map((r) => String(r.k));
+      out.push({ table: t.name, foreignKey: fk, count, condition, examples });
+    }
+  }
+  return out;
+}
+
+/** One line per orphan set: `tags.file_id -> files.id: 2 rows (rowid 7, 9)`. */
+export function describeOrphans(o: OrphanReport): string {
+  const fk = o.foreignKey;
+  const at = o.examples.join(', ');
+  return `${o.table}(${fk.columns.join(', ')}) -> ${fk.refTable}(${fk.refColumns.join(', ')}): ${o.count} row${o.count === 1 ? '' : 's'} with no parent (rowid/key ${at}${o.count > o.examples.length ? ', …' : ''})`;
+}

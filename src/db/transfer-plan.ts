@@ -1,0 +1,70 @@
+import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { buildSchemaDdl, type SchemaDdl } from './ddl.js';
+import { introspectSqlite, type SqliteSchema, type SqliteTable } from './introspect.js';
+import { TransferFailure } from './transfer-failure.js';
+import type { TypeMapOptions } from './typemap.js';
+
+/** Something in the SQLite file that is not copied, with what to do instead. */
+export interface SkippedObject {
+  readonly name: string;
+  readonly what: 'virtual table' | 'shadow table' | 'view' | 'trigger';
+  readonly note: string;
+}
+
+/** What a transfer will do, read from the SQLite file alone. */
+export interface TransferPlan {
+  readonly sqlite: SqliteSchema;
+  readonly tables: readonly SqliteTable[];
+  readonly ddl: SchemaDdl;
+  readonly skipped: readonly SkippedObject[];
+  /** Hash of the DDL, so a resumed run knows it continues the same transfer. */
+  readonly fingerprint: string;
+}
+
+const instead: Record<string, string> = {
+  fts5: 'a full-text index: in PostgreSQL use a tsvector column with a GIN index (to_tsvector / websearch_to_tsquery), or pg_trgm for LIKE searches, filled from the content table',
+  fts4: 'a full-text index: in PostgreSQL use a tsvector column with a GIN index, filled from the content table',
+  fts3: 'a full-text index: in PostgreSQL use a tsvector column with a GIN index, filled from the content table',
+  rtree: 'a spatial index: in PostgreSQL use a GiST index (PostGIS or range/box types)',
+};
+
+function pick(all: readonly SqliteTable[], include: readonly string[] | undefined, exclude: readonly string[]): SqliteTable[] {
+  const names = all.map((t) => t.name);
+  for (const n of [...(include ?? []), ...exclude]) {
+    if (!names.some((x) => x.toLowerCase() === n.toLowerCase())) {
+      throw new TransferFailure(`table "${n}" named in tables/exclude is not in the SQLite file.`, `Tables there: ${names.join(', ') || '(none)'}.`);
+    }
+  }
+  const has = (list: readonly string[], t: SqliteTable) => list.some((x) => x.toLowerCase() === t.name.toLowerCase());
+  return all.filter((t) => (include === undefined || has(include, t)) && !has(exclude, t));
+}
+
+/** Reads the SQLite schema and builds the PostgreSQL DDL and the list of what is not copied. Read-only. */
+export function planTransfer(
+  db: Database.Database,
+  options: TypeMapOptions & { readonly schema: string; readonly tables?: readonly string[]; readonly exclude?: readonly string[] },
+): TransferPlan {
+  const sqlite = introspectSqlite(db);
+  const tables = pick(sqlite.tables, options.tables, options.exclude ?? []);
+  const ddl = buildSchemaDdl(options.schema, sqlite, tables, options);
+  const skipped: SkippedObject[] = [
+    ...sqlite.virtualTables.map((v) => ({
+      name: v.name,
+      what: 'virtual table' as const,
+      note: `${v.module} virtual table, not copied as data; it is ${instead[v.module] ?? `a ${v.module} module PostgreSQL does not have`}`,
+    })),
+    ...sqlite.shadowTables.map((s) => ({ name: s.name, what: 'shadow table' as const, note: `internal storage of ${s.owner ?? 'a virtual table'}, not copied` })),
+    ...sqlite.views.map((v) => ({ name: v.name, what: 'view' as const, note: `not created: rewrite it for PostgreSQL in a migration (${v.sql.replace(/\s+/g, ' ')})` })),
+    ...sqlite.triggers.map((t) => ({
+      name: t.name,
+      what: 'trigger' as const,
+      note: `on "${t.table}", not created: PostgreSQL triggers call a function (CREATE FUNCTION ... CREATE TRIGGER); port it by hand`,
+    })),
+  ];
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify(ddl.tables.map((t) => [t.create, t.createPlain, t.statements.map((s) => s.sql)])))
+    .digest('hex')
+    .slice(0, 16);
+  return { sqlite, tables, ddl, skipped, fingerprint };
+}

@@ -1,0 +1,362 @@
+import type Database from 'better-sqlite3';
+import type pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import { connectPostgres, openSqlite, quoteIdent as q } from './connections.js';
+import { RejectLog } from './copy-rejects.js';
+import { qualified, type DdlStatement, type TableDdl } from './ddl.js';
+import { TransferFailure } from './transfer-failure.js';
+import { loadTables, type LoadJob } from './transfer-load.js';
+import { describeOrphans, findOrphans } from './transfer-orphans.js';
+import { planTransfer, type SkippedObject, type TransferPlan } from './transfer-plan.js';
+import { buildAfterLoad } from './transfer-postload.js';
+import { createState, dropState, readState, type TransferState } from './transfer-state.js';
+import { existingTables, targetColumns } from './transfer-target.js';
+import type { CastRule, ColumnMapping } from './typemap.js';
+
+/** How a transfer runs. */
+export interface TransferOptions {
+  readonly sqlitePath: string;
+  readonly pgUrl: string;
+  readonly mode: 'create' | 'schema-only' | 'data-only' | 'test-import';
+  readonly schema: string;
+  readonly tables?: readonly string[];
+  readonly exclude?: readonly string[];
+  readonly cast: readonly CastRule[];
+  readonly jsonType: 'json' | 'jsonb';
+  readonly onBadValue: 'fail' | 'reject';
+  readonly onOrphans: 'fail' | 'reject' | 'keep';
+  readonly ifExists: 'fail' | 'drop' | 'truncate';
+  readonly parallel: number;
+  readonly rejectDir: string;
+  readonly signal: AbortSignal;
+  progress(table: string, done: number, total: number): void;
+  warn(message: string): void;
+}
+
+/** What the transfer has created or filled so far: kept up to date so a failure can still be undone. */
+export interface TransferEffects {
+  schema: string;
+  schemaCreated: boolean;
+  tablesCreated: string[];
+  /** Existing tables (data-only) this transfer filled. */
+  tablesFilled: string[];
+  stateTable: boolean;
+  /** Reject files written (they stay in the run directory). */
+  rejectFiles: string[];
+}
+
+/** Per-table result. */
+export interface TableOutcome {
+  readonly table: string;
+  readonly sourceRows: number;
+  readonly loaded: number;
+  readonly rejected: number;
+  /** Loaded by an earlier, interrupted run and kept. */
+  readonly resumed: boolean;
+}
+
+/** The result of a finished transfer. */
+export interface TransferReport {
+  readonly mode: TransferOptions['mode'];
+  readonly schema: string;
+  readonly tables: readonly TableOutcome[];
+  readonly rejectFiles: readonly string[];
+  readonly skipped: readonly SkippedObject[];
+  readonly warnings: readonly string[];
+}
+
+/** Starts an empty effects record for a target schema. */
+export function noEffects(schema: string): TransferEffects {
+  return { schema, schemaCreated: false, tablesCreated: [], tablesFilled: [], stateTable: false, rejectFiles: [] };
+}
+
+async function withClients<T>(url: string, n: number, body: (clients: pg.Client[]) => Promise<T>): Promise<T> {
+  const clients: pg.Client[] = [];
+  try {
+    for (let i = 0; i < n; i++) clients.push(await connectPostgres(url));
+    return await body(clients);
+  } finally {
+    await Promise.all(clients.map((c) => c.end().catch(() => {})));
+  }
+}
+
+/** Moves a SQLite database into PostgreSQL. `effects` is updated as objects are made, even when it fails. */
+export async function transfer(o: TransferOptions, effects: TransferEffects): Promise<TransferReport> {
+  const db = openSqlite(o.sqlitePath, { readonly: true });
+  try {
+    const schema = o.mode === 'test-import' ? `runbook_test_import_${randomBytes(4).toString('hex')}` : o.schema;
+    effects.schema = schema;
+    const plan = planTransfer(db, { schema, tables: o.tables, exclude: o.exclude, cast: o.cast, jsonType: o.jsonType });
+    const warnings: string[] = [...plan.ddl.warnings];
+    const warn = (m: string) => { warnings.push(m); o.warn(m); };
+    plan.ddl.warnings.forEach((w) => o.warn(w));
+    return await withClients(o.pgUrl, Math.max(1, o.parallel), async (clients) => {
+      const control = clients[0] as pg.Client;
+      try {
+        const outcomes = o.mode === 'data-only' ? await loadInto(db, plan, o, clients, effects, warn) : await createAndLoad(db, plan, { ...o, schema }, clients, effects, warn);
+        return { mode: o.mode, schema, tables: outcomes, rejectFiles: effects.rejectFiles, skipped: plan.skipped, warnings };
+      } finally {
+        if (o.mode === 'test-import' && effects.schemaCreated) {
+          await control.query(`DROP SCHEMA IF EXISTS ${q(schema)} CASCADE`);
+          Object.assign(effects, { ...noEffects(schema), rejectFiles: effects.rejectFiles });
+        }
+      }
+    });
+  } finally {
+    db.close();
+  }
+}
+
+interface Prepared {
+  readonly jobs: LoadJob[];
+  readonly skipFks: ReadonlySet<string>;
+}
+
+/** Counts rows, finds orphans and applies the orphan policy; orphan rows rejected are written out now. */
+function prepareLoad(db: Database.Database, plan: TransferPlan, o: TransferOptions, rejects: RejectLog, columnsOf: (t: TableDdl) => readonly ColumnMapping[], warn: (m: string) => void): Prepared {
+  const orphans = findOrphans(db, plan.tables);
+  if (orphans.length > 0 && o.onOrphans === 'fail') {
+    throw new TransferFailure(
+      `rows whose foreign key points at no parent row (SQLite did not enforce it): ${orphans.map(describeOrphans).join('; ')}.`,
+      'Delete or fix those rows in SQLite, or set on_orphans: reject (write them to a reject file) or keep (load them and leave the foreign key out).',
+    );
+  }
+  const skipFks = new Set<string>();
+  for (const orphan of orphans) {
+    warn(`orphans: ${describeOrphans(orphan)} — ${o.onOrphans === 'keep' ? 'loaded; the foreign key is left out' : 'written to the reject file'}`);
+    if (o.onOrphans === 'keep') skipFks.add(`${orphan.table}:${orphan.foreignKey.columns.join(',')}`);
+  }
+  const jobs = plan.ddl.tables.map((t) => {
+    const name = t.source.name;
+    const mine = o.onOrphans === 'reject' ? orphans.filter((x) => x.table === name) : [];
+    const exclude = mine.length > 0 ? mine.map((x) => x.condition).join(' OR ') : null;
+    if (exclude) {
+      const key = t.source.withoutRowid ? '' : 'rowid AS "(rowid)", ';
+      for (const row of db.prepare(`SELECT ${key}* FROM ${q(name)} WHERE ${exclude}`).safeIntegers(true).all() as Record<string, unknown>[]) {
+        const why = mine.find((x) => x.count > 0);
+        rejects.add({ table: name, where: `rowid ${String(row['(rowid)'] ?? '?')}`, column: why?.foreignKey.columns.join(',') ?? null, reason: `has no parent row in "${why?.foreignKey.refTable ?? '?'}"`, row });
+      }
+    }
+    const sourceRows = Number((db.prepare(`SELECT count(*) AS n FROM ${q(name)}`).get() as { n: number }).n);
+    return { table: t.source, columns: columnsOf(t), sourceRows, excluded: rejects.count(name), exclude, truncate: false };
+  });
+  return { jobs, skipFks };
+}
+
+const fkKey = (s: DdlStatement, t: TableDdl) => {
+  const fk = t.source.foreignKeys.find((f) => s.sql.includes(`FOREIGN KEY (${f.columns.map(q).join(', ')})`));
+  return fk ? `${t.source.name}:${fk.columns.join(',')}` : '';
+};
+
+async function createAndLoad(db: Database.Database, plan: TransferPlan, o: TransferOptions, clients: pg.Client[], effects: TransferEffects, warn: (m: string) => void): Promise<TableOutcome[]> {
+  const control = clients[0] as pg.Client;
+  const schema = o.schema;
+  const rejects = new RejectLog(o.rejectDir);
+  try {
+    const withData = o.mode !== 'schema-only';
+    const copied = (t: TableDdl, plain: boolean) => t.columns.filter((_, i) => plain || !t.source.columns[i]?.generated);
+    const plainTables = new Set<string>();
+    const prepared = withData ? prepareLoad(db, plan, o, rejects, (t) => t.columns, warn) : { jobs: [], skipFks: new Set<string>() };
+    const nsp = await control.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (nsp.rowCount === 0) {
+      await control.query(`CREATE SCHEMA ${q(schema)}`);
+      effects.schemaCreated = true;
+    }
+    const state: TransferState | null = withData ? await readState(control, schema) : null;
+    if (state && state.fingerprint !== plan.fingerprint) {
+      throw new TransferFailure(
+        `schema "${schema}" holds the state of an interrupted transfer of a different SQLite schema (fingerprint ${state.fingerprint}, now ${plan.fingerprint}).`,
+        `Roll back the earlier run, or drop ${schema}._runbook_transfer and the tables it lists.`,
+      );
+    }
+    const resumed = state !== null;
+    if (state) for (const t of state.tables.values()) if (t.created) effects.tablesCreated.push(t.table);
+    effects.stateTable = resumed;
+    const existing = await existingTables(control, schema);
+    const clashes = plan.ddl.tables.map((t) => t.source.name).filter((n) => existing.has(n) && !state?.tables.has(n));
+    if (clashes.length > 0 && o.ifExists !== 'drop') {
+      throw new TransferFailure(
+        `schema "${schema}" already has table${clashes.length === 1 ? '' : 's'} ${clashes.map((c) => `"${c}"`).join(', ')}; mode ${o.mode} creates tables and does not touch existing ones.`,
+        'Use mode: data-only to load into tables made by migrations, set if_exists: drop to replace them, or choose another schema.',
+      );
+    }
+    await control.query('BEGIN');
+    try {
+      if (clashes.length > 0) await control.query(`DROP TABLE ${clashes.map((c) => qualified(schema, c)).join(', ')}`);
+      const toCreate = plan.ddl.tables.filter((t) => !state?.tables.has(t.source.name));
+      if (withData && !state) await createState(control, schema, plan.fingerprint, toCreate.map((t) => ({ name: t.source.name, created: true })));
+      for (const t of toCreate) {
+        await control.query('SAVEPOINT create_table');
+        try {
+          await control.query(t.create);
+        } catch (e) {
+          if (!t.createPlain) throw e;
+          await control.query('ROLLBACK TO SAVEPOINT create_table');
+          await control.query(t.createPlain);
+          plainTables.add(t.source.name);
+          warn(`${t.source.name}: generated column expressions were refused by PostgreSQL (${(e as Error).message}); they are copied as plain columns`);
+        }
+        for (const s of t.statements.filter((x) => x.phase === 'defaults')) {
+          await control.query('SAVEPOINT dflt');
+          try {
+            await control.query(s.sql);
+            await control.query('RELEASE SAVEPOINT dflt');
+          } catch (e) {
+            await control.query('ROLLBACK TO SAVEPOINT dflt');
+            warn(`${s.what} was not kept: PostgreSQL said "${(e as Error).message}" (statement: ${s.sql})`);
+          }
+        }
+      }
+      await control.query('COMMIT');
+      effects.tablesCreated.push(...toCreate.map((t) => t.source.name));
+      if (withData && !state) effects.stateTable = true;
+    } catch (e) {
+      await control.query('ROLLBACK').catch(() => {});
+      throw e;
+    }
+    const outcomes = new Map<string, TableOutcome>();
+    if (withData) {
+      const pending: LoadJob[] = [];
+      for (const job of prepared.jobs) {
+        const t = plan.ddl.tables.find((d) => d.source === job.table) as TableDdl;
+        const done = state?.tables.get(job.table.name);
+        if (done?.status === 'complete') {
+          if (done.sourceRows !== job.sourceRows) {
+            throw new TransferFailure(`table "${job.table.name}" changed in SQLite since the interrupted run (${done.sourceRows} rows then, ${job.sourceRows} now).`, 'Roll back the earlier run and start again, so every table is read from the same state.');
+          }
+          outcomes.set(job.table.name, { table: job.table.name, sourceRows: job.sourceRows, loaded: done.rows, rejected: done.sourceRows - done.rows, resumed: true });
+          continue;
+        }
+        const plain = plainTables.has(t.source.name) || (resumed && (await generatedColumns(control, schema, t.source.name)).size === 0);
+        pending.push({ ...job, columns: copied(t, plain), truncate: resumed });
+      }
+      await loadAll(clients, pending, o, schema, rejects, outcomes, false, null);
+    }
+    const statements = plan.ddl.tables.flatMap((t) => t.statements.filter((s) => s.phase !== 'fks' || !prepared.skipFks.has(fkKey(s, t))));
+    await buildAfterLoad(clients, statements, warn, resumed);
+    if (withData) {
+      for (const t of plan.ddl.tables) if (t.identity) await advanceSequence(control, schema, t.source.name, t.identity.column, t.identity.highWater);
+      await verifyCounts(control, schema, [...outcomes.values()]);
+      await dropState(control, schema);
+      effects.stateTable = false;
+    }
+    return plan.ddl.tables.map((t) => outcomes.get(t.source.name) ?? { table: t.source.name, sourceRows: 0, loaded: 0, rejected: 0, resumed: false });
+  } finally {
+    rejects.close();
+    effects.rejectFiles.push(...rejects.paths());
+  }
+}
+
+async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOptions, clients: pg.Client[], effects: TransferEffects, warn: (m: string) => void): Promise<TableOutcome[]> {
+  const control = clients[0] as pg.Client;
+  const schema = o.schema;
+  const existing = await existingTables(control, schema);
+  const missing = plan.tables.map((t) => t.name).filter((n) => !existing.has(n));
+  if (missing.length > 0) {
+    throw new TransferFailure(
+      `mode data-only loads into existing tables, but schema "${schema}" has no table ${missing.map((m) => `"${m}"`).join(', ')}.`,
+      'Create them first (e.g. alembic upgrade head), exclude them, or use mode: create.',
+    );
+  }
+  const targets = new Map<string, ColumnMapping[]>();
+  for (const t of plan.ddl.tables) {
+    const cols = await targetColumns(control, schema, t.source);
+    // Epoch rules of cast: still say how to read numbers in date/time columns.
+    targets.set(t.source.name, cols.map((c) => ({ ...c, epoch: t.columns.find((m) => m.name === c.name)?.epoch ?? null })));
+  }
+  const rejects = new RejectLog(o.rejectDir);
+  try {
+    const prepared = prepareLoad(db, plan, o, rejects, (t) => targets.get(t.source.name) ?? [], warn);
+    const state = await readState(control, schema);
+    if (state && state.fingerprint !== plan.fingerprint) {
+      throw new TransferFailure(`schema "${schema}" holds the state of an interrupted transfer of a different SQLite schema.`, `Drop ${schema}._runbook_transfer after checking the tables it lists.`);
+    }
+    effects.stateTable = state !== null;
+    const filled: string[] = [];
+    for (const job of prepared.jobs) {
+      if (state?.tables.get(job.table.name)?.status === 'complete') continue;
+      const r = await control.query(`SELECT EXISTS (SELECT 1 FROM ${qualified(schema, job.table.name)}) AS some`);
+      if (r.rows[0]?.some && !state) filled.push(job.table.name);
+    }
+    if (filled.length > 0 && o.ifExists !== 'truncate') {
+      throw new TransferFailure(
+        `table${filled.length === 1 ? '' : 's'} ${filled.map((f) => `"${f}"`).join(', ')} in schema "${schema}" already hold rows; data-only loads into empty tables.`,
+        'Empty them first, or set if_exists: truncate to replace their rows (rollback cannot bring those rows back).',
+      );
+    }
+    if (!state) {
+      await createState(control, schema, plan.fingerprint, prepared.jobs.map((j) => ({ name: j.table.name, created: false })));
+      effects.stateTable = true;
+    }
+    const pending = prepared.jobs.filter((j) => state?.tables.get(j.table.name)?.status !== 'complete').map((j) => ({ ...j, truncate: state !== null || filled.includes(j.table.name) }));
+    const outcomes = new Map<string, TableOutcome>();
+    for (const j of prepared.jobs) {
+      const done = state?.tables.get(j.table.name);
+      if (done?.status === 'complete') outcomes.set(j.table.name, { table: j.table.name, sourceRows: j.sourceRows, loaded: done.rows, rejected: done.sourceRows - done.rows, resumed: true });
+    }
+    await loadAll(clients, pending, o, schema, rejects, outcomes, true, effects.tablesFilled);
+    for (const t of plan.tables) {
+      for (const c of targets.get(t.name) ?? []) await advanceSequence(control, schema, t.name, c.name, plan.sqlite.sequences.get(t.name) ?? 0, true);
+    }
+    await verifyCounts(control, schema, [...outcomes.values()]);
+    await dropState(control, schema);
+    effects.stateTable = false;
+    return plan.tables.map((t) => outcomes.get(t.name) as TableOutcome);
+  } finally {
+    rejects.close();
+    effects.rejectFiles.push(...rejects.paths());
+  }
+}
+
+/** Loads the pending tables and records each one's outcome (and, for data-only, that it was filled). */
+async function loadAll(clients: pg.Client[], pending: readonly LoadJob[], o: TransferOptions, schema: string, rejects: RejectLog, outcomes: Map<string, TableOutcome>, parentsFirst: boolean, filled: string[] | null): Promise<void> {
+  await loadTables(clients, pending, {
+    sqlitePath: o.sqlitePath,
+    schema,
+    onBadValue: o.onBadValue,
+    rejects,
+    signal: o.signal,
+    parentsFirst,
+    progress: o.progress,
+    loaded: (table, rows) => {
+      filled?.push(table);
+      const job = pending.find((j) => j.table.name === table) as LoadJob;
+      outcomes.set(table, { table, sourceRows: job.sourceRows, loaded: rows, rejected: rejects.count(table), resumed: false });
+    },
+  });
+}
+
+/** Columns PostgreSQL generates itself in a table (not written by COPY). */
+async function generatedColumns(client: pg.Client, schema: string, table: string): Promise<Set<string>> {
+  const r = await client.query(
+    `SELECT a.attname FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attgenerated <> '' AND NOT a.attisdropped`,
+    [qualified(schema, table)],
+  );
+  return new Set(r.rows.map((x: { attname: string }) => x.attname));
+}
+
+/** Moves a column's sequence (identity or serial) past the largest id and SQLite's AUTOINCREMENT mark. */
+async function advanceSequence(client: pg.Client, schema: string, table: string, column: string, highWater: number, onlyIfOwned = false): Promise<void> {
+  const name = qualified(schema, table);
+  if (onlyIfOwned) {
+    const r = await client.query('SELECT pg_get_serial_sequence($1, $2) AS s', [name, column]);
+    if (!r.rows[0]?.s) return;
+  }
+  await client.query(
+    `SELECT setval(pg_get_serial_sequence($1, $2), GREATEST(m, 1), m > 0) FROM (SELECT GREATEST(COALESCE(MAX(${q(column)}), 0), $3::bigint) AS m FROM ${name}) x`,
+    [name, column, highWater],
+  );
+}
+
+/** Proves the load: PostgreSQL holds exactly the rows sent, and sent + rejected = rows in SQLite. */
+async function verifyCounts(client: pg.Client, schema: string, outcomes: readonly TableOutcome[]): Promise<void> {
+  for (const t of outcomes) {
+    const n = Number((await client.query(`SELECT count(*) AS n FROM ${qualified(schema, t.table)}`)).rows[0]?.n);
+    if (n !== t.loaded || t.loaded + t.rejected !== t.sourceRows) {
+      throw new TransferFailure(
+        `table "${t.table}": SQLite has ${t.sourceRows} rows, ${t.rejected} were rejected, PostgreSQL holds ${n} (expected ${t.sourceRows - t.rejected}).`,
+        'Something else wrote to the table during the load; roll back and run the transfer again with writes stopped.',
+      );
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import { resolve, join } from 'node:path';
+import { openSqlite, redactUrl } from '../db/connections.js';
+import { TransferFailure } from '../db/transfer-failure.js';
+import { planTransfer } from '../db/transfer-plan.js';
+import { noEffects, transfer, type TransferReport } from '../db/transfer.js';
+import { defineStepKind, type ConnectionSpec, type DescribeLine, type JsonValue, type StepResult } from './kind.js';
+import { properties, type SqliteToPgSpec } from './sqlite-to-pg/schema.js';
+import { undoToken, undoTransfer } from './sqlite-to-pg/undo.js';
+
+const modeText: Record<NonNullable<SqliteToPgSpec['mode']>, string> = {
+  create: 'create tables, load rows, then build keys, indexes, foreign keys and sequences',
+  'schema-only': 'create tables, keys, indexes and foreign keys without rows',
+  'data-only': 'load rows into existing empty tables and move their sequences',
+  'test-import': 'full load into a scratch schema, verified, then dropped',
+};
+
+function connections(spec: SqliteToPgSpec, get: (n: string) => ConnectionSpec | undefined): { source?: ConnectionSpec; target?: ConnectionSpec; problem?: string } {
+  const source = get(spec.source);
+  const target = get(spec.target);
+  if (source && source.type !== 'sqlite') return { problem: `source "${spec.source}" must be a SQLite connection, but it is ${source.type}` };
+  if (target && target.type !== 'postgres') return { problem: `target "${spec.target}" must be a PostgreSQL connection, but it is ${target.type}` };
+  return { source, target };
+}
+
+function outputsOf(r: TransferReport): { [k: string]: JsonValue } {
+  return {
+    schema: r.schema,
+    tables: r.tables.map((t) => t.table),
+    rows: r.tables.reduce((n, t) => n + t.loaded, 0),
+    counts: Object.fromEntries(r.tables.map((t) => [t.table, t.loaded])),
+    rejected: r.tables.reduce((n, t) => n + t.rejected, 0),
+    reject_files: [...r.rejectFiles],
+    skipped: r.skipped.map((s) => ({ name: s.name, what: s.what, note: s.note })),
+    warnings: [...r.warnings],
+  };
+}
+
+/** Moves a whole SQLite database into PostgreSQL so the same application models keep working, and proves the counts. */
+export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
+  kind: 'sqlite-to-pg',
+  summary: 'Move a SQLite database into PostgreSQL: tables, types, keys, indexes, foreign keys, sequences and every row, with a report of what could not be carried over.',
+  schema: { properties, required: ['source', 'target'] },
+  connectionFields: ['source', 'target'],
+  outputs: () => ['schema', 'tables', 'rows', 'counts', 'rejected', 'reject_files', 'skipped', 'warnings'],
+  undoSummary: 'drop exactly the tables (and schema) this step created, or empty the tables it filled in data-only mode',
+
+  describe(spec, ctx): readonly DescribeLine[] {
+    const { source, target, problem } = connections(spec, (n) => ctx.connection(n));
+    const mode = spec.mode ?? 'create';
+    const lines: DescribeLine[] = [
+      {
+        label: 'transfer',
+        text: `sqlite "${spec.source}"${source?.type === 'sqlite' ? ` (${source.path})` : ''} -> postgres "${spec.target}"${target?.type === 'postgres' ? ` (${ctx.mask(redactUrl(target.url))})` : ''}, schema "${spec.schema ?? 'public'}"`,
+      },
+      { label: 'mode', text: `${mode}: ${modeText[mode]}` },
+      { label: 'policies', text: `bad values: ${spec.on_bad_value ?? 'fail'} · orphan rows: ${spec.on_orphans ?? 'fail'} · existing tables: ${spec.if_exists ?? 'fail'} · ${spec.parallel ?? 2} tables at once · JSON as ${spec.json_type ?? 'json'}` },
+    ];
+    if (spec.tables) lines.push({ label: 'tables', text: spec.tables.join(', ') });
+    if (spec.exclude) lines.push({ label: 'exclude', text: spec.exclude.join(', ') });
+    for (const c of spec.cast ?? []) lines.push({ label: 'cast', text: `${c.column ?? `type ${c.type ?? '?'}`} -> ${c.to}${c.epoch ? ` (epoch ${c.epoch})` : ''}` });
+    if (problem) lines.push({ label: 'error', text: problem });
+    return lines;
+  },
+
+  async inspect(spec, ctx): Promise<readonly DescribeLine[]> {
+    const source = ctx.connection(spec.source);
+    if (source?.type !== 'sqlite') return [];
+    try {
+      const db = openSqlite(source.path, { readonly: true, workDir: ctx.workDir });
+      try {
+        const plan = planTransfer(db, { schema: spec.schema ?? 'public', tables: spec.tables, exclude: spec.exclude, cast: spec.cast ?? [], jsonType: spec.json_type ?? 'json' });
+        const mode = spec.mode ?? 'create';
+        const ddl = plan.ddl.tables.flatMap((t) => [
+          ...(mode === 'data-only' ? [] : [t.create, ...t.statements.filter((s) => s.phase === 'defaults').map((s) => s.sql)]),
+          ...(mode === 'data-only' ? [] : t.statements.filter((s) => s.phase === 'keys').map((s) => s.sql)),
+        ]);
+        const fks = mode === 'data-only' ? [] : plan.ddl.tables.flatMap((t) => t.statements.filter((s) => s.phase === 'fks').map((s) => s.sql));
+        return [
+          ...[...ddl, ...fks].map((sql) => ({ label: 'ddl', text: `${sql};` })),
+          ...plan.ddl.tables.filter((t) => t.identity).map((t) => ({ label: 'sequence', text: `${t.source.name}.${t.identity?.column} continues after max(${t.identity?.column})` })),
+          ...plan.skipped.map((s) => ({ label: 'skip', text: `${s.what} "${s.name}": ${s.note}` })),
+          ...plan.ddl.warnings.map((w) => ({ label: 'warning', text: w })),
+        ];
+      } finally {
+        db.close();
+      }
+    } catch (e) {
+      if (e instanceof TransferFailure || /SQLite file/.test((e as Error).message)) return [{ label: 'error', text: ctx.mask((e as Error).message) }];
+      throw e;
+    }
+  },
+
+  async run(spec, ctx): Promise<StepResult> {
+    const { source, target, problem } = connections(spec, (n) => ctx.connection(n));
+    if (problem || !source || !target || source.type !== 'sqlite' || target.type !== 'postgres') {
+      return { ok: false, message: problem ?? 'the source and target connections are not resolved', hint: 'source: names a sqlite connection, target: a postgres one.' };
+    }
+    const schema = spec.schema ?? 'public';
+    const effects = noEffects(schema);
+    try {
+      const report = await transfer(
+        {
+          sqlitePath: resolve(ctx.workDir, source.path),
+          pgUrl: target.url,
+          mode: spec.mode ?? 'create',
+          schema,
+          tables: spec.tables,
+          exclude: spec.exclude,
+          cast: spec.cast ?? [],
+          jsonType: spec.json_type ?? 'json',
+          onBadValue: spec.on_bad_value ?? 'fail',
+          onOrphans: spec.on_orphans ?? 'fail',
+          ifExists: spec.if_exists ?? 'fail',
+          parallel: spec.parallel ?? 2,
+          rejectDir: join(ctx.stepDir, 'rejects'),
+          signal: ctx.signal,
+          progress: (label, done, total) => ctx.progress({ label, done, total, unit: 'rows' }),
+          warn: (m) => ctx.warn(ctx.mask(m)),
+        },
+        effects,
+      );
+      const outputs = outputsOf(report);
+      const undo = undoToken(spec.target, effects);
+      const skipped = report.skipped.length > 0 ? `; not copied: ${report.skipped.map((s) => `${s.what} ${s.name}`).join(', ')}` : '';
+      const note = `${report.tables.length} tables, ${String(outputs.rows)} rows${outputs.rejected ? `, ${String(outputs.rejected)} rejected` : ''}${skipped}`;
+      return undo ? { ok: true, outputs, undo: undo as unknown as JsonValue, note } : { ok: true, outputs, note };
+    } catch (e) {
+      const undo = undoToken(spec.target, effects) as unknown as JsonValue | undefined;
+      const base = { ok: false as const, ...(undo ? { undo } : {}), outputs: { reject_files: [...effects.rejectFiles] } };
+      if (e instanceof TransferFailure) return { ...base, message: ctx.mask(e.message), ...(e.hint ? { hint: ctx.mask(e.hint) } : {}) };
+      const err = e as { code?: string; message?: string };
+      if (typeof err.code === 'string' || /SQLite file/.test(err.message ?? '')) {
+        return {
+          ...base,
+          message: ctx.mask(`the transfer from "${spec.source}" to "${spec.target}" stopped: ${redactUrl(err.message ?? String(e))}`),
+          hint: 'Check that the SQLite file is readable and that PostgreSQL is reachable with the URL of the target connection.',
+        };
+      }
+      throw e;
+    }
+  },
+
+  undo: undoTransfer,
+});
