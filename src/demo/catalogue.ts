@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { catalogueSchema } from './catalogue-schema.js';
 import { fillCatalogue, type InsertRow, type Row } from './catalogue-rows.js';
 import { seededRandom } from './random.js';
@@ -19,10 +20,11 @@ export interface CatalogueSummary {
 }
 
 /**
- * Writes a fresh Agregator `catalogue.db` at `path` (replacing any file there) with the
+ * Writes a fresh Agregator `catalogue.db` at `path` (replacing any file there, creating its folder) with the
  * schema Flask-SQLAlchemy creates on SQLite and seeded, realistic Russian content.
  */
 export function createCatalogue(path: string, options: CatalogueOptions = {}): CatalogueSummary {
+  mkdirSync(dirname(path), { recursive: true });
   for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   const db = new Database(path);
   try {

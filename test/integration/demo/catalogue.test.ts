@@ -145,10 +145,10 @@ describe('createCatalogue', () => {
 });
 
 describe('createCatalogue with a seed', () => {
-  it('writes the same rows for the same seed and other rows for another, replacing an existing file', () => {
+  it('writes the same rows for the same seed and other rows for another, replacing an existing file and creating a missing folder', () => {
     const a = join(dir, 'a.db');
     const b = join(dir, 'b.db');
-    const c = join(dir, 'c.db');
+    const c = join(dir, 'new-folder', 'c.db');
     createCatalogue(a, { seed: 7, files: 120 });
     createCatalogue(a, { seed: 7, files: 120 });
     createCatalogue(b, { seed: 7, files: 120 });
