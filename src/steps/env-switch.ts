@@ -22,7 +22,11 @@ const KEY_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 function fsFailure(what: string, file: string, e: unknown): StepResult {
   const err = e as NodeJS.ErrnoException;
   if (typeof err.code !== 'string') throw e;
-  return { ok: false, message: `cannot ${what} ${file}: ${err.message}`, hint: 'check that the file and its directory are writable by the user running runbook' };
+  const hint =
+    what === 'read'
+      ? 'check that the path names a file the user running runbook can read'
+      : 'check that the file and its directory are writable by the user running runbook';
+  return { ok: false, message: `cannot ${what} ${file}: ${err.message}`, hint };
 }
 
 /** Keeps a private copy (0600) in the step directory, flushed to disk before the original is touched. */

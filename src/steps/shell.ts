@@ -71,10 +71,9 @@ function extractOutputs(
 
 /** The `stdout` output: trimmed and capped, with a warning when the cap cut it. */
 function stdoutOutput(stdout: LineLogResult, stdoutLog: string, ctx: StepContext): string {
-  const bytes = Buffer.from(stdout.captured);
   if (stdout.bytes <= STDOUT_OUTPUT_BYTES) return stdout.captured.trim();
   ctx.warn(`stdout has ${stdout.bytes} bytes; the stdout output keeps the first ${STDOUT_OUTPUT_BYTES / 1024} KiB, the whole of it is in ${stdoutLog}`);
-  return bytes.subarray(0, STDOUT_OUTPUT_BYTES).toString().trim();
+  return Buffer.from(stdout.captured).subarray(0, STDOUT_OUTPUT_BYTES).toString().trim();
 }
 
 /** The failure when the program could not be started at all; the program name is masked. */

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, lstatSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, lstatSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -180,6 +180,16 @@ describe('env-switch', () => {
     expect(readFileSync(real, 'utf8')).toBe('A=2\n');
     await undo(token, ctx);
     expect(readFileSync(real, 'utf8')).toBe('A=1\n');
+  });
+
+  it('reports a file it cannot read as a failure, not a crash', async () => {
+    const ctx = stepContext();
+    mkdirSync(join(ctx.workDir, 'dir.env'));
+    expect(await envSwitch.run({ file: 'dir.env', set: { A: '1' } }, ctx)).toEqual({
+      ok: false,
+      message: `cannot read ${join(ctx.workDir, 'dir.env')}: EISDIR: illegal operation on a directory, read`,
+      hint: 'check that the path names a file the user running runbook can read',
+    });
   });
 
   it('rejects a key that is both set and unset', async () => {

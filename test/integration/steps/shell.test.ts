@@ -67,6 +67,16 @@ describe('shell', () => {
     expect(failure(none).message).toBe('output "n": the path $.n found nothing in the JSON on stdout');
   });
 
+  it('says when a line rule finds no line, and when a rule only saw the first MiB of stdout', async () => {
+    const ctx = stepContext();
+    expect(failure(await shell.run({ run: 'true', outputs: { l: { stdout_line: 'first' } } }, ctx)).message).toBe(
+      'output "l": stdout has no non-empty line',
+    );
+    expect(failure(await shell.run({ run: 'seq 1 300000', outputs: { n: { regex: '^none$' } } }, ctx)).message).toBe(
+      'output "n": the regex /^none$/ did not match stdout (only the first 1 MiB of stdout is searched)',
+    );
+  });
+
   it('checks output rules before running the command', async () => {
     const ctx = stepContext();
     const marker = join(ctx.workDir, 'ran');
@@ -114,6 +124,19 @@ describe('shell', () => {
       message: 'command not found: no-such-program-xyz',
       hint: 'install it or give its full path; the PATH searched was /usr/bin:/bin',
     });
+  });
+
+  it('says when a program is not executable, and when the command was killed by a signal', async () => {
+    const ctx = stepContext();
+    const script = join(ctx.workDir, 'script.sh');
+    writeFileSync(script, 'echo hi\n', { mode: 0o644 });
+    expect(failure(await shell.run({ run: [script] }, ctx))).toEqual({
+      message: `command is not executable: ${script}`,
+      hint: `check its permissions (chmod +x ${script})`,
+    });
+    expect(failure(await shell.run({ run: 'echo bye >&2; kill -9 $$' }, ctx)).message).toBe(
+      'command was killed by SIGKILL, expected 0; last lines of stderr:\n  bye',
+    );
   });
 
   it('says when the working directory is missing', async () => {
