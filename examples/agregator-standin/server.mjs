@@ -46,8 +46,9 @@ const server = createServer(async (req, res) => {
 
 const invalidJson = Symbol('invalid JSON');
 async function readJson(req) {
-  let text = '';
-  for await (const chunk of req) text += chunk;
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const text = Buffer.concat(chunks).toString('utf8'); // joined first: a Cyrillic letter may span two chunks
   try {
     return text ? JSON.parse(text) : {};
   } catch {
