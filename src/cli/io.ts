@@ -1,3 +1,5 @@
+import type { Interrupts } from '../engine/interrupts.js';
+
 /** A stream the CLI writes to (process.stdout, or a buffer in tests). */
 export interface OutStream {
   write(chunk: string): unknown;
@@ -12,8 +14,8 @@ export interface CliIO {
   readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
-  /** Interrupts (Ctrl-C) delivered to a running command; the binary wires SIGINT here. */
-  readonly interrupts?: AbortSignal;
+  /** Ctrl-C presses delivered to a running command; the binary wires SIGINT here. */
+  readonly interrupts?: Interrupts;
 }
 
 /** Exit codes, as documented in the README. */

@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { registerExec } from './commands/exec.js';
 import { registerPlan } from './commands/plan.js';
+import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
 import { exitCodes, type CliIO } from './io.js';
@@ -19,6 +21,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .addHelpText('after', '\nExamples:\n  runbook validate plans/*.yaml\n  runbook plan plans/sqlite-to-pg.yaml\n  runbook exec plans/sqlite-to-pg.yaml --var database_url=postgresql://...\n');
   registerValidate(program, io, finish);
   registerPlan(program, io, finish);
+  registerExec(program, io, finish);
+  registerRuns(program, io, finish);
   registerSchema(program, io, finish);
   try {
     await program.parseAsync([...argv], { from: 'user' });

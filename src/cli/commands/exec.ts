@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { Interrupts } from '../../engine/interrupts.js';
+import { startRun } from '../../run/start-run.js';
+import { JsonRenderer } from '../../ui/json.js';
+import { PlainRenderer } from '../../ui/plain.js';
+import type { RunRenderer } from '../../ui/renderer.js';
+import { terminalAsk } from '../ask.js';
+import { exitCodes, type CliIO } from '../io.js';
+import { preparePlan } from '../prepare.js';
+import { collect, type Finish } from '../shared-options.js';
+
+interface ExecOptions {
+  var: string[];
+  varsFile: string[];
+  yes?: boolean;
+  rollback: boolean;
+  json?: boolean;
+  failAt?: string;
+}
+
+async function chooseRenderer(io: CliIO, json: boolean): Promise<RunRenderer> {
+  if (json) return new JsonRenderer(io.stdout);
+  const color = !io.env.NO_COLOR && io.stdout.isTTY === true;
+  if (io.stdout.isTTY && !io.env.CI) {
+    const { ListrRenderer } = await import('../../ui/listr.js');
+    return new ListrRenderer(io.stdout);
+  }
+  return new PlainRenderer(io.stdout, color);
+}
+
+/** `runbook exec PLAN`: runs the plan, rolling back finished steps if one fails. */
+export function registerExec(program: Command, io: CliIO, finish: Finish): void {
+  program
+    .command('exec')
+    .description('run a plan step by step; when a step fails, undo the finished steps newest first')
+    .argument('<plan>', 'plan file')
+    .option('--var <name=value>', 'set a var (repeatable)', collect, [])
+    .option('--vars-file <file>', 'YAML file of var values (repeatable)', collect, [])
+    .option('-y, --yes', 'confirm every human gate in advance (needed without a terminal)')
+    .option('--no-rollback', 'on failure, leave everything as it is for inspection (exit 3)')
+    .option('--json', 'print journal events as JSON lines instead of progress')
+    .option('--fail-at <step-id>', 'rollback drill: make this step fail instead of running it')
+    .addHelpText('after', '\nExample:\n  DATABASE_URL=postgresql://app@db/app runbook exec plans/sqlite-to-pg.yaml --yes\n\nExit codes: 0 succeeded, 1 failed and rolled back, 2 invalid plan or usage,\n3 rollback incomplete or disabled (needs a human), 130 interrupted.\n')
+    .action(async (file: string, opts: ExecOptions) => {
+      const prepared = preparePlan(io, file, opts, true);
+      if (!prepared) return finish(exitCodes.invalid);
+      if (opts.failAt !== undefined && !prepared.plan.steps.some((s) => s.id === opts.failAt)) {
+        io.stderr.write(`runbook: --fail-at names step "${opts.failAt}", which is not in ${file}\n  hint: steps: ${prepared.plan.steps.map((s) => s.id).join(', ')}\n`);
+        return finish(exitCodes.invalid);
+      }
+      const interrupts = io.interrupts ?? new Interrupts();
+      const renderer = await chooseRenderer(io, opts.json === true);
+      const interactive = io.stdin?.isTTY === true;
+      const result = await startRun(
+        prepared.plan,
+        {
+          cwd: io.cwd,
+          env: io.env,
+          vars: prepared.vars,
+          masker: prepared.masker,
+          yes: opts.yes === true,
+          rollback: opts.rollback,
+          ...(opts.failAt !== undefined && { failAt: opts.failAt }),
+          interrupts,
+          ...(interactive && io.stdin && { ask: terminalAsk(io.stdin, io.stderr) }),
+        },
+        renderer,
+      );
+      if (!result.ok) {
+        io.stderr.write(`runbook: ${result.message}\n  hint: ${result.hint}\n`);
+        return finish(exitCodes.invalid);
+      }
+      finish(result.exitCode);
+    });
+}

@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { closest } from '../../diagnostics/index.js';
+import { listRuns } from '../../run/list-runs.js';
+import { exitCodes, type CliIO } from '../io.js';
+import type { Finish } from '../shared-options.js';
+
+/** `runbook runs` and `runbook show RUN`: what happened in earlier runs, from their journals. */
+export function registerRuns(program: Command, io: CliIO, finish: Finish): void {
+  program
+    .command('runs')
+    .description('list the runs of this directory, newest first')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', '\nExample:\n  runbook runs\n')
+    .action((opts: { json?: boolean }) => {
+      const runs = listRuns(io.cwd);
+      if (opts.json) io.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+      else if (runs.length === 0) io.stdout.write('no runs yet in this directory (.runbook/runs is empty)\n');
+      else for (const r of runs) io.stdout.write(`${r.id}  ${r.status}${r.failedStep ? ` at ${r.failedStep}` : ''}${r.exitCode !== undefined ? ` (exit ${r.exitCode})` : ''}\n`);
+      finish(exitCodes.ok);
+    });
+  program
+    .command('show')
+    .description('print the report of a run (the newest with "last")')
+    .argument('<run>', 'run id as listed by `runbook runs`, a unique prefix of it, or "last"')
+    .option('--journal', 'print the raw journal (JSON lines) instead of the report')
+    .addHelpText('after', '\nExample:\n  runbook show last\n  runbook show 20261125-1301 --journal\n')
+    .action((wanted: string, opts: { journal?: boolean }) => {
+      const runs = listRuns(io.cwd);
+      const matches = wanted === 'last' ? runs.slice(0, 1) : runs.filter((r) => r.id.startsWith(wanted));
+      if (matches.length !== 1) {
+        const near = closest(wanted, runs.map((r) => r.id));
+        io.stderr.write(`runbook: ${matches.length === 0 ? `no run "${wanted}"` : `"${wanted}" matches ${matches.length} runs`} in ${join(io.cwd, '.runbook/runs')}\n  hint: ${near ? `did you mean "${near}"? ` : ''}list runs with \`runbook runs\`\n`);
+        return finish(exitCodes.invalid);
+      }
+      const run = matches[0]!;
+      const file = join(run.dir, opts.journal ? 'journal.jsonl' : 'report.md');
+      if (!existsSync(file)) {
+        io.stderr.write(`runbook: run ${run.id} has no ${opts.journal ? 'journal' : 'report'} (it is still running or crashed)\n  hint: runbook show ${run.id} --journal shows what was recorded\n`);
+        return finish(exitCodes.invalid);
+      }
+      io.stdout.write(readFileSync(file, 'utf8'));
+      finish(exitCodes.ok);
+    });
+}

@@ -1,0 +1,40 @@
+import type { JsonValue } from '../steps/kind.js';
+
+/** Final state of a run, as the exit code and report tell it. */
+export type RunStatus = 'succeeded' | 'failed-rolled-back' | 'failed-rollback-incomplete' | 'failed-not-rolled-back' | 'interrupted';
+
+/** A rollback action as recorded: rendered (secrets masked) so a reader sees exactly what undoes a step. */
+export interface RecordedAction {
+  readonly kind: string;
+  readonly title?: string;
+  readonly inputs: { readonly [k: string]: unknown };
+}
+
+/**
+ * Everything that happens in a run, in order. Each event is one journal line, written and flushed
+ * before any renderer hears of it, so the journal is the run's source of truth.
+ */
+export type RunEvent =
+  | { readonly type: 'run-start'; readonly at: string; readonly runId: string; readonly runDir: string; readonly plan: { readonly name: string; readonly file: string; readonly sha256: string; readonly title?: string }; readonly vars: { readonly [k: string]: JsonValue }; readonly steps: readonly { readonly id: string; readonly kind: string; readonly title?: string }[]; readonly cwd: string; readonly options: { readonly yes: boolean; readonly rollback: boolean; readonly failAt?: string } }
+  | { readonly type: 'step-start'; readonly at: string; readonly step: string; readonly index: number; readonly kind: string; readonly title?: string; readonly attempt: number; readonly inputs: { readonly [k: string]: unknown } }
+  | { readonly type: 'step-retry'; readonly at: string; readonly step: string; readonly attempt: number; readonly error: string; readonly delayMs: number }
+  | { readonly type: 'step-output'; readonly at: string; readonly step: string; readonly outputs: { readonly [k: string]: JsonValue }; readonly env?: { readonly [k: string]: string | null } }
+  | { readonly type: 'step-end'; readonly at: string; readonly step: string; readonly index: number; readonly status: 'succeeded' | 'failed' | 'skipped'; readonly durationMs: number; readonly error?: string; readonly hint?: string; readonly reason?: string; readonly note?: string; readonly continued?: boolean; readonly warnings?: readonly string[]; readonly undo?: JsonValue; readonly rollback: readonly RecordedAction[]; readonly builtInUndo?: string }
+  | { readonly type: 'rollback-start'; readonly at: string; readonly reason: string; readonly steps: readonly string[] }
+  | { readonly type: 'rollback-step'; readonly at: string; readonly step: string; readonly actions: number; readonly nothingToUndo: boolean }
+  | { readonly type: 'rollback-action-start'; readonly at: string; readonly step: string; readonly action: number; readonly kind: string; readonly title: string; readonly inputs: { readonly [k: string]: unknown } }
+  | { readonly type: 'rollback-action-end'; readonly at: string; readonly step: string; readonly action: number; readonly title: string; readonly status: 'succeeded' | 'failed' | 'skipped'; readonly durationMs: number; readonly error?: string; readonly hint?: string; readonly reason?: string; readonly warnings?: readonly string[] }
+  | { readonly type: 'rollback-end'; readonly at: string; readonly complete: boolean; readonly failed: readonly string[] }
+  | { readonly type: 'interrupt'; readonly at: string; readonly count: number; readonly during: string }
+  | { readonly type: 'run-end'; readonly at: string; readonly status: RunStatus; readonly exitCode: number; readonly durationMs: number; readonly failedStep?: string; readonly reportPath: string };
+
+/** Live, unjournaled signals for the screen only: the latest output line or progress of a step. */
+export type LiveEvent =
+  | { readonly type: 'step-line'; readonly step: string; readonly line: string }
+  | { readonly type: 'step-progress'; readonly step: string; readonly label?: string; readonly done: number; readonly total?: number; readonly unit?: string };
+
+/** Receives a run's events (journal first, then renderers). */
+export interface RunObserver {
+  event(e: RunEvent): void;
+  live(e: LiveEvent): void;
+}

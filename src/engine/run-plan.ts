@@ -1,0 +1,382 @@
+import { resolve } from 'node:path';
+import type { ActionDecl, Plan, StepDecl } from '../plan/model.js';
+import { getStepKind } from '../steps/index.js';
+import type { AnyStepKind, JsonValue, StepContext, StepResult } from '../steps/kind.js';
+import { evaluateCondition, parseCondition, truthy } from '../template/condition.js';
+import { TemplateError, TemplateRenderer, type TemplateScope } from '../template/render.js';
+import type { Masker } from '../ui/mask.js';
+import { parseDuration } from './duration.js';
+import type { RecordedAction, RunEvent, RunObserver, RunStatus } from './events.js';
+import { executeAction } from './execute-action.js';
+import type { Interrupts } from './interrupts.js';
+import { buildScope, renderConnection, type StepState } from './scope.js';
+
+/** How to run a plan. */
+export interface RunOptions {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly vars: Readonly<Record<string, string | number | boolean>>;
+  readonly masker: Masker;
+  /** `--yes`: every confirm gate passes. */
+  readonly yes: boolean;
+  /** False with `--no-rollback`: a failure leaves everything as it is for inspection. */
+  readonly rollback: boolean;
+  /** A rollback drill: this step fails instead of running. */
+  readonly failAt?: string;
+  readonly interrupts?: Interrupts;
+  /** Asks the operator on a terminal; absent without one. */
+  readonly ask?: (question: string, signal: AbortSignal) => Promise<boolean>;
+  readonly now?: Date;
+}
+
+/** Where the engine keeps a run's files; the run/ layer provides it. */
+export interface RunFiles {
+  readonly id: string;
+  readonly dir: string;
+  readonly planSha256: string;
+  readonly reportPath: string;
+  stepDir(index: number, stepId: string): string;
+}
+
+/** How a run ended. */
+export interface RunOutcome {
+  readonly status: RunStatus;
+  readonly exitCode: number;
+  readonly failedStep?: string;
+}
+
+/** A finished step waiting on the rollback stack. */
+interface Finished {
+  readonly index: number;
+  readonly step: StepDecl;
+  readonly kind: AnyStepKind;
+  readonly undo?: JsonValue;
+  readonly envBefore?: Readonly<Record<string, string | undefined>>;
+}
+
+const exitFor: Record<RunStatus, number> = {
+  succeeded: 0,
+  'failed-rolled-back': 1,
+  'failed-rollback-incomplete': 3,
+  'failed-not-rolled-back': 3,
+  interrupted: 130,
+};
+
+const now = () => new Date().toISOString();
+
+/** Runs a validated plan step by step; on failure undoes finished steps newest first. */
+export async function runPlan(plan: Plan, files: RunFiles, options: RunOptions, observer: RunObserver): Promise<RunOutcome> {
+  return new PlanRun(plan, files, options, observer).run();
+}
+
+class PlanRun {
+  private readonly renderer: TemplateRenderer;
+  private readonly env: Record<string, string | undefined>;
+  private readonly states: Record<string, StepState> = {};
+  private readonly stack: Finished[] = [];
+  private readonly interrupt = new AbortController();
+  private readonly stopRollback = new AbortController();
+  private readonly started = Date.now();
+  private interruptedDuring = 'a step';
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly files: RunFiles,
+    private readonly options: RunOptions,
+    private readonly observer: RunObserver,
+  ) {
+    this.renderer = new TemplateRenderer(options.now ?? new Date());
+    this.env = { ...options.env };
+    for (const value of Object.values(options.vars)) this.maskUrlPassword(String(value));
+  }
+
+  private maskUrlPassword(text: string): void {
+    for (const m of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]+)@/gi)) {
+      this.options.masker.add(m[1]!);
+      try {
+        this.options.masker.add(decodeURIComponent(m[1]!));
+      } catch {
+        // Not percent-encoded; the raw form is already masked.
+      }
+    }
+  }
+
+  private emit(e: RunEvent): void {
+    this.observer.event(e);
+  }
+
+  private scope(): TemplateScope {
+    return buildScope({ plan: this.plan, vars: this.options.vars, env: this.env, steps: this.states, run: { id: this.files.id, dir: this.files.dir, started_at: new Date(this.started).toISOString() } });
+  }
+
+  private conditionHolds(when: string | undefined): { holds: boolean; reason?: string } {
+    if (when === undefined) return { holds: true };
+    const parsed = parseCondition(when);
+    if (!parsed.ok) return { holds: false, reason: `condition does not parse: ${parsed.message}` };
+    const scope = this.scope();
+    const holds = truthy(evaluateCondition(parsed.ast, scope as unknown as Record<string, unknown>));
+    return holds ? { holds } : { holds, reason: `condition is false: ${when}` };
+  }
+
+  private render(action: ActionDecl, kind: AnyStepKind): Record<string, unknown> {
+    return this.renderer.renderDeep(action.spec, this.scope(), kind.shellFields) as Record<string, unknown>;
+  }
+
+  private context(stepId: string, stepDir: string, signal: AbortSignal, warnings: string[]): StepContext {
+    const masker = this.options.masker;
+    const ask = this.options.ask;
+    return {
+      stepId,
+      workDir: this.options.cwd,
+      stepDir,
+      env: { ...this.env },
+      connection: (name) => {
+        const decl = this.plan.connections.find((c) => c.name === name);
+        if (!decl) throw new Error(`connection "${name}" is not declared`);
+        const spec = renderConnection(decl, this.renderer, this.scope());
+        if (spec.type === 'postgres') this.maskUrlPassword(spec.url);
+        return spec.type === 'sqlite' ? { ...spec, path: resolve(this.options.cwd, spec.path) } : spec;
+      },
+      signal,
+      assumeYes: this.options.yes,
+      ...(ask && { ask: (q: string) => ask(masker.mask(q), signal) }),
+      output: (line) => this.observer.live({ type: 'step-line', step: stepId, line: masker.mask(line) }),
+      progress: (p) => this.observer.live({ type: 'step-progress', step: stepId, ...p }),
+      mask: (t) => masker.mask(t),
+      warn: (m) => warnings.push(masker.mask(m)),
+    };
+  }
+
+  private recordRollback(step: StepDecl): RecordedAction[] {
+    return step.rollback.map((a) => {
+      const kind = getStepKind(a.kind);
+      let inputs: Record<string, unknown>;
+      try {
+        inputs = kind ? this.options.masker.maskDeep(this.render(a, kind)) : {};
+      } catch (e) {
+        inputs = { unrendered: this.options.masker.mask((e as Error).message) };
+      }
+      return { kind: a.kind, ...(a.title !== undefined && { title: a.title }), inputs };
+    });
+  }
+
+  async run(): Promise<RunOutcome> {
+    const unsubscribe = this.options.interrupts?.subscribe((count) => {
+      this.emit({ type: 'interrupt', at: now(), count, during: this.interruptedDuring });
+      if (count === 1) this.interrupt.abort('interrupted');
+      else this.stopRollback.abort('interrupted');
+    });
+    const masker = this.options.masker;
+    const secretVars = new Set(this.plan.vars.filter((v) => v.secret).map((v) => v.name));
+    this.emit({
+      type: 'run-start',
+      at: now(),
+      runId: this.files.id,
+      runDir: this.files.dir,
+      plan: { name: this.plan.name, file: this.plan.file, sha256: this.files.planSha256, ...(this.plan.title && { title: this.plan.title }) },
+      vars: Object.fromEntries(Object.entries(this.options.vars).map(([k, v]) => [k, secretVars.has(k) ? '****' : masker.mask(String(v))])),
+      steps: this.plan.steps.map((s) => ({ id: s.id, kind: s.kind, ...(s.title !== undefined && { title: masker.mask(s.title) }) })),
+      cwd: this.options.cwd,
+      options: { yes: this.options.yes, rollback: this.options.rollback, ...(this.options.failAt && { failAt: this.options.failAt }) },
+    });
+    try {
+      const failed = await this.runSteps();
+      return this.finish(failed);
+    } finally {
+      unsubscribe?.();
+    }
+  }
+
+  /** Runs the steps in order; returns the id of the step that failed (and was not allowed to), if any. */
+  private async runSteps(): Promise<string | undefined> {
+    for (const [index, step] of this.plan.steps.entries()) {
+      if (this.interrupt.signal.aborted) return step.id;
+      const ok = await this.runStep(index, step);
+      if (!ok) return step.id;
+    }
+    return undefined;
+  }
+
+  private async runStep(index: number, step: StepDecl): Promise<boolean> {
+    const kind = getStepKind(step.kind)!;
+    const t0 = Date.now();
+    const masker = this.options.masker;
+    const end = (e: Omit<Extract<RunEvent, { type: 'step-end' }>, 'type' | 'at' | 'step' | 'index' | 'durationMs'>) =>
+      this.emit({ type: 'step-end', at: now(), step: step.id, index, durationMs: Date.now() - t0, ...e });
+    const condition = this.conditionHolds(step.when);
+    if (!condition.holds) {
+      this.states[step.id] = { status: 'skipped', outputs: {} };
+      end({ status: 'skipped', ...(condition.reason !== undefined && { reason: condition.reason }), rollback: [] });
+      return true;
+    }
+    let spec: Record<string, unknown>;
+    try {
+      spec = this.render(step, kind);
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      this.emit({ type: 'step-start', at: now(), step: step.id, index, kind: step.kind, ...(step.title !== undefined && { title: step.title }), attempt: 1, inputs: {} });
+      end({ status: 'failed', error: masker.mask(`cannot render the step: ${e.message}`), hint: 'the value comes from a var or an earlier step; check that it is set', rollback: [] });
+      return false;
+    }
+    this.emit({ type: 'step-start', at: now(), step: step.id, index, kind: step.kind, ...(step.title !== undefined && { title: masker.mask(step.title) }), attempt: 1, inputs: masker.maskDeep(spec) });
+    const stepDir = this.files.stepDir(index, step.id);
+    const warnings: string[] = [];
+    let result: StepResult;
+    if (this.options.failAt === step.id) {
+      result = { ok: false, message: 'made to fail on purpose by --fail-at (a rollback drill); the step did not run' };
+    } else {
+      this.interruptedDuring = `step ${step.id}`;
+      result = await executeAction({
+        kind,
+        spec,
+        ...(step.timeout !== undefined && { timeoutMs: parseDuration(step.timeout) }),
+        retries: step.retries ?? 0,
+        retryDelayMs: step.retry_delay !== undefined ? parseDuration(step.retry_delay) : 1000,
+        context: (signal) => this.context(step.id, stepDir, signal, warnings),
+        interrupt: this.interrupt.signal,
+        onRetry: (attempt, error, delayMs) => this.emit({ type: 'step-retry', at: now(), step: step.id, attempt, error: masker.mask(error), delayMs }),
+      });
+    }
+    if (this.interrupt.signal.aborted && result.ok) {
+      // The step finished as Ctrl-C arrived: keep it so rollback undoes it, then stop.
+      this.stack.push({ index, step, kind, ...(result.undo !== undefined && { undo: result.undo }) });
+      this.states[step.id] = { status: 'succeeded', outputs: result.outputs };
+      end({ status: 'succeeded', ...(warnings.length && { warnings }), rollback: this.recordRollback(step), ...(kind.undo && { builtInUndo: kind.undoSummary ?? 'built-in undo' }) });
+      return false;
+    }
+    if (result.ok) {
+      const envBefore = result.env ? Object.fromEntries(Object.keys(result.env).map((k) => [k, this.env[k]])) : undefined;
+      for (const [k, v] of Object.entries(result.env ?? {})) {
+        if (v === null) delete this.env[k];
+        else this.env[k] = v;
+      }
+      this.states[step.id] = { status: 'succeeded', outputs: result.outputs };
+      this.stack.push({ index, step, kind, ...(result.undo !== undefined && { undo: result.undo }), ...(envBefore && { envBefore }) });
+      const maskedEnv = result.env && Object.fromEntries(Object.entries(result.env).map(([k, v]) => [k, v === null ? null : masker.mask(v)]));
+      this.emit({ type: 'step-output', at: now(), step: step.id, outputs: masker.maskDeep(result.outputs), ...(maskedEnv && { env: maskedEnv }) });
+      end({
+        status: 'succeeded',
+        ...(result.note !== undefined && { note: masker.mask(result.note) }),
+        ...(warnings.length && { warnings }),
+        ...(result.undo !== undefined && { undo: masker.maskDeep(result.undo) }),
+        rollback: this.recordRollback(step),
+        ...(kind.undo && { builtInUndo: kind.undoSummary ?? 'built-in undo' }),
+      });
+      return true;
+    }
+    this.states[step.id] = { status: 'failed', outputs: result.outputs ?? {} };
+    const continued = step.continue_on_error === true && !this.interrupt.signal.aborted;
+    if (!continued && result.undo !== undefined) {
+      // The step changed something before failing: its own undo runs first in rollback.
+      this.stack.push({ index, step: { ...step, rollback: [] }, kind, undo: result.undo });
+    }
+    end({
+      status: 'failed',
+      error: masker.mask(result.message),
+      ...(result.hint !== undefined && { hint: masker.mask(result.hint) }),
+      ...(continued && { continued: true }),
+      ...(warnings.length && { warnings }),
+      ...(result.undo !== undefined && { undo: masker.maskDeep(result.undo) }),
+      rollback: [],
+    });
+    return continued;
+  }
+
+  private async finish(failedStep: string | undefined): Promise<RunOutcome> {
+    const interrupted = this.interrupt.signal.aborted;
+    let status: RunStatus = 'succeeded';
+    if (failedStep !== undefined || interrupted) {
+      if (!this.options.rollback) {
+        this.emit({ type: 'rollback-start', at: now(), reason: 'rollback disabled by --no-rollback; everything is left as it is for inspection', steps: [] });
+        this.emit({ type: 'rollback-end', at: now(), complete: false, failed: this.stack.map((f) => f.step.id) });
+        status = interrupted ? 'interrupted' : 'failed-not-rolled-back';
+      } else {
+        const complete = await this.rollBack(interrupted ? 'interrupted by Ctrl-C' : `step ${failedStep} failed`);
+        status = interrupted ? 'interrupted' : complete ? 'failed-rolled-back' : 'failed-rollback-incomplete';
+      }
+    }
+    return { status, exitCode: exitFor[status], ...(failedStep !== undefined && { failedStep }) };
+  }
+
+  /** Undoes finished steps newest first: the kind's built-in undo, then the step's rollback actions. */
+  private async rollBack(reason: string): Promise<boolean> {
+    const entries = [...this.stack].reverse();
+    this.interruptedDuring = 'rollback';
+    this.emit({ type: 'rollback-start', at: now(), reason, steps: entries.map((f) => f.step.id) });
+    const failed: string[] = [];
+    for (const f of entries) {
+      const actions = f.step.rollback;
+      const hasUndo = f.undo !== undefined && f.kind.undo !== undefined;
+      this.emit({ type: 'rollback-step', at: now(), step: f.step.id, actions: actions.length + (hasUndo ? 1 : 0), nothingToUndo: actions.length === 0 && !hasUndo });
+      if (hasUndo) {
+        const ok = await this.runRollbackAction(f, 0, f.kind.undoSummary ?? `undo ${f.kind.kind}`, f.kind, {}, f.undo);
+        if (ok && f.envBefore) {
+          for (const [k, v] of Object.entries(f.envBefore)) {
+            if (v === undefined) delete this.env[k];
+            else this.env[k] = v;
+          }
+        }
+        if (!ok) failed.push(`${f.step.id}: ${f.kind.undoSummary ?? 'built-in undo'}`);
+      }
+      for (const [i, action] of actions.entries()) {
+        const kind = getStepKind(action.kind)!;
+        const n = i + (hasUndo ? 1 : 0);
+        const title = action.title ?? `${action.kind} action ${i + 1}`;
+        const condition = this.conditionHolds(action.when);
+        if (!condition.holds) {
+          this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'skipped', durationMs: 0, ...(condition.reason !== undefined && { reason: condition.reason }) });
+          continue;
+        }
+        let spec: Record<string, unknown>;
+        try {
+          spec = this.render(action, kind);
+        } catch (e) {
+          if (!(e instanceof TemplateError)) throw e;
+          this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'failed', durationMs: 0, error: this.options.masker.mask(`cannot render the action: ${e.message}`) });
+          failed.push(`${f.step.id}: ${title}`);
+          continue;
+        }
+        const ok = await this.runRollbackAction(f, n, title, kind, spec, undefined, action);
+        if (!ok && action.continue_on_error !== true) failed.push(`${f.step.id}: ${title}`);
+      }
+    }
+    const complete = failed.length === 0 && !this.stopRollback.signal.aborted;
+    this.emit({ type: 'rollback-end', at: now(), complete, failed });
+    return complete;
+  }
+
+  private async runRollbackAction(f: Finished, n: number, title: string, kind: AnyStepKind, spec: Record<string, unknown>, undoToken: JsonValue | undefined, action?: ActionDecl): Promise<boolean> {
+    const masker = this.options.masker;
+    const t0 = Date.now();
+    if (this.stopRollback.signal.aborted) {
+      this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'skipped', durationMs: 0, reason: 'rollback stopped by a second Ctrl-C' });
+      return false;
+    }
+    this.emit({ type: 'rollback-action-start', at: now(), step: f.step.id, action: n, kind: kind.kind, title, inputs: undoToken !== undefined ? { undo: masker.maskDeep(undoToken) } : masker.maskDeep(spec) });
+    const warnings: string[] = [];
+    const stepDir = this.files.stepDir(f.index, f.step.id);
+    const result = await executeAction({
+      kind,
+      spec,
+      ...(undoToken !== undefined && { undoToken }),
+      ...(action?.timeout !== undefined && { timeoutMs: parseDuration(action.timeout) }),
+      retries: action?.retries ?? 0,
+      retryDelayMs: action?.retry_delay !== undefined ? parseDuration(action.retry_delay) : 1000,
+      context: (signal) => this.context(f.step.id, stepDir, signal, warnings),
+      interrupt: this.stopRollback.signal,
+      onRetry: (attempt, error, delayMs) => this.emit({ type: 'step-retry', at: now(), step: f.step.id, attempt, error: masker.mask(error), delayMs }),
+    });
+    this.emit({
+      type: 'rollback-action-end',
+      at: now(),
+      step: f.step.id,
+      action: n,
+      title,
+      status: result.ok ? 'succeeded' : 'failed',
+      durationMs: Date.now() - t0,
+      ...(!result.ok && { error: masker.mask(result.message), ...(result.hint !== undefined && { hint: masker.mask(result.hint) }) }),
+      ...(warnings.length && { warnings }),
+    });
+    return result.ok;
+  }
+}

@@ -1,0 +1,73 @@
+import type { RunEvent, RunStatus } from '../engine/events.js';
+import { formatDuration } from '../engine/duration.js';
+
+type Ev<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
+
+const statusLine: Record<RunStatus, string> = {
+  succeeded: 'succeeded',
+  'failed-rolled-back': 'failed, rolled back',
+  'failed-rollback-incomplete': 'failed, ROLLBACK INCOMPLETE — needs a human',
+  'failed-not-rolled-back': 'failed, NOT rolled back (--no-rollback) — the system is left as it was at the failure',
+  interrupted: 'interrupted',
+};
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The human summary of a run (report.md), made from its journal events alone. */
+export function renderReport(events: readonly RunEvent[], final: { status: RunStatus; exitCode: number; durationMs: number }): string {
+  const start = events.find((e): e is Ev<'run-start'> => e.type === 'run-start');
+  if (!start) return '# Run\n\nThe journal has no run-start event.\n';
+  const ends = new Map(events.filter((e): e is Ev<'step-end'> => e.type === 'step-end').map((e) => [e.step, e]));
+  const starts = new Map(events.filter((e): e is Ev<'step-start'> => e.type === 'step-start').map((e) => [e.step, e]));
+  const out: string[] = [];
+  out.push(`# ${start.plan.title ?? start.plan.name}: ${statusLine[final.status]}`, '');
+  out.push(`- Run: \`${start.runId}\``);
+  out.push(`- Plan: \`${start.plan.file}\` (${start.plan.name}, sha256 \`${start.plan.sha256.slice(0, 16)}…\`)`);
+  out.push(`- Started: ${start.at} · duration ${formatDuration(final.durationMs)} · exit code ${final.exitCode}`);
+  out.push(`- Directory: \`${start.runDir}\``, '');
+
+  out.push('## Steps', '', '| # | Step | Kind | Status | Duration | Notes |', '|---|------|------|--------|----------|-------|');
+  start.steps.forEach((s, i) => {
+    const e = ends.get(s.id);
+    const began = starts.has(s.id);
+    const status = e ? (e.status === 'failed' ? (e.continued ? 'failed (continued)' : '**failed**') : e.status) : began ? '**stopped**' : 'not run';
+    const notes = e?.error ?? e?.reason ?? e?.note ?? '';
+    out.push(`| ${i + 1} | ${cell(s.id)}${s.title ? ` — ${cell(s.title)}` : ''} | ${s.kind} | ${status} | ${e ? formatDuration(e.durationMs) : ''} | ${cell(notes)} |`);
+  });
+  out.push('');
+
+  const failed = [...ends.values()].filter((e) => e.status === 'failed' && !e.continued);
+  for (const f of failed) {
+    out.push(`## Failure: ${f.step}`, '', '```', f.error ?? '', '```');
+    if (f.hint) out.push('', `Hint: ${f.hint}`);
+    out.push('');
+  }
+  const interrupts = events.filter((e): e is Ev<'interrupt'> => e.type === 'interrupt');
+  if (interrupts.length) out.push('## Interrupted', '', ...interrupts.map((i) => `- Ctrl-C #${i.count} during ${i.during} at ${i.at}`), '');
+
+  const rb = events.find((e): e is Ev<'rollback-start'> => e.type === 'rollback-start');
+  if (rb) {
+    const rbEnd = events.find((e): e is Ev<'rollback-end'> => e.type === 'rollback-end');
+    out.push('## Rollback', '', `Reason: ${rb.reason}`, '');
+    for (const e of events) {
+      if (e.type === 'rollback-step') {
+        out.push(`- **${e.step}**${e.nothingToUndo ? ': nothing to undo (the step declares no rollback)' : ''}`);
+      } else if (e.type === 'rollback-action-end') {
+        const mark = e.status === 'succeeded' ? 'done' : e.status === 'skipped' ? 'skipped' : '**FAILED**';
+        const why = e.error ?? e.reason;
+        out.push(`  - ${mark}: ${e.title} (${formatDuration(e.durationMs)})${why ? ` — ${why}` : ''}`);
+        for (const w of e.warnings ?? []) out.push(`    - warning: ${w}`);
+      }
+    }
+    out.push('');
+    if (rbEnd?.complete) out.push('Rollback complete: every finished step was undone.', '');
+    else if (rbEnd) out.push(`Rollback incomplete. Not undone: ${rbEnd.failed.length ? rbEnd.failed.map((f) => `\`${f}\``).join(', ') : 'see above'}. Check these by hand.`, '');
+  }
+
+  const warnings = [...ends.values()].flatMap((e) => (e.warnings ?? []).map((w) => `- ${e.step}: ${w}`));
+  if (warnings.length) out.push('## Warnings', '', ...warnings, '');
+  const notes = [...ends.values()].filter((e) => e.status === 'succeeded' && e.note && start.steps.find((s) => s.id === e.step)?.kind === 'note');
+  if (notes.length) out.push('## Notes', '', ...notes.map((e) => `- ${e.note}`), '');
+  out.push(`Journal: \`journal.jsonl\` in the run directory; each step's output under \`steps/\`.`, '');
+  return out.join('\n');
+}

@@ -1,0 +1,89 @@
+import { createColors } from 'picocolors';
+import type { LiveEvent, RunEvent } from '../engine/events.js';
+import { formatDuration } from '../engine/duration.js';
+import type { OutStream } from '../cli/io.js';
+import type { RunRenderer } from './renderer.js';
+
+const clock = (iso: string) => iso.slice(11, 19);
+
+/** Timestamped lines for logs and CI: one line per thing that happened, output lines indented. */
+export class PlainRenderer implements RunRenderer {
+  private readonly c;
+  private total = 0;
+  private readonly lastProgress = new Map<string, number>();
+
+  constructor(private readonly out: OutStream, color: boolean) {
+    this.c = createColors(color);
+  }
+
+  private line(at: string, text: string): void {
+    this.out.write(`${this.c.dim(clock(at))} ${text}\n`);
+  }
+
+  event(e: RunEvent): void {
+    const c = this.c;
+    switch (e.type) {
+      case 'run-start':
+        this.total = e.steps.length;
+        this.line(e.at, `${c.bold(`run ${e.runId}`)}: ${e.plan.title ?? e.plan.name} (${this.total} steps)`);
+        break;
+      case 'step-start':
+        this.line(e.at, `${c.cyan('▶')} ${e.index + 1}/${this.total} ${c.bold(e.step)}${e.title ? ` — ${e.title}` : ''} ${c.dim(`[${e.kind}]`)}`);
+        break;
+      case 'step-retry':
+        this.line(e.at, `${c.yellow('↻')} ${e.step}: attempt ${e.attempt} in ${formatDuration(e.delayMs)} after: ${e.error}`);
+        break;
+      case 'step-end':
+        if (e.status === 'succeeded') this.line(e.at, `${c.green('✔')} ${e.step} ${c.dim(`(${formatDuration(e.durationMs)})`)}${e.note ? ` ${e.note}` : ''}`);
+        else if (e.status === 'skipped') this.line(e.at, `${c.dim('↓')} ${e.index + 1}/${this.total} ${e.step} skipped: ${e.reason ?? ''}`);
+        else {
+          this.line(e.at, `${c.red('✖')} ${e.step} ${c.red(e.continued ? 'failed (continuing)' : 'failed')}: ${e.error ?? ''}`);
+          if (e.hint) this.out.write(`         hint: ${e.hint}\n`);
+        }
+        for (const w of e.warnings ?? []) this.out.write(`         ${c.yellow('warning:')} ${w}\n`);
+        break;
+      case 'rollback-start':
+        this.line(e.at, `${c.yellow('⟲ rollback')}: ${e.reason}${e.steps.length ? ` — undoing ${e.steps.join(', ')}` : ''}`);
+        break;
+      case 'rollback-step':
+        if (e.nothingToUndo) this.line(e.at, `  ${e.step}: nothing to undo`);
+        break;
+      case 'rollback-action-start':
+        this.line(e.at, `  ${c.yellow('▶')} ${e.step}: ${e.title}`);
+        break;
+      case 'rollback-action-end':
+        if (e.status === 'succeeded') this.line(e.at, `  ${c.green('✔')} ${e.step}: ${e.title} ${c.dim(`(${formatDuration(e.durationMs)})`)}`);
+        else if (e.status === 'skipped') this.line(e.at, `  ${c.dim('↓')} ${e.step}: ${e.title} skipped: ${e.reason ?? ''}`);
+        else this.line(e.at, `  ${c.red('✖')} ${e.step}: ${e.title} failed: ${e.error ?? ''}`);
+        break;
+      case 'rollback-end':
+        this.line(e.at, e.complete ? c.green('rollback complete') : c.red(`rollback INCOMPLETE${e.failed.length ? `: ${e.failed.join('; ')}` : ''}`));
+        break;
+      case 'interrupt':
+        this.line(e.at, c.yellow(e.count === 1 ? 'interrupted: stopping the running step, then rolling back (Ctrl-C again to stop the rollback)' : 'interrupted again: stopping the rollback'));
+        break;
+      case 'run-end':
+        this.line(e.at, `${e.status === 'succeeded' ? c.green('run succeeded') : c.red(`run ${e.status.replace(/-/g, ' ')}`)} in ${formatDuration(e.durationMs)} (exit ${e.exitCode})`);
+        this.out.write(`report: ${e.reportPath}\n`);
+        break;
+      case 'step-output':
+        break;
+    }
+  }
+
+  live(e: LiveEvent): void {
+    if (e.type === 'step-line') {
+      this.out.write(`         ${this.c.dim('│')} ${e.line}\n`);
+      return;
+    }
+    const nowMs = Date.now();
+    const key = `${e.step}\0${e.label ?? ''}`;
+    const last = this.lastProgress.get(key) ?? 0;
+    const finished = e.total !== undefined && e.done >= e.total;
+    if (!finished && nowMs - last < 2000) return;
+    this.lastProgress.set(key, nowMs);
+    this.out.write(`         ${this.c.dim('│')} ${e.label ? `${e.label}: ` : ''}${e.done}${e.total !== undefined ? `/${e.total}` : ''}${e.unit ? ` ${e.unit}` : ''}\n`);
+  }
+
+  async close(): Promise<void> {}
+}
