@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerExec } from './commands/exec.js';
+import { registerDiff } from './commands/diff.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   registerExec(program, io, finish);
   registerRuns(program, io, finish);
   registerSchema(program, io, finish);
+  registerDiff(program, io, finish);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;

@@ -1,0 +1,56 @@
+/** What `runbook diff` finds: plain data, printed as text, markdown or JSON. */
+
+/** One field that differs; a missing side means the field is absent there. Texts are rendered and masked. */
+export interface FieldChange {
+  readonly field: string;
+  readonly old?: string;
+  readonly new?: string;
+}
+
+/** The kinds of risk a reviewer is warned about. */
+export type RiskKind =
+  | 'rollback-removed'
+  | 'rollback-weakened'
+  | 'gate-removed'
+  | 'gate-moved'
+  | 'shell-command'
+  | 'check-loosened'
+  | 'secret-unmasked';
+
+/** A warning attached to a change: what to look at and why it matters. */
+export interface RiskNote {
+  readonly risk: RiskKind;
+  readonly message: string;
+}
+
+/** A rollback action added, removed or changed; `index` is 1-based in the list it belongs to. */
+export interface RollbackChange {
+  readonly status: 'added' | 'removed' | 'changed';
+  readonly index: number;
+  readonly kind: string;
+  readonly title?: string;
+  readonly fields: readonly FieldChange[];
+}
+
+/** A change to one thing in the plan: the plan's own fields, a var, a connection or a step. */
+export interface PlanChange {
+  readonly target: 'plan' | 'var' | 'connection' | 'step';
+  /** The step id, var or connection name; the plan's name for plan-level fields. */
+  readonly name: string;
+  readonly status: 'added' | 'removed' | 'changed';
+  /** Step kind (the new one when it changed). */
+  readonly kind?: string;
+  /** 1-based positions when a step moved relative to the steps around it. */
+  readonly moved?: { readonly from: number; readonly to: number; readonly after?: string };
+  readonly fields: readonly FieldChange[];
+  readonly rollback: readonly RollbackChange[];
+  readonly risks: readonly RiskNote[];
+}
+
+/** The whole comparison. */
+export interface PlanDiff {
+  readonly old: string;
+  readonly new: string;
+  readonly same: boolean;
+  readonly changes: readonly PlanChange[];
+}
