@@ -110,7 +110,10 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
         const more = stream.write(chunk);
         chunk = '';
         job.progress(seen);
+        // The socket often takes a chunk straight into the kernel and never says "wait": yield
+        // anyway, so tables loading side by side share the thread.
         if (!more) await Promise.race([new Promise((r) => stream.once('drain', r)), failed]);
+        else await new Promise((r) => setImmediate(r));
       }
     }
     if (chunk) stream.write(chunk);

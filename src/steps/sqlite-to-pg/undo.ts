@@ -17,7 +17,7 @@ export interface TransferUndo {
 /** The token for what a transfer did, or undefined when it left nothing behind. */
 export function undoToken(target: string, e: TransferEffects): TransferUndo | undefined {
   if (!e.schemaCreated && e.tablesCreated.length === 0 && e.tablesFilled.length === 0 && !e.stateTable) return undefined;
-  return { target, schema: e.schema, schema_created: e.schemaCreated, tables_created: [...new Set(e.tablesCreated)], tables_filled: [...new Set(e.tablesFilled)], state_table: e.stateTable };
+  return { target, schema: e.schema, schema_created: e.schemaCreated, tables_created: [...new Set(e.tablesCreated)], tables_filled: [...new Set(e.tablesFilled)].sort(), state_table: e.stateTable };
 }
 
 /** Drops exactly the tables (and schema) the transfer created and empties the tables it filled. */
