@@ -2,6 +2,7 @@ import type { AnyStepKind } from './kind.js';
 import { shell } from './shell.js';
 import { sqlCheck } from './sql-check.js';
 import { countCompare } from './count-compare.js';
+import { httpSmoke } from './http-smoke.js';
 import { confirm } from './confirm.js';
 import { envSwitch } from './env-switch.js';
 import { sqliteToPg } from './sqlite-to-pg.js';
@@ -11,6 +12,7 @@ const builtIn: AnyStepKind[] = [
   shell,
   sqlCheck,
   countCompare,
+  httpSmoke,
   confirm,
   envSwitch,
   sqliteToPg,

@@ -1,0 +1,47 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CookieJar } from 'tough-cookie';
+import type { StepContext } from '../kind.js';
+import { isTimeout, networkError, send } from './send.js';
+import { durationMs, durationText, urlOf, type WaitSpec } from './spec.js';
+import { snippet } from './snippet.js';
+
+/** The first pause between tries; it doubles up to `interval`. */
+const FIRST_DELAY_MS = 250;
+const DEFAULT_TIMEOUT = '60s';
+const DEFAULT_INTERVAL = '2s';
+const MIN_TRY_MS = 250;
+
+/**
+ * Polls `path` until it answers 2xx. A refused connection means "not up yet". Returns the
+ * failure sentence when the deadline passes, 'aborted' when the step was stopped, else undefined.
+ */
+export async function waitUntilUp(baseUrl: string, wait: WaitSpec, jar: CookieJar, ctx: StepContext): Promise<string | 'aborted' | undefined> {
+  const timeout = wait.timeout ?? DEFAULT_TIMEOUT;
+  const deadline = performance.now() + durationMs(timeout);
+  const maxDelay = durationMs(wait.interval ?? DEFAULT_INTERVAL);
+  const url = urlOf(baseUrl, wait.path);
+  let delay = FIRST_DELAY_MS;
+  let last = 'no answer yet';
+  for (let attempt = 1; ; attempt++) {
+    // A late try still gets a moment, so a refused connection is told apart from no answer.
+    const tryMs = Math.max(deadline - performance.now(), MIN_TRY_MS);
+    try {
+      const r = await send(url, { method: 'GET', headers: {}, followRedirects: true, timeoutMs: tryMs, signal: ctx.signal }, jar);
+      if (r.status >= 200 && r.status <= 299) return undefined;
+      last = `status ${r.status}: ${snippet(r.body, ctx)}`;
+    } catch (err) {
+      if (ctx.signal.aborted) return 'aborted';
+      last = networkError(err, isTimeout(err), `${Math.round(tryMs)}ms`);
+    }
+    ctx.output(ctx.mask(`${wait.path} not up yet (try ${attempt}): ${last}`));
+    const pause = Math.min(delay, deadline - performance.now());
+    if (pause <= 0) break;
+    try {
+      await sleep(pause, undefined, { signal: ctx.signal });
+    } catch {
+      return 'aborted';
+    }
+    delay = Math.min(delay * 2, maxDelay);
+  }
+  return ctx.mask(`app at ${baseUrl} did not answer ${wait.path} with 2xx within ${durationText(timeout)}; last error: ${last}`);
+}
