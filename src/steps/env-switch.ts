@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { defineStepKind, type DescribeLine, type JsonValue, type StepContext, type StepResult } from './kind.js';
 import { syncDirectory, writeFileAtomic } from './env-switch/atomic-write.js';
-import { changedKeys, editDotenv } from './env-switch/dotenv-lines.js';
+import { changedKeys, editDotenv, valueHashes } from './env-switch/dotenv-lines.js';
 import { readFileState, sha256, type FileState } from './env-switch/file-state.js';
 import { parseUndoToken, type EnvSwitchUndo } from './env-switch/undo-token.js';
 
@@ -57,11 +57,12 @@ async function switchFile(spec: EnvSwitchSpec, ctx: StepContext): Promise<StepRe
   const before = current.exists ? current.bytes : Buffer.alloc(0);
   const after = editDotenv(before, set, unset);
   const backup = current.exists ? join(ctx.stepDir, 'original.env') : null;
-  const switched = join(ctx.stepDir, 'switched.env');
+  // What the switch wrote is kept as one hash per key, never as text: it holds the new secrets.
+  const switched = join(ctx.stepDir, 'switched-keys.json');
   const mode = current.exists ? current.mode : NEW_FILE_MODE;
   try {
     if (backup) await keepCopy(backup, before);
-    await keepCopy(switched, after);
+    await keepCopy(switched, Buffer.from(JSON.stringify(valueHashes(after))));
     if (!current.exists || !after.equals(before)) {
       await writeFileAtomic(current.path, after, current.exists ? current : { mode });
     }
@@ -91,9 +92,9 @@ async function warnAboutLaterEdit(token: EnvSwitchUndo, now: FileState, ctx: Ste
     return;
   }
   const kept = join(dirname(token.switched), 'overwritten.env');
-  await keepCopy(kept, now.bytes);
-  const written = await readFile(token.switched).catch(() => undefined);
-  const keys = written ? changedKeys(written, now.bytes) : [];
+  await keepCopy(kept, Buffer.from(ctx.mask(now.bytes.toString('utf8'))));
+  const written = await readFile(token.switched, 'utf8').then((t) => JSON.parse(t) as Record<string, string>).catch(() => undefined);
+  const keys = written ? changedKeys(written, valueHashes(now.bytes)) : [];
   const what = written === undefined ? 'which keys is unknown' : keys.length > 0 ? `keys ${keys.join(', ')}` : 'no key values, only comments or layout';
   const action = token.existed ? 'restored the original anyway' : 'removed it anyway, as the switch had created it';
   ctx.warn(`${token.file} was changed after the switch (${what}); ${action}; the changed file is kept in ${kept}`);

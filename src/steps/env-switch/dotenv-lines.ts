@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * Line-wise editing of dotenv files that leaves every line it does not touch byte-for-byte as it
  * was. Text is handled as latin1 (one char per byte), so any bytes, even invalid UTF-8, survive;
@@ -151,10 +152,13 @@ export function editDotenv(bytes: Buffer, set: Readonly<Record<string, string>>,
   return Buffer.from(out, 'latin1');
 }
 
-/** Keys whose value differs between two versions of a file (added, removed or changed), sorted. */
-export function changedKeys(before: Buffer, after: Buffer): string[] {
-  const a = dotenvValues(before);
-  const b = dotenvValues(after);
-  const keys = new Set([...a.keys(), ...b.keys()]);
-  return [...keys].filter((k) => a.get(k) !== b.get(k)).sort();
+/** One sha256 per key of its value: enough to tell later which keys changed, without keeping any value. */
+export function valueHashes(bytes: Buffer): Record<string, string> {
+  return Object.fromEntries([...dotenvValues(bytes)].map(([k, v]) => [k, createHash('sha256').update(v).digest('hex')]));
+}
+
+/** Keys whose value differs between two sets of value hashes (added and removed keys included). */
+export function changedKeys(before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => before[k] !== after[k]).sort();
 }

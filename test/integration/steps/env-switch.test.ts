@@ -73,7 +73,7 @@ describe('env-switch', () => {
     expect(token).toEqual({
       file,
       backup,
-      switched: join(ctx.stepDir, 'switched.env'),
+      switched: join(ctx.stepDir, 'switched-keys.json'),
       sha256_before: sha(Buffer.from('DATABASE_URL=sqlite:///catalogue.db\n')),
       sha256_after: sha(Buffer.from('DATABASE_URL=postgresql://u:hunter2@db/app\n')),
       existed: true,
@@ -82,7 +82,7 @@ describe('env-switch', () => {
     expect(JSON.stringify(token)).not.toContain('hunter2');
     expect(readFileSync(backup, 'utf8')).toBe('DATABASE_URL=sqlite:///catalogue.db\n');
     expect(statSync(backup).mode & 0o777).toBe(0o600);
-    expect(statSync(join(ctx.stepDir, 'switched.env')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(ctx.stepDir, 'switched-keys.json')).mode & 0o777).toBe(0o600);
   });
 
   it('restores the file byte-for-byte on undo, atomically and with its mode', async () => {

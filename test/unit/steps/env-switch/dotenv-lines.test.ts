@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedKeys, dotenvValues, editDotenv, quoteDotenvValue } from '../../../../src/steps/env-switch/dotenv-lines.js';
+import { changedKeys, valueHashes, dotenvValues, editDotenv, quoteDotenvValue } from '../../../../src/steps/env-switch/dotenv-lines.js';
 
 const edit = (text: string, set: Record<string, string>, unset: string[] = []) => editDotenv(Buffer.from(text), set, unset).toString();
 
@@ -42,6 +42,6 @@ describe('dotenv lines', () => {
   });
 
   it('lists the keys whose values differ between two versions', () => {
-    expect(changedKeys(Buffer.from('A=1\nB=2\nC=3\n'), Buffer.from('# x\nA=1\nB="2"\nC=4\nD=5\n'))).toEqual(['C', 'D']);
+    expect(changedKeys(valueHashes(Buffer.from('A=1\nB=2\nC=3\n')), valueHashes(Buffer.from('# x\nA=1\nB="2"\nC=4\nD=5\n')))).toEqual(['C', 'D']);
   });
 });
