@@ -15,6 +15,8 @@ const regex: SchemaObject = {
   additionalProperties: false,
 };
 
+const onlyOneBody: SchemaObject = { not: {}, description: 'A request has one body at most: json, form or body.' };
+
 const expectSchema: SchemaObject = {
   type: 'object',
   description: 'What the response must look like. Without status, any 2xx passes.',
@@ -46,8 +48,11 @@ const requestSchema: SchemaObject = {
   type: 'object',
   additionalProperties: false,
   required: ['path'],
-  // One body at most: json, form or body.
-  not: { anyOf: [{ required: ['json', 'form'] }, { required: ['json', 'body'] }, { required: ['form', 'body'] }] },
+  // One body at most: a second one is refused where it is written, with a message saying why.
+  dependentSchemas: {
+    json: { properties: { form: onlyOneBody, body: onlyOneBody } },
+    form: { properties: { body: onlyOneBody } },
+  },
   properties: {
     name: { type: 'string', minLength: 1, description: 'A name for messages and for outputs.<name>.request.' },
     method: { enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], description: 'HTTP method; default GET.' },
