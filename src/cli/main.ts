@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerExec } from './commands/exec.js';
 import { registerDiff } from './commands/diff.js';
+import { registerExplain } from './commands/explain.js';
+import { registerFmt } from './commands/fmt.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
@@ -26,6 +28,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   registerRuns(program, io, finish);
   registerSchema(program, io, finish);
   registerDiff(program, io, finish);
+  registerExplain(program, io, finish);
+  registerFmt(program, io, finish);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;

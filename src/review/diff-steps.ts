@@ -1,10 +1,13 @@
 import type { StepDecl } from '../plan/model.js';
-import type { PlanChange, RiskNote, RollbackChange } from './diff-model.js';
+import type { FieldChange, PlanChange, RiskNote, RollbackChange } from './diff-model.js';
 import { changedLeaves, fieldChanges, type Sides } from './fields.js';
 import { sameData } from './flatten.js';
 import { gateRisks } from './gates.js';
 import { addedStepRisks, removedStepRisks, rollbackRisks, stepFieldRisks } from './risk.js';
 import { diffSequence } from './sequence.js';
+
+/** A new action's fields without its kind, which the heading already names. */
+const withoutKind = (fields: FieldChange[]) => fields.filter((f) => f.field !== 'kind');
 
 function comparable(a: StepDecl['rollback'][number]): unknown {
   const { path: _path, ...rest } = a;
@@ -31,7 +34,7 @@ function rollbackChanges(id: string, before: StepDecl | undefined, after: StepDe
       changes.push({ status: 'removed', index: op.oldIndex + 1, kind: op.old.kind, ...(op.old.title !== undefined && { title: op.old.title }), fields: [] });
       if (before && after) risks.push(...rollbackRisks(id, op.oldIndex + 1, b.length, op.old, undefined, []));
     } else {
-      changes.push({ status: 'added', index: op.newIndex + 1, kind: op.new.kind, ...(op.new.title !== undefined && { title: op.new.title }), fields: fieldChanges(undefined, op.new, sides) });
+      changes.push({ status: 'added', index: op.newIndex + 1, kind: op.new.kind, ...(op.new.title !== undefined && { title: op.new.title }), fields: withoutKind(fieldChanges(undefined, op.new, sides)).filter((f) => f.field !== 'title') });
       if (before && after) risks.push(...rollbackRisks(id, op.newIndex + 1, b.length, undefined, op.new, []));
     }
   }
@@ -59,7 +62,7 @@ export function diffSteps(before: readonly StepDecl[], after: readonly StepDecl[
     const was = oldIds.get(step.id);
     if (was === undefined) {
       const rollback = rollbackChanges(step.id, undefined, step, sides);
-      changes.push({ target: 'step', name: step.id, status: 'added', kind: step.kind, fields: fieldChanges(undefined, step, sides), rollback: rollback.changes, risks: addedStepRisks(step) });
+      changes.push({ target: 'step', name: step.id, status: 'added', kind: step.kind, fields: withoutKind(fieldChanges(undefined, step, sides)), rollback: rollback.changes, risks: addedStepRisks(step) });
       continue;
     }
     const old = before[was]!;

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import pc from 'picocolors';
+import { validatePlanFile } from '../../../src/plan/validate.js';
+import { diffPlans } from '../../../src/review/diff.js';
+import { formatDiffText } from '../../../src/review/diff-text.js';
+
+const dir = 'test/fixtures/review/diff';
+const plain = pc.createColors(false);
+
+function diffOf(name: string) {
+  const a = validatePlanFile(`${dir}/base.yaml`).plan;
+  const b = validatePlanFile(`${dir}/${name}.yaml`).plan;
+  expect(a).toBeDefined();
+  expect(b).toBeDefined();
+  return diffPlans(a, b, { old: 'base.yaml', new: `${name}.yaml` });
+}
+
+/** The printed diff without its header and summary lines. */
+function body(name: string): string[] {
+  return formatDiffText(diffOf(name), plain).trimEnd().split('\n').slice(1, -2);
+}
+
+describe('diffPlans', () => {
+  it('finds no change when only comments, key order and quoting differ', () => {
+    const d = diffOf('same-meaning');
+    expect(d.same).toBe(true);
+    expect(d.changes).toEqual([]);
+    expect(formatDiffText(d, plain)).toBe('base.yaml and same-meaning.yaml mean the same\n');
+  });
+
+  it('warns when a step loses its rollback', () => {
+    expect(body('rollback-removed')).toEqual([
+      '~ step "restart" (shell)',
+      '    rollback 1 removed (shell) Restart it again on the old settings',
+      '    ! rollback removed: step "restart" has no rollback any more; a later failure leaves its change in place',
+    ]);
+  });
+
+  it('warns when a rollback action now runs only under a condition', () => {
+    expect(body('rollback-weakened')).toEqual([
+      '~ step "restart" (shell)',
+      '    rollback 1 changed (shell) Restart it again on the old settings',
+      '      when: vars.app_dir == "/srv/app"',
+      '    ! rollback weakened: rollback action 1 of step "restart" now runs only when vars.app_dir == "/srv/app"',
+    ]);
+  });
+
+  it('warns when a confirm gate before a destructive step is removed', () => {
+    expect(body('gate-removed')).toEqual([
+      '- step "stop-writes" (confirm)',
+      '    ! gate removed: confirm "stop-writes" no longer stops the run before "switch-env" (env-switch)',
+    ]);
+  });
+
+  it('warns when a confirm gate moves after the destructive step it guarded', () => {
+    expect(body('gate-moved')).toEqual([
+      '~ step "stop-writes" (confirm)',
+      '    moved from 2 to 3, after "switch-env"',
+      '    ! gate moved: confirm "stop-writes" now comes after "switch-env" (env-switch), which it used to guard',
+    ]);
+  });
+
+  it('shows new and changed shell commands rendered, with secrets masked', () => {
+    expect(body('shell-changed')).toEqual([
+      '+ step "drain" (shell)',
+      '    title: Drain the queue',
+      '    run: app-ctl drain --token ****',
+      '    ! new shell command: step "drain" runs a command that was not in the plan',
+      '~ step "restart" (shell)',
+      '    timeout: 30s → 1m',
+      '    run: systemctl restart app → systemctl restart app && sleep 5',
+      '    ! shell command changed: step "restart" now runs a different command; read it before approving',
+    ]);
+  });
+
+  it('warns when what a check accepts changes', () => {
+    expect(body('check-loosened')).toEqual([
+      '~ step "check-target" (sql-check)',
+      '    expect.value: 0 → (none)',
+      '    expect.compare.op: >=',
+      '    expect.compare.value: 0',
+      '    ! check loosened: what step "check-target" accepts changed (expect.value, expect.compare.op, expect.compare.value); make sure it still fails when it should',
+    ]);
+  });
+
+  it('warns when a secret var stops being secret, and masks URL passwords of changed connections', () => {
+    expect(body('secret-unmasked')).toEqual([
+      '~ var "app_dir"',
+      '    default: /srv/app → /opt/app',
+      '~ var "api_token"',
+      '    secret: true → false',
+      '    ! secret no longer masked: var "api_token" is not secret any more; its value will show in output, logs and reports',
+      '~ connection "target"',
+      '    postgres: postgresql://app:****@db/app → postgresql://app:****@db2/app',
+    ]);
+    expect(JSON.stringify(diffOf('secret-unmasked'))).not.toMatch(/tok-12345|s3cret-pw|other-pw/);
+  });
+
+  it('ends with a count of changes and risk notes', () => {
+    const text = formatDiffText(diffOf('shell-changed'), plain);
+    expect(text.split('\n').slice(0, 1)).toEqual(['base.yaml → shell-changed.yaml']);
+    expect(text.endsWith('\n\n2 changes, 2 risk notes\n')).toBe(true);
+  });
+
+  it('treats a missing old plan (a new file in git) as every step added', () => {
+    const b = validatePlanFile(`${dir}/base.yaml`).plan;
+    const d = diffPlans(undefined, b, { old: '/dev/null', new: 'base.yaml' });
+    expect(d.changes.filter((c) => c.target === 'step').map((c) => `${c.status} ${c.name}`)).toEqual(['added check-target', 'added stop-writes', 'added switch-env', 'added restart']);
+  });
+});
