@@ -1,18 +1,24 @@
-import Database from 'better-sqlite3';
-import pg from 'pg';
+import type Database from 'better-sqlite3';
+import type pg from 'pg';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+
+// Drivers load on first use, so validating a plan does not pay for them.
+const load = createRequire(import.meta.url);
 
 /** Opens a SQLite file; read-only unless the caller writes. Fails with a clear message when the file is missing. */
 export function openSqlite(path: string, options: { readonly readonly: boolean; readonly workDir?: string }): Database.Database {
   const full = resolve(options.workDir ?? process.cwd(), path);
   if (!existsSync(full)) throw new Error(`SQLite file "${path}" does not exist (looked at ${full})`);
-  return new Database(full, { readonly: options.readonly, fileMustExist: true });
+  const Driver = load('better-sqlite3') as typeof Database;
+  return new Driver(full, { readonly: options.readonly, fileMustExist: true });
 }
 
 /** Connects to PostgreSQL; the caller ends the client. */
 export async function connectPostgres(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const { Client } = load('pg') as typeof pg;
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   await client.connect();
   return client;
 }

@@ -1,16 +1,35 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { codes, didYouMean, type Diagnostic, type RuleName } from '../diagnostics/index.js';
 import type { SchemaObject } from '../steps/kind.js';
 import type { PlanSource } from './source.js';
 
-let compiled: { schema: SchemaObject; validate: ValidateFunction } | undefined;
+/** Ajv settings shared with the build step that precompiles the validator. */
+export const ajvOptions = { allErrors: true, verbose: true, discriminator: true, strict: false } as const;
 
+let compiled: { schema: SchemaObject; validate: ValidateFunction } | undefined;
+const require = createRequire(import.meta.url);
+
+/**
+ * The validator for a schema: the one precompiled at build time when it was made from the same
+ * schema (the usual case: built-in kinds only), else compiled now (plug-in kinds, tests on src/).
+ */
 function validatorFor(schema: SchemaObject): ValidateFunction {
-  if (compiled?.schema !== schema) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, discriminator: true, strict: false });
-    compiled = { schema, validate: ajv.compile(schema) };
+  if (compiled?.schema === schema) return compiled.validate;
+  const prebuilt = new URL('./plan-validator.cjs', import.meta.url);
+  let validate: ValidateFunction | undefined;
+  if (existsSync(prebuilt)) {
+    const mod = require(prebuilt.pathname) as ValidateFunction & { schemaHash: string };
+    if (mod.schemaHash === createHash('sha256').update(JSON.stringify(schema)).digest('hex')) validate = mod;
   }
-  return compiled.validate;
+  if (!validate) {
+    const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    validate = new Ajv2020(ajvOptions).compile(schema);
+  }
+  compiled = { schema, validate };
+  return validate;
 }
 
 type Path = (string | number)[];

@@ -1,4 +1,3 @@
-import { withCountSession } from '../db/count.js';
 import { connectionLabel } from './database/connection-label.js';
 import { dbFailureResult } from './database/db-result.js';
 import { compareCounts, type Comparison, type TableCounts } from './count-compare/compare.js';
@@ -71,6 +70,7 @@ async function runCountCompare(spec: CountCompareSpec, ctx: StepContext): Promis
     };
   }
   const options = { workDir: ctx.workDir, signal: ctx.signal, schema: spec.schema ?? 'public' };
+  const { withCountSession } = await import('../db/count.js');
   const outcome = await withCountSession(ctx.connection(spec.source), options, (source) =>
     withCountSession(ctx.connection(spec.target), options, (target) =>
       compareCounts(source, target, {

@@ -1,4 +1,3 @@
-import { CookieJar } from 'tough-cookie';
 import { defineStepKind, type DescribeLine, type JsonValue, type StepContext, type StepResult } from './kind.js';
 import { stoppedResult } from './process/stopped.js';
 import { describeBody, encodeBody } from './http-smoke/body.js';
@@ -43,6 +42,7 @@ async function runHttpSmoke(spec: HttpSmokeSpec, ctx: StepContext): Promise<Step
   const requests = spec.requests ?? [];
   const problem = planProblems(spec, requests);
   if (problem) return { ok: false, message: ctx.mask(problem.message), hint: ctx.mask(problem.hint) };
+  const { CookieJar } = await import('tough-cookie');
   const jar = new CookieJar();
   if (spec.wait_until_up) {
     const down = await waitUntilUp(spec.base_url, spec.wait_until_up, jar, ctx);

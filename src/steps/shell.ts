@@ -1,6 +1,5 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { defineStepKind, type DescribeLine, type JsonValue, type StepContext, type StepResult } from './kind.js';
 import { stoppedResult } from './process/stopped.js';
 import { killGroupOnExit, killProcessGroup } from './process/process-group.js';
@@ -105,6 +104,8 @@ async function runShell(spec: ShellSpec, ctx: StepContext): Promise<StepResult> 
   if (file === undefined) return { ok: false, message: 'run is an empty list; expected the program and its arguments' };
 
   // detached: the child leads its own process group, so an abort can kill its children too.
+  // execa is loaded when a command first runs, not when a plan is only validated.
+  const { execa } = await import('execa');
   const child = execa(file, args, { cwd, env, extendEnv: false, detached: true, cleanup: false, stdin: 'ignore', buffer: false, reject: false });
   const unguard = child.pid === undefined ? () => {} : killGroupOnExit(child.pid);
   let killing: Promise<void> | undefined;

@@ -1,4 +1,4 @@
-import { runQuery, type QueryRows } from '../db/query.js';
+import type { QueryRows } from '../db/query.js';
 import { connectionLabel } from './database/connection-label.js';
 import { dbFailureResult } from './database/db-result.js';
 import { defineStepKind, type DescribeLine, type JsonValue, type StepContext, type StepResult } from './kind.js';
@@ -44,6 +44,7 @@ async function runSqlCheck(spec: SqlCheckSpec, ctx: StepContext): Promise<StepRe
   const bad = regexProblem(spec.expect);
   if (bad !== undefined) return { ok: false, message: ctx.mask(bad), hint: 'fix the regular expression; the query was not run' };
   const conn = ctx.connection(spec.connection);
+  const { runQuery } = await import('../db/query.js');
   const outcome = await runQuery(conn, spec.query, spec.params ?? [], {
     workDir: ctx.workDir,
     signal: ctx.signal,

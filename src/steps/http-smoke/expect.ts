@@ -1,5 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
-import { JSONPath } from 'jsonpath-plus';
+import { createRequire } from 'node:module';
+
+// Loaded on first use: plan validation and dry runs never need it, and it costs start-up time.
+const jsonPath = (options: { path: string; json: object; wrap: true }): unknown =>
+  (createRequire(import.meta.url)('jsonpath-plus') as typeof import('jsonpath-plus')).JSONPath(options);
 import type { JsonValue } from '../kind.js';
 import type { HttpResponse } from './send.js';
 import type { ResponseExpectation, ValueMatcher } from './spec.js';
@@ -25,7 +29,7 @@ function statusOk(expected: ResponseExpectation['status'], got: number): boolean
 
 /** One JSON path: one match compares its value, several compare the list of them. */
 function checkPath(path: string, want: ValueMatcher, doc: JsonValue): string | undefined {
-  const found = JSONPath({ path, json: doc as object, wrap: true }) as JsonValue[];
+  const found = jsonPath({ path, json: doc as object, wrap: true }) as JsonValue[];
   const got = found.length === 0 ? undefined : found.length === 1 ? found[0] : found;
   if (isMatcher(want)) {
     if ('exists' in want) {

@@ -1,4 +1,8 @@
-import { JSONPath } from 'jsonpath-plus';
+import { createRequire } from 'node:module';
+
+// Loaded on first use: plan validation and dry runs never need it, and it costs start-up time.
+const jsonPath = (options: { path: string; json: object; wrap: true }): unknown =>
+  (createRequire(import.meta.url)('jsonpath-plus') as typeof import('jsonpath-plus')).JSONPath(options);
 import { didYouMean } from '../../diagnostics/suggest.js';
 import type { JsonValue } from '../kind.js';
 import type { HttpResponse } from './send.js';
@@ -29,7 +33,7 @@ export function extractValue(spec: ExtractSpec, response: HttpResponse): { reado
   } catch {
     return { problem: `the response body is not JSON, so ${path} cannot be read` };
   }
-  const found = JSONPath({ path, json: doc as object, wrap: true }) as JsonValue[];
+  const found = jsonPath({ path, json: doc as object, wrap: true }) as JsonValue[];
   if (found.length === 0) return { problem: `${path} matched nothing in the response` };
   return { value: found.length === 1 ? (found[0] ?? null) : found };
 }

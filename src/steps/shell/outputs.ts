@@ -1,4 +1,8 @@
-import { JSONPath } from 'jsonpath-plus';
+import { createRequire } from 'node:module';
+
+// Loaded on first use: plan validation and dry runs never need it, and it costs start-up time.
+const jsonPath = (options: { path: string; json: object; wrap: true }): unknown =>
+  (createRequire(import.meta.url)('jsonpath-plus') as typeof import('jsonpath-plus')).JSONPath(options);
 import type { JsonValue } from '../kind.js';
 
 /** How a named output is taken from stdout, as the plan writes it. */
@@ -72,7 +76,7 @@ function jsonExtractor(name: string, path: string): OutputExtractor {
     } catch (e) {
       return { error: `output "${name}": stdout is not JSON (${(e as Error).message}), so the path ${path} cannot be read` };
     }
-    const found = JSONPath({ path, json: json as object, wrap: true }) as JsonValue[];
+    const found = jsonPath({ path, json: json as object, wrap: true }) as JsonValue[];
     if (found.length === 0) return { error: `output "${name}": the path ${path} found nothing in the JSON on stdout` };
     return { value: found.length === 1 ? (found[0] as JsonValue) : found };
   };

@@ -1,0 +1,33 @@
+// Engine overhead per step: a plan of 200 `shell` steps running /bin/true (journal, run directory
+// and progress output on, as a user runs it) against a bash loop running /bin/true 200 times.
+// Run: npm run build && node bench/exec-overhead.mjs   (target: under 3.5x the bash loop)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const rounds = Number(process.env.ROUNDS ?? 5);
+const dir = mkdtempSync(join(tmpdir(), 'runbook-bench-exec-'));
+const plan = join(dir, 'true-200.yaml');
+const steps = Array.from({ length: 200 }, (_, i) => `  - id: step-${i + 1}\n    kind: shell\n    title: Step ${i + 1}\n    run: [/bin/true]`);
+writeFileSync(plan, `version: 1\nname: true-200\nsteps:\n${steps.join('\n')}\n`);
+const bin = resolve('bin/runbook.js');
+
+const time = (file, args, options = {}) => {
+  const t0 = process.hrtime.bigint();
+  execFileSync(file, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const loop = [];
+const runbook = [];
+for (let i = 0; i < rounds; i++) {
+  loop.push(time('bash', ['-c', 'for i in $(seq 200); do /bin/true; done']));
+  runbook.push(time(process.execPath, [bin, 'exec', plan], { cwd: dir, env: { ...process.env, CI: '1' } }));
+  rmSync(join(dir, '.runbook'), { recursive: true, force: true });
+}
+const l = median(loop);
+const r = median(runbook);
+console.log(`bash loop, 200 x /bin/true:          ${l.toFixed(0)} ms (median of ${rounds})`);
+console.log(`runbook exec, 200 shell steps:       ${r.toFixed(0)} ms (journal fsync per event, plain progress)`);
+console.log(`ratio: ${(r / l).toFixed(2)}x the bash loop (target < 3.5x); ${((r - l) / 200).toFixed(2)} ms engine overhead per step`);
