@@ -69,7 +69,11 @@ function normaliseQuoting(doc: Document.Parsed): void {
  */
 export function formatPlanText(text: string): FormatResult {
   const doc = parseDocument(text, { keepSourceTokens: false });
-  if (doc.errors.length > 0) return { problem: `not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}` };
+  const error = doc.errors[0];
+  if (error) {
+    const at = error.linePos?.[0];
+    return { problem: `not valid YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` };
+  }
   const meaning: unknown = doc.toJS();
   orderPlan(doc);
   normaliseQuoting(doc);

@@ -1,0 +1,43 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listComments } from '../../../src/review/comments.js';
+import { formatPlanText } from '../../../src/review/fmt.js';
+
+const dirs = ['plans', 'plans/examples', 'test/fixtures/plans/ok', 'test/fixtures/review/diff', 'test/fixtures/review/fmt'];
+const plans = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).map((f) => join(d, f)));
+
+function format(text: string): string {
+  const r = formatPlanText(text);
+  if ('problem' in r) throw new Error(r.problem);
+  return r.text;
+}
+
+describe('formatPlanText', () => {
+  it('writes keys in canonical order, quotes only where needed, and keeps every comment where it belongs', () => {
+    const text = readFileSync('test/fixtures/review/fmt/messy.yaml', 'utf8');
+    expect(format(text)).toBe(readFileSync('test/fixtures/review/fmt/messy.formatted.yaml', 'utf8'));
+    expect(listComments(format(text))).toEqual([
+      'yaml-language-server: $schema=../../../../schemas/plan.schema.json',
+      'header two',
+      'the name',
+      'first step',
+      'says hi',
+    ]);
+  });
+
+  it.each(plans)('keeps every comment of %s and is idempotent', (file) => {
+    const text = readFileSync(file, 'utf8');
+    const once = format(text);
+    expect(listComments(once).sort()).toEqual(listComments(text).sort());
+    expect(format(once)).toBe(once);
+  });
+
+  it('refuses text that is not YAML', () => {
+    expect(formatPlanText('steps: [a\n')).toEqual({ problem: 'not valid YAML (line 2, column 1): Flow sequence in block collection must be sufficiently indented and end with a ]' });
+  });
+
+  it('keeps a header comment first when the first key moves', () => {
+    expect(format('# header\nname: x\nversion: 1\nsteps: []\n')).toBe('# header\n\nversion: 1\nname: x\nsteps: []\n');
+  });
+});
