@@ -1,9 +1,14 @@
 import { closeSync, fdatasyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { RunEvent } from '../engine/events.js';
 
+/** Events after which something outside runbook is about to change (or the run is over). */
+const durableBefore: ReadonlySet<RunEvent['type']> = new Set(['run-start', 'step-start', 'rollback-start', 'rollback-action-start', 'interrupt', 'run-end']);
+
 /**
- * The append-only JSONL journal of a run. Each event is written and flushed to disk before
- * `append` returns, so a crash never loses an event that was already reported.
+ * The append-only JSONL journal of a run. Every event is written to the file before `append`
+ * returns (a crash of runbook never loses one), and the file is synced to disk before each
+ * action starts, which also makes every earlier event durable: after a power loss the journal
+ * still shows every step that may have changed something.
  */
 export class Journal {
   private readonly fd: number;
@@ -14,7 +19,7 @@ export class Journal {
 
   append(event: RunEvent): void {
     writeSync(this.fd, `${JSON.stringify(event)}\n`);
-    fdatasyncSync(this.fd);
+    if (durableBefore.has(event.type)) fdatasyncSync(this.fd);
   }
 
   close(): void {

@@ -25,7 +25,8 @@ export function createRunDirectory(cwd: string, planName: string, planText: stri
   const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
   const id = `${stamp}-${planName}-${randomBytes(2).toString('hex')}`;
   const dir = join(runsRoot(cwd), id);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(join(dir, 'steps'), { recursive: true, mode: 0o700 });
+  const made = new Set<string>();
   const planSha256 = createHash('sha256').update(planText).digest('hex');
   writeFileSync(join(dir, 'plan.yaml'), planText, { mode: 0o600 });
   writeFileSync(join(dir, 'plan.sha256'), `${planSha256}  plan.yaml\n`, { mode: 0o600 });
@@ -37,7 +38,8 @@ export function createRunDirectory(cwd: string, planName: string, planText: stri
     reportPath: join(dir, 'report.md'),
     stepDir(index, stepId) {
       const d = join(dir, 'steps', `${String(index + 1).padStart(2, '0')}-${stepId}`);
-      mkdirSync(d, { recursive: true, mode: 0o700 });
+      if (!made.has(d)) mkdirSync(d, { mode: 0o700 });
+      made.add(d);
       return d;
     },
   };
