@@ -127,6 +127,15 @@ describe('runbook diff with git', () => {
     expect(bad.stderr).toBe("HEAD:plans/none.yaml: error RB100 cannot read plan from git: path 'plans/none.yaml' does not exist in 'HEAD' [file-unreadable]\n  hint: REV:path takes the path from the top of the repository, or ./path from the current directory\n");
   });
 
+  it('as a git driver, prints an invalid plan\'s findings into the diff and exits 0 so git goes on', async () => {
+    const bad = resolve('test/fixtures/plans/err/unknown-kind.yaml');
+    const r = await runBin(['diff', '--git-driver', 'plans/x.yaml', '/dev/null', '0000000', '.', bad, 'abc1234', '100644']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('b/plans/x.yaml:5:11: error RB205 unknown step kind "sql-chek" in step "check" [unknown-kind]');
+    const wrong = await runBin(['diff', '--git-driver', 'a', 'b']);
+    expect(wrong).toEqual({ code: 2, stdout: '', stderr: 'runbook diff --git-driver takes the 7 arguments git passes to an external diff (path old-file old-hex old-mode new-file new-hex new-mode), got 2\n' });
+  });
+
   it('runs as the external diff driver of `git diff`', () => {
     const out = git('-c', `diff.runbook.command=node ${bin} diff --git-driver`, 'diff');
     expect(out).toBe(

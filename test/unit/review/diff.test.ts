@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import pc from 'picocolors';
-import { validatePlanFile } from '../../../src/plan/validate.js';
+import { validatePlanFile, validatePlanText } from '../../../src/plan/validate.js';
 import { diffPlans } from '../../../src/review/diff.js';
 import { formatDiffText } from '../../../src/review/diff-text.js';
 
@@ -106,5 +106,37 @@ describe('diffPlans', () => {
     const b = validatePlanFile(`${dir}/base.yaml`).plan;
     const d = diffPlans(undefined, b, { old: '/dev/null', new: 'base.yaml' });
     expect(d.changes.filter((c) => c.target === 'step').map((c) => `${c.status} ${c.name}`)).toEqual(['added check-target', 'added stop-writes', 'added switch-env', 'added restart']);
+  });
+});
+
+describe('diffPlans on inline plans', () => {
+  const plan = (text: string) => {
+    const r = validatePlanText('inline.yaml', text);
+    expect(r.diagnostics).toEqual([]);
+    return r.plan;
+  };
+  const head = 'version: 1\nname: p\n';
+
+  it('reports a step that moved and changed once, and new vars and connections with what they are', () => {
+    const a = plan(`${head}steps:\n  - { id: one, kind: shell, run: echo 1 }\n  - { id: two, kind: shell, run: echo 2 }\n  - { id: three, kind: shell, run: echo 3 }\n`);
+    const b = plan(`${head}vars:\n  db: { env: DB, secret: true, required: true }\nconnections:\n  main: { sqlite: app.db }\nsteps:\n  - { id: three, kind: shell, run: echo three }\n  - { id: one, kind: shell, run: echo 1 }\n  - { id: two, kind: shell, run: echo 2 }\n`);
+    expect(formatDiffText(diffPlans(a, b, { old: 'a', new: 'b' }), plain).trimEnd().split('\n').slice(1, -2)).toEqual([
+      '+ var "db"',
+      '    env: DB',
+      '    secret: true',
+      '    required: true',
+      '+ connection "main"',
+      '    sqlite: app.db',
+      '~ step "three" (shell)',
+      '    moved from 3 to 1, now first',
+      '    run: echo 3 → echo three',
+      '    ! shell command changed: step "three" now runs a different command; read it before approving',
+    ]);
+  });
+
+  it('counts a removed check as a loosened check', () => {
+    const a = plan(`${head}connections:\n  db: { sqlite: app.db }\nsteps:\n  - { id: ok, kind: sql-check, connection: db, query: select 1 }\n  - { id: go, kind: shell, run: 'true' }\n`);
+    const b = plan(`${head}connections:\n  db: { sqlite: app.db }\nsteps:\n  - { id: go, kind: shell, run: 'true' }\n`);
+    expect(diffPlans(a, b, { old: 'a', new: 'b' }).changes.flatMap((c) => c.risks)).toEqual([{ risk: 'check-loosened', message: 'check removed: step "ok" (sql-check) no longer runs' }]);
   });
 });
