@@ -79,7 +79,7 @@ export function describePlan(plan: Plan, input: { readonly vars: Readonly<Record
       id: s.id,
       ...(s.description !== undefined && { description: mask(s.description) }),
       rollback: s.rollback.map(describeAction),
-      ...(kind?.undo && { builtInUndo: kind.undoSummary ?? `undo the ${kind.kind} step` }),
+      ...(kind?.undo && { builtInUndo: `${kind.undoSummary ?? `undo the ${kind.kind} step`}${s.undo_when !== undefined ? ` — only when ${s.undo_when}` : ''}` }),
     };
   });
   return { name: plan.name, ...(plan.title !== undefined && { title: plan.title }), ...(plan.description !== undefined && { description: plan.description }), steps };

@@ -307,8 +307,12 @@ class PlanRun {
     for (const f of entries) {
       const actions = f.step.rollback;
       const hasUndo = f.undo !== undefined && f.kind.undo !== undefined;
+      const undoAllowed = this.conditionHolds(f.step.undo_when);
       this.emit({ type: 'rollback-step', at: now(), step: f.step.id, actions: actions.length + (hasUndo ? 1 : 0), nothingToUndo: actions.length === 0 && !hasUndo });
-      if (hasUndo) {
+      if (hasUndo && !undoAllowed.holds) {
+        const title = f.kind.undoSummary ?? `undo ${f.kind.kind}`;
+        this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: 0, title, status: 'skipped', durationMs: 0, reason: `kept on purpose: ${undoAllowed.reason ?? "undo_when is false"}` });
+      } else if (hasUndo) {
         const ok = await this.runRollbackAction(f, 0, f.kind.undoSummary ?? `undo ${f.kind.kind}`, f.kind, {}, f.undo);
         if (ok && f.envBefore) {
           for (const [k, v] of Object.entries(f.envBefore)) {

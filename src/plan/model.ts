@@ -38,6 +38,8 @@ export interface ActionDecl {
 export interface StepDecl extends ActionDecl {
   readonly id: string;
   readonly description?: string;
+  /** Condition for the kind's built-in undo; absent means always. */
+  readonly undo_when?: string;
   readonly rollback: readonly ActionDecl[];
 }
 
@@ -55,7 +57,7 @@ export interface Plan {
 
 /** Keys of a step or action that the engine handles; everything else is the kind's. */
 export const commonActionKeys = ['kind', 'title', 'when', 'timeout', 'retries', 'retry_delay', 'continue_on_error'] as const;
-export const commonStepKeys = ['id', 'description', 'rollback', ...commonActionKeys] as const;
+export const commonStepKeys = ['id', 'description', 'undo_when', 'rollback', ...commonActionKeys] as const;
 
 type Json = Record<string, unknown>;
 
@@ -102,6 +104,7 @@ export function planFromJson(file: string, doc: Json): Plan {
       ...base,
       id: String(raw.id),
       ...(raw.description !== undefined && { description: String(raw.description) }),
+      ...(raw.undo_when !== undefined && { undo_when: String(raw.undo_when) }),
       rollback,
     };
   });

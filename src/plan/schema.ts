@@ -18,6 +18,7 @@ const actionCommon: Record<string, SchemaObject> = {
 const stepCommon: Record<string, SchemaObject> = {
   id: { type: 'string', pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', description: 'Unique kebab-case name of the step; later steps read its outputs as steps.<id>.outputs.<name>.' },
   description: { type: 'string', description: 'Longer explanation for reviewers and for `runbook explain`.' },
+  undo_when: { type: 'string', description: "A condition for the kind's built-in undo at rollback (e.g. `vars.drop_target_on_rollback`); when false the step's effect is kept and the report says so." },
   ...actionCommon,
 };
 

@@ -11,5 +11,5 @@ const stepHead = ['id', 'kind', 'title', 'description', 'when', 'timeout', 'retr
 /** Keys of a step (or, with `rollback: false`, a rollback action) of a kind, in canonical order. */
 export function stepKeyOrder(kind: string, withRollback: boolean): string[] {
   const own = Object.keys(getStepKind(kind)?.schema.properties ?? {});
-  return [...stepHead, ...own, ...(withRollback ? ['rollback'] : [])];
+  return [...stepHead, ...own, ...(withRollback ? ['undo_when', 'rollback'] : [])];
 }

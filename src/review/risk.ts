@@ -47,6 +47,8 @@ export function stepFieldRisks(id: string, before: StepDecl, after: StepDecl, ch
   const undo = (s: StepDecl) => getStepKind(s.kind)?.undo !== undefined;
   if (undo(before) && !undo(after)) {
     notes.push({ risk: 'rollback-weakened', message: `rollback weakened: step "${id}" was ${before.kind}, which undoes itself; ${after.kind} does not` });
+  } else if (undo(after) && after.undo_when !== undefined && after.undo_when !== before.undo_when) {
+    notes.push({ risk: 'rollback-weakened', message: `rollback weakened: the built-in undo of step "${id}" now runs only when ${after.undo_when}` });
   }
   return notes;
 }

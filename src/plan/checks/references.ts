@@ -85,21 +85,23 @@ function checkStrings(input: CheckInput, value: unknown, path: (string | number)
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) checkStrings(input, v, [...path, k], site, out);
 }
 
+function checkCondition(input: CheckInput, text: string, path: (string | number)[], site: Site, out: Diagnostic[]): void {
+  const parsed = parseCondition(text);
+  const pos = input.source.positionOf(path);
+  if (!parsed.ok) {
+    out.push(finding(input, 'bad-when', `condition "${text}" does not parse: ${parsed.message}`, pos, 'write a comparison such as vars.mode == "full" or steps.check.outputs.value > 0'));
+    return;
+  }
+  for (const parts of parsed.references) {
+    const problem = checkParts(input, parts, site);
+    if (problem) out.push(finding(input, problem.rule, problem.message, pos, problem.hint));
+  }
+}
+
 function checkAction(input: CheckInput, action: ActionDecl, site: Site, out: Diagnostic[]): void {
   for (const [k, v] of Object.entries(action.spec)) checkStrings(input, v, [...action.path, k], site, out);
   if (action.title !== undefined) checkStrings(input, action.title, [...action.path, 'title'], site, out);
-  if (action.when !== undefined) {
-    const parsed = parseCondition(action.when);
-    const pos = input.source.positionOf([...action.path, 'when']);
-    if (!parsed.ok) {
-      out.push(finding(input, 'bad-when', `condition "${action.when}" does not parse: ${parsed.message}`, pos, 'write a comparison such as vars.mode == "full" or steps.check.outputs.value > 0'));
-      return;
-    }
-    for (const parts of parsed.references) {
-      const problem = checkParts(input, parts, site);
-      if (problem) out.push(finding(input, problem.rule, problem.message, pos, problem.hint));
-    }
-  }
+  if (action.when !== undefined) checkCondition(input, action.when, [...action.path, 'when'], site, out);
 }
 
 /**
@@ -113,6 +115,7 @@ export const referencesResolve: Check = (input) => {
   });
   input.plan.steps.forEach((step, i) => {
     checkAction(input, step, { stepIndex: i, inRollback: false }, out);
+    if (step.undo_when !== undefined) checkCondition(input, step.undo_when, [...step.path, 'undo_when'], { stepIndex: i, inRollback: true }, out);
     for (const action of step.rollback) checkAction(input, action, { stepIndex: i, inRollback: true }, out);
   });
   return out;
