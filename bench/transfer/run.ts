@@ -1,0 +1,118 @@
+/**
+ * Benchmark of the built-in transfer against pgloader and the complete-load ceiling on one
+ * embedded PostgreSQL, alternating contestants. Prints wall time, rows/s, peak RSS and ratios.
+ *   bench/transfer/run.sh [--scale 1] [--rounds 1] [--only ours]
+ */
+import { execa } from 'execa';
+import { readFileSync, mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../../test/helpers/embedded-pg.js';
+import { ceilingLoad, exportTables, planOf } from './ceiling.js';
+import { generateCatalogue } from './generate.js';
+
+const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? (process.argv[i + 1] ?? dflt) : dflt; };
+const scale = Number(arg('scale', '1'));
+const rounds = Number(arg('rounds', '1'));
+const only = arg('only', 'all');
+const here = resolve(process.argv[1] ?? '.', '..');
+const repo = process.cwd();
+const dataDir = join(repo, 'bench/data');
+const sqlitePath = join(dataDir, `catalogue-x${scale}.db`);
+
+/** Peak RSS (KB) of processes, sampled from /proc while they run. */
+class RssSampler {
+  private readonly pids = new Set<number>();
+  private readonly peaks = new Map<number, number>();
+  private timer = setInterval(() => this.sample(), 20);
+  add(pid: number) { this.pids.add(pid); }
+  private sample() {
+    for (const pid of this.pids) {
+      try {
+        const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+        if (hwm) this.peaks.set(pid, Math.max(this.peaks.get(pid) ?? 0, Number(hwm)));
+      } catch { /* exited */ }
+    }
+  }
+  /** Sum of the peaks of every process sampled (they ran at the same time). */
+  stop(): number { clearInterval(this.timer); return [...this.peaks.values()].reduce((a, b) => a + b, 0); }
+}
+
+async function freshDb(admin: string, name: string): Promise<string> {
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS ${name}`);
+  await c.query(`CREATE DATABASE ${name}`);
+  await c.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function countRows(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const r = await c.query(`SELECT (SELECT count(*) FROM files) + (SELECT count(*) FROM tags) AS n`);
+  await c.end();
+  return Number(r.rows[0].n);
+}
+
+interface Result { name: string; seconds: number; rows: number; rssMb: number; note?: string }
+
+const whichPgloader = async () => (await execa('sh', ['-c', 'command -v pgloader'], { reject: false })).stdout.trim();
+const psql = existsSync('/usr/lib/postgresql/15/bin/psql') ? '/usr/lib/postgresql/15/bin/psql' : 'psql';
+
+const t0 = Date.now();
+generateCatalogue(sqlitePath, 200_000 * scale);
+console.log(`catalogue: ${sqlitePath} (${200_000 * scale} files, ${1_000_000 * scale} tags), ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+const plan = planOf(sqlitePath);
+const server = await startEmbeddedPostgres();
+const results: Result[] = [];
+try {
+  const exportDir = mkdtempSync(join(tmpdir(), 'runbook-bench-'));
+  const files = only === 'all' || only === 'ceiling' ? await exportTables(sqlitePath, plan, exportDir) : new Map<string, string>();
+  const pgloader = await whichPgloader();
+  const contestants: Record<string, (url: string) => Promise<Omit<Result, 'name' | 'seconds'>>> = {
+    'sqlite-to-pg': async (url) => {
+      const child = await execa(process.execPath, [join(here, 'step-child.js'), sqlitePath, url, join(exportDir, 'rejects')]);
+      const out = JSON.parse(child.stdout) as { rows: number; maxRssKb: number };
+      return { rows: out.rows, rssMb: out.maxRssKb / 1024 };
+    },
+    pgloader: async (url) => {
+      const sampler = new RssSampler();
+      const child = execa(pgloader, ['--on-error-stop', `sqlite://${sqlitePath}`, url.replace(/^postgresql:/, 'pgsql:')], { reject: false, all: true });
+      if (child.pid) sampler.add(child.pid);
+      const r = await child;
+      const rss = sampler.stop() / 1024;
+      return { rows: await countRows(url).catch(() => 0), rssMb: rss, note: r.exitCode === 0 ? undefined : `exit ${r.exitCode}` };
+    },
+    'ceiling (psql \\copy)': async (url) => {
+      const sampler = new RssSampler();
+      await ceilingLoad(url, plan, files, psql, (pid) => sampler.add(pid));
+      return { rows: await countRows(url), rssMb: sampler.stop() / 1024 };
+    },
+  };
+  const names = Object.keys(contestants).filter((n) => only === 'all' || n.startsWith(only));
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) {
+      if (name === 'pgloader' && !pgloader) { console.log('pgloader not installed: skipped'); continue; }
+      const url = await freshDb(server.url, `bench_${name.replace(/\W/g, '_')}_${round}`);
+      const start = process.hrtime.bigint();
+      const r = await contestants[name]!(url);
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      results.push({ name, seconds, ...r });
+      console.log(`${name.padEnd(22)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(r.rows / seconds).toLocaleString('en').padStart(10)} rows/s  peak RSS ${r.rssMb.toFixed(0).padStart(5)} MB  ${r.rows} rows${r.note ? `  (${r.note})` : ''}`);
+    }
+  }
+} finally {
+  await server.stop();
+}
+const best = (n: string) => results.filter((r) => r.name.startsWith(n)).sort((a, b) => a.seconds - b.seconds)[0];
+const ours = best('sqlite-to-pg');
+const loader = best('pgloader');
+const ceiling = best('ceiling');
+if (ours && loader) console.log(`throughput vs pgloader: ${(loader.seconds / ours.seconds).toFixed(2)}x (target >= 2x)`);
+if (ours && ceiling) console.log(`throughput vs ceiling:  ${((ceiling.seconds / ours.seconds) * 100).toFixed(0)}% (target >= 80%)`);
+if (ours) console.log(`peak RSS of the step:   ${ours.rssMb.toFixed(0)} MB (target < 200 MB)`);

@@ -1,0 +1,13 @@
+/** Runs one transfer in its own process, so its peak RSS is measured alone; prints JSON. */
+import { noEffects, transfer } from '../../src/db/transfer.js';
+
+const [sqlitePath, pgUrl, rejectDir] = process.argv.slice(2) as [string, string, string];
+const report = await transfer(
+  {
+    sqlitePath, pgUrl, mode: 'create', schema: 'public', cast: [], jsonType: 'json', onBadValue: 'fail', onOrphans: 'fail', ifExists: 'fail',
+    parallel: 2, rejectDir, signal: new AbortController().signal, progress: () => {}, warn: () => {},
+  },
+  noEffects('public'),
+);
+const rows = report.tables.reduce((n, t) => n + t.loaded, 0);
+process.stdout.write(`${JSON.stringify({ rows, maxRssKb: process.resourceUsage().maxRSS })}\n`);
