@@ -6,6 +6,7 @@ import { httpSmoke } from './http-smoke.js';
 import { confirm } from './confirm.js';
 import { envSwitch } from './env-switch.js';
 import { sqliteToPg } from './sqlite-to-pg.js';
+import { note } from './note.js';
 
 /** Every built-in step kind, in the order `runbook schema` lists them. Adding a kind = one line here. */
 const builtIn: AnyStepKind[] = [
@@ -16,6 +17,7 @@ const builtIn: AnyStepKind[] = [
   confirm,
   envSwitch,
   sqliteToPg,
+  note,
 ];
 
 const registry = new Map<string, AnyStepKind>(builtIn.map((k) => [k.kind, k]));
