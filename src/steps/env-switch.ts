@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { defineStepKind, type DescribeLine, type JsonValue, type StepContext, type StepResult } from './kind.js';
 import { syncDirectory, writeFileAtomic } from './env-switch/atomic-write.js';
-import { changedKeys, editDotenv, valueHashes } from './env-switch/dotenv-lines.js';
+import { changedKeys, dotenvValues, editDotenv, valueHashes } from './env-switch/dotenv-lines.js';
 import { readFileState, sha256, type FileState } from './env-switch/file-state.js';
 import { parseUndoToken, type EnvSwitchUndo } from './env-switch/undo-token.js';
 
@@ -11,6 +11,7 @@ import { parseUndoToken, type EnvSwitchUndo } from './env-switch/undo-token.js';
 export interface EnvSwitchSpec {
   readonly file: string;
   readonly set?: Readonly<Record<string, string>>;
+  readonly update?: Readonly<Record<string, string>>;
   readonly unset?: readonly string[];
   readonly create?: boolean;
 }
@@ -34,13 +35,34 @@ async function keepCopy(path: string, bytes: Buffer): Promise<void> {
   await writeFileAtomic(path, bytes, { mode: 0o600 });
 }
 
-async function switchFile(spec: EnvSwitchSpec, ctx: StepContext): Promise<StepResult> {
-  const set = spec.set ?? {};
-  const unset = spec.unset ?? [];
-  const both = unset.filter((k) => k in set);
-  if (both.length > 0) {
-    return { ok: false, message: `key ${both.map((k) => `"${k}"`).join(', ')} is both in set and in unset of ${spec.file}`, hint: 'keep each key in one of them' };
+/** The failure when a key is named in two of set, update and unset, which would make the edit ambiguous. */
+function overlappingKeys(spec: EnvSwitchSpec): StepResult | undefined {
+  const lists: [string, readonly string[]][] = [
+    ['set', Object.keys(spec.set ?? {})],
+    ['update', Object.keys(spec.update ?? {})],
+    ['unset', spec.unset ?? []],
+  ];
+  for (const [i, [nameA, keysA]] of lists.entries()) {
+    for (const [nameB, keysB] of lists.slice(i + 1)) {
+      const both = keysB.filter((k) => keysA.includes(k));
+      if (both.length > 0) {
+        return { ok: false, message: `key ${both.map((k) => `"${k}"`).join(', ')} is both in ${nameA} and in ${nameB} of ${spec.file}`, hint: 'keep each key in one of them' };
+      }
+    }
   }
+  return undefined;
+}
+
+/** The `update` entries whose key the file already assigns; the others are left out, so they stay absent. */
+function presentUpdates(bytes: Buffer, update: Readonly<Record<string, string>>): Record<string, string> {
+  const present = dotenvValues(bytes);
+  return Object.fromEntries(Object.entries(update).filter(([k]) => present.has(k)));
+}
+
+async function switchFile(spec: EnvSwitchSpec, ctx: StepContext): Promise<StepResult> {
+  const overlap = overlappingKeys(spec);
+  if (overlap) return overlap;
+  const unset = spec.unset ?? [];
   const target = resolve(ctx.workDir, spec.file);
   let current: FileState;
   try {
@@ -55,6 +77,7 @@ async function switchFile(spec: EnvSwitchSpec, ctx: StepContext): Promise<StepRe
     return { ok: false, message: `cannot create ${spec.file}: its directory ${dirname(target)} does not exist`, hint: 'create the directory first, or fix the path' };
   }
   const before = current.exists ? current.bytes : Buffer.alloc(0);
+  const set = { ...spec.set, ...presentUpdates(before, spec.update ?? {}) };
   const after = editDotenv(before, set, unset);
   const backup = current.exists ? join(ctx.stepDir, 'original.env') : null;
   // What the switch wrote is kept as one hash per key, never as text: it holds the new secrets.
@@ -130,16 +153,22 @@ async function restoreFile(rawToken: JsonValue, ctx: StepContext): Promise<StepR
   return { ok: true, outputs: { file: token.file }, note: `restored ${token.file} byte-for-byte` };
 }
 
-/** Sets and unsets keys in a dotenv file atomically, keeping the original to restore on rollback. */
+/** Sets, updates and unsets keys in a dotenv file atomically, keeping the original to restore on rollback. */
 export const envSwitch = defineStepKind<EnvSwitchSpec>({
   kind: 'env-switch',
-  summary: 'Sets and unsets keys in a dotenv file atomically, keeping every other line; rollback restores the file byte-for-byte.',
+  summary: 'Sets, updates and unsets keys in a dotenv file atomically, keeping every other line; rollback restores the file byte-for-byte.',
   schema: {
     properties: {
       file: { type: 'string', minLength: 1, description: 'The dotenv file, relative to the directory runbook was started in.' },
       set: {
         type: 'object',
         description: 'Keys to set, with their new values; existing lines are changed in place, new keys are appended.',
+        propertyNames: { pattern: KEY_PATTERN },
+        additionalProperties: { type: 'string' },
+      },
+      update: {
+        type: 'object',
+        description: 'Like set, but only for keys already in the file: their lines get the new values; keys not in the file are left absent (and are not listed in changed).',
         propertyNames: { pattern: KEY_PATTERN },
         additionalProperties: { type: 'string' },
       },
@@ -157,6 +186,7 @@ export const envSwitch = defineStepKind<EnvSwitchSpec>({
   describe(spec, ctx) {
     const lines: DescribeLine[] = [{ label: 'file', text: ctx.mask(spec.file) + (spec.create === true ? ' (created when missing)' : '') }];
     for (const [k, v] of Object.entries(spec.set ?? {})) lines.push({ label: 'set', text: `${k}=${ctx.mask(v)}` });
+    for (const [k, v] of Object.entries(spec.update ?? {})) lines.push({ label: 'update', text: `${k}=${ctx.mask(v)} (only if already in the file)` });
     if (spec.unset && spec.unset.length > 0) lines.push({ label: 'unset', text: spec.unset.join(', ') });
     return lines;
   },

@@ -192,6 +192,59 @@ describe('env-switch', () => {
     });
   });
 
+  it('updates a key only where the file already has it, and undo restores byte-for-byte', async () => {
+    const ctx = stepContext({ secrets: ['pw'] });
+    const url = 'postgresql://app:pw@db/agregator';
+    const update = { SQLALCHEMY_DATABASE_URI: url };
+    const without = join(ctx.workDir, 'without.env');
+    const withoutBytes = Buffer.from('# app\nDATABASE_URL=sqlite:///catalogue.db\nPORT=5050\n');
+    const withBytes = Buffer.from('DATABASE_URL=sqlite:///catalogue.db\r\nexport SQLALCHEMY_DATABASE_URI="sqlite:////srv/app/catalogue.db" # old\r\nPORT=5050\r\n');
+    writeFileSync(without, withoutBytes);
+
+    const r1 = await envSwitch.run({ file: 'without.env', set: { DATABASE_URL: url }, update }, ctx);
+    expect(readFileSync(without, 'utf8')).toBe(`# app\nDATABASE_URL=${url}\nPORT=5050\n`);
+    expect(r1).toMatchObject({ ok: true, outputs: { changed: ['DATABASE_URL'], file: without }, env: { DATABASE_URL: url }, note: 'switched without.env: DATABASE_URL' });
+    expect(r1.ok && r1.env).toEqual({ DATABASE_URL: url });
+
+    const ctx2 = stepContext({ secrets: ['pw'] });
+    const withKey2 = join(ctx2.workDir, 'with.env');
+    writeFileSync(withKey2, withBytes);
+    const r2 = await envSwitch.run({ file: 'with.env', set: { DATABASE_URL: url }, update }, ctx2);
+    expect(readFileSync(withKey2, 'utf8')).toBe(`DATABASE_URL=${url}\r\nexport SQLALCHEMY_DATABASE_URI=${url} # old\r\nPORT=5050\r\n`);
+    expect(r2).toMatchObject({ ok: true, outputs: { changed: ['DATABASE_URL', 'SQLALCHEMY_DATABASE_URI'], file: withKey2 } });
+    expect(r2.ok && r2.env).toEqual({ DATABASE_URL: url, SQLALCHEMY_DATABASE_URI: url });
+
+    expect(await undo(undoToken(r1), ctx)).toMatchObject({ ok: true });
+    expect(readFileSync(without)).toEqual(withoutBytes);
+    expect(await undo(undoToken(r2), ctx2)).toMatchObject({ ok: true });
+    expect(readFileSync(withKey2)).toEqual(withBytes);
+    expect([...ctx.warnings, ...ctx2.warnings]).toEqual([]);
+  });
+
+  it('with only update keys the file lacks, leaves the file as it was', async () => {
+    const ctx = stepContext();
+    const file = join(ctx.workDir, '.env');
+    writeFileSync(file, 'A=1\n');
+    expect(await envSwitch.run({ file: '.env', update: { B: '2' } }, ctx)).toMatchObject({ ok: true, outputs: { changed: [], file }, env: {}, note: '.env already had these values' });
+    expect(readFileSync(file, 'utf8')).toBe('A=1\n');
+  });
+
+  it('rejects a key that is both in update and in set or unset', async () => {
+    const ctx = stepContext();
+    writeFileSync(join(ctx.workDir, '.env'), 'A=1\n');
+    expect(await envSwitch.run({ file: '.env', set: { A: '2', B: '1' }, update: { A: '3', B: '3' } }, ctx)).toEqual({
+      ok: false,
+      message: 'key "A", "B" is both in set and in update of .env',
+      hint: 'keep each key in one of them',
+    });
+    expect(await envSwitch.run({ file: '.env', update: { A: '3' }, unset: ['A'] }, ctx)).toEqual({
+      ok: false,
+      message: 'key "A" is both in update and in unset of .env',
+      hint: 'keep each key in one of them',
+    });
+    expect(readFileSync(join(ctx.workDir, '.env'), 'utf8')).toBe('A=1\n');
+  });
+
   it('rejects a key that is both set and unset', async () => {
     const ctx = stepContext();
     writeFileSync(join(ctx.workDir, '.env'), 'A=1\n');
@@ -211,6 +264,10 @@ describe('env-switch', () => {
       { label: 'set', text: 'DATABASE_URL=postgresql://app:****@db/a' },
       { label: 'set', text: 'DEBUG=0' },
       { label: 'unset', text: 'SQLITE_PATH' },
+    ]);
+    expect(envSwitch.describe({ file: '.env', update: { SQLALCHEMY_DATABASE_URI: 'postgresql://app:pw@db/a' } }, { connection: () => undefined, mask })).toEqual([
+      { label: 'file', text: '.env' },
+      { label: 'update', text: 'SQLALCHEMY_DATABASE_URI=postgresql://app:****@db/a (only if already in the file)' },
     ]);
     expect(envSwitch.outputs({ file: '.env' })).toEqual(['changed', 'file']);
   });
