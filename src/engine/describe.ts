@@ -39,7 +39,7 @@ export interface PlanDescription {
 /** Renders what each action would do without running anything; secrets masked. Pure. */
 export function describePlan(plan: Plan, input: { readonly vars: Readonly<Record<string, unknown>>; readonly env: Readonly<Record<string, string | undefined>>; readonly masker: Masker; readonly now?: Date }): PlanDescription {
   const renderer = new TemplateRenderer(input.now ?? new Date());
-  const scope: TemplateScope = buildScope({ plan, vars: input.vars, env: input.env, steps: placeholderSteps(plan), run: { id: '<run-id>', dir: '<run-dir>', started_at: '<started-at>' } });
+  const scope: TemplateScope = buildScope({ plan, vars: input.vars, env: input.env, steps: placeholderSteps(plan), run: { id: '<run-id>', dir: '<run-dir>', cwd: process.cwd(), started_at: '<started-at>' } });
   const mask = (t: string) => input.masker.mask(t);
   const connection = (name: string): ConnectionSpec | undefined => {
     const decl = plan.connections.find((c) => c.name === name);

@@ -106,7 +106,7 @@ class PlanRun {
   }
 
   private scope(): TemplateScope {
-    return buildScope({ plan: this.plan, vars: this.options.vars, env: this.env, steps: this.states, run: { id: this.files.id, dir: this.files.dir, started_at: new Date(this.started).toISOString() } });
+    return buildScope({ plan: this.plan, vars: this.options.vars, env: this.env, steps: this.states, run: { id: this.files.id, dir: this.files.dir, cwd: this.options.cwd, started_at: new Date(this.started).toISOString() } });
   }
 
   private conditionHolds(when: string | undefined): { holds: boolean; reason?: string } {

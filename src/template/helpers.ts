@@ -1,4 +1,5 @@
 import type { HelperOptions } from 'handlebars';
+import { isAbsolute, join, normalize } from 'node:path';
 import { formatDate } from './format-date.js';
 
 /** Helpers a plan may call, with what each does (for validation hints and docs). */
@@ -8,6 +9,7 @@ export const helperDocs: Readonly<Record<string, string>> = {
   json: 'a value as JSON text: {{json steps.check.outputs.rows}}',
   eq: 'true when two values are equal, for {{#if (eq a b)}}',
   basename: 'the last part of a path',
+  path: 'a path under a directory unless it is absolute: {{path vars.app_dir vars.sqlite_path}}',
   dirname: 'a path without its last part',
 };
 
@@ -32,6 +34,10 @@ export function makeHelpers(runStartedAt: Date): Record<string, (...args: unknow
     },
     eq(a: unknown, b: unknown) {
       return a === b;
+    },
+    path(dir: unknown, file: unknown) {
+      const f = String(file);
+      return isAbsolute(f) ? f : normalize(join(String(dir), f));
     },
     basename(p: unknown) {
       return String(p).replace(/\/+$/, '').split('/').pop() ?? '';

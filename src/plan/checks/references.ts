@@ -5,7 +5,7 @@ import type { ActionDecl } from '../model.js';
 import type { Check, CheckInput } from './check.js';
 import { finding } from './check.js';
 
-const runFields = ['id', 'dir', 'started_at'];
+const runFields = ['id', 'dir', 'cwd', 'started_at'];
 const planFields = ['name', 'file', 'dir'];
 
 /** Where a reference is read: which step (by index) and whether inside that step's rollback. */

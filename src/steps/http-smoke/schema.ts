@@ -76,7 +76,7 @@ const requestSchema: SchemaObject = {
 
 /** The `http-smoke` step's own fields. */
 export const httpSmokeProperties: { readonly [k: string]: SchemaObject } = {
-  base_url: { type: 'string', pattern: '^https?://', description: 'Where the app answers, e.g. http://127.0.0.1:5050; request paths are appended.' },
+  base_url: { type: 'string', pattern: '^(https?://|\\{\\{)', description: 'Where the app answers, e.g. http://127.0.0.1:5050 (or a template giving one); request paths are appended.' },
   wait_until_up: {
     type: 'object',
     description: 'Before the requests, poll path until it answers 2xx (a refused connection means not up yet).',
