@@ -6,7 +6,7 @@ import { evaluateCondition, parseCondition, truthy } from '../template/condition
 import { TemplateError, TemplateRenderer, type TemplateScope } from '../template/render.js';
 import type { Masker } from '../ui/mask.js';
 import { parseDuration } from './duration.js';
-import type { RecordedAction, RunEvent, RunObserver, RunStatus } from './events.js';
+import type { LiveEvent, RecordedAction, RunEvent, RunObserver, RunStatus } from './events.js';
 import { executeAction } from './execute-action.js';
 import type { Interrupts } from './interrupts.js';
 import { buildScope, renderConnection, type StepState } from './scope.js';
@@ -105,6 +105,15 @@ class PlanRun {
     this.observer.event(e);
   }
 
+  /** Live output is for the screen only: a drawing problem must never fail a step. */
+  private live(e: LiveEvent): void {
+    try {
+      this.observer.live(e);
+    } catch {
+      // The journal and the step's own log files still have everything.
+    }
+  }
+
   private scope(): TemplateScope {
     return buildScope({ plan: this.plan, vars: this.options.vars, env: this.env, steps: this.states, run: { id: this.files.id, dir: this.files.dir, cwd: this.options.cwd, started_at: new Date(this.started).toISOString() } });
   }
@@ -140,8 +149,8 @@ class PlanRun {
       signal,
       assumeYes: this.options.yes,
       ...(ask && { ask: (q: string) => ask(masker.mask(q), signal) }),
-      output: (line) => this.observer.live({ type: 'step-line', step: stepId, line: masker.mask(line) }),
-      progress: (p) => this.observer.live({ type: 'step-progress', step: stepId, ...p }),
+      output: (line) => this.live({ type: 'step-line', step: stepId, line: masker.mask(line) }),
+      progress: (p) => this.live({ type: 'step-progress', step: stepId, ...p }),
       mask: (t) => masker.mask(t),
       warn: (m) => warnings.push(masker.mask(m)),
     };

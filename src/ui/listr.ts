@@ -2,11 +2,14 @@ import { Listr, type ListrTaskWrapper, type DefaultRenderer, type SimpleRenderer
 import type { LiveEvent, RunEvent } from '../engine/events.js';
 import type { OutStream } from '../cli/io.js';
 import type { RunRenderer } from './renderer.js';
+import { formatDuration } from '../engine/duration.js';
 
 type Task = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
 
 interface Gate {
   task?: Task;
+  /** Set when the step will never run (a failure before it): its task shows as skipped. */
+  notRun?: string;
   resolve: () => void;
   reject: (e: Error) => void;
   promise: Promise<void>;
@@ -32,10 +35,12 @@ export class ListrRenderer implements RunRenderer {
   private main?: Promise<unknown>;
   private rollbackList?: Promise<unknown>;
   private rollbackGates = new Map<string, Gate>();
+  private rollingBack = false;
+  private summary?: string;
   private readonly options;
 
   /** listr2 draws on the process's terminal itself; `out` is that terminal. */
-  constructor(_out: OutStream) {
+  constructor(private readonly out: OutStream) {
     this.options = {
       concurrent: false,
       exitOnError: false,
@@ -56,6 +61,7 @@ export class ListrRenderer implements RunRenderer {
             task: async (_: unknown, task: Task) => {
               g.task = task;
               await g.promise;
+              if (g.notRun !== undefined) task.skip(g.notRun);
             },
           };
         });
@@ -66,7 +72,7 @@ export class ListrRenderer implements RunRenderer {
         const g = this.steps.get(e.step);
         if (!g) break;
         if (e.status === 'skipped') {
-          g.task?.skip(`${e.step} skipped: ${e.reason ?? ''}`);
+          g.notRun = `${e.step} skipped: ${e.reason ?? ''}`;
           g.resolve();
         } else if (e.status === 'failed') g.reject(new Error(`${e.step}: ${e.error ?? 'failed'}`));
         else g.resolve();
@@ -79,8 +85,9 @@ export class ListrRenderer implements RunRenderer {
       }
       case 'rollback-start': {
         // Steps after the failure never ran: close their tasks so the list finishes.
+        this.rollingBack = true;
         for (const g of this.steps.values()) {
-          g.task?.skip('not run');
+          g.notRun = 'not run';
           g.resolve();
         }
         const tasks = e.steps.map((id) => {
@@ -122,13 +129,16 @@ export class ListrRenderer implements RunRenderer {
         }
         break;
       }
+      case 'run-end':
+        this.summary = `${e.status === 'succeeded' ? 'run succeeded' : `run ${e.status.replace(/-/g, ' ')}`} in ${formatDuration(e.durationMs)} (exit ${e.exitCode})\nreport: ${e.reportPath}\n`;
+        break;
       default:
         break;
     }
   }
 
   live(e: LiveEvent): void {
-    const g = this.steps.get(e.step) ?? this.rollbackGates.get(e.step);
+    const g = this.rollingBack ? this.rollbackGates.get(e.step) : this.steps.get(e.step);
     if (!g?.task) return;
     if (e.type === 'step-line') g.task.output = e.line;
     else g.task.output = `${e.label ? `${e.label}: ` : ''}${e.done}${e.total !== undefined ? ` / ${e.total}` : ''}${e.unit ? ` ${e.unit}` : ''}`;
@@ -138,5 +148,6 @@ export class ListrRenderer implements RunRenderer {
     for (const g of this.steps.values()) g.resolve();
     await this.main;
     await this.rollbackList;
+    if (this.summary) this.out.write(this.summary);
   }
 }
