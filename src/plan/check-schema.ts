@@ -166,8 +166,11 @@ function mapError(e: ErrorObject, source: PlanSource, data: unknown): Diagnostic
     }
     case 'propertyNames': {
       const name = (e.params as { propertyName: string }).propertyName;
-      const kindOf = path[0] === 'vars' ? 'var' : 'connection';
-      return make('bad-value', `${kindOf} name "${name}" is not valid`, source.keyPosition(path, name), `${kindOf} names are lower case letters, digits and _ (e.g. database_url)`);
+      if (path.length === 1 && (path[0] === 'vars' || path[0] === 'connections')) {
+        const kindOf = path[0] === 'vars' ? 'var' : 'connection';
+        return make('bad-value', `${kindOf} name "${name}" is not valid`, source.keyPosition(path, name), `${kindOf} names are lower case letters, digits and _ (e.g. database_url)`);
+      }
+      return make('bad-value', `key "${name}" in "${field}" of ${where} is not valid`, source.keyPosition(path, name), (e.parentSchema as { description?: string } | undefined)?.description);
     }
     case 'minItems':
       return make('missing-field', `"${field}" in ${where} must not be empty`, source.positionOf(path), (e.parentSchema as { description?: string } | undefined)?.description);
