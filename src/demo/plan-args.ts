@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import { repoRoot, restartCommand } from './standin.js';
+import type { AppWorkspace } from './workspace.js';
+
+/** The default plan, by absolute path. */
+export const defaultPlanPath = join(repoRoot, 'plans', 'sqlite-to-pg.yaml');
+
+/** How to run the default plan against an app workspace. */
+export interface PlanRunOptions {
+  /** Make this step fail instead of running it (the rollback drill). */
+  readonly failAt?: string;
+  /** More `name=value` vars, e.g. `transfer_tool=pgloader`. */
+  readonly vars?: readonly string[];
+}
+
+/**
+ * The argv of `runbook exec` for the default plan on an app workspace whose stand-in listens on
+ * its PORT. The database URL and admin password are not here: they go in the environment.
+ */
+export function execArgs(app: AppWorkspace, options: PlanRunOptions = {}): string[] {
+  const vars = [`app_dir=${app.dir}`, `app_url=${app.appUrl}`, `restart_cmd=${restartCommand(app.dir)}`, ...(options.vars ?? [])];
+  return ['exec', defaultPlanPath, '--yes', ...vars.flatMap((v) => ['--var', v]), ...(options.failAt !== undefined ? ['--fail-at', options.failAt] : [])];
+}
+
+/** The environment variables the default plan reads its secrets from. */
+export function secretEnv(databaseUrl: string, adminPassword: string): Record<string, string> {
+  return { DATABASE_URL: databaseUrl, AGREGATOR_ADMIN_PASSWORD: adminPassword };
+}

