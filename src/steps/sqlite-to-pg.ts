@@ -1,11 +1,17 @@
 import { resolve, join } from 'node:path';
 import { openSqlite, redactUrl } from '../db/connections.js';
-import { TransferFailure } from '../db/transfer-failure.js';
-import { planTransfer } from '../db/transfer-plan.js';
-import { noEffects, transfer, type TransferReport } from '../db/transfer.js';
+import type { TransferReport } from '../db/transfer.js';
 import { defineStepKind, type ConnectionSpec, type DescribeLine, type JsonValue, type StepResult } from './kind.js';
 import { properties, type SqliteToPgSpec } from './sqlite-to-pg/schema.js';
-import { undoToken, undoTransfer } from './sqlite-to-pg/undo.js';
+
+// The transfer library (pg, COPY streams, introspection) loads when a transfer is inspected or
+// run, so validating a plan does not pay for it.
+const library = async () => ({
+  ...(await import('../db/transfer.js')),
+  ...(await import('../db/transfer-plan.js')),
+  ...(await import('../db/transfer-failure.js')),
+  ...(await import('./sqlite-to-pg/undo.js')),
+});
 
 const modeText: Record<NonNullable<SqliteToPgSpec['mode']>, string> = {
   create: 'create tables, load rows, then build keys, indexes, foreign keys and sequences',
@@ -65,6 +71,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
   async inspect(spec, ctx): Promise<readonly DescribeLine[]> {
     const source = ctx.connection(spec.source);
     if (source?.type !== 'sqlite') return [];
+    const { planTransfer, TransferFailure } = await library();
     try {
       const db = openSqlite(source.path, { readonly: true, workDir: ctx.workDir });
       try {
@@ -96,6 +103,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
       return { ok: false, message: problem ?? 'the source and target connections are not resolved', hint: 'source: names a sqlite connection, target: a postgres one.' };
     }
     const schema = spec.schema ?? 'public';
+    const { noEffects, transfer, undoToken, TransferFailure } = await library();
     const effects = noEffects(schema);
     try {
       const report = await transfer(
@@ -140,5 +148,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
     }
   },
 
-  undo: undoTransfer,
+  async undo(token, ctx) {
+    return (await library()).undoTransfer(token, ctx);
+  },
 });
