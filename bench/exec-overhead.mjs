@@ -4,14 +4,15 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const rounds = Number(process.env.ROUNDS ?? 5);
 const dir = mkdtempSync(join(tmpdir(), 'runbook-bench-exec-'));
 const plan = join(dir, 'true-200.yaml');
 const steps = Array.from({ length: 200 }, (_, i) => `  - id: step-${i + 1}\n    kind: shell\n    title: Step ${i + 1}\n    run: [/bin/true]`);
 writeFileSync(plan, `version: 1\nname: true-200\nsteps:\n${steps.join('\n')}\n`);
-const bin = resolve('bin/runbook.js');
+const bin = fileURLToPath(new URL('../bin/runbook.js', import.meta.url));
 
 const time = (file, args, options = {}) => {
   const t0 = process.hrtime.bigint();

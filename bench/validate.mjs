@@ -3,7 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const rounds = Number(process.env.ROUNDS ?? 15);
 const dir = mkdtempSync(join(tmpdir(), 'runbook-bench-'));
@@ -16,7 +17,7 @@ for (let i = 1; i <= 200; i++) {
 }
 writeFileSync(plan, `version: 1\nname: bench\nvars:\n  name: { default: x }\n  url: { default: "postgresql://u:p@localhost/db", secret: true }\nconnections:\n  db: { postgres: "{{vars.url}}" }\nsteps:\n${steps.join('\n')}\n`);
 
-const bin = resolve('bin/runbook.js');
+const bin = fileURLToPath(new URL('../bin/runbook.js', import.meta.url));
 const time = (args) => {
   const t0 = process.hrtime.bigint();
   execFileSync(process.execPath, args, { stdio: 'pipe' });
