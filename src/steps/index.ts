@@ -7,6 +7,7 @@ import { confirm } from './confirm.js';
 import { envSwitch } from './env-switch.js';
 import { sqliteToPg } from './sqlite-to-pg.js';
 import { note } from './note.js';
+import { sqliteBackup } from './sqlite-backup.js';
 
 /** Every built-in step kind, in the order `runbook schema` lists them. Adding a kind = one line here. */
 const builtIn: AnyStepKind[] = [
@@ -18,6 +19,7 @@ const builtIn: AnyStepKind[] = [
   envSwitch,
   sqliteToPg,
   note,
+  sqliteBackup,
 ];
 
 const registry = new Map<string, AnyStepKind>(builtIn.map((k) => [k.kind, k]));

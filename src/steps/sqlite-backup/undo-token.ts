@@ -1,0 +1,25 @@
+import type { JsonValue } from '../kind.js';
+
+/** What sqlite-backup journals to restore the source later: paths, hashes and a mode, no data. */
+export interface SqliteBackupUndo {
+  /** Absolute path of the SQLite file that was backed up. */
+  readonly source: string;
+  /** Absolute path of the verified backup. */
+  readonly backup: string;
+  /** sha256 of the source's main file right after the backup (its WAL folded in when possible). */
+  readonly source_sha256: string;
+  readonly backup_sha256: string;
+  /** Permission bits of the source, given to a restored file. */
+  readonly mode: number;
+}
+
+/** Reads a journaled token back; a token of another shape is a bug, so it throws. */
+export function parseUndoToken(token: JsonValue): SqliteBackupUndo {
+  const t = token as Partial<Record<keyof SqliteBackupUndo, unknown>>;
+  const ok =
+    typeof t === 'object' && t !== null &&
+    typeof t.source === 'string' && typeof t.backup === 'string' &&
+    typeof t.source_sha256 === 'string' && typeof t.backup_sha256 === 'string' && typeof t.mode === 'number';
+  if (!ok) throw new Error(`sqlite-backup undo token has an unexpected shape: ${JSON.stringify(token)}`);
+  return t as SqliteBackupUndo;
+}
