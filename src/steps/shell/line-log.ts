@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
@@ -56,7 +56,8 @@ async function* splitLines(stream: Readable): AsyncGenerator<string> {
  * last few lines in memory so a command with gigabytes of output costs no memory.
  */
 export async function logLines(stream: Readable | null, options: LineLogOptions): Promise<LineLogResult> {
-  const out = createWriteStream(options.file, { mode: 0o600, flags: 'w' });
+  // The file is made at the first line: most commands print little, and opening files is per-step cost.
+  let out: WriteStream | undefined;
   const lastLines: string[] = [];
   let captured = '';
   let truncated = false;
@@ -74,10 +75,13 @@ export async function logLines(stream: Readable | null, options: LineLogOptions)
       lastLines.push(masked);
       if (lastLines.length > options.keepLast) lastLines.shift();
       options.onLine(masked);
+      out ??= createWriteStream(options.file, { mode: 0o600, flags: 'w' });
       if (!out.write(`${masked}\n`)) await once(out, 'drain');
     }
   }
-  out.end();
-  await once(out, 'finish');
+  if (out) {
+    out.end();
+    await once(out, 'finish');
+  }
   return { captured, truncated, bytes, lastLines };
 }
