@@ -168,7 +168,7 @@ export const envSwitch = defineStepKind<EnvSwitchSpec>({
       },
       update: {
         type: 'object',
-        description: 'Like set, but only for keys already in the file: their lines get the new values; keys not in the file are left absent (and are not listed in changed).',
+        description: 'Like set, but only for keys already in the file: their lines get the new values; keys not in the file are left absent, and are neither listed in changed nor passed to the environment of later steps.',
         propertyNames: { pattern: KEY_PATTERN },
         additionalProperties: { type: 'string' },
       },
