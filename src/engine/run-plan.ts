@@ -35,6 +35,7 @@ export interface RunFiles {
   readonly dir: string;
   readonly planSha256: string;
   readonly reportPath: string;
+  /** Creates (once) and returns a step's private directory. */
   stepDir(index: number, stepId: string): string;
 }
 
@@ -131,13 +132,16 @@ class PlanRun {
     return this.renderer.renderDeep(action.spec, this.scope(), kind.shellFields) as Record<string, unknown>;
   }
 
-  private context(stepId: string, stepDir: string, signal: AbortSignal, warnings: string[]): StepContext {
+  private context(stepId: string, stepDir: () => string, signal: AbortSignal, warnings: string[]): StepContext {
     const masker = this.options.masker;
     const ask = this.options.ask;
     return {
       stepId,
       workDir: this.options.cwd,
-      stepDir,
+      // Made on first use: most steps never write a file of their own.
+      get stepDir() {
+        return stepDir();
+      },
       env: { ...this.env },
       connection: (name) => {
         const decl = this.plan.connections.find((c) => c.name === name);
@@ -228,7 +232,7 @@ class PlanRun {
       return false;
     }
     this.emit({ type: 'step-start', at: now(), step: step.id, index, kind: step.kind, ...(step.title !== undefined && { title: masker.mask(step.title) }), attempt: 1, inputs: masker.maskDeep(spec) });
-    const stepDir = this.files.stepDir(index, step.id);
+    const stepDir = () => this.files.stepDir(index, step.id);
     const warnings: string[] = [];
     let result: StepResult;
     if (this.options.failAt === step.id) {
@@ -367,7 +371,7 @@ class PlanRun {
     }
     this.emit({ type: 'rollback-action-start', at: now(), step: f.step.id, action: n, kind: kind.kind, title, inputs: undoToken !== undefined ? { undo: masker.maskDeep(undoToken) } : masker.maskDeep(spec) });
     const warnings: string[] = [];
-    const stepDir = this.files.stepDir(f.index, f.step.id);
+    const stepDir = () => this.files.stepDir(f.index, f.step.id);
     const result = await executeAction({
       kind,
       spec,
