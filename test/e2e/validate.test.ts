@@ -58,7 +58,7 @@ describe('runbook validate', () => {
   });
 
   it('has --help with an example on every command', async () => {
-    for (const cmd of ['validate', 'plan', 'schema']) {
+    for (const cmd of ['validate', 'plan', 'exec', 'runs', 'show', 'schema', 'diff', 'explain', 'fmt']) {
       const r = await runCli([cmd, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('Example:');
