@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import { repoRoot, restartCommand } from './standin.js';
 import type { AppWorkspace } from './workspace.js';
 
+/** The admin password of the generated catalogue (createCatalogue's default). */
+export const demoAdminPassword = 'admin-demo-pass';
+
 /** The default plan, by absolute path. */
 export const defaultPlanPath = join(repoRoot, 'plans', 'sqlite-to-pg.yaml');
 

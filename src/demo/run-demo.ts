@@ -5,11 +5,10 @@ import { Interrupts } from '../engine/interrupts.js';
 import { createDatabase } from './demo-database.js';
 import { demoSummary, fingerprints } from './demo-summary.js';
 import { startEmbeddedPostgres, type PgServer } from './embedded-postgres.js';
-import { defaultPlanPath, execArgs, secretEnv } from './plan-args.js';
+import { defaultPlanPath, demoAdminPassword as adminPassword, execArgs, secretEnv } from './plan-args.js';
 import { appHealth, repoRoot, restartStandin, stopStandin } from './standin.js';
 import { createAppWorkspace, type AppWorkspace } from './workspace.js';
 
-const adminPassword = 'admin-demo-pass';
 const usage = 'usage: npm run demo [-- --fail-at <step-id>]\n  runs plans/sqlite-to-pg.yaml on a generated catalogue, an embedded PostgreSQL and a stand-in app;\n  --fail-at makes that step fail, to show the rollback\n';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);

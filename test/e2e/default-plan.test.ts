@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { defaultPlanPath, demoAdminPassword } from '../../src/demo/plan-args.js';
+import { appHealth } from '../../src/demo/standin.js';
+import { fileSha256 } from '../../src/demo/workspace.js';
+import type { RunEvent } from '../../src/engine/events.js';
+import { runCli } from '../helpers/cli.js';
+import { backups, expectMigrated, installation, runFiles, sqliteCounts, sqliteValue, type Installation } from '../helpers/default-plan.js';
+import { readAll } from '../helpers/workspace.js';
+
+const stepIds = (parse(readFileSync(defaultPlanPath, 'utf8')) as { steps: { id: string }[] }).steps.map((s) => s.id);
+
+type End = Extract<RunEvent, { type: 'run-end' }>;
+type ActionEnd = Extract<RunEvent, { type: 'rollback-action-end' }>;
+const of = <T extends RunEvent['type']>(events: readonly RunEvent[], type: T) => events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
+
+let current: Installation | undefined;
+afterEach(async () => {
+  await current?.stop();
+  current = undefined;
+});
+
+async function install(label: string): Promise<Installation> {
+  current = await installation(label);
+  return current;
+}
+
+describe('runbook validate and plan on plans/sqlite-to-pg.yaml', () => {
+  it('the default plan is valid', async () => {
+    const result = await runCli(['validate', defaultPlanPath]);
+    expect(result.stderr + result.stdout).not.toMatch(/error/);
+    expect(result.code).toBe(0);
+  });
+
+  it('the dry run shows every step, its rendered commands and rollbacks, and no secret', async () => {
+    const result = await runCli(['plan', defaultPlanPath, '--var', 'restart_cmd=systemctl restart agregator', '--var', 'app_dir=/srv/agregator'], {
+      env: { DATABASE_URL: 'postgresql://u:secretpw@h/db', AGREGATOR_ADMIN_PASSWORD: 'admin-secret-pw' },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    stepIds.forEach((id, i) => expect(result.stdout).toContain(`${i + 1}. ${id} [`));
+    expect(result.stdout).toContain('run: pgloader "sqlite:///srv/agregator/catalogue.db" "$DATABASE_URL"');
+    expect(result.stdout).toContain('run: alembic upgrade head');
+    expect(result.stdout).toContain('run: systemctl restart agregator');
+    expect(result.stdout).toContain('set: DATABASE_URL=postgresql://u:****@h/db');
+    expect(result.stdout).toContain('restore the SQLite file from this backup if it changed since');
+    expect(result.stdout).toContain('[http-smoke] The app is back on SQLite and its key pages work');
+    expect(result.stdout).toContain('"password":"****"');
+    expect(result.stdout).not.toContain('secretpw');
+    expect(result.stdout).not.toContain('admin-secret-pw');
+  });
+});
+
+describe('runbook exec plans/sqlite-to-pg.yaml on the stand-in app and an embedded PostgreSQL', () => {
+  it('moves every row, switches the app to PostgreSQL, and the app can write there', async () => {
+    const { app, databaseUrl, exec, journal } = await install('default_ok');
+    const source = sqliteCounts(app.cataloguePath);
+    const result = await exec();
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    await expectMigrated(app, databaseUrl);
+
+    const env = readFileSync(app.envPath, 'utf8');
+    expect(env).toContain(`DATABASE_URL=${databaseUrl}\n`);
+    expect(env).toContain(`PORT=${app.port}\n`);
+
+    const sqliteBackups = backups(app).filter((f) => f.endsWith('.db'));
+    expect(sqliteBackups).toHaveLength(1);
+    expect(sqliteValue(sqliteBackups[0]!, 'PRAGMA integrity_check')).toBe('ok');
+    expect(sqliteCounts(sqliteBackups[0]!)).toEqual(source);
+
+    const ends = of(journal(), 'step-end');
+    expect(ends.filter((e) => e.status === 'succeeded').map((e) => e.step)).toEqual(expect.arrayContaining(['backup', 'transfer', 'verify-counts', 'verify-writable', 'switch-env', 'restart', 'app-on-postgresql', 'smoke', 'keep-backup']));
+    expect(ends.filter((e) => e.status === 'failed' && !e.continued)).toEqual([]);
+  });
+
+  it('writes no secret to the terminal or the run directory', async () => {
+    const { app, databaseUrl, exec } = await install('default_secrets');
+    const result = await exec();
+    expect(result.code).toBe(0);
+    const password = new URL(databaseUrl).password;
+    const written = readAll(runFiles(app));
+    for (const secret of [password, demoAdminPassword]) {
+      expect(result.stdout + result.stderr).not.toContain(secret);
+      expect(written).not.toContain(secret);
+    }
+  });
+
+  it.each(['transfer', 'verify-counts', 'smoke'])('a failure at %s rolls back: .env and catalogue.db as before, the app on SQLite', async (step) => {
+    const { app, before, exec, journal } = await install(`default_fail_${step.replace('-', '_')}`);
+    const result = await exec({ failAt: step });
+    expect(result.code).toBe(1);
+    expect(fileSha256(app.envPath)).toBe(before.env);
+    expect(fileSha256(app.cataloguePath)).toBe(before.catalogue);
+    expect(await appHealth(app.appUrl)).toMatchObject({ ok: true, dialect: 'sqlite' });
+
+    const events = journal();
+    expect(of(events, 'run-end')[0]).toMatchObject<Partial<End>>({ status: 'failed-rolled-back', exitCode: 1, failedStep: step });
+    const rollback = of(events, 'rollback-start')[0];
+    expect(rollback?.steps).toContain('backup');
+    expect(of(events, 'rollback-end')[0]).toMatchObject({ complete: true, failed: [] });
+    const undone = of(events, 'rollback-action-end').filter((e) => e.status === 'succeeded');
+    expect(undone.some((e) => e.step === 'backup')).toBe(true);
+    if (step === 'smoke') {
+      // The .env went back, then the app was restarted on SQLite and its key pages checked.
+      expect(undone.filter((e) => e.step === 'switch-env').map((e) => e.title)).toEqual(
+        expect.arrayContaining(['Restart the app on SQLite', 'The app is back on SQLite and its key pages work']),
+      );
+    }
+  });
+
+  it('a wrong admin password fails the smoke checks for real; the app is put back on SQLite and the run says who must look', async () => {
+    const { app, before, exec, journal } = await install('default_wrong_password');
+    const result = await exec({ adminPassword: 'not-the-admin-password' });
+    const events = journal();
+    const failed = of(events, 'step-end').find((e) => e.status === 'failed');
+    expect(failed?.step).toBe('smoke');
+    expect(failed?.error).toContain('401');
+    // The rollback restores .env and restarts the app on SQLite, but its own login check fails with the same password: a human must look.
+    expect(result.code).toBe(3);
+    expect(of(events, 'run-end')[0]?.status).toBe('failed-rollback-incomplete');
+    const checks = of(events, 'rollback-action-end').filter((e): e is ActionEnd => e.step === 'switch-env');
+    expect(checks.map((e) => [e.title, e.status])).toEqual(
+      expect.arrayContaining([
+        ['Restart the app on SQLite', 'succeeded'],
+        ['The app is back on SQLite and its key pages work', 'failed'],
+      ]),
+    );
+    expect(fileSha256(app.envPath)).toBe(before.env);
+    expect(fileSha256(app.cataloguePath)).toBe(before.catalogue);
+    expect(await appHealth(app.appUrl)).toMatchObject({ ok: true, dialect: 'sqlite' });
+  });
+});
