@@ -15,17 +15,19 @@ const say = (line = '') => process.stdout.write(`${line}\n`);
 
 /** The demo's options, or the exit code when they are wrong or only help was asked for. */
 function options(argv: readonly string[]): { failAt?: string } | number {
-  try {
-    const { values } = parseArgs({ args: [...argv], options: { 'fail-at': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-    if (values.help) {
-      process.stdout.write(usage);
-      return 0;
-    }
-    return values['fail-at'] === undefined ? {} : { failAt: values['fail-at'] };
-  } catch (error) {
-    process.stderr.write(`demo: ${(error as Error).message}\n${usage}`);
+  const { values, tokens } = parseArgs({ args: [...argv], strict: false, tokens: true, options: { 'fail-at': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const wrong = tokens.find((t) => (t.kind === 'option' && t.name !== 'fail-at' && t.name !== 'help') || t.kind === 'positional');
+  const problem =
+    wrong?.kind === 'option' ? `unknown option "${wrong.rawName}"` : wrong?.kind === 'positional' ? `unexpected argument "${wrong.value}"` : values['fail-at'] === true ? '--fail-at needs a step id' : undefined;
+  if (problem !== undefined) {
+    process.stderr.write(`demo: ${problem}\n${usage}`);
     return 2;
   }
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  return typeof values['fail-at'] === 'string' ? { failAt: values['fail-at'] } : {};
 }
 
 /** Runs the plan in-process on the prepared workspace and prints what it left behind. */

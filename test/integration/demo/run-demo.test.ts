@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** What a demo process printed and how it ended. */
+interface DemoRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built demo (`npm run demo` without the build) as a process; `interruptAt` sends Ctrl-C when stdout shows that text. */
+function runDemo(args: readonly string[], interruptAt?: string): Promise<DemoRun> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [resolve('dist/demo/run-demo.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (interruptAt !== undefined && stdout.includes(interruptAt) && !child.killed) child.kill('SIGINT');
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+function captured(text: string, pattern: RegExp): string {
+  const match = pattern.exec(text);
+  if (!match?.[1]) throw new Error(`no ${pattern} in:\n${text}`);
+  return match[1];
+}
+
+/** Whether something still accepts connections on a loopback port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((answer) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      answer(true);
+    });
+    socket.once('error', () => answer(false));
+  });
+}
+
+/** Asserts the demo stopped the app and PostgreSQL and kept its workspace. */
+async function expectCleanedUp(run: DemoRun): Promise<string> {
+  const workspace = captured(run.stdout, /^ {2}workspace {3}(\S+)/m);
+  expect(run.stdout).toContain(`stopped the app and PostgreSQL; the workspace stays in ${workspace}\n`);
+  expect(await listening(Number(captured(run.stdout, /^ {2}PostgreSQL .* on 127\.0\.0\.1:(\d+),/m)))).toBe(false);
+  expect(await listening(Number(captured(run.stdout, /^ {2}the app {5}stand-in on http:\/\/127\.0\.0\.1:(\d+),/m)))).toBe(false);
+  expect(existsSync(join(workspace, 'catalogue.db'))).toBe(true);
+  return workspace;
+}
+
+describe('npm run demo', () => {
+  it('runs the default plan to the end, says what the app serves, and stops everything it started', async () => {
+    const run = await runDemo([]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const workspace = await expectCleanedUp(run);
+    expect(run.stdout).toMatch(/^the app {5}serves from postgresql \(600 files, http:\/\/127\.0\.0\.1:\d+\/health\)$/m);
+    const report = captured(run.stdout, /^report: {5}(\S+)$/m);
+    expect(readFileSync(report, 'utf8')).toMatch(/^# Migrate Agregator from SQLite to PostgreSQL: succeeded$/m);
+    expect(run.stdout).toContain(`look:       cd ${workspace} && node ${resolve('bin/runbook.js')} show last\n`);
+    expect(readFileSync(join(workspace, '.env'), 'utf8')).toMatch(/^DATABASE_URL=postgresql:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/agregator$/m);
+  });
+
+  it('passes --fail-at on to the run and shows what the rollback gave back', async () => {
+    const run = await runDemo(['--fail-at', 'transfer']);
+    expect(run.code).toBe(1);
+    await expectCleanedUp(run);
+    expect(run.stdout).toMatch(/^ {2}plan {8}plans\/sqlite-to-pg\.yaml \(step "transfer" is made to fail, to show the rollback\)$/m);
+    expect(run.stdout).toMatch(/^the app {5}serves from sqlite \(600 files, /m);
+    expect(run.stdout).toMatch(/^\.env {8}back as before \(sha256 [0-9a-f]{12}… as before\)$/m);
+    expect(run.stdout).toMatch(/^catalogue {3}intact \(sha256 [0-9a-f]{12}… as before\)$/m);
+  });
+
+  it('on Ctrl-C during the run rolls back, shows .env and catalogue.db as before, and still stops everything', async () => {
+    const run = await runDemo([], '▶ 19/24 restart');
+    expect(run.code).toBe(130);
+    await expectCleanedUp(run);
+    expect(run.stdout).toMatch(/^the app {5}serves from sqlite \(600 files, /m);
+    expect(run.stdout).toMatch(/^\.env {8}back as before \(sha256 [0-9a-f]{12}… as before\)$/m);
+    expect(run.stdout).toMatch(/^catalogue {3}intact \(sha256 [0-9a-f]{12}… as before\)$/m);
+  });
+
+  it('refuses an unknown option before starting anything', async () => {
+    const run = await runDemo(['--keep']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'demo: unknown option "--keep"\n' +
+        'usage: npm run demo [-- --fail-at <step-id>]\n  runs plans/sqlite-to-pg.yaml on a generated catalogue, an embedded PostgreSQL and a stand-in app;\n  --fail-at makes that step fail, to show the rollback\n',
+    );
+  });
+});
