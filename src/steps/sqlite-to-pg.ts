@@ -18,6 +18,7 @@ const modeText: Record<NonNullable<SqliteToPgSpec['mode']>, string> = {
   'schema-only': 'create tables, keys, indexes and foreign keys without rows',
   'data-only': 'load rows into existing empty tables and move their sequences',
   'test-import': 'full load into a scratch schema, verified, then dropped',
+  'align-schema': 'repair what pgloader loaded so it matches create mode: identity keys, NOT NULL, timestamp/double/varchar/boolean types, key names, foreign keys; one transaction, nothing to undo',
 };
 
 function connections(spec: SqliteToPgSpec, get: (n: string) => ConnectionSpec | undefined): { source?: ConnectionSpec; target?: ConnectionSpec; problem?: string } {
@@ -47,7 +48,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
   summary: 'Move a SQLite database into PostgreSQL: tables, types, keys, indexes, foreign keys, sequences and every row, with a report of what could not be carried over.',
   schema: { properties, required: ['source', 'target'] },
   connectionFields: ['source', 'target'],
-  outputs: () => ['schema', 'tables', 'rows', 'counts', 'rejected', 'reject_files', 'skipped', 'warnings'],
+  outputs: (spec) => (spec.mode === 'align-schema' ? ['changes', 'warnings', 'counts', 'virtual_copies'] : ['schema', 'tables', 'rows', 'counts', 'rejected', 'reject_files', 'skipped', 'warnings']),
   undoSummary: 'drop exactly the tables (and schema) this step created, or empty the tables it filled in data-only mode',
 
   describe(spec, ctx): readonly DescribeLine[] {
@@ -77,6 +78,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
       try {
         const plan = planTransfer(db, { schema: spec.schema ?? 'public', tables: spec.tables, exclude: spec.exclude, cast: spec.cast ?? [], jsonType: spec.json_type ?? 'json' });
         const mode = spec.mode ?? 'create';
+        if (mode === 'align-schema') return (await import('./sqlite-to-pg/align.js')).alignInspectLines(plan, spec);
         const ddl = plan.ddl.tables.flatMap((t) => [
           ...(mode === 'data-only' ? [] : [t.create, ...t.statements.filter((s) => s.phase === 'defaults').map((s) => s.sql)]),
           ...(mode === 'data-only' ? [] : t.statements.filter((s) => s.phase === 'keys').map((s) => s.sql)),
@@ -102,6 +104,8 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
     if (problem || !source || !target || source.type !== 'sqlite' || target.type !== 'postgres') {
       return { ok: false, message: problem ?? 'the source and target connections are not resolved', hint: 'source: names a sqlite connection, target: a postgres one.' };
     }
+    if (spec.mode === 'align-schema') return (await import('./sqlite-to-pg/align.js')).runAlign(spec, ctx, source.path, target.url);
+    const mode = spec.mode ?? 'create';
     const schema = spec.schema ?? 'public';
     const { noEffects, transfer, undoToken, TransferFailure } = await library();
     const effects = noEffects(schema);
@@ -110,7 +114,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
         {
           sqlitePath: resolve(ctx.workDir, source.path),
           pgUrl: target.url,
-          mode: spec.mode ?? 'create',
+          mode,
           schema,
           tables: spec.tables,
           exclude: spec.exclude,

@@ -4,7 +4,7 @@ import type { SchemaObject } from '../kind.js';
 export interface SqliteToPgSpec {
   readonly source: string;
   readonly target: string;
-  readonly mode?: 'create' | 'schema-only' | 'data-only' | 'test-import';
+  readonly mode?: 'create' | 'schema-only' | 'data-only' | 'test-import' | 'align-schema';
   readonly schema?: string;
   readonly tables?: readonly string[];
   readonly exclude?: readonly string[];
@@ -14,6 +14,7 @@ export interface SqliteToPgSpec {
   readonly on_orphans?: 'fail' | 'reject' | 'keep';
   readonly if_exists?: 'fail' | 'drop' | 'truncate';
   readonly parallel?: number;
+  readonly drop_virtual_copies?: boolean;
 }
 
 const names: SchemaObject = { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true };
@@ -23,10 +24,10 @@ export const properties: { readonly [k: string]: SchemaObject } = {
   source: { type: 'string', description: 'Name of the SQLite connection to read from.' },
   target: { type: 'string', description: 'Name of the PostgreSQL connection to write to.' },
   mode: {
-    enum: ['create', 'schema-only', 'data-only', 'test-import'],
+    enum: ['create', 'schema-only', 'data-only', 'test-import', 'align-schema'],
     default: 'create',
     description:
-      'create: make the tables, load the rows, then build keys, indexes and foreign keys. schema-only: the tables and keys without rows. data-only: load into existing empty tables (made by migrations). test-import: a full load into a scratch schema that is dropped afterwards.',
+      'create: make the tables, load the rows, then build keys, indexes and foreign keys. schema-only: the tables and keys without rows. data-only: load into existing empty tables (made by migrations). test-import: a full load into a scratch schema that is dropped afterwards. align-schema: repair a database pgloader loaded (identity keys, NOT NULL, timestamp/double/varchar/boolean types, key names, foreign keys) in one transaction.',
   },
   schema: { type: 'string', minLength: 1, default: 'public', description: 'PostgreSQL schema the tables go to (created when missing).' },
   tables: { ...names, description: 'Only these SQLite tables (default: every table).' },
@@ -64,4 +65,9 @@ export const properties: { readonly [k: string]: SchemaObject } = {
     description: 'Tables already in the target: fail stops; drop replaces them (create mode); truncate empties them first (data-only). Rollback cannot bring back dropped or truncated rows.',
   },
   parallel: { type: 'integer', minimum: 1, maximum: 16, default: 2, description: 'Tables loaded (and indexed) at once, each on its own connection.' },
+  drop_virtual_copies: {
+    type: 'boolean',
+    default: false,
+    description: 'align-schema: drop the plain tables pgloader made of SQLite virtual (FTS5) tables and their shadow tables; by default they are kept and reported.',
+  },
 };

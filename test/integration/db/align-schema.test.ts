@@ -1,0 +1,240 @@
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteToPg } from '../../../src/steps/sqlite-to-pg.js';
+import type { StepResult } from '../../../src/steps/kind.js';
+import { startEmbeddedPostgres, type PgServer } from '../../helpers/embedded-pg.js';
+import { freshDatabase, query } from '../../helpers/pg.js';
+import { stepContext } from '../../helpers/step-context.js';
+import { sqliteFile } from './trap-fixture.js';
+
+// SQLAlchemy 2's DDL on SQLite for Agregator-like models: INTEGER NOT NULL + PRIMARY KEY (id)
+// without AUTOINCREMENT, BOOLEAN, DATETIME text, FLOAT, REAL, VARCHAR(64), JSON, BLOB, unique
+// constraints, foreign keys with ON DELETE, an index and an FTS5 table.
+const sqlalchemyDdl = `
+CREATE TABLE users (
+	id INTEGER NOT NULL,
+	username VARCHAR(64) NOT NULL,
+	is_admin BOOLEAN NOT NULL,
+	created_at DATETIME,
+	score REAL,
+	PRIMARY KEY (id),
+	UNIQUE (username)
+);
+CREATE TABLE files (
+	id INTEGER NOT NULL,
+	path VARCHAR NOT NULL,
+	size FLOAT,
+	meta JSON,
+	data BLOB,
+	owner_id INTEGER,
+	PRIMARY KEY (id),
+	FOREIGN KEY(owner_id) REFERENCES users (id) ON DELETE SET NULL
+);
+CREATE TABLE tags (
+	id INTEGER NOT NULL,
+	file_id INTEGER NOT NULL,
+	key VARCHAR(64) NOT NULL,
+	value TEXT,
+	PRIMARY KEY (id),
+	CONSTRAINT uq_tag_file_key UNIQUE (file_id, key),
+	FOREIGN KEY(file_id) REFERENCES files (id) ON DELETE CASCADE
+);
+CREATE TABLE events (
+	at DATETIME,
+	what TEXT
+);
+CREATE INDEX ix_files_path ON files (path);
+CREATE VIRTUAL TABLE files_fts USING fts5(path, content='files', content_rowid='id');
+INSERT INTO users VALUES (1, 'admin', 1, '2024-05-01 08:00:00.000001', 1234.5678901), (2, 'reader', 0, '2024-01-15 23:59:59.999999', 0.1), (7, 'guest', 0, NULL, NULL);
+INSERT INTO files VALUES (10, '/docs/a.pdf', 1234.5, '{"pages": 3}', X'00FF', 1), (11, '/docs/b.txt', 0.25, NULL, NULL, 2);
+INSERT INTO tags VALUES (1, 10, 'author', 'Ivanov'), (2, 10, 'year', '2021'), (3, 11, 'author', 'Petrov');
+INSERT INTO events VALUES ('2024-06-01 12:00:00', 'start');
+INSERT INTO files_fts (rowid, path) SELECT id, path FROM files;
+`;
+
+// A time that does not exist in Berlin (clocks jump from 02:00 to 03:00): read there as local
+// time it comes back as 03:30, so it can only be made right by copying it again.
+const dstGap = "UPDATE users SET created_at = '2024-03-31 02:30:00' WHERE id = 2";
+
+/** What pgloader 3.6 leaves, made by hand: bigint keys without default, no NOT NULL, timestamptz, real, text, bigint booleans, idx_<oid>_ names. */
+const pgloaderShaped = `
+CREATE TABLE users (id bigint NOT NULL, username text, is_admin bigint, created_at timestamptz, score real);
+ALTER TABLE users ADD CONSTRAINT idx_16385_users_pkey PRIMARY KEY (id);
+CREATE UNIQUE INDEX idx_16385_sqlite_autoindex_users_1 ON users (username);
+CREATE TABLE files (id bigint NOT NULL, path text, size double precision, meta json, data bytea, owner_id bigint);
+ALTER TABLE files ADD CONSTRAINT idx_16390_files_pkey PRIMARY KEY (id);
+CREATE INDEX idx_16390_ix_files_path ON files (path);
+CREATE TABLE tags (id bigint NOT NULL, file_id bigint, key text, value text);
+ALTER TABLE tags ADD CONSTRAINT idx_16395_tags_pkey PRIMARY KEY (id);
+CREATE TABLE events (at timestamptz, what text);
+CREATE TABLE files_fts (path text);
+ALTER TABLE files ADD CONSTRAINT files_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL;
+INSERT INTO users VALUES (1, 'admin', 1, '2024-05-01 08:00:00.000001', 1234.5678901), (2, 'reader', 0, '2024-03-31 02:30:00', 0.1), (7, 'guest', 0, NULL, NULL);
+INSERT INTO files VALUES (10, '/docs/a.pdf', 1234.5, '{"pages": 3}', '\\x00ff', 1), (11, '/docs/b.txt', 0.25, NULL, NULL, 2);
+INSERT INTO tags VALUES (1, 10, 'author', 'Ivanov'), (2, 10, 'year', '2021'), (3, 11, 'author', 'Petrov');
+INSERT INTO events VALUES ('2024-06-01 12:00:00', 'start');
+INSERT INTO files_fts VALUES ('/docs/a.pdf'), ('/docs/b.txt');
+`;
+
+function context(sqlitePath: string, pgUrl: string) {
+  return stepContext({
+    connections: { src: { name: 'src', type: 'sqlite', path: sqlitePath }, db: { name: 'db', type: 'postgres', url: pgUrl } },
+    secrets: ['runbook-test-pw'],
+  });
+}
+
+
+function ok(r: StepResult): Extract<StepResult, { ok: true }> {
+  if (!r.ok) throw new Error(`step failed: ${r.message} ${r.hint ?? ''}`);
+  return r;
+}
+
+/** A fresh database whose sessions run in Berlin time, as pgloader's session would on such a server. */
+async function berlinDatabase(label: string): Promise<string> {
+  const url = await freshDatabase(label);
+  await query(url, `ALTER DATABASE "${new URL(url).pathname.slice(1)}" SET timezone = 'Europe/Berlin'`);
+  return url;
+}
+
+/** Column name -> type, NOT NULL and identity, for assertions. */
+async function columns(url: string, table: string) {
+  return Object.fromEntries(
+    (await query<{ name: string; type: string; nn: boolean; ident: string }>(
+      url,
+      `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attnotnull AS nn, attidentity AS ident FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+      [table],
+    )).map((c) => [c.name, `${c.type}${c.nn ? ' not null' : ''}${c.ident === 'd' ? ' identity' : ''}`]),
+  );
+}
+
+/** The assertions every aligned catalogue must pass: the app can write, and values equal SQLite's. */
+async function expectAppCanWrite(url: string) {
+  expect(await query(url, `INSERT INTO users (username, is_admin) VALUES ('new', false) RETURNING id::int`)).toEqual([{ id: 8 }]);
+  expect(await query(url, `INSERT INTO files (path) VALUES ('/c') RETURNING id::int`)).toEqual([{ id: 12 }]);
+  expect(await query(url, `INSERT INTO tags (file_id, key) VALUES (12, 'k') RETURNING id::int`)).toEqual([{ id: 4 }]);
+  await expect(query(url, `INSERT INTO users (username, is_admin) VALUES (NULL, false)`)).rejects.toThrow('null value in column "username" of relation "users" violates not-null constraint');
+  await expect(query(url, `INSERT INTO tags (file_id, key) VALUES (12, 'k')`)).rejects.toThrow('duplicate key value violates unique constraint "uq_tag_file_key"');
+  await expect(query(url, `INSERT INTO users (username, is_admin) VALUES ('${'x'.repeat(65)}', false)`)).rejects.toThrow('value too long for type character varying(64)');
+  expect(await query(url, `SELECT id::int, is_admin, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS.US') AS at, score FROM users WHERE id < 8 ORDER BY id`)).toEqual([
+    { id: 1, is_admin: true, at: '2024-05-01 08:00:00.000001', score: 1234.5678901 },
+    { id: 2, is_admin: false, at: '2024-03-31 02:30:00.000000', score: 0.1 },
+    { id: 7, is_admin: false, at: null, score: null },
+  ]);
+  await query(url, 'DELETE FROM files WHERE id = 12');
+  expect(await query(url, `SELECT count(*)::int AS n FROM tags WHERE file_id = 12`)).toEqual([{ n: 0 }]);
+}
+
+describe('sqlite-to-pg mode align-schema on a pgloader-shaped target made by hand', () => {
+  it('repairs keys, NOT NULL, types and names, with timestamps equal to the SQLite text in a non-UTC zone', async () => {
+    const url = await berlinDatabase('align_hand');
+    await query(url, pgloaderShaped);
+    const path = sqliteFile(sqlalchemyDdl + dstGap);
+    const ctx = context(path, url);
+    const r = ok(await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, ctx));
+    expect(r.outputs).toEqual({
+      changes: [
+        'users.id: GENERATED BY DEFAULT AS IDENTITY, continuing after max(id)',
+        'users.username: text -> varchar(64)',
+        'users.username: NOT NULL',
+        'users.is_admin: bigint -> boolean',
+        'users.is_admin: NOT NULL',
+        'users.created_at: timestamp with time zone -> timestamp, read back in the time zone pgloader wrote it in (Europe/Berlin) and checked against SQLite (1 value(s) copied again from SQLite)',
+        'users.score: real -> double precision, values re-copied from SQLite (real had rounded them to 4 bytes) (1 value(s) copied again from SQLite)',
+        'files.id: GENERATED BY DEFAULT AS IDENTITY, continuing after max(id)',
+        'files.path: NOT NULL',
+        'tags.id: GENERATED BY DEFAULT AS IDENTITY, continuing after max(id)',
+        'tags.file_id: NOT NULL',
+        'tags.key: text -> varchar(64)',
+        'tags.key: NOT NULL',
+        'events.at: timestamp with time zone -> timestamp, read back in the time zone pgloader wrote it in (Europe/Berlin) and checked against SQLite',
+        'users: primary key idx_16385_users_pkey renamed users_pkey',
+        'users: unique index idx_16385_sqlite_autoindex_users_1 became unique constraint users_username_key',
+        'files: primary key idx_16390_files_pkey renamed files_pkey',
+        'files: index idx_16390_ix_files_path renamed ix_files_path',
+        'tags: primary key idx_16395_tags_pkey renamed tags_pkey',
+        'tags: unique constraint uq_tag_file_key (file_id, key) added',
+        'tags: foreign key tags_file_id_fkey (file_id) -> files added',
+      ],
+      warnings: [
+        '"files_fts" is a plain-table copy pgloader made of a SQLite virtual table; the app does not use it in PostgreSQL (set drop_virtual_copies: true to drop it)',
+        'users.created_at: 1 value(s) did not come back as SQLite\'s text from time zone Europe/Berlin (e.g. times skipped by a daylight-saving change) and were copied again from SQLite',
+      ],
+      counts: { users: 3, files: 2, tags: 3, events: 1 },
+      virtual_copies: ['files_fts'],
+    });
+    expect(r.note).toBe('21 change(s), 2 warning(s); timestamps read back in Europe/Berlin');
+    expect(r).not.toHaveProperty('undo');
+    expect(await columns(url, 'users')).toEqual({
+      id: 'bigint not null identity',
+      username: 'character varying(64) not null',
+      is_admin: 'boolean not null',
+      created_at: 'timestamp without time zone',
+      score: 'double precision',
+    });
+    expect(await query(url, `SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS') AS at FROM events`)).toEqual([{ at: '2024-06-01 12:00:00' }]);
+    await expectAppCanWrite(url);
+
+    const again = ok(await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(path, url)));
+    expect(again.outputs.changes).toEqual([]);
+  });
+
+  it('stops on NULLs where SQLite says NOT NULL, naming every problem, and changes nothing', async () => {
+    const url = await berlinDatabase('align_nulls');
+    await query(url, pgloaderShaped);
+    await query(url, `UPDATE users SET username = NULL WHERE id = 7; INSERT INTO tags VALUES (4, 99, 'k', NULL), (5, NULL, 'k', NULL)`);
+    const r = await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(sqliteFile(sqlalchemyDdl), url));
+    expect(r).toEqual({
+      ok: false,
+      message:
+        'the pgloader result cannot be aligned with the SQLite schema: users.username is NOT NULL in SQLite but holds 1 NULL value(s) in PostgreSQL; tags.file_id is NOT NULL in SQLite but holds 1 NULL value(s) in PostgreSQL; tags(file_id) -> files: 1 row(s) have no parent row, so the foreign key cannot be added.',
+      hint: 'Fix those rows in SQLite and run pgloader again, or use the built-in transfer (transfer_tool=builtin), which makes the schema itself. The pgloader result was left as it was.',
+    });
+    expect(await columns(url, 'users')).toEqual({ id: 'bigint not null', username: 'text', is_admin: 'bigint', created_at: 'timestamp with time zone', score: 'real' });
+  });
+
+  it('stops when timestamps of a table without a primary key cannot be read back as the SQLite text, and rolls back', async () => {
+    const url = await berlinDatabase('align_nokey');
+    await query(url, pgloaderShaped);
+    await query(url, `UPDATE events SET at = '2024-03-31 02:30:00'`);
+    const path = sqliteFile(`${sqlalchemyDdl}; UPDATE events SET at = '2024-03-31 02:30:00';`);
+    const r = await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(path, url));
+    expect(r).toEqual({
+      ok: false,
+      message: 'events.at: 1 value(s) differ from SQLite\'s text after reading them back in time zone Europe/Berlin, and the table has no primary key to copy them again by.',
+      hint: 'pgloader may have run with another TimeZone than this connection has (ALTER ROLE/DATABASE ... SET timezone); load with the built-in transfer (transfer_tool=builtin), or give the table a primary key. The pgloader result was left as it was.',
+    });
+    expect(await columns(url, 'users')).toEqual({ id: 'bigint not null', username: 'text', is_admin: 'bigint', created_at: 'timestamp with time zone', score: 'real' });
+    expect(await query(url, `SELECT conname FROM pg_constraint WHERE conrelid = 'users'::regclass AND contype = 'p'`)).toEqual([{ conname: 'idx_16385_users_pkey' }]);
+  });
+
+  it('drops the copies of virtual tables only when asked', async () => {
+    const url = await berlinDatabase('align_drop');
+    await query(url, pgloaderShaped);
+    const r = ok(await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema', drop_virtual_copies: true }, context(sqliteFile(sqlalchemyDdl), url)));
+    expect(r.outputs.changes).toContain('dropped the plain-table copies of SQLite virtual tables: files_fts');
+    expect(await query(url, `SELECT to_regclass('files_fts') IS NULL AS gone`)).toEqual([{ gone: true }]);
+  });
+
+  it('fails with a clear message when pgloader has not loaded a table', async () => {
+    const url = await freshDatabase('align_missing');
+    await query(url, 'CREATE TABLE users (id bigint)');
+    const r = await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(sqliteFile(sqlalchemyDdl), url));
+    expect(r).toEqual({
+      ok: false,
+      message:
+        'align-schema repairs what pgloader loaded, but schema "public" in PostgreSQL has no column "users"."username", column "users"."is_admin", column "users"."created_at", column "users"."score", table "files", table "tags", table "events", which SQLite has.',
+      hint: 'Run pgloader into this database and schema first (or point target/schema at where it loaded), then run this step again.',
+    });
+  });
+
+  it('inspect says what it will check and repair, from the SQLite file alone', async () => {
+    const lines = await sqliteToPg.inspect!({ source: 'src', target: 'db', mode: 'align-schema' }, { ...context(sqliteFile(sqlalchemyDdl), 'postgresql://x@127.0.0.1:1/x'), connection: (n: string) => context(sqliteFile(sqlalchemyDdl), 'postgresql://x@127.0.0.1:1/x').connection(n) });
+    expect(lines.slice(0, 4)).toEqual([
+      { label: 'identity', text: 'users.id: GENERATED BY DEFAULT AS IDENTITY, continuing after max(id)' },
+      { label: 'not null', text: 'users: username, is_admin (fails when PostgreSQL holds NULLs there)' },
+      { label: 'types', text: "users: username varchar(64), is_admin boolean, created_at timestamp, score double precision (timestamps checked against SQLite's text, real values copied again)" },
+      { label: 'keys', text: "users: primary key users_pkey, unique constraint users_username_key (renamed from pgloader's names, or added)" },
+    ]);
+    expect(lines.at(-1)).toEqual({ label: 'virtual copies', text: 'files_fts, files_fts_config, files_fts_data, files_fts_docsize, files_fts_idx: reported, kept if pgloader copied them as plain tables' });
+  });
+});
