@@ -238,3 +238,71 @@ describe('sqlite-to-pg mode align-schema on a pgloader-shaped target made by han
     expect(lines.at(-1)).toEqual({ label: 'virtual copies', text: 'files_fts, files_fts_config, files_fts_data, files_fts_docsize, files_fts_idx: reported, kept if pgloader copied them as plain tables' });
   });
 });
+
+const pgloader = await execa('sh', ['-c', 'command -v pgloader'], { reject: false });
+if (pgloader.exitCode !== 0) console.log('align-schema with real pgloader: skipped, pgloader is not on PATH');
+
+/** Runs pgloader 3.6 from a SQLite file into a database, as the plan's transfer-pgloader step does. */
+async function runPgloader(sqlitePath: string, url: string): Promise<void> {
+  const r = await execa('pgloader', [`sqlite://${sqlitePath}`, url], { reject: false, all: true });
+  if (r.exitCode !== 0) throw new Error(`pgloader failed (${r.exitCode}): ${r.all ?? ''}`);
+}
+
+describe.skipIf(pgloader.exitCode !== 0)('sqlite-to-pg mode align-schema after a real pgloader run', () => {
+  let berlin: PgServer;
+  beforeAll(async () => {
+    berlin = await startEmbeddedPostgres({ timeZone: 'Europe/Berlin' });
+  });
+  afterAll(async () => {
+    await berlin?.stop();
+  });
+
+  it.each([
+    ['the run\'s server', 'UTC'],
+    ['a server whose TimeZone is Europe/Berlin', 'Europe/Berlin'],
+  ])('makes the load writable for the app on %s', async (_, zone) => {
+    let url = await freshDatabase('align_pgloader');
+    if (zone !== 'UTC') {
+      url = new URL(url.replace(/:\d+\//, `:${berlin.port}/`)).toString();
+      await query(berlin.url, `CREATE DATABASE "${new URL(url).pathname.slice(1)}"`);
+    }
+    expect(await query(url, `SELECT current_setting('TimeZone') AS tz`)).toEqual([{ tz: zone === 'UTC' ? expect.stringMatching(/^(UTC|Etc\/UTC)$/) : zone }]);
+    const path = sqliteFile(sqlalchemyDdl + (zone === 'UTC' ? '' : dstGap));
+    await runPgloader(path, url);
+    // What pgloader itself made: the starting point align-schema is written for.
+    expect(await columns(url, 'users')).toEqual({ id: 'bigint not null', username: 'text', is_admin: 'boolean', created_at: 'timestamp with time zone', score: 'real' });
+    expect(await query(url, `SELECT conname FROM pg_constraint WHERE conrelid = 'users'::regclass AND contype = 'p'`)).toEqual([{ conname: expect.stringMatching(/^idx_\d+_users_pkey$/) }]);
+
+    const r = ok(await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(path, url)));
+    expect(r.outputs.counts).toEqual({ users: 3, files: 2, tags: 3, events: 1 });
+    expect(r.outputs.virtual_copies).toEqual(['files_fts', 'files_fts_config', 'files_fts_data', 'files_fts_docsize', 'files_fts_idx']);
+    expect(r.outputs.warnings).toEqual([
+      ...['files_fts', 'files_fts_config', 'files_fts_data', 'files_fts_docsize', 'files_fts_idx'].map(
+        (t) => `"${t}" is a plain-table copy pgloader made of a SQLite ${t === 'files_fts' ? 'virtual' : 'shadow'} table; the app does not use it in PostgreSQL (set drop_virtual_copies: true to drop it)`,
+      ),
+      ...(zone === 'UTC' ? [] : ["users.created_at: 1 value(s) did not come back as SQLite's text from time zone Europe/Berlin (e.g. times skipped by a daylight-saving change) and were copied again from SQLite"]),
+    ]);
+    expect(await columns(url, 'users')).toEqual({
+      id: 'bigint not null identity',
+      username: 'character varying(64) not null',
+      is_admin: 'boolean not null',
+      created_at: 'timestamp without time zone',
+      score: 'double precision',
+    });
+    expect(await columns(url, 'files')).toEqual({ id: 'bigint not null identity', path: 'text not null', size: 'double precision', meta: 'json', data: 'bytea', owner_id: 'bigint' });
+    expect(
+      await query(url, `SELECT conrelid::regclass::text AS t, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype IN ('p', 'u', 'f') AND conrelid::regclass::text IN ('users', 'files', 'tags') ORDER BY 1, 2`),
+    ).toEqual([
+      { t: 'files', conname: 'files_owner_id_fkey', def: 'FOREIGN KEY (owner_id) REFERENCES users(id) ON DELETE SET NULL' },
+      { t: 'files', conname: 'files_pkey', def: 'PRIMARY KEY (id)' },
+      { t: 'tags', conname: 'tags_file_id_fkey', def: 'FOREIGN KEY (file_id) REFERENCES files(id) ON DELETE CASCADE' },
+      { t: 'tags', conname: 'tags_pkey', def: 'PRIMARY KEY (id)' },
+      { t: 'tags', conname: 'uq_tag_file_key', def: 'UNIQUE (file_id, key)' },
+      { t: 'users', conname: 'users_pkey', def: 'PRIMARY KEY (id)' },
+      { t: 'users', conname: 'users_username_key', def: 'UNIQUE (username)' },
+    ]);
+    expect(await query(url, `SELECT indexname FROM pg_indexes WHERE tablename = 'files' ORDER BY 1`)).toEqual([{ indexname: 'files_pkey' }, { indexname: 'ix_files_path' }]);
+    if (zone === 'UTC') await query(url, dstGap);
+    await expectAppCanWrite(url);
+  });
+});
