@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoAdminPassword, execArgs, secretEnv, type PlanRunOptions } from '../../src/demo/plan-args.js';
 import { appHealth, restartStandin, stopStandin } from '../../src/demo/standin.js';
@@ -22,6 +22,7 @@ export interface Installation {
   exec(options?: PlanRunOptions & { readonly adminPassword?: string }): Promise<CliResult>;
   /** The newest run's journal. */
   journal(): RunEvent[];
+  /** Stops the stand-in and removes the workspace. */
   stop(): Promise<void>;
 }
 
@@ -39,6 +40,7 @@ export async function installation(label: string): Promise<Installation> {
     journal: () => readJournal(join(listRuns(app.dir)[0]!.dir, 'journal.jsonl')),
     stop: async () => {
       await stopStandin(app.dir);
+      rmSync(app.dir, { recursive: true, force: true });
     },
   };
 }
