@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 /** What a demo process printed and how it ended. */
 interface DemoRun {
@@ -44,13 +44,19 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-/** Asserts the demo stopped the app and PostgreSQL and kept its workspace. */
+const workspaces: string[] = [];
+afterAll(() => {
+  for (const dir of workspaces) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Asserts the demo stopped the app and PostgreSQL and kept its workspace (removed after the tests). */
 async function expectCleanedUp(run: DemoRun): Promise<string> {
   const workspace = captured(run.stdout, /^ {2}workspace {3}(\S+)/m);
   expect(run.stdout).toContain(`stopped the app and PostgreSQL; the workspace stays in ${workspace}\n`);
   expect(await listening(Number(captured(run.stdout, /^ {2}PostgreSQL .* on 127\.0\.0\.1:(\d+),/m)))).toBe(false);
   expect(await listening(Number(captured(run.stdout, /^ {2}the app {5}stand-in on http:\/\/127\.0\.0\.1:(\d+),/m)))).toBe(false);
   expect(existsSync(join(workspace, 'catalogue.db'))).toBe(true);
+  workspaces.push(workspace);
   return workspace;
 }
 
