@@ -40,7 +40,7 @@ CREATE TABLE tags (
 	FOREIGN KEY(file_id) REFERENCES files (id) ON DELETE CASCADE
 );
 CREATE TABLE events (
-	at DATETIME,
+	at DATETIME DEFAULT CURRENT_TIMESTAMP,
 	what TEXT
 );
 CREATE INDEX ix_files_path ON files (path);
@@ -66,7 +66,7 @@ ALTER TABLE files ADD CONSTRAINT idx_16390_files_pkey PRIMARY KEY (id);
 CREATE INDEX idx_16390_ix_files_path ON files (path);
 CREATE TABLE tags (id bigint NOT NULL, file_id bigint, key text, value text);
 ALTER TABLE tags ADD CONSTRAINT idx_16395_tags_pkey PRIMARY KEY (id);
-CREATE TABLE events (at timestamptz, what text);
+CREATE TABLE events (at timestamptz DEFAULT CURRENT_TIMESTAMP, what text);
 CREATE TABLE files_fts (path text);
 ALTER TABLE files ADD CONSTRAINT files_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL;
 INSERT INTO users VALUES (1, 'admin', 1, '2024-05-01 08:00:00.000001', 1234.5678901), (2, 'reader', 0, '2024-03-31 02:30:00', 0.1), (7, 'guest', 0, NULL, NULL);
@@ -172,6 +172,8 @@ describe('sqlite-to-pg mode align-schema on a pgloader-shaped target made by han
       score: 'double precision',
     });
     expect(await query(url, `SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS') AS at FROM events`)).toEqual([{ at: '2024-06-01 12:00:00' }]);
+    // SQLite's CURRENT_TIMESTAMP is UTC: the default create mode gives, not pgloader's local-time one.
+    expect(await query(url, `SELECT column_default AS d FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'at'`)).toEqual([{ d: "(now() AT TIME ZONE 'utc'::text)" }]);
     await expectAppCanWrite(url);
 
     const again = ok(await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(path, url)));
@@ -207,6 +209,30 @@ describe('sqlite-to-pg mode align-schema on a pgloader-shaped target made by han
     expect(await query(url, `SELECT conname FROM pg_constraint WHERE conrelid = 'users'::regclass AND contype = 'p'`)).toEqual([{ conname: 'idx_16385_users_pkey' }]);
   });
 
+  it('refuses integers other than 0 and 1 where SQLite declares BOOLEAN', async () => {
+    const url = await berlinDatabase('align_bool');
+    await query(url, pgloaderShaped);
+    await query(url, 'UPDATE users SET is_admin = 2 WHERE id = 7');
+    const r = await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(sqliteFile(sqlalchemyDdl), url));
+    expect(r).toMatchObject({ ok: false, message: 'the pgloader result cannot be aligned with the SQLite schema: users.is_admin cannot become boolean: 1 value(s) are neither 0 nor 1.' });
+  });
+
+  it('keeps text where values are longer than VARCHAR(n), and stops on a SQLite date PostgreSQL cannot read, leaving everything as it was', async () => {
+    const url = await berlinDatabase('align_badtext');
+    await query(url, pgloaderShaped);
+    await query(url, `UPDATE tags SET key = '${'k'.repeat(70)}' WHERE id = 3`);
+    const path = sqliteFile(`${sqlalchemyDdl}; UPDATE users SET created_at = 'soon' WHERE id = 7;`);
+    const ctx = context(path, url);
+    const r = await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, ctx);
+    expect(ctx.warnings).toContain('tags.key keeps type text: 1 value(s) are longer than the 64 characters SQLite declares (VARCHAR(64))');
+    expect(r).toEqual({
+      ok: false,
+      message: 'copying users.created_at again from SQLite failed: PostgreSQL said "invalid input syntax for type timestamp: "soon"".',
+      hint: 'A value of users.created_at in SQLite is not a timestamp; fix it in SQLite and run pgloader again. The pgloader result was left as it was.',
+    });
+    expect(await columns(url, 'users')).toEqual({ id: 'bigint not null', username: 'text', is_admin: 'bigint', created_at: 'timestamp with time zone', score: 'real' });
+  });
+
   it('drops the copies of virtual tables only when asked', async () => {
     const url = await berlinDatabase('align_drop');
     await query(url, pgloaderShaped);
@@ -227,8 +253,17 @@ describe('sqlite-to-pg mode align-schema on a pgloader-shaped target made by han
     });
   });
 
+  it('fails with a clear message when PostgreSQL cannot be reached', async () => {
+    const r = await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(sqliteFile(sqlalchemyDdl), 'postgresql://postgres:runbook-test-pw@127.0.0.1:1/x'));
+    expect(r).toEqual({
+      ok: false,
+      message: 'aligning "db" with "src" stopped: connect ECONNREFUSED 127.0.0.1:1',
+      hint: 'Check that the SQLite file is readable and that PostgreSQL is reachable with the URL of the target connection.',
+    });
+  });
+
   it('inspect says what it will check and repair, from the SQLite file alone', async () => {
-    const lines = await sqliteToPg.inspect!({ source: 'src', target: 'db', mode: 'align-schema' }, { ...context(sqliteFile(sqlalchemyDdl), 'postgresql://x@127.0.0.1:1/x'), connection: (n: string) => context(sqliteFile(sqlalchemyDdl), 'postgresql://x@127.0.0.1:1/x').connection(n) });
+    const lines = await sqliteToPg.inspect!({ source: 'src', target: 'db', mode: 'align-schema' }, context(sqliteFile(sqlalchemyDdl), 'postgresql://x@127.0.0.1:1/x'));
     expect(lines.slice(0, 4)).toEqual([
       { label: 'identity', text: 'users.id: GENERATED BY DEFAULT AS IDENTITY, continuing after max(id)' },
       { label: 'not null', text: 'users: username, is_admin (fails when PostgreSQL holds NULLs there)' },
