@@ -4,6 +4,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { quoteIdent as q } from './connections.js';
 import type { RejectLog } from './copy-rejects.js';
 import { encoderFor, MAYBE_INVALID_UTF8, refusal, type Encoder } from './encode.js';
+import { tableSql } from './encode-sql.js';
 import { showValue, TransferFailure } from './transfer-failure.js';
 import type { ColumnMapping } from './typemap.js';
 
@@ -26,17 +27,21 @@ export interface CopyJob {
 }
 
 const CHUNK = 1 << 16;
+/** Rows SQLite turns into COPY text per query. */
+const BATCH = 4096;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Streams one table through COPY FROM STDIN on a client already inside a transaction. Returns rows sent. */
 export async function copyTable(client: pg.Client, job: CopyJob): Promise<number> {
   const db = new Database(job.sqlitePath, { readonly: true, fileMustExist: true });
   let lookup: Database.Database | undefined;
+  // One read transaction: every batch sees the same snapshot of the file.
+  db.exec('BEGIN');
   try {
     const keyCols = job.withoutRowid ? [] : ['rowid'];
     const offset = keyCols.length;
-    const select = `SELECT ${[...keyCols, ...job.columns.map((c) => q(c.name))].join(', ')} FROM ${q(job.table)}${job.exclude ? ` WHERE NOT (${job.exclude})` : ''}`;
-    const stmt = db.prepare(select).raw(true).safeIntegers(true);
+    const selected = [...keyCols, ...job.columns.map((c) => q(c.name))].join(', ');
+    const kept = job.exclude ? ` AND NOT (${job.exclude})` : '';
     const encoders: Encoder[] = job.columns.map((c) => encoderFor(c));
     const trusted: Encoder[] = job.columns.map((c) => encoderFor(c, { trustFffd: true }));
     const n = encoders.length;
@@ -55,10 +60,8 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
       const r = lookup.prepare(`SELECT CAST(${q(column)} AS BLOB) FROM ${q(job.table)} WHERE ${cond}`).raw(true).safeIntegers(true).get(...args) as [Buffer] | undefined;
       return r ? r[0] : null;
     };
-    let chunk = '';
-    let sent = 0;
-    let seen = 0;
-    for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
+    /** The row's COPY line, or null when it was written to the reject file; throws under on_bad_value: fail. */
+    const encodeRow = (row: unknown[]): string | null => {
       let line = '';
       let badColumn = -1;
       for (let i = 0; i < n; i++) {
@@ -82,40 +85,84 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
         }
         line = i === 0 ? s : `${line}\t${s}`;
       }
-      seen++;
-      if (badColumn >= 0) {
-        const col = job.columns[badColumn] as ColumnMapping;
-        const value = row[badColumn + offset];
-        if (job.onBadValue === 'fail') {
-          stream.destroy(new Error('stopped at a refused value'));
-          throw new TransferFailure(
-            `table "${job.table}", ${where(row)}, column "${col.name}" (${col.pgType}): the value ${showValue(value)} ${refusal.reason}.`,
-            'Fix the value in SQLite, add a cast rule for the column, or set on_bad_value: reject to write such rows to a reject file.',
-          );
-        }
-        job.rejects.add({
-          table: job.table,
-          where: where(row),
-          column: col.name,
-          reason: refusal.reason,
-          row: Object.fromEntries(job.columns.map((c, i) => [c.name, row[i + offset]])),
-        });
-        continue;
+      if (badColumn < 0) return line;
+      const col = job.columns[badColumn] as ColumnMapping;
+      const value = row[badColumn + offset];
+      if (job.onBadValue === 'fail') {
+        stream.destroy(new Error('stopped at a refused value'));
+        throw new TransferFailure(
+          `table "${job.table}", ${where(row)}, column "${col.name}" (${col.pgType}): the value ${showValue(value)} ${refusal.reason}.`,
+          'Fix the value in SQLite, add a cast rule for the column, or set on_bad_value: reject to write such rows to a reject file.',
+        );
       }
-      chunk += `${line}\n`;
-      sent++;
-      if (chunk.length >= CHUNK) {
-        if (streamError) throw streamError;
-        if (job.signal.aborted) { stream.destroy(new Error('aborted')); throw new TransferFailure(`the transfer was stopped while copying "${job.table}"`); }
-        const more = stream.write(chunk);
-        chunk = '';
-        job.progress(seen);
-        // The socket often takes a chunk straight into the kernel and never says "wait": yield
-        // anyway, so tables loading side by side share the thread.
-        if (!more) await Promise.race([new Promise((r) => stream.once('drain', r)), failed]);
-        else await new Promise((r) => setImmediate(r));
+      job.rejects.add({
+        table: job.table,
+        where: where(row),
+        column: col.name,
+        reason: refusal.reason,
+        row: Object.fromEntries(job.columns.map((c, i) => [c.name, row[i + offset]])),
+      });
+      return null;
+    };
+    let chunk = '';
+    let sent = 0;
+    let seen = 0;
+    /** Sends the chunk once it is big enough, waiting while PostgreSQL catches up. */
+    const flush = async (force: boolean): Promise<void> => {
+      if (chunk.length < CHUNK && !force) return;
+      if (streamError) throw streamError;
+      if (job.signal.aborted) { stream.destroy(new Error('aborted')); throw new TransferFailure(`the transfer was stopped while copying "${job.table}"`); }
+      const more = stream.write(chunk);
+      chunk = '';
+      job.progress(seen);
+      // The socket often takes a chunk straight into the kernel and never says "wait": yield
+      // anyway, so tables loading side by side share the thread.
+      if (!more) await Promise.race([new Promise((r) => stream.once('drain', r)), failed]);
+      else await new Promise((r) => setImmediate(r));
+    };
+    const encodeAll = async (rows: Iterable<unknown[]>, count: boolean): Promise<void> => {
+      for (const row of rows) {
+        const line = encodeRow(row);
+        if (count) seen++;
+        if (line === null) continue;
+        chunk += `${line}\n`;
+        sent++;
+        await flush(false);
+      }
+    };
+    const fast = job.withoutRowid ? null : tableSql(job.columns);
+    if (fast === null) {
+      const stmt = db.prepare(`SELECT ${selected} FROM ${q(job.table)}${job.exclude ? ` WHERE NOT (${job.exclude})` : ''}`).raw(true).safeIntegers(true);
+      await encodeAll(stmt.iterate() as IterableIterator<unknown[]>, true);
+    } else {
+      const batch = db
+        .prepare(
+          `SELECT max(rb_r), count(*), count(CASE WHEN rb_ok THEN 1 END), group_concat(CASE WHEN rb_ok THEN rb_line END, char(10)), group_concat(CASE WHEN rb_ok THEN NULL ELSE rb_r END) ` +
+            `FROM (SELECT rowid AS rb_r, (${fast.clean}) AS rb_ok, ${fast.line} AS rb_line FROM ${q(job.table)} WHERE rowid > ?${kept} ORDER BY rowid LIMIT ${BATCH})`,
+        )
+        .raw(true)
+        .safeIntegers(true);
+      const range = db.prepare(`SELECT ${selected} FROM ${q(job.table)} WHERE rowid > ? AND rowid <= ?${kept} ORDER BY rowid`).raw(true).safeIntegers(true);
+      let last: bigint = -(2n ** 63n);
+      for (;;) {
+        const [max, rows, cleanRows, text, unclean] = batch.get(last) as [bigint | null, bigint, bigint, string | null, string | null];
+        if (max === null || rows === 0n) break;
+        if (text !== null && (text.includes('\0') || text.includes('\uFFFD'))) {
+          // A NUL byte or invalid UTF-8 (or a real U+FFFD): the JS encoders decide, row by row.
+          await encodeAll(range.all(last, max) as unknown[][], false);
+        } else {
+          if (text !== null) {
+            chunk += `${text}\n`;
+            sent += Number(cleanRows);
+          }
+          if (unclean !== null) await encodeAll(db.prepare(`SELECT ${selected} FROM ${q(job.table)} WHERE rowid IN (${unclean}) ORDER BY rowid`).raw(true).safeIntegers(true).all() as unknown[][], false);
+        }
+        seen += Number(rows);
+        last = max;
+        await flush(false);
       }
     }
+    if (streamError) throw streamError;
     if (chunk) stream.write(chunk);
     stream.end();
     await Promise.race([finished, failed]);

@@ -1,0 +1,43 @@
+/**
+ * Times the phases of one transfer of the generated catalogue (plan, load per table, after-load)
+ * from its progress calls, with a CPU profile when --cpu-prof is given to node.
+ *   node bench/data/build/bench/transfer/phases.js [scale]
+ */
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../../test/helpers/embedded-pg.js';
+import { noEffects, transfer } from '../../src/db/transfer.js';
+import { generateCatalogue } from './generate.js';
+
+const scale = Number(process.argv[2] ?? '1');
+const sqlitePath = join(process.cwd(), `bench/data/catalogue-x${scale}.db`);
+generateCatalogue(sqlitePath, 200_000 * scale);
+const server = await startEmbeddedPostgres();
+try {
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS bench_phases');
+  await admin.query('CREATE DATABASE bench_phases');
+  await admin.end();
+  const u = new URL(server.url);
+  u.pathname = '/bench_phases';
+  const start = Date.now();
+  const seconds = () => ((Date.now() - start) / 1000).toFixed(2);
+  const first = new Map<string, string>();
+  const report = await transfer(
+    {
+      sqlitePath, pgUrl: u.toString(), mode: 'create', schema: 'public', cast: [], jsonType: 'json', onBadValue: 'fail', onOrphans: 'fail', ifExists: 'fail',
+      parallel: 2, rejectDir: mkdtempSync(join(tmpdir(), 'rb-phases-')), signal: new AbortController().signal, warn: () => {},
+      progress: (table, done, total) => {
+        if (!first.has(table)) { first.set(table, seconds()); console.log(`${seconds()} s  ${table}: first chunk`); }
+        if (done === total) console.log(`${seconds()} s  ${table}: all ${total} rows sent`);
+      },
+    },
+    noEffects('public'),
+  );
+  console.log(`${seconds()} s  done: ${report.tables.map((t) => `${t.table} ${t.loaded}`).join(', ')}`);
+} finally {
+  await server.stop();
+}
