@@ -61,7 +61,7 @@ describe('runbook validate', () => {
     for (const cmd of ['validate', 'plan', 'exec', 'runs', 'show', 'schema', 'diff', 'explain', 'fmt']) {
       const r = await runCli([cmd, '--help']);
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/Examples?:\n  runbook /);
+      expect(r.stdout).toMatch(/Examples?:\n  .*runbook /);
     }
   });
 });
