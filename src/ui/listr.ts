@@ -10,6 +10,10 @@ interface Gate {
   task?: Task;
   /** Set when the step will never run (a failure before it): its task shows as skipped. */
   notRun?: string;
+  /** A title to show once the task starts (events may arrive before listr2 starts it). */
+  title?: string;
+  /** Why undoing this step failed, if it did. */
+  failed?: string;
   resolve: () => void;
   reject: (e: Error) => void;
   promise: Promise<void>;
@@ -37,6 +41,7 @@ export class ListrRenderer implements RunRenderer {
   private rollbackGates = new Map<string, Gate>();
   private rollingBack = false;
   private summary?: string;
+  private undoing?: string;
   private readonly options;
 
   /** listr2 draws on the process's terminal itself; `out` is that terminal. */
@@ -98,6 +103,7 @@ export class ListrRenderer implements RunRenderer {
             rendererOptions: { outputBar: 1, timer: PRESET_TIMER },
             task: async (_: unknown, task: Task) => {
               g.task = task;
+              if (g.title) task.title = g.title;
               await g.promise;
             },
           };
@@ -107,8 +113,14 @@ export class ListrRenderer implements RunRenderer {
         break;
       }
       case 'rollback-step': {
+        // Steps are undone one after another: a new one means the previous one is done.
+        if (this.undoing) this.finishUndo(this.undoing);
+        this.undoing = e.step;
         const g = this.rollbackGates.get(e.step);
-        if (g?.task && e.nothingToUndo) g.task.title = `undo ${e.step}: nothing to undo`;
+        if (g && e.nothingToUndo) {
+          g.title = `undo ${e.step}: nothing to undo`;
+          if (g.task) g.task.title = g.title;
+        }
         break;
       }
       case 'rollback-action-start': {
@@ -118,15 +130,14 @@ export class ListrRenderer implements RunRenderer {
       }
       case 'rollback-action-end': {
         const g = this.rollbackGates.get(e.step);
-        if (g?.task && e.status === 'failed') g.task.output = `FAILED ${e.title}: ${e.error ?? ''}`;
+        if (g && e.status === 'failed') {
+          g.failed = `undo ${e.step} incomplete: ${e.title} failed: ${e.error ?? ''}`;
+          if (g.task) g.task.output = g.failed;
+        }
         break;
       }
       case 'rollback-end': {
-        for (const [id, g] of this.rollbackGates) {
-          const failedHere = e.failed.some((f) => f.startsWith(`${id}:`));
-          if (failedHere) g.reject(new Error(`undo ${id} incomplete`));
-          else g.resolve();
-        }
+        for (const id of this.rollbackGates.keys()) this.finishUndo(id);
         break;
       }
       case 'run-end':
@@ -135,6 +146,13 @@ export class ListrRenderer implements RunRenderer {
       default:
         break;
     }
+  }
+
+  private finishUndo(id: string): void {
+    const g = this.rollbackGates.get(id);
+    if (!g) return;
+    if (g.failed) g.reject(new Error(g.failed));
+    else g.resolve();
   }
 
   live(e: LiveEvent): void {
