@@ -17,6 +17,8 @@ export interface CopyJob {
   /** Quoted, schema-qualified target. */
   readonly target: string;
   readonly withoutRowid: boolean;
+  /** The table was created or truncated in the current transaction: COPY may write frozen rows. */
+  readonly freeze: boolean;
   readonly primaryKey: readonly string[];
   /** SQL condition of rows left out (orphans rejected before the load), or null. */
   readonly exclude: string | null;
@@ -45,7 +47,7 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
     const encoders: Encoder[] = job.columns.map((c) => encoderFor(c));
     const trusted: Encoder[] = job.columns.map((c) => encoderFor(c, { trustFffd: true }));
     const n = encoders.length;
-    const stream = client.query(copyFrom(`COPY ${job.target} (${job.columns.map((c) => q(c.name)).join(', ')}) FROM STDIN`));
+    const stream = client.query(copyFrom(`COPY ${job.target} (${job.columns.map((c) => q(c.name)).join(', ')}) FROM STDIN${job.freeze ? ' (FREEZE)' : ''}`));
     let streamError: Error | undefined;
     const failed = new Promise<never>((_, reject) => stream.on('error', (e: Error) => { streamError = e; reject(e); }));
     failed.catch(() => {});
@@ -147,8 +149,8 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
       for (;;) {
         const [max, rows, cleanRows, text, unclean] = batch.get(last) as [bigint | null, bigint, bigint, string | null, string | null];
         if (max === null || rows === 0n) break;
-        if (text !== null && (text.includes('\0') || text.includes('\uFFFD'))) {
-          // A NUL byte or invalid UTF-8 (or a real U+FFFD): the JS encoders decide, row by row.
+        if (text !== null && !fast.check(text, Number(cleanRows))) {
+          // Something SQL did not rule out (a line break, a bad date, invalid UTF-8...): JS decides, row by row.
           await encodeAll(range.all(last, max) as unknown[][], false);
         } else {
           if (text !== null) {

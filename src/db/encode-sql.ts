@@ -1,74 +1,88 @@
 /**
- * COPY text built by SQLite itself for the common, clean values: reading one string per batch
- * instead of one JS value per cell is what makes a transfer fast. Each column has a SQL test that
- * is true only for values whose field text is certain to equal what the JS encoder (encode.ts)
- * writes; rows failing it go through the JS encoders, which refuse or accept them with the same
- * messages as always. Invalid UTF-8 and NUL bytes cannot be tested in SQL: they show up in the
- * decoded batch as U+FFFD or U+0000, and the caller then encodes that batch in JS.
+ * COPY text built by SQLite itself: reading one string per batch of rows instead of one JS value
+ * per cell is what makes a transfer fast. The work is split so both sides do what is cheap for
+ * them. Per row, SQL checks the storage class of each value (and the few things a regular
+ * expression cannot, like JSON validity); rows that fail go through the JS encoders (encode.ts),
+ * which refuse or accept them with the usual messages. Per batch, one regular expression checks
+ * that every line is exactly what the JS encoders would have written (formats, ranges, lengths,
+ * no character that needs escaping); NUL bytes and invalid UTF-8 show up as U+0000 or U+FFFD in
+ * the decoded text. A batch that fails a check is encoded again in JS, row by row.
  */
 import { quoteIdent as q } from './connections.js';
 import type { ColumnMapping } from './typemap.js';
 
-/** SQL for one column: a test that a non-NULL value is clean, and its COPY field text (NULL for NULL). */
+/** One column: a SQL test that a non-NULL value may be clean, its field text (NULL stays NULL), and the field's pattern. */
 interface ColumnSql {
-  readonly clean: string;
+  readonly guard: string;
   readonly field: string;
+  readonly pattern: string;
 }
 
-// A backslash, tab, newline or carriage return would need escaping: such text goes through JS.
-const plainText = (x: string) => `${x} NOT GLOB '*[\\\t\n\r]*'`;
-const withinLength = (x: string, max: number | null) => (max === null ? '' : ` AND length(${x}) <= ${max}`);
-const D = '[0-9]';
-const datePattern = `${D}${D}${D}${D}-[01]${D}-[0-3]${D}`;
-const timePattern = `[012]${D}:[0-5]${D}:[0-5]${D}`;
-// date() normalises day overflow (2021-02-30 -> 2021-03-02) and refuses month 13: equal means valid.
-const validDate = (x: string) => `date(substr(${x}, 1, 10)) = substr(${x}, 1, 10) AND substr(${x}, 1, 4) <> '0000'`;
-// The forms SQLAlchemy and most applications write: seconds, and milli- or microseconds.
-const timestampForms = (x: string) =>
-  `(${x} GLOB '${datePattern} ${timePattern}' OR ${x} GLOB '${datePattern} ${timePattern}.${D}${D}${D}' OR ${x} GLOB '${datePattern} ${timePattern}.${D}${D}${D}${D}${D}${D}') AND substr(${x}, 12, 2) < '24'`;
+const noBackslash = (x: string) => `instr(${x}, char(92)) = 0`;
+// Text with no tab, newline, carriage return or backslash needs no escaping; length in UTF-16
+// units is never less than in characters, so a bound on it is a safe bound on varchar(n).
+const plain = (max: number | null) => `[^\\t\\n\\r\\\\]${max === null ? '*' : `{0,${max}}`}`;
+// encode.ts's datePart: year 1-9999, a month, a day that month has (29 February goes through JS).
+const date = '(?!0000)\\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)';
+// encode.ts's timePart: HH:MM[:SS[.f{1,6}]].
+const time = '(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,6})?)?';
 
 function columnSql(col: ColumnMapping): ColumnSql | null {
   const x = q(col.name);
+  const text = `typeof(${x}) = 'text'`;
+  const integer = `typeof(${x}) = 'integer'`;
   switch (col.codec) {
     case 'int':
-      return { clean: `typeof(${x}) = 'integer'`, field: x };
+      return { guard: integer, field: x, pattern: '-?\\d{1,19}' };
     case 'text':
     case 'passthrough':
-      return {
-        clean: `(typeof(${x}) = 'text' AND ${plainText(x)}${withinLength(x, col.maxLength)} OR typeof(${x}) = 'integer'${withinLength(x, col.maxLength)})`,
-        field: x,
-      };
+      // No backslash: the literal text \N would read as NULL.
+      return { guard: `(${text} AND ${noBackslash(x)} OR ${integer})`, field: x, pattern: plain(col.maxLength) };
     case 'bool':
-      return { clean: `typeof(${x}) = 'integer' AND ${x} IN (0, 1)`, field: `CASE ${x} WHEN 1 THEN 't' WHEN 0 THEN 'f' END` };
+      return { guard: integer, field: `CASE ${x} WHEN 1 THEN 't' WHEN 0 THEN 'f' ELSE '?' || ${x} END`, pattern: '[tf]' };
     case 'timestamp':
+      return { guard: `${text} AND ${x} <> '\\N'`, field: x, pattern: `${date}(?:[ T]${time})?` };
     case 'timestamptz':
-      return { clean: `typeof(${x}) = 'text' AND ${timestampForms(x)} AND ${validDate(x)}`, field: col.codec === 'timestamptz' ? `${x} || '+00'` : x };
+      return { guard: text, field: `CASE WHEN length(${x}) = 10 THEN ${x} || ' 00:00:00+00' ELSE ${x} || '+00' END`, pattern: `${date}[ T]${time}\\+00` };
     case 'date':
-      return { clean: `typeof(${x}) = 'text' AND ${x} GLOB '${datePattern}' AND ${validDate(x)}`, field: x };
+      return { guard: `${text} AND ${x} <> '\\N'`, field: x, pattern: date };
     case 'json':
-      // No backslash at all, so no \u0000 that jsonb would refuse; json_valid(x) is strict RFC 8259 like JSON.parse.
-      return { clean: `(typeof(${x}) = 'text' AND ${plainText(x)} AND json_valid(${x}) OR typeof(${x}) = 'integer')`, field: x };
+      // Escapes and line breaks are common in JSON: such documents go through JS row by row.
+      return { guard: `(${text} AND ${noBackslash(x)} AND instr(${x}, char(10)) = 0 AND json_valid(${x}) OR ${integer})`, field: x, pattern: plain(null) };
     case 'bytea':
-      return { clean: `typeof(${x}) = 'blob'`, field: `CASE WHEN ${x} IS NOT NULL THEN '\\\\x' || lower(hex(${x})) END` };
+      return { guard: `typeof(${x}) = 'blob'`, field: `CASE WHEN ${x} IS NOT NULL THEN '\\\\x' || lower(hex(${x})) END`, pattern: '\\\\\\\\x[0-9a-f]*' };
     default:
       // Doubles print differently in SQLite and JS; numeric, time and uuid are rare: JS writes them.
       return null;
   }
 }
 
-/** The SQL that makes one COPY line per clean row, or null when a column has no SQL form. */
+/** How SQLite writes a table's COPY text, and how the text is checked. */
 export interface TableSql {
-  /** True when every column of the row is clean (NULL counts as clean). */
+  /** SQL, true when no value of the row rules out a clean line (NULL never does). */
   readonly clean: string;
-  /** The row as one COPY text line, without the newline. */
+  /** SQL: the row as one COPY text line, without the newline. */
   readonly line: string;
+  /** True when `text` is exactly `rows` lines the JS encoders would have written. */
+  check(text: string, rows: number): boolean;
 }
 
-/** Builds the row test and line expression of a table, or null when a column must always go through JS. */
+/** Builds the SQL and the check of a table, or null when a column must always go through JS. */
 export function tableSql(columns: readonly ColumnMapping[]): TableSql | null {
   const parts = columns.map(columnSql);
   if (parts.length === 0 || parts.some((p) => p === null)) return null;
-  const clean = parts.map((p, i) => `(${q((columns[i] as ColumnMapping).name)} IS NULL OR ${(p as ColumnSql).clean})`).join(' AND ');
-  const line = parts.map((p) => `ifnull(${(p as ColumnSql).field}, '\\N')`).join(" || char(9) || ");
-  return { clean, line };
+  const all = parts as ColumnSql[];
+  const clean = all.map((p, i) => `(${q((columns[i] as ColumnMapping).name)} IS NULL OR ${p.guard})`).join(' AND ');
+  const line = all.map((p) => `ifnull(${p.field}, '\\N')`).join(' || char(9) || ');
+  const lineRe = all.map((p) => `(?:\\\\N|${p.pattern})`).join('\\t');
+  const whole = new RegExp(`^${lineRe}(?:\\n${lineRe})*$`);
+  return {
+    clean,
+    line,
+    check(text, rows) {
+      let lines = 1;
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+      return lines === rows && !text.includes('\0') && !text.includes('\uFFFD') && whole.test(text);
+    },
+  };
 }

@@ -55,15 +55,22 @@ export async function loadTables(clients: readonly pg.Client[], jobs: readonly L
       const client = clients[worker] as pg.Client;
       const target = qualified(s.schema, job.table.name);
       let last = 0;
+      // Tables without live foreign keys (every mode but data-only, the one that loads parents
+      // first) are emptied in the load's own transaction: it costs nothing on a new table and lets
+      // COPY FREEZE write rows already frozen, so index builds and VACUUM need not revisit pages.
+      const truncate = job.truncate || !s.parentsFirst;
       await client.query('BEGIN');
       try {
-        if (job.truncate) await client.query(`TRUNCATE ${target}`);
+        // Only this transaction: a server crash may lose it, and then the table is still pending.
+        await client.query('SET LOCAL synchronous_commit = off');
+        if (truncate) await client.query(`TRUNCATE ${target}`);
         const rows = await copyTable(client, {
           sqlitePath: s.sqlitePath,
           table: job.table.name,
           columns: job.columns,
           target,
           withoutRowid: job.table.withoutRowid,
+          freeze: truncate,
           primaryKey: job.table.primaryKey,
           exclude: job.exclude,
           onBadValue: s.onBadValue,
