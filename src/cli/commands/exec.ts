@@ -5,7 +5,7 @@ import { JsonRenderer } from '../../ui/json.js';
 import { PlainRenderer } from '../../ui/plain.js';
 import type { RunRenderer } from '../../ui/renderer.js';
 import { terminalAsk } from '../ask.js';
-import { exitCodes, type CliIO } from '../io.js';
+import { exitCodes, wantsColor, type CliIO } from '../io.js';
 import { preparePlan } from '../prepare.js';
 import { collect, type Finish } from '../shared-options.js';
 
@@ -20,7 +20,7 @@ interface ExecOptions {
 
 async function chooseRenderer(io: CliIO, json: boolean): Promise<RunRenderer> {
   if (json) return new JsonRenderer(io.stdout);
-  const color = !io.env.NO_COLOR && io.stdout.isTTY === true;
+  const color = wantsColor(io);
   if (io.stdout.isTTY && !io.env.CI) {
     const { ListrRenderer } = await import('../../ui/listr.js');
     return new ListrRenderer(io.stdout);

@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import { validatePlanFile } from '../../plan/validate.js';
 import { explainPlan } from '../../review/explain.js';
 import { markdownForTerminal } from '../../review/explain-text.js';
-import { exitCodes, type CliIO } from '../io.js';
+import { exitCodes, wantsColor, type CliIO } from '../io.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import type { Finish } from '../shared-options.js';
 
@@ -26,7 +26,7 @@ export function registerExplain(program: Command, io: CliIO, finish: Finish): vo
         return finish(exitCodes.invalid);
       }
       const markdown = explainPlan(result.plan, file);
-      const colour = io.stdout.isTTY === true && !io.env.NO_COLOR;
+      const colour = wantsColor(io);
       io.stdout.write(opts.format === 'markdown' ? markdown : markdownForTerminal(markdown, pc.createColors(colour)));
       finish(exitCodes.ok);
     });

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
-import pc from 'picocolors';
+import { createColors } from 'picocolors';
 import { describePlan, type ActionDescription, type PlanDescription } from '../../engine/describe.js';
-import { exitCodes, type CliIO } from '../io.js';
+import { exitCodes, wantsColor, type CliIO } from '../io.js';
 import { preparePlan } from '../prepare.js';
 import { collect, type Finish } from '../shared-options.js';
 
-function actionLines(a: ActionDescription, indent: string): string[] {
+type Colors = ReturnType<typeof createColors>;
+
+function actionLines(a: ActionDescription, indent: string, pc: Colors): string[] {
   const out: string[] = [];
   if (a.when) out.push(`${indent}${pc.dim('when:')} ${a.when}`);
   for (const l of a.lines) {
@@ -20,20 +22,20 @@ function actionLines(a: ActionDescription, indent: string): string[] {
 }
 
 /** The dry run as text: every step in order, what it runs, and what undoes it. */
-export function formatPlanDescription(d: PlanDescription): string {
+export function formatPlanDescription(d: PlanDescription, pc: Colors = createColors(false)): string {
   const out: string[] = [pc.bold(`Plan ${d.name}${d.title ? ` — ${d.title}` : ''}`), ''];
   const width = String(d.steps.length).length;
   for (const s of d.steps) {
     out.push(`${String(s.index + 1).padStart(width)}. ${pc.bold(s.id)} ${pc.cyan(`[${s.kind}]`)}${s.title ? ` ${s.title}` : ''}`);
     const indent = ' '.repeat(width + 4);
-    out.push(...actionLines(s, indent));
+    out.push(...actionLines(s, indent, pc));
     if (s.rollback.length === 0 && !s.builtInUndo) out.push(`${indent}${pc.dim('rollback: nothing to undo')}`);
     else {
       out.push(`${indent}${pc.yellow('rollback:')}`);
       if (s.builtInUndo) out.push(`${indent}  - ${s.builtInUndo} ${pc.dim('(built in)')}`);
       for (const r of s.rollback) {
         out.push(`${indent}  - ${pc.cyan(`[${r.kind}]`)}${r.title ? ` ${r.title}` : ''}`);
-        out.push(...actionLines(r, `${indent}    `));
+        out.push(...actionLines(r, `${indent}    `, pc));
       }
     }
   }
@@ -55,7 +57,7 @@ export function registerPlan(program: Command, io: CliIO, finish: Finish): void 
       const prepared = preparePlan(io, file, opts, false);
       if (!prepared) return finish(exitCodes.invalid);
       const d = describePlan(prepared.plan, { vars: prepared.vars, env: io.env, masker: prepared.masker });
-      io.stdout.write(opts.json ? `${JSON.stringify(d, null, 2)}\n` : formatPlanDescription(d));
+      io.stdout.write(opts.json ? `${JSON.stringify(d, null, 2)}\n` : formatPlanDescription(d, createColors(wantsColor(io))));
       finish(exitCodes.ok);
     });
 }
