@@ -6,10 +6,10 @@ import { runPool } from './transfer-pool.js';
 // Codes that mean "already there": a resumed run meets the keys its first attempt built.
 const alreadyThere = new Set(['42P07', '42710', '42P16']);
 
-/** Runs one statement; an optional one PostgreSQL refuses becomes a warning, a required one a failure. */
-export async function runStatement(client: pg.Client, s: DdlStatement, warn: (m: string) => void, resumed: boolean): Promise<void> {
+/** Runs one statement (or `sql`, a part of it); an optional one PostgreSQL refuses becomes a warning, a required one a failure. */
+export async function runStatement(client: pg.Client, s: DdlStatement, warn: (m: string) => void, resumed: boolean, sql = s.sql): Promise<void> {
   try {
-    await client.query(s.sql);
+    await client.query(sql);
   } catch (e) {
     const err = e as { code?: string; message?: string };
     if (resumed && err.code && alreadyThere.has(err.code)) return;
@@ -21,17 +21,82 @@ export async function runStatement(client: pg.Client, s: DdlStatement, warn: (m:
   }
 }
 
+const ident = '"(?:[^"]|"")+"';
+const constraintSql = new RegExp(`^ALTER TABLE (${ident}\\.${ident}) ADD CONSTRAINT (${ident}) (PRIMARY KEY|UNIQUE) \\((.+)\\)$`, 's');
+
+/** A keys statement cut in two: the index build, which may run beside other builds, and the quick rest. */
+interface Split {
+  readonly statement: DdlStatement;
+  readonly build: string | null;
+  readonly finish: string | null;
+  /** For a constraint made from a built index: its table and name, to skip it on a resumed run. */
+  readonly constraint: { readonly table: string; readonly name: string } | null;
+}
+
 /**
- * Builds keys and indexes, then foreign keys, table by table on parallel connections. Statements
- * of one table run in order on one connection (ALTER TABLE locks the table anyway).
+ * CREATE INDEX takes a lock other index builds on the table can share; ALTER TABLE ADD PRIMARY
+ * KEY / UNIQUE takes one nobody can. So a key is built as a unique index first (same name, same
+ * errors on duplicates) and then attached with ADD CONSTRAINT ... USING INDEX, which is instant.
+ */
+function split(s: DdlStatement): Split {
+  if (/^CREATE (UNIQUE )?INDEX /.test(s.sql)) return { statement: s, build: s.sql, finish: null, constraint: null };
+  const m = constraintSql.exec(s.sql);
+  if (!m) return { statement: s, build: null, finish: s.sql, constraint: null };
+  const [, table, name, kind, columns] = m as unknown as [string, string, string, string, string];
+  return {
+    statement: s,
+    build: `CREATE UNIQUE INDEX ${name} ON ${table} (${columns})`,
+    finish: `ALTER TABLE ${table} ADD CONSTRAINT ${name} ${kind} USING INDEX ${name}`,
+    constraint: { table, name: name.slice(1, -1).replace(/""/g, '"') },
+  };
+}
+
+async function constraintExists(client: pg.Client, c: { table: string; name: string }): Promise<boolean> {
+  const r = await client.query('SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass($1) AND conname = $2', [c.table, c.name]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+/** Bytes of each table, so the longest index builds start first. */
+async function tableSizes(client: pg.Client, tables: readonly string[]): Promise<Map<string, number>> {
+  const r = await client.query('SELECT t, pg_relation_size(to_regclass(t)) AS size FROM unnest($1::text[]) AS t', [tables]);
+  return new Map(r.rows.map((x: { t: string; size: string | null }) => [x.t, Number(x.size ?? 0)]));
+}
+
+/**
+ * Builds keys and indexes, then foreign keys, on parallel connections. Every index build is a job
+ * of its own (largest table and widest index first), so one big table's indexes are built side
+ * by side; the quick steps that attach them as constraints, and CHECKs, then run table by table
+ * in order. Foreign keys run table by table (ALTER TABLE locks the table anyway).
  */
 export async function buildAfterLoad(clients: readonly pg.Client[], statements: readonly DdlStatement[], warn: (m: string) => void, resumed: boolean): Promise<void> {
-  for (const phase of ['keys', 'fks'] as const) {
-    const byTable = new Map<string, DdlStatement[]>();
-    for (const s of statements.filter((x) => x.phase === phase)) byTable.set(s.table, [...(byTable.get(s.table) ?? []), s]);
-    const jobs = [...byTable.values()];
-    await runPool(jobs, clients.length, async (job, worker) => {
-      for (const s of job) await runStatement(clients[worker] as pg.Client, s, warn, resumed);
-    });
-  }
+  const client = (i: number) => clients[i] as pg.Client;
+  // Sorting in memory instead of in batches on disk: a session setting of our own connections.
+  for (const c of clients) await c.query(`SET maintenance_work_mem = '256MB'`);
+  const keys = statements.filter((x) => x.phase === 'keys').map(split);
+  const builds = keys.filter((s) => s.build !== null);
+  const tableOf = (s: Split) => new RegExp(` ON (${ident}\\.${ident}) \\(`).exec(s.build ?? '')?.[1] ?? '';
+  const sizes = builds.length > 0 ? await tableSizes(client(0), [...new Set(builds.map(tableOf))]) : new Map<string, number>();
+  const sizeOf = (s: Split) => sizes.get(tableOf(s)) ?? 0;
+  const width = (s: Split) => (s.build ?? '').split(',').length;
+  builds.sort((a, b) => sizeOf(b) - sizeOf(a) || width(b) - width(a));
+  const built = new Set<Split>();
+  await runPool(builds, clients.length, async (s, worker) => {
+    let ok = true;
+    await runStatement(client(worker), s.statement, (m) => { ok = false; warn(m); }, resumed, s.build as string);
+    if (ok) built.add(s);
+  });
+  await perTable(clients, keys.filter((s) => s.finish !== null && (s.build === null || built.has(s))), async (s, c) => {
+    if (resumed && s.constraint && (await constraintExists(c, s.constraint))) return;
+    await runStatement(c, s.statement, warn, resumed, s.finish as string);
+  });
+  await perTable(clients, statements.filter((x) => x.phase === 'fks').map(split), (s, c) => runStatement(c, s.statement, warn, resumed));
+}
+
+/** Runs statements on parallel connections, those of one table in order on one connection. */
+async function perTable(clients: readonly pg.Client[], splits: readonly Split[], run: (s: Split, c: pg.Client) => Promise<void>): Promise<void> {
+  const byTable = new Map<string, Split[]>();
+  for (const s of splits) byTable.set(s.statement.table, [...(byTable.get(s.statement.table) ?? []), s]);
+  await runPool([...byTable.values()], clients.length, async (job, worker) => {
+    for (const s of job) await run(s, clients[worker] as pg.Client);
+  });
 }
