@@ -45,7 +45,7 @@ export async function startRun(plan: Plan, options: RunOptions, renderer: RunRen
     await renderer.close();
     return { ok: true, runId: files.id, runDir: files.dir, reportPath: files.reportPath, ...outcome };
   } finally {
-    journal.close();
+    await journal.close();
     lock.release();
   }
 }
