@@ -36,5 +36,5 @@ const b = median(bare);
 const r = median(runbook);
 console.log(`bash loop, 200 x /bin/true:          ${l.toFixed(0)} ms (median of ${rounds})`);
 console.log(`bare Node script spawning 200:       ${b.toFixed(0)} ms (${(b / l).toFixed(2)}x the loop: the floor for any Node runner)`);
-console.log(`runbook exec, 200 shell steps:       ${r.toFixed(0)} ms (journal synced before each step, plain progress)`);
+console.log(`runbook exec, 200 shell steps:       ${r.toFixed(0)} ms (journal written per event and synced in the background before each step; plain progress)`);
 console.log(`ratio: ${(r / l).toFixed(2)}x the bash loop (target < 3.5x); ${((r - l) / 200).toFixed(2)} ms engine overhead per step`);
