@@ -1,4 +1,4 @@
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
 import { builtInBlockHelpers, helperDocs } from './helpers.js';
 
 /** A value a template reads, e.g. `vars.sqlite_path`, with the expression it appears in. */
@@ -22,6 +22,9 @@ export type TemplateScan =
 /** Roots a template may read from. */
 export const templateRoots = ['vars', 'steps', 'env', 'run', 'plan'] as const;
 
+// Only Handlebars' parser: validation never renders, and the full library costs start-up time.
+const { parse } = createRequire(import.meta.url)('handlebars/dist/cjs/handlebars/compiler/base.js') as { parse: (text: string) => hbs.AST.Program };
+
 const knownHelpers = new Set<string>([...Object.keys(helperDocs), ...builtInBlockHelpers]);
 
 type AnyNode = { type: string; [k: string]: unknown };
@@ -38,7 +41,7 @@ export function scanTemplate(text: string): TemplateScan {
   if (!text.includes('{{')) return { ok: true, references: [], helpers: [] };
   let ast: hbs.AST.Program;
   try {
-    ast = Handlebars.parse(text);
+    ast = parse(text);
   } catch (e) {
     const opens = text.split('{{').length - 1;
     const closes = text.split('}}').length - 1;

@@ -1,4 +1,5 @@
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
 import { makeHelpers } from './helpers.js';
 import { shellQuote } from './shell-quote.js';
 
@@ -82,7 +83,8 @@ function stringify(value: unknown): string {
 
 /** A renderer bound to one run: helpers fixed (one `now` per run), compiled templates cached. */
 export class TemplateRenderer {
-  private readonly hb = Handlebars.create();
+  // Loaded when a run or dry run first renders: plain validation never needs the compiler.
+  private readonly hb = (createRequire(import.meta.url)('handlebars') as typeof Handlebars).create();
   private readonly cache = new Map<string, HandlebarsTemplateDelegate>();
   private readonly helperNames: ReadonlySet<string>;
 
