@@ -19,10 +19,16 @@ export type StartedRun =
  */
 export async function startRun(plan: Plan, options: RunOptions, renderer: RunRenderer): Promise<StartedRun> {
   const planText = readFileSync(plan.file, 'utf8');
-  const files = createRunDirectory(options.cwd, plan.name, planText, options.now);
-  const lock = acquireLock(options.cwd, files.id);
+  const lock = acquireLock(options.cwd, `${plan.name} (pid ${process.pid})`);
   if (!lock.ok) {
-    return { ok: false, message: `another run (${lock.holder.runId}, pid ${lock.holder.pid}) is in progress in ${options.cwd}`, hint: 'wait for it to finish; if that process is gone, remove .runbook/lock' };
+    return { ok: false, message: `another run (${lock.holder.runId}) is in progress in ${options.cwd}`, hint: 'wait for it to finish; if that process is gone, remove .runbook/lock' };
+  }
+  let files: ReturnType<typeof createRunDirectory>;
+  try {
+    files = createRunDirectory(options.cwd, plan.name, planText, options.now);
+  } catch (e) {
+    lock.release();
+    return { ok: false, message: `cannot create the run directory under ${options.cwd}/.runbook: ${(e as Error).message}`, hint: 'runbook keeps each run in .runbook/runs of the directory it runs in; make it writable' };
   }
   const journal = new Journal(files.journalPath);
   const events: RunEvent[] = [];

@@ -184,6 +184,25 @@ steps:
   });
 });
 
+describe('the workspace lock', () => {
+  it('refuses a second run in the same directory while one is running, and takes over a stale lock', async () => {
+    const ws = workspace();
+    const plan = ws.write('plan.yaml', `version: 1\nname: slow\nsteps:\n  - id: wait\n    kind: shell\n    run: touch started; sleep 30\n`);
+    const { spawn } = await import('node:child_process');
+    const first = spawn(process.execPath, [join(process.cwd(), 'bin/runbook.js'), 'exec', plan], { cwd: ws.dir, env: { ...process.env, CI: '1' } });
+    while (!existsSync(join(ws.dir, 'started'))) await new Promise((r) => setTimeout(r, 50));
+    const second = await runCli(['exec', plan], { cwd: ws.dir });
+    expect(second.code).toBe(2);
+    expect(second.stderr).toBe(`runbook: another run (slow (pid ${first.pid})) is in progress in ${ws.dir}\n  hint: wait for it to finish; if that process is gone, remove .runbook/lock\n`);
+    first.kill('SIGKILL');
+    await new Promise((r) => first.on('exit', r));
+    // The killed run left its lock behind; its process is gone, so the next run takes it over.
+    expect(existsSync(join(ws.dir, '.runbook', 'lock'))).toBe(true);
+    const quick = ws.write('quick.yaml', `version: 1\nname: quick\nsteps:\n  - id: a\n    kind: shell\n    run: "true"\n`);
+    expect((await runCli(['exec', quick], { cwd: ws.dir })).code).toBe(0);
+  });
+});
+
 describe('secrets', () => {
   it('never appear in the run directory or the terminal output', async () => {
     const ws = workspace();
