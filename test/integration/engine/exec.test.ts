@@ -184,6 +184,28 @@ steps:
   });
 });
 
+describe('bad invocations', () => {
+  it('names each mistake on the command line and runs nothing', async () => {
+    const ws = workspace();
+    const plan = ws.write('plan.yaml', fiveSteps('echo ok').replace('name: five', 'name: five\nvars:\n  mode: { default: quick }'));
+    const failAt = await runCli(['exec', plan, '--fail-at', 'step-9'], { cwd: ws.dir });
+    expect(failAt.code).toBe(2);
+    expect(failAt.stderr).toBe(`runbook: --fail-at names step "step-9", which is not in ${plan}\n  hint: steps: step-1, step-2, step-3, step-4, step-5\n`);
+    const unknown = await runCli(['exec', plan, '--var', 'mdoe=full'], { cwd: ws.dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('<command line>: error RB503 --var sets "mdoe", which the plan does not declare [var-unknown]\n  hint: did you mean "mode"?\n');
+    const noValue = await runCli(['exec', plan, '--var', 'mode'], { cwd: ws.dir });
+    expect(noValue.stderr).toBe('<command line>: error RB502 --var "mode" needs a value: --var name=value [var-invalid]\n');
+    const missingFile = await runCli(['exec', plan, '--vars-file', join(ws.dir, 'nope.yaml')], { cwd: ws.dir });
+    expect(missingFile.code).toBe(2);
+    expect(missingFile.stderr).toContain(`${join(ws.dir, 'nope.yaml')}: error RB504 cannot read vars file: ENOENT: no such file or directory`);
+    const notMapping = ws.write('list.yaml', '- a\n- b\n');
+    const listFile = await runCli(['exec', plan, '--vars-file', notMapping], { cwd: ws.dir });
+    expect(listFile.stderr).toBe(`${notMapping}: error RB504 a vars file must be a YAML mapping of var names to values [vars-file]\n`);
+    expect(existsSync(join(ws.dir, 'trail.txt'))).toBe(false);
+  });
+});
+
 describe('the workspace lock', () => {
   it('refuses a second run in the same directory while one is running, and takes over a stale lock', async () => {
     const ws = workspace();
