@@ -1,12 +1,4 @@
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Milliseconds of a plan duration (`30s`, `5m`, `500ms`, or a number of seconds). */
-export function parseDuration(value: string | number): number {
-  if (typeof value === 'number') return value * 1000;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value);
-  if (!m) throw new Error(`not a duration: ${value}`);
-  return Number(m[1]) * units[m[2]!]!;
-}
+export { parseDuration } from '../steps/duration.js';
 
 /** A duration for people: 850ms, 12.3s, 4m 05s. */
 export function formatDuration(ms: number): string {

@@ -1,10 +1,6 @@
+import { durationSchema } from '../steps/duration.js';
 import type { AnyStepKind, SchemaObject } from '../steps/kind.js';
 
-/** `30s`, `5m`, `1h`, `500ms`, or a number of seconds. */
-export const durationSchema: SchemaObject = {
-  description: 'A duration: a number of seconds, or a number with a unit: 500ms, 30s, 5m, 1h.',
-  anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$' }],
-};
 
 const actionCommon: Record<string, SchemaObject> = {
   title: { type: 'string', description: 'What this does, in plain words an operator reads in progress output and reviews.' },

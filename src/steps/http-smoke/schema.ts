@@ -1,8 +1,7 @@
+import { durationSchema } from '../duration.js';
 import type { SchemaObject } from '../kind.js';
 
-const duration: SchemaObject = {
-  anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$' }],
-};
+const duration: SchemaObject = { anyOf: durationSchema.anyOf };
 
 const stringOrList: SchemaObject = {
   anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }],

@@ -1,3 +1,4 @@
+import { parseDuration } from '../duration.js';
 import type { JsonValue } from '../kind.js';
 
 /** A plan duration: seconds as a number, or `500ms`, `30s`, `5m`, `1h`. */
@@ -52,14 +53,8 @@ export type HttpSmokeSpec = {
   readonly outputs?: Readonly<Record<string, ExtractSpec>>;
 };
 
-const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /** Milliseconds of a duration the schema already accepted. */
-export function durationMs(value: DurationValue): number {
-  if (typeof value === 'number') return value * 1000;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value);
-  return m ? Number(m[1]) * (UNITS[m[2] ?? 's'] ?? 1000) : Number.NaN;
-}
+export const durationMs = (value: DurationValue): number => parseDuration(value);
 
 /** A duration as the plan wrote it (`60s`), numbers shown as seconds. */
 export function durationText(value: DurationValue): string {
