@@ -4,6 +4,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { quoteIdent as q } from './connections.js';
 import type { RejectLog } from './copy-rejects.js';
 import { encoderFor, MAYBE_INVALID_UTF8, refusal, type Encoder } from './encode.js';
+import { batchesHere, batchesInWorker, type BatchQuery } from './copy-batches.js';
 import { tableSql } from './encode-sql.js';
 import { showValue, TransferFailure } from './transfer-failure.js';
 import type { ColumnMapping } from './typemap.js';
@@ -17,6 +18,8 @@ export interface CopyJob {
   /** Quoted, schema-qualified target. */
   readonly target: string;
   readonly withoutRowid: boolean;
+  /** Rows in the SQLite table (big tables are read on a worker thread). */
+  readonly sourceRows: number;
   /** The table was created or truncated in the current transaction: COPY may write frozen rows. */
   readonly freeze: boolean;
   readonly primaryKey: readonly string[];
@@ -29,6 +32,8 @@ export interface CopyJob {
 }
 
 const CHUNK = 1 << 16;
+/** Tables with at least this many rows are read on a worker thread. */
+export const WORKER_ROWS = 20_000;
 /** Rows SQLite turns into COPY text per query. */
 const BATCH = 4096;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -37,6 +42,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export async function copyTable(client: pg.Client, job: CopyJob): Promise<number> {
   const db = new Database(job.sqlitePath, { readonly: true, fileMustExist: true });
   let lookup: Database.Database | undefined;
+  // Ended early (a refused value, an abort, a reader that failed): the server must hear of it,
+  // or the transaction's ROLLBACK would wait behind a COPY that never ends.
+  let open: { destroyed: boolean; destroy(e: Error): void } | undefined;
   // One read transaction: every batch sees the same snapshot of the file.
   db.exec('BEGIN');
   try {
@@ -48,6 +56,7 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
     const trusted: Encoder[] = job.columns.map((c) => encoderFor(c, { trustFffd: true }));
     const n = encoders.length;
     const stream = client.query(copyFrom(`COPY ${job.target} (${job.columns.map((c) => q(c.name)).join(', ')}) FROM STDIN${job.freeze ? ' (FREEZE)' : ''}`));
+    open = stream;
     let streamError: Error | undefined;
     const failed = new Promise<never>((_, reject) => stream.on('error', (e: Error) => { streamError = e; reject(e); }));
     failed.catch(() => {});
@@ -137,40 +146,44 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
       const stmt = db.prepare(`SELECT ${selected} FROM ${q(job.table)}${job.exclude ? ` WHERE NOT (${job.exclude})` : ''}`).raw(true).safeIntegers(true);
       await encodeAll(stmt.iterate() as IterableIterator<unknown[]>, true);
     } else {
-      const batch = db
-        .prepare(
+      const query: BatchQuery = {
+        sqlitePath: job.sqlitePath,
+        sql:
           `SELECT max(rb_r), count(*), count(CASE WHEN rb_ok THEN 1 END), group_concat(CASE WHEN rb_ok THEN rb_line END, char(10)), group_concat(CASE WHEN rb_ok THEN NULL ELSE rb_r END) ` +
-            `FROM (SELECT rowid AS rb_r, (${fast.clean}) AS rb_ok, ${fast.line} AS rb_line FROM ${q(job.table)} WHERE rowid > ?${kept} ORDER BY rowid LIMIT ${BATCH})`,
-        )
-        .raw(true)
-        .safeIntegers(true);
+          `FROM (SELECT rowid AS rb_r, (${fast.clean}) AS rb_ok, ${fast.line} AS rb_line FROM ${q(job.table)} WHERE rowid > ?${kept} ORDER BY rowid LIMIT ${BATCH})`,
+        pattern: fast.pattern,
+      };
       const range = db.prepare(`SELECT ${selected} FROM ${q(job.table)} WHERE rowid > ? AND rowid <= ?${kept} ORDER BY rowid`).raw(true).safeIntegers(true);
-      let last: bigint = -(2n ** 63n);
-      for (;;) {
-        const [max, rows, cleanRows, text, unclean] = batch.get(last) as [bigint | null, bigint, bigint, string | null, string | null];
-        if (max === null || rows === 0n) break;
-        if (text !== null && !fast.check(text, Number(cleanRows))) {
-          // Something SQL did not rule out (a line break, a bad date, invalid UTF-8...): JS decides, row by row.
-          await encodeAll(range.all(last, max) as unknown[][], false);
-        } else {
-          if (text !== null) {
-            chunk += `${text}\n`;
-            sent += Number(cleanRows);
+      // A thread of its own pays off only past its start-up time (a few tens of milliseconds).
+      const batches = job.sourceRows >= WORKER_ROWS ? batchesInWorker(query) : batchesHere(db, query);
+      try {
+        for await (const b of batches) {
+          if (!b.ok) {
+            // Something SQL did not rule out (a line break, a bad date, invalid UTF-8...): JS decides, row by row.
+            await encodeAll(range.all(b.from, b.to) as unknown[][], false);
+          } else {
+            if (b.text !== null) {
+              chunk += `${b.text}\n`;
+              sent += b.cleanRows;
+            }
+            if (b.unclean !== null) await encodeAll(db.prepare(`SELECT ${selected} FROM ${q(job.table)} WHERE rowid IN (${b.unclean}) ORDER BY rowid`).raw(true).safeIntegers(true).all() as unknown[][], false);
           }
-          if (unclean !== null) await encodeAll(db.prepare(`SELECT ${selected} FROM ${q(job.table)} WHERE rowid IN (${unclean}) ORDER BY rowid`).raw(true).safeIntegers(true).all() as unknown[][], false);
+          seen += b.rows;
+          await flush(false);
         }
-        seen += Number(rows);
-        last = max;
-        await flush(false);
+      } finally {
+        await batches.close();
       }
     }
     if (streamError) throw streamError;
     if (chunk) stream.write(chunk);
     stream.end();
     await Promise.race([finished, failed]);
+    open = undefined;
     job.progress(seen);
     return sent;
   } finally {
+    if (open && !open.destroyed) open.destroy(new Error('stopped'));
     db.close();
     lookup?.close();
   }

@@ -63,8 +63,20 @@ export interface TableSql {
   readonly clean: string;
   /** SQL: the row as one COPY text line, without the newline. */
   readonly line: string;
+  /** Source of the regular expression a whole batch of lines must match (see checkLines). */
+  readonly pattern: string;
   /** True when `text` is exactly `rows` lines the JS encoders would have written. */
   check(text: string, rows: number): boolean;
+}
+
+/**
+ * True when `text` is `rows` lines, holds no NUL or U+FFFD, and matches `whole`. Self-contained
+ * (no outside names): batch workers run its source text.
+ */
+export function checkLines(text: string, rows: number, whole: RegExp): boolean {
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+  return lines === rows && !text.includes('\0') && !text.includes('\uFFFD') && whole.test(text);
 }
 
 /** Builds the SQL and the check of a table, or null when a column must always go through JS. */
@@ -75,14 +87,7 @@ export function tableSql(columns: readonly ColumnMapping[]): TableSql | null {
   const clean = all.map((p, i) => `(${q((columns[i] as ColumnMapping).name)} IS NULL OR ${p.guard})`).join(' AND ');
   const line = all.map((p) => `ifnull(${p.field}, '\\N')`).join(' || char(9) || ');
   const lineRe = all.map((p) => `(?:\\\\N|${p.pattern})`).join('\\t');
-  const whole = new RegExp(`^${lineRe}(?:\\n${lineRe})*$`);
-  return {
-    clean,
-    line,
-    check(text, rows) {
-      let lines = 1;
-      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
-      return lines === rows && !text.includes('\0') && !text.includes('\uFFFD') && whole.test(text);
-    },
-  };
+  const pattern = `^${lineRe}(?:\\n${lineRe})*$`;
+  const whole = new RegExp(pattern);
+  return { clean, line, pattern, check: (text, rows) => checkLines(text, rows, whole) };
 }

@@ -71,6 +71,7 @@ export async function loadTables(clients: readonly pg.Client[], jobs: readonly L
           target,
           withoutRowid: job.table.withoutRowid,
           freeze: truncate,
+          sourceRows: job.sourceRows,
           primaryKey: job.table.primaryKey,
           exclude: job.exclude,
           onBadValue: s.onBadValue,

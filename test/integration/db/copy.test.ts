@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WORKER_ROWS } from '../../../src/db/copy.js';
+import { TransferFailure } from '../../../src/db/transfer-failure.js';
+import { noEffects, transfer, type TransferOptions } from '../../../src/db/transfer.js';
+import { freshDatabase, query } from '../../helpers/pg.js';
+import { sqliteFile } from './trap-fixture.js';
+
+// Even and a multiple of 5: the last row is false and has JSON.
+const rows = WORKER_ROWS + 5000;
+
+function options(sqlitePath: string, pgUrl: string, more: Partial<TransferOptions> = {}): TransferOptions {
+  return {
+    sqlitePath, pgUrl, mode: 'create', schema: 'public', cast: [], jsonType: 'json', onBadValue: 'reject', onOrphans: 'fail', ifExists: 'fail',
+    parallel: 2, rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-rej-')), 'rejects'), signal: new AbortController().signal,
+    progress: () => {}, warn: () => {}, ...more,
+  };
+}
+
+// A table big enough to be read on a worker thread, with values that take every path: clean rows
+// SQLite writes, rows SQL rules out (read again in JS), and batches whose text fails the check.
+const bigTable = () =>
+  sqliteFile(
+    `CREATE TABLE notes (id INTEGER PRIMARY KEY, n INTEGER, body TEXT, at DATETIME, ok BOOLEAN, meta JSON);
+     WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < ${rows})
+     INSERT INTO notes SELECT i, i * 3, 'note ' || i, '2024-01-' || printf('%02d', 1 + i % 28) || ' 10:00:00.000001', i % 2, CASE WHEN i % 5 = 0 THEN '{"i": ' || i || '}' END FROM g;
+     UPDATE notes SET body = 'two' || char(10) || 'lines' WHERE id = 7001;
+     UPDATE notes SET body = 'back\\slash' WHERE id = 7002;
+     UPDATE notes SET at = '2024-02-29 00:00:00' WHERE id = 15001;
+     UPDATE notes SET n = 'abc' WHERE id = 16001;
+     UPDATE notes SET body = 'a' || char(0) || 'b' WHERE id = 21001;
+     UPDATE notes SET meta = '{"a":' WHERE id = 22001;
+     UPDATE notes SET ok = 2 WHERE id = 23001;`,
+  );
+
+describe('COPY of a table read on a worker thread', () => {
+  it('loads what the JS encoders would, and rejects the same rows in rowid order', async () => {
+    const url = await freshDatabase('copy_worker');
+    const report = await transfer(options(bigTable(), url), noEffects('public'));
+    expect(report.tables).toEqual([{ table: 'notes', sourceRows: rows, loaded: rows - 4, rejected: 4, resumed: false }]);
+    const lines = readFileSync(report.rejectFiles[0] ?? '', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { at: string; column: string; reason: string });
+    expect(lines.map((l) => `${l.at} ${l.column}: ${l.reason}`)).toEqual([
+      'rowid 16001 n: is text, not an integer',
+      'rowid 21001 body: contains a NUL byte, which PostgreSQL text cannot hold',
+      'rowid 22001 meta: is not valid JSON',
+      'rowid 23001 ok: is 2, not a boolean (0 or 1)',
+    ]);
+    const picked = await query(url, `SELECT id::int, n::text, body, at::text, ok, meta::text FROM notes WHERE id IN (1, 5, 7001, 7002, 15001, ${rows}) ORDER BY id`);
+    expect(picked).toEqual([
+      { id: 1, n: '3', body: 'note 1', at: '2024-01-02 10:00:00.000001', ok: true, meta: null },
+      { id: 5, n: '15', body: 'note 5', at: '2024-01-06 10:00:00.000001', ok: true, meta: '{"i": 5}' },
+      { id: 7001, n: '21003', body: 'two\nlines', at: `2024-01-${String(1 + (7001 % 28)).padStart(2, '0')} 10:00:00.000001`, ok: true, meta: null },
+      { id: 7002, n: '21006', body: 'back\\slash', at: `2024-01-${String(1 + (7002 % 28)).padStart(2, '0')} 10:00:00.000001`, ok: false, meta: null },
+      { id: 15001, n: '45003', body: 'note 15001', at: '2024-02-29 00:00:00', ok: true, meta: null },
+      { id: rows, n: String(rows * 3), body: `note ${rows}`, at: `2024-01-${String(1 + (rows % 28)).padStart(2, '0')} 10:00:00.000001`, ok: false, meta: `{"i": ${rows}}` },
+    ]);
+    const [sums] = await query(url, `SELECT sum(n)::text AS n, count(meta)::int AS meta, count(*) FILTER (WHERE ok)::int AS yes FROM notes`);
+    expect(sums).toEqual({ n: String(3 * ((rows * (rows + 1)) / 2) - 3 * (16001 + 21001 + 22001 + 23001)), meta: rows / 5, yes: rows / 2 - 4 });
+  });
+
+  it('fails on the first refused row in rowid order', async () => {
+    const url = await freshDatabase('copy_worker_fail');
+    const err = await transfer(options(bigTable(), url, { onBadValue: 'fail' }), noEffects('public')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransferFailure);
+    expect((err as TransferFailure).message).toBe('table "notes", rowid 16001, column "n" (bigint): the value "abc" is text, not an integer.');
+  });
+});
