@@ -79,6 +79,7 @@ class PlanRun {
   private readonly stopRollback = new AbortController();
   private readonly started = Date.now();
   private interruptedDuring = 'a step';
+  private readonly secretVars: ReadonlySet<string>;
 
   constructor(
     private readonly plan: Plan,
@@ -88,6 +89,7 @@ class PlanRun {
   ) {
     this.renderer = new TemplateRenderer(options.now ?? new Date());
     this.env = { ...options.env };
+    this.secretVars = new Set(plan.vars.filter((v) => v.secret).map((v) => v.name));
     for (const value of Object.values(options.vars)) this.maskUrlPassword(String(value));
   }
 
@@ -123,9 +125,15 @@ class PlanRun {
     if (when === undefined) return { holds: true };
     const parsed = parseCondition(when);
     if (!parsed.ok) return { holds: false, reason: `condition does not parse: ${parsed.message}` };
-    const scope = this.scope();
-    const holds = truthy(evaluateCondition(parsed.ast, scope as unknown as Record<string, unknown>));
-    return holds ? { holds } : { holds, reason: `condition is false: ${when}` };
+    const scope = this.scope() as unknown as Record<string, unknown>;
+    const holds = truthy(evaluateCondition(parsed.ast, scope));
+    if (holds) return { holds };
+    // Show the values the condition read, so the operator sees why without opening the journal.
+    const values = parsed.references
+      .filter((p) => p[0] === 'steps' || (p[0] === 'vars' && !this.secretVars.has(p[1] ?? '')))
+      .map((p) => `${p.join('.')} = ${JSON.stringify(p.reduce<unknown>((cur, k) => (cur as Record<string, unknown> | undefined)?.[k], scope) ?? null)}`);
+    const shown = values.length > 0 ? ` (${values.join(', ')})` : '';
+    return { holds, reason: this.options.masker.mask(`condition is false: ${when}${shown}`) };
   }
 
   private render(action: ActionDecl, kind: AnyStepKind): Record<string, unknown> {

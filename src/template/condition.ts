@@ -5,6 +5,11 @@ export type ConditionParse =
   | { readonly ok: true; readonly ast: jsep.Expression; readonly references: readonly (readonly string[])[] }
   | { readonly ok: false; readonly message: string; readonly index: number };
 
+// Step ids are kebab-case (steps.target-version.outputs.value), and conditions have no
+// subtraction, so '-' belongs to names. A negative number then reads as a name like "-1".
+jsep.addIdentifierChar('-');
+const numberName = /^-?\d+(\.\d+)?$/;
+
 const binaryOps = new Set(['==', '!=', '===', '!==', '<', '<=', '>', '>=', '&&', '||']);
 
 function memberPath(node: jsep.Expression): string[] | undefined {
@@ -44,6 +49,7 @@ export function parseCondition(text: string): ConditionParse {
         return;
       case 'Identifier':
       case 'MemberExpression': {
+        if (n.type === 'Identifier' && numberName.test((n as jsep.Identifier).name)) return;
         const p = memberPath(n);
         if (!p) problem = 'only plain references like vars.name or steps.id.outputs.name are allowed';
         else if (p.length === 1 && (p[0] === 'true' || p[0] === 'false' || p[0] === 'null')) return;
@@ -93,6 +99,7 @@ export function evaluateCondition(ast: jsep.Expression, scope: Readonly<Record<s
       return (ast as jsep.Literal).value;
     case 'Identifier':
     case 'MemberExpression': {
+      if (ast.type === 'Identifier' && numberName.test((ast as jsep.Identifier).name)) return Number((ast as jsep.Identifier).name);
       const p = memberPath(ast)!;
       if (p.length === 1 && p[0] === 'true') return true;
       if (p.length === 1 && p[0] === 'false') return false;

@@ -106,9 +106,9 @@ steps:
     expect(readFileSync(join(ws.dir, 'n'), 'utf8')).toBe('3\n');
     expect(readFileSync(join(ws.dir, 'after.txt'), 'utf8')).toBe('0 failed\n');
     const events = ws.lastJournal();
-    expect(events.find((e) => e.type === 'step-end' && e.step === 'only-full')).toMatchObject({ status: 'skipped', reason: 'condition is false: vars.mode == "full"' });
+    expect(events.find((e) => e.type === 'step-end' && e.step === 'only-full')).toMatchObject({ status: 'skipped', reason: 'condition is false: vars.mode == "full" (vars.mode = "quick")' });
     expect(events.filter((e) => e.type === 'step-retry').map((e) => (e as { attempt: number }).attempt)).toEqual([2, 3]);
-    expect(r.stdout).toContain('only-full skipped: condition is false: vars.mode == "full"');
+    expect(r.stdout).toContain('only-full skipped: condition is false: vars.mode == "full" (vars.mode = "quick")');
   });
 
   it('stops a step at its timeout and rolls back', async () => {

@@ -15,6 +15,10 @@ describe('conditions', () => {
     expect(run('steps.c.outputs.n >= 3 && vars.x != "y"', { vars: { x: 'z' }, steps: { c: { outputs: { n: 3 } } } })).toBe(true);
   });
 
+  it('reads kebab-case step ids and negative numbers', () => {
+    expect(run('steps.target-version.outputs.value >= 12 && vars.n > -1', { vars: { n: 0 }, steps: { 'target-version': { outputs: { value: 18 } } } })).toBe(true);
+  });
+
   it('lists the references it reads', () => {
     const p = parseCondition('vars.a == steps.b.outputs.c');
     expect(p.ok && p.references).toEqual([['vars', 'a'], ['steps', 'b', 'outputs', 'c']]);
