@@ -130,6 +130,10 @@ export class ListrRenderer implements RunRenderer {
       }
       case 'rollback-action-end': {
         const g = this.rollbackGates.get(e.step);
+        if (g && e.status === 'skipped' && e.reason) {
+          g.title = `undo ${e.step}: ${e.title} skipped, ${e.reason}`;
+          if (g.task) g.task.title = g.title;
+        }
         if (g && e.status === 'failed') {
           g.failed = `undo ${e.step} incomplete: ${e.title} failed: ${e.error ?? ''}`;
           if (g.task) g.task.output = g.failed;
