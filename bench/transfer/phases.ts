@@ -38,6 +38,9 @@ try {
     noEffects('public'),
   );
   console.log(`${seconds()} s  done: ${report.tables.map((t) => `${t.table} ${t.loaded}`).join(', ')}`);
+  const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
+  const m = process.memoryUsage();
+  console.log(`peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}; now rss ${mb(m.rss)}, heap ${mb(m.heapTotal)}, external ${mb(m.external)}, array buffers ${mb(m.arrayBuffers)}`);
 } finally {
   await server.stop();
 }

@@ -10,13 +10,16 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { checkLines } from './encode-sql.js';
 
-/** One batch: rows with rowid in (from, to]. `text` is null when none was clean or the check failed (`ok` false). */
+/**
+ * One batch: rows with rowid in (from, to]. `text` holds the clean rows' COPY lines, each ended by
+ * a newline (as UTF-8 bytes when it comes from a worker); null when none was clean or the check failed.
+ */
 export interface Batch {
   readonly from: bigint;
   readonly to: bigint;
   readonly rows: number;
   readonly cleanRows: number;
-  readonly text: string | null;
+  readonly text: string | Uint8Array | null;
   /** Rowids (comma-separated) of rows SQL did not call clean, or null. */
   readonly unclean: string | null;
   /** False when the batch text failed its check: every row of the range goes through JS. */
@@ -26,7 +29,7 @@ export interface Batch {
 /** What a batch reader needs: plain data, so it can be sent to a worker. */
 export interface BatchQuery {
   readonly sqlitePath: string;
-  /** Takes the last rowid read; returns max rowid, rows, clean rows, text, unclean rowids. */
+  /** Takes the last rowid read and a row limit; returns max rowid, rows, clean rows, text, unclean rowids. */
   readonly sql: string;
   /** Source of the regular expression a batch's text must match. */
   readonly pattern: string;
@@ -37,16 +40,26 @@ export interface BatchSource extends AsyncIterable<Batch> {
   close(): Promise<void>;
 }
 
-/** Reads the batches of a query in rowid order. Self-contained (no outside names): it runs in workers too. */
+/**
+ * Reads the batches of a query in rowid order. A batch starts at 16 rows and doubles up to 4096
+ * while its text stays under 32K characters (halving past 64K): wide rows never make a huge
+ * string, and texts stay small enough for V8's young generation, so they die young instead of
+ * piling up in the large-object space until a full collection. Self-contained (no outside
+ * names): it runs in workers too.
+ */
 export function* readBatches(db: Database.Database, q: BatchQuery, check: (text: string, rows: number, whole: RegExp) => boolean): Generator<Batch> {
   const stmt = db.prepare(q.sql).raw(true).safeIntegers(true);
   const whole = new RegExp(q.pattern);
   let last = -(2n ** 63n);
+  let size = 16;
   for (;;) {
-    const [max, rows, cleanRows, text, unclean] = stmt.get(last) as [bigint | null, bigint, bigint, string | null, string | null];
+    const [max, rows, cleanRows, text, unclean] = stmt.get(last, size) as [bigint | null, bigint, bigint, string | null, string | null];
     if (max === null || rows === 0n) return;
+    const length = text?.length ?? 0;
+    if (length > 1 << 16) size = Math.max(1, size >> 1);
+    else if (length < 1 << 15 && size < 4096) size *= 2;
     const ok = text === null || check(text, Number(cleanRows), whole);
-    yield { from: last, to: max, rows: Number(rows), cleanRows: Number(cleanRows), text: ok ? text : null, unclean, ok };
+    yield { from: last, to: max, rows: Number(rows), cleanRows: Number(cleanRows), text: ok && text !== null ? `${text}\n` : null, unclean, ok };
     last = max;
   }
 }
@@ -83,7 +96,9 @@ function workerMain(read: typeof readBatches, check: typeof checkLines): void {
       for (const b of read(db, w.query, check)) {
         while (credit === 0) await new Promise<void>((r) => { wake = r; });
         credit--;
-        parentPort?.postMessage(b);
+        // Bytes, handed over without a copy: the main thread neither copies nor encodes the text.
+        const bytes = typeof b.text === 'string' ? new TextEncoder().encode(b.text) : null;
+        parentPort?.postMessage({ ...b, text: bytes }, bytes ? [bytes.buffer] : []);
       }
       parentPort?.postMessage(null);
     } finally {
@@ -97,7 +112,8 @@ export function batchesInWorker(q: BatchQuery): BatchSource {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   // Functions passed as arguments, not named inside: the test runner rewrites imported names.
   const source = `(${workerMain.toString()})(${readBatches.toString()}, ${checkLines.toString()});`;
-  const worker = new Worker(source, { eval: true, workerData: { driver, query: q, ahead: AHEAD } });
+  // A small young generation: the worker's garbage is short-lived batch text, and RSS stays low.
+  const worker = new Worker(source, { eval: true, workerData: { driver, query: q, ahead: AHEAD }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   const queue: (Batch | null)[] = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;

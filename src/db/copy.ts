@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import type pg from 'pg';
+import { availableParallelism } from 'node:os';
 import { from as copyFrom } from 'pg-copy-streams';
 import { quoteIdent as q } from './connections.js';
 import type { RejectLog } from './copy-rejects.js';
 import { encoderFor, MAYBE_INVALID_UTF8, refusal, type Encoder } from './encode.js';
-import { batchesHere, batchesInWorker, type BatchQuery } from './copy-batches.js';
+import { batchesHere, batchesInWorker, type BatchQuery, type BatchSource } from './copy-batches.js';
 import { tableSql } from './encode-sql.js';
 import { showValue, TransferFailure } from './transfer-failure.js';
 import type { ColumnMapping } from './typemap.js';
@@ -32,10 +33,11 @@ export interface CopyJob {
 }
 
 const CHUNK = 1 << 16;
-/** Tables with at least this many rows are read on a worker thread. */
+/** Tables with at least this many rows are read on a worker thread (when one is free). */
 export const WORKER_ROWS = 20_000;
-/** Rows SQLite turns into COPY text per query. */
-const BATCH = 4096;
+/** Reader threads at once, in this process: the main thread and PostgreSQL need cores too. */
+const MAX_READERS = Math.max(1, Math.min(3, availableParallelism() - 1));
+let readers = 0;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Streams one table through COPY FROM STDIN on a client already inside a transaction. Returns rows sent. */
@@ -118,18 +120,24 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
     let chunk = '';
     let sent = 0;
     let seen = 0;
-    /** Sends the chunk once it is big enough, waiting while PostgreSQL catches up. */
-    const flush = async (force: boolean): Promise<void> => {
-      if (chunk.length < CHUNK && !force) return;
+    /** Writes to the COPY stream, waiting while PostgreSQL catches up. */
+    const write = async (data: string | Uint8Array): Promise<void> => {
       if (streamError) throw streamError;
       if (job.signal.aborted) { stream.destroy(new Error('aborted')); throw new TransferFailure(`the transfer was stopped while copying "${job.table}"`); }
-      const more = stream.write(chunk);
-      chunk = '';
+      const more = stream.write(data);
       job.progress(seen);
       // The socket often takes a chunk straight into the kernel and never says "wait": yield
       // anyway, so tables loading side by side share the thread.
       if (!more) await Promise.race([new Promise((r) => stream.once('drain', r)), failed]);
       else await new Promise((r) => setImmediate(r));
+    };
+    /** Sends the chunk once it is big enough (or now, when `force`). */
+    const flush = async (force: boolean): Promise<void> => {
+      if (chunk.length >= CHUNK || (force && chunk.length > 0)) {
+        const data = chunk;
+        chunk = '';
+        await write(data);
+      }
     };
     const encodeAll = async (rows: Iterable<unknown[]>, count: boolean): Promise<void> => {
       for (const row of rows) {
@@ -150,29 +158,36 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
         sqlitePath: job.sqlitePath,
         sql:
           `SELECT max(rb_r), count(*), count(CASE WHEN rb_ok THEN 1 END), group_concat(CASE WHEN rb_ok THEN rb_line END, char(10)), group_concat(CASE WHEN rb_ok THEN NULL ELSE rb_r END) ` +
-          `FROM (SELECT rowid AS rb_r, (${fast.clean}) AS rb_ok, ${fast.line} AS rb_line FROM ${q(job.table)} WHERE rowid > ?${kept} ORDER BY rowid LIMIT ${BATCH})`,
+          `FROM (SELECT rowid AS rb_r, (${fast.clean}) AS rb_ok, ${fast.line} AS rb_line FROM ${q(job.table)} WHERE rowid > ?${kept} ORDER BY rowid LIMIT ?)`,
         pattern: fast.pattern,
       };
       const range = db.prepare(`SELECT ${selected} FROM ${q(job.table)} WHERE rowid > ? AND rowid <= ?${kept} ORDER BY rowid`).raw(true).safeIntegers(true);
-      // A thread of its own pays off only past its start-up time (a few tens of milliseconds).
-      const batches = job.sourceRows >= WORKER_ROWS ? batchesInWorker(query) : batchesHere(db, query);
+      // A thread of its own pays off only past its start-up time (a few tens of milliseconds), and
+      // costs 15-25 MB: a few at most, the rest of the tables are read on this thread meanwhile.
+      const reader = job.sourceRows >= WORKER_ROWS && readers < MAX_READERS;
+      if (reader) readers++;
+      let batches: BatchSource | undefined;
       try {
+        batches = reader ? batchesInWorker(query) : batchesHere(db, query);
         for await (const b of batches) {
           if (!b.ok) {
             // Something SQL did not rule out (a line break, a bad date, invalid UTF-8...): JS decides, row by row.
             await encodeAll(range.all(b.from, b.to) as unknown[][], false);
           } else {
-            if (b.text !== null) {
-              chunk += `${b.text}\n`;
-              sent += b.cleanRows;
+            if (typeof b.text === 'string') chunk += b.text;
+            else if (b.text !== null) {
+              await flush(true);
+              await write(b.text);
             }
+            if (b.text !== null) sent += b.cleanRows;
             if (b.unclean !== null) await encodeAll(db.prepare(`SELECT ${selected} FROM ${q(job.table)} WHERE rowid IN (${b.unclean}) ORDER BY rowid`).raw(true).safeIntegers(true).all() as unknown[][], false);
           }
           seen += b.rows;
           await flush(false);
         }
       } finally {
-        await batches.close();
+        if (reader) readers--;
+        await batches?.close();
       }
     }
     if (streamError) throw streamError;
