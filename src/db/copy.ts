@@ -19,8 +19,8 @@ export interface CopyJob {
   /** Quoted, schema-qualified target. */
   readonly target: string;
   readonly withoutRowid: boolean;
-  /** Rows in the SQLite table (big tables are read on a worker thread). */
-  readonly sourceRows: number;
+  /** Read the table on a worker thread (taken with takeReader). */
+  readonly reader: boolean;
   /** The table was created or truncated in the current transaction: COPY may write frozen rows. */
   readonly freeze: boolean;
   readonly primaryKey: readonly string[];
@@ -38,6 +38,22 @@ export const WORKER_ROWS = 20_000;
 /** Reader threads at once, in this process: the main thread and PostgreSQL need cores too. */
 const MAX_READERS = Math.max(1, Math.min(3, availableParallelism() - 1));
 let readers = 0;
+
+/**
+ * Takes a reader thread for a table of `rows` rows if one is free (call it before the first
+ * await, largest table first, so the biggest tables get them); give it back with releaseReader.
+ */
+export function takeReader(rows: number): boolean {
+  if (rows < WORKER_ROWS || readers >= MAX_READERS) return false;
+  readers++;
+  return true;
+}
+
+/** Gives back a reader thread taken with takeReader. */
+export function releaseReader(): void {
+  readers--;
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Streams one table through COPY FROM STDIN on a client already inside a transaction. Returns rows sent. */
@@ -162,13 +178,9 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
         pattern: fast.pattern,
       };
       const range = db.prepare(`SELECT ${selected} FROM ${q(job.table)} WHERE rowid > ? AND rowid <= ?${kept} ORDER BY rowid`).raw(true).safeIntegers(true);
-      // A thread of its own pays off only past its start-up time (a few tens of milliseconds), and
-      // costs 15-25 MB: a few at most, the rest of the tables are read on this thread meanwhile.
-      const reader = job.sourceRows >= WORKER_ROWS && readers < MAX_READERS;
-      if (reader) readers++;
       let batches: BatchSource | undefined;
       try {
-        batches = reader ? batchesInWorker(query) : batchesHere(db, query);
+        batches = job.reader ? batchesInWorker(query) : batchesHere(db, query);
         for await (const b of batches) {
           if (!b.ok) {
             // Something SQL did not rule out (a line break, a bad date, invalid UTF-8...): JS decides, row by row.
@@ -186,7 +198,6 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
           await flush(false);
         }
       } finally {
-        if (reader) readers--;
         await batches?.close();
       }
     }

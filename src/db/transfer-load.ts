@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { copyTable } from './copy.js';
+import { copyTable, releaseReader, takeReader } from './copy.js';
 import type { RejectLog } from './copy-rejects.js';
 import { qualified } from './ddl.js';
 import { TransferFailure } from './transfer-failure.js';
@@ -52,6 +52,8 @@ export async function loadTables(clients: readonly pg.Client[], jobs: readonly L
     clients.length,
     async (job, worker) => {
       if (s.signal.aborted) throw new TransferFailure(`the transfer was stopped before copying "${job.table.name}"`);
+      // Before any await: jobs start largest first, so the biggest tables get the reader threads.
+      const reader = takeReader(job.sourceRows);
       const client = clients[worker] as pg.Client;
       const target = qualified(s.schema, job.table.name);
       let last = 0;
@@ -59,8 +61,8 @@ export async function loadTables(clients: readonly pg.Client[], jobs: readonly L
       // first) are emptied in the load's own transaction: it costs nothing on a new table and lets
       // COPY FREEZE write rows already frozen, so index builds and VACUUM need not revisit pages.
       const truncate = job.truncate || !s.parentsFirst;
-      await client.query('BEGIN');
       try {
+        await client.query('BEGIN');
         // Only this transaction: a server crash may lose it, and then the table is still pending.
         await client.query('SET LOCAL synchronous_commit = off');
         if (truncate) await client.query(`TRUNCATE ${target}`);
@@ -71,7 +73,7 @@ export async function loadTables(clients: readonly pg.Client[], jobs: readonly L
           target,
           withoutRowid: job.table.withoutRowid,
           freeze: truncate,
-          sourceRows: job.sourceRows,
+          reader,
           primaryKey: job.table.primaryKey,
           exclude: job.exclude,
           onBadValue: s.onBadValue,
@@ -96,6 +98,8 @@ export async function loadTables(clients: readonly pg.Client[], jobs: readonly L
           throw new TransferFailure(`PostgreSQL refused a row of "${job.table.name}": ${err.message ?? String(e)} (${err.where}).`, 'Add a cast rule for the column or fix the value in SQLite.');
         }
         throw e;
+      } finally {
+        if (reader) releaseReader();
       }
     },
     ready,
