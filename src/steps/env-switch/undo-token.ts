@@ -6,7 +6,7 @@ export interface EnvSwitchUndo {
   readonly file: string;
   /** The private copy of the original bytes; null when the switch created the file. */
   readonly backup: string | null;
-  /** The private copy of the bytes the switch wrote, to tell what someone changed afterwards. */
+  /** Per-key sha256 of the values the switch wrote (never the values), to tell which keys someone changed afterwards. */
   readonly switched: string;
   readonly sha256_before: string | null;
   readonly sha256_after: string;
