@@ -3,6 +3,7 @@ import type { LiveEvent, RunEvent } from '../engine/events.js';
 import type { OutStream } from '../cli/io.js';
 import type { RunRenderer } from './renderer.js';
 import { formatDuration } from '../engine/duration.js';
+import { ProgressBoard } from './progress.js';
 
 type Task = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
 
@@ -42,6 +43,7 @@ export class ListrRenderer implements RunRenderer {
   private rollingBack = false;
   private summary?: string;
   private undoing?: string;
+  private readonly progress = new ProgressBoard();
   private readonly options;
 
   /** listr2 draws on the process's terminal itself; `out` is that terminal. */
@@ -163,7 +165,7 @@ export class ListrRenderer implements RunRenderer {
     const g = this.rollingBack ? this.rollbackGates.get(e.step) : this.steps.get(e.step);
     if (!g?.task) return;
     if (e.type === 'step-line') g.task.output = e.line;
-    else g.task.output = `${e.label ? `${e.label}: ` : ''}${e.done}${e.total !== undefined ? ` / ${e.total}` : ''}${e.unit ? ` ${e.unit}` : ''}`;
+    else g.task.output = this.progress.update(e).step;
   }
 
   async close(): Promise<void> {

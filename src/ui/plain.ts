@@ -2,6 +2,7 @@ import { createColors } from 'picocolors';
 import type { LiveEvent, RunEvent } from '../engine/events.js';
 import { formatDuration } from '../engine/duration.js';
 import type { OutStream } from '../cli/io.js';
+import { ProgressBoard } from './progress.js';
 import type { RunRenderer } from './renderer.js';
 
 const clock = (iso: string) => iso.slice(11, 19);
@@ -11,6 +12,7 @@ export class PlainRenderer implements RunRenderer {
   private readonly c;
   private total = 0;
   private readonly lastProgress = new Map<string, number>();
+  private readonly progress = new ProgressBoard();
 
   constructor(private readonly out: OutStream, color: boolean) {
     this.c = createColors(color);
@@ -77,12 +79,13 @@ export class PlainRenderer implements RunRenderer {
       return;
     }
     const nowMs = Date.now();
+    const line = this.progress.update(e, nowMs).counter;
     const key = `${e.step}\0${e.label ?? ''}`;
     const last = this.lastProgress.get(key) ?? 0;
     const finished = e.total !== undefined && e.done >= e.total;
     if (!finished && nowMs - last < 2000) return;
     this.lastProgress.set(key, nowMs);
-    this.out.write(`         ${this.c.dim('│')} ${e.label ? `${e.label}: ` : ''}${e.done}${e.total !== undefined ? `/${e.total}` : ''}${e.unit ? ` ${e.unit}` : ''}\n`);
+    this.out.write(`         ${this.c.dim('│')} ${line}\n`);
   }
 
   async close(): Promise<void> {}
