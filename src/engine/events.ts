@@ -23,7 +23,7 @@ export type RunEvent =
   | { readonly type: 'rollback-start'; readonly at: string; readonly reason: string; readonly steps: readonly string[] }
   | { readonly type: 'rollback-step'; readonly at: string; readonly step: string; readonly actions: number; readonly nothingToUndo: boolean }
   | { readonly type: 'rollback-action-start'; readonly at: string; readonly step: string; readonly action: number; readonly kind: string; readonly title: string; readonly inputs: { readonly [k: string]: unknown } }
-  | { readonly type: 'rollback-action-end'; readonly at: string; readonly step: string; readonly action: number; readonly title: string; readonly status: 'succeeded' | 'failed' | 'skipped'; readonly durationMs: number; readonly error?: string; readonly hint?: string; readonly reason?: string; readonly warnings?: readonly string[] }
+  | { readonly type: 'rollback-action-end'; readonly at: string; readonly step: string; readonly action: number; readonly title: string; readonly status: 'succeeded' | 'failed' | 'skipped'; readonly durationMs: number; readonly error?: string; readonly hint?: string; readonly reason?: string; readonly note?: string; readonly warnings?: readonly string[] }
   | { readonly type: 'rollback-end'; readonly at: string; readonly complete: boolean; readonly failed: readonly string[] }
   | { readonly type: 'interrupt'; readonly at: string; readonly count: number; readonly during: string }
   | { readonly type: 'run-end'; readonly at: string; readonly status: RunStatus; readonly exitCode: number; readonly durationMs: number; readonly failedStep?: string; readonly reportPath: string };

@@ -400,6 +400,7 @@ class PlanRun {
       status: result.ok ? 'succeeded' : 'failed',
       durationMs: Date.now() - t0,
       ...(!result.ok && { error: masker.mask(result.message), ...(result.hint !== undefined && { hint: masker.mask(result.hint) }) }),
+      ...(result.ok && result.note !== undefined && { note: masker.mask(result.note) }),
       ...(warnings.length && { warnings }),
     });
     return result.ok;

@@ -54,13 +54,14 @@ export function renderReport(events: readonly RunEvent[], final: { status: RunSt
         out.push(`- **${e.step}**${e.nothingToUndo ? ': nothing to undo (the step declares no rollback)' : ''}`);
       } else if (e.type === 'rollback-action-end') {
         const mark = e.status === 'succeeded' ? 'done' : e.status === 'skipped' ? 'skipped' : '**FAILED**';
-        const why = e.error ?? e.reason;
+        const why = e.error ?? e.reason ?? e.note;
         out.push(`  - ${mark}: ${e.title} (${formatDuration(e.durationMs)})${why ? ` — ${why}` : ''}`);
         for (const w of e.warnings ?? []) out.push(`    - warning: ${w}`);
       }
     }
     out.push('');
-    if (rbEnd?.complete) out.push('Rollback complete: every finished step was undone.', '');
+    const kept = events.filter((e): e is Ev<'rollback-action-end'> => e.type === 'rollback-action-end' && e.status === 'skipped' && (e.reason ?? '').startsWith('kept on purpose')).map((e) => `\`${e.step}\``);
+    if (rbEnd?.complete) out.push(`Rollback complete: every finished step was undone${kept.length ? `, except what was kept on purpose (${kept.join(', ')})` : ''}.`, '');
     else if (rbEnd) out.push(`Rollback incomplete. Not undone: ${rbEnd.failed.length ? rbEnd.failed.map((f) => `\`${f}\``).join(', ') : 'see above'}. Check these by hand.`, '');
   }
 

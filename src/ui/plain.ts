@@ -54,7 +54,7 @@ export class PlainRenderer implements RunRenderer {
         this.line(e.at, `  ${c.yellow('▶')} ${e.step}: ${e.title}`);
         break;
       case 'rollback-action-end':
-        if (e.status === 'succeeded') this.line(e.at, `  ${c.green('✔')} ${e.step}: ${e.title} ${c.dim(`(${formatDuration(e.durationMs)})`)}`);
+        if (e.status === 'succeeded') this.line(e.at, `  ${c.green('✔')} ${e.step}: ${e.title} ${c.dim(`(${formatDuration(e.durationMs)})`)}${e.note ? ` ${e.note}` : ''}`);
         else if (e.status === 'skipped') this.line(e.at, `  ${c.dim('↓')} ${e.step}: ${e.title} skipped: ${e.reason ?? ''}`);
         else this.line(e.at, `  ${c.red('✖')} ${e.step}: ${e.title} failed: ${e.error ?? ''}`);
         break;

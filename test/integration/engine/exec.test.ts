@@ -151,6 +151,9 @@ steps:
     expect(r.code).toBe(1);
     expect(sha(env)).toBe(before);
     expect(ws.lastJournal().find((e) => e.type === 'step-end' && e.step === 'seen')).toMatchObject({ status: 'succeeded' });
+    const report = readFileSync(join(ws.lastRunDir(), 'report.md'), 'utf8');
+    // The report says what each undo did, not only that it ran.
+    expect(report).toMatch(new RegExp(`- done: restore the file byte-for-byte .* — restored ${env} byte-for-byte`));
   });
 
   it('prints journal events as JSON lines with --json', async () => {
