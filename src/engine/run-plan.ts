@@ -2,11 +2,11 @@ import { resolve } from 'node:path';
 import type { ActionDecl, Plan, StepDecl } from '../plan/model.js';
 import { getStepKind } from '../steps/index.js';
 import type { AnyStepKind, JsonValue, StepContext, StepResult } from '../steps/kind.js';
-import { evaluateCondition, parseCondition, truthy } from '../template/condition.js';
 import { TemplateError, TemplateRenderer, type TemplateScope } from '../template/render.js';
 import type { Masker } from '../ui/mask.js';
 import { parseDuration } from './duration.js';
 import type { LiveEvent, RecordedAction, RunEvent, RunObserver, RunStatus } from './events.js';
+import { checkCondition, type ConditionOutcome } from './conditions.js';
 import { executeAction } from './execute-action.js';
 import type { Interrupts } from './interrupts.js';
 import { buildScope, renderConnection, type StepState } from './scope.js';
@@ -90,18 +90,7 @@ class PlanRun {
     this.renderer = new TemplateRenderer(options.now ?? new Date());
     this.env = { ...options.env };
     this.secretVars = new Set(plan.vars.filter((v) => v.secret).map((v) => v.name));
-    for (const value of Object.values(options.vars)) this.maskUrlPassword(String(value));
-  }
-
-  private maskUrlPassword(text: string): void {
-    for (const m of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]+)@/gi)) {
-      this.options.masker.add(m[1]!);
-      try {
-        this.options.masker.add(decodeURIComponent(m[1]!));
-      } catch {
-        // Not percent-encoded; the raw form is already masked.
-      }
-    }
+    for (const value of Object.values(options.vars)) options.masker.addUrlPasswords(String(value));
   }
 
   private emit(e: RunEvent): void {
@@ -121,19 +110,9 @@ class PlanRun {
     return buildScope({ plan: this.plan, vars: this.options.vars, env: this.env, steps: this.states, run: { id: this.files.id, dir: this.files.dir, cwd: this.options.cwd, started_at: new Date(this.started).toISOString() } });
   }
 
-  private conditionHolds(when: string | undefined): { holds: boolean; reason?: string } {
-    if (when === undefined) return { holds: true };
-    const parsed = parseCondition(when);
-    if (!parsed.ok) return { holds: false, reason: `condition does not parse: ${parsed.message}` };
-    const scope = this.scope() as unknown as Record<string, unknown>;
-    const holds = truthy(evaluateCondition(parsed.ast, scope));
-    if (holds) return { holds };
-    // Show the values the condition read, so the operator sees why without opening the journal.
-    const values = parsed.references
-      .filter((p) => p[0] === 'steps' || (p[0] === 'vars' && !this.secretVars.has(p[1] ?? '')))
-      .map((p) => `${p.join('.')} = ${JSON.stringify(p.reduce<unknown>((cur, k) => (cur as Record<string, unknown> | undefined)?.[k], scope) ?? null)}`);
-    const shown = values.length > 0 ? ` (${values.join(', ')})` : '';
-    return { holds, reason: this.options.masker.mask(`condition is false: ${when}${shown}`) };
+  private conditionHolds(when: string | undefined): ConditionOutcome {
+    const outcome = checkCondition(when, this.scope() as unknown as Record<string, unknown>, this.secretVars);
+    return outcome.reason === undefined ? outcome : { ...outcome, reason: this.options.masker.mask(outcome.reason) };
   }
 
   private render(action: ActionDecl, kind: AnyStepKind): Record<string, unknown> {
@@ -155,7 +134,7 @@ class PlanRun {
         const decl = this.plan.connections.find((c) => c.name === name);
         if (!decl) throw new Error(`connection "${name}" is not declared`);
         const spec = renderConnection(decl, this.renderer, this.scope());
-        if (spec.type === 'postgres') this.maskUrlPassword(spec.url);
+        if (spec.type === 'postgres') this.options.masker.addUrlPasswords(spec.url);
         return spec.type === 'sqlite' ? { ...spec, path: resolve(this.options.cwd, spec.path) } : spec;
       },
       signal,

@@ -23,6 +23,18 @@ export class Masker {
     this.forms.sort((a, b) => b.length - a.length);
   }
 
+  /** Adds the password of every URL in a text, so it stays hidden even where it appears alone. */
+  addUrlPasswords(text: string): void {
+    for (const m of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]+)@/gi)) {
+      this.add(m[1]!);
+      try {
+        this.add(decodeURIComponent(m[1]!));
+      } catch {
+        // Not percent-encoded; the raw form is already added.
+      }
+    }
+  }
+
   /** The text with every secret replaced. */
   mask(text: string): string {
     let out = text.replace(urlPassword, '$1****@');
