@@ -177,6 +177,16 @@ steps:
     expect(missing.stderr).toContain('runbook: no run "nope" in');
   });
 
+  it('fails a step whose template has no value when it starts, naming the expression', async () => {
+    const ws = workspace();
+    const plan = ws.write('plan.yaml', `version: 1\nname: lazy\nvars:\n  target: { description: optional }\nsteps:\n  - id: first\n    kind: shell\n    run: touch first\n    rollback:\n      - kind: shell\n        run: rm first\n  - id: use\n    kind: shell\n    run: cp first {{vars.target}}\n`);
+    const r = await runCli(['exec', plan], { cwd: ws.dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('✖ use failed: cannot render the step: {{vars.target}} has no value');
+    expect(r.stdout).toContain('hint: the value comes from a var or an earlier step; check that it is set');
+    expect(existsSync(join(ws.dir, 'first'))).toBe(false);
+  });
+
   it('refuses to start without a required var, quoting its description', async () => {
     const ws = workspace();
     const plan = ws.write('plan.yaml', `version: 1\nname: req\nvars:\n  database_url: { env: DATABASE_URL, required: true, secret: true, description: URL of the target PostgreSQL }\nsteps:\n  - id: a\n    kind: shell\n    run: "true"\n`);
