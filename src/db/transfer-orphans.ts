@@ -20,6 +20,25 @@ export function orphanCondition(table: string, fk: SqliteForeignKey, parent: str
   return `(${notNull} AND NOT EXISTS (SELECT 1 FROM ${q(parent)} AS p WHERE ${match}))`;
 }
 
+/**
+ * Counts a foreign key's orphans. With an index that starts with the key's columns (binary
+ * collation, not partial), each distinct key is looked up once instead of once per row: about
+ * twice as fast for a child table with several rows per parent. Without one, GROUP BY would sort.
+ */
+function countSql(t: SqliteTable, fk: SqliteForeignKey, parent: string, condition: string): string {
+  const indexed = t.indexes.some(
+    (ix) => ix.where === null && fk.columns.every((c, i) => ix.parts[i]?.column?.toLowerCase() === c.toLowerCase() && ix.parts[i]?.expr === null && ix.parts[i]?.collate === null),
+  );
+  if (!indexed) return `SELECT count(*) AS n FROM ${q(t.name)} WHERE ${condition}`;
+  const keys = fk.columns.map((c, i) => `${q(t.name)}.${q(c)} AS k${i}`).join(', ');
+  const notNull = fk.columns.map((c) => `${q(t.name)}.${q(c)} IS NOT NULL`).join(' AND ');
+  const match = fk.columns.map((c, i) => `p.${q(fk.refColumns[i] ?? c)} = g.k${i}`).join(' AND ');
+  return (
+    `SELECT coalesce(sum(g.n), 0) AS n FROM (SELECT ${keys}, count(*) AS n FROM ${q(t.name)} WHERE ${notNull} GROUP BY ${fk.columns.map((_, i) => `k${i}`).join(', ')}) AS g ` +
+    `WHERE NOT EXISTS (SELECT 1 FROM ${q(parent)} AS p WHERE ${match})`
+  );
+}
+
 /** Finds orphan rows of every foreign key between copied tables. Read-only. */
 export function findOrphans(db: Database.Database, tables: readonly SqliteTable[]): OrphanReport[] {
   const byName = new Map(tables.map((t) => [t.name.toLowerCase(), t.name]));
@@ -29,7 +48,7 @@ export function findOrphans(db: Database.Database, tables: readonly SqliteTable[
       const parent = byName.get(fk.refTable.toLowerCase());
       if (!parent) continue;
       const condition = orphanCondition(t.name, fk, parent);
-      const count = (db.prepare(`SELECT count(*) AS n FROM ${q(t.name)} WHERE ${condition}`).get() as { n: number }).n;
+      const count = (db.prepare(countSql(t, fk, parent, condition)).get() as { n: number }).n;
       if (count === 0) continue;
       const key = t.withoutRowid ? t.primaryKey.map(q).join(` || ',' || `) : 'rowid';
       const examples = (db.prepare(`SELECT ${key} AS k FROM ${q(t.name)} WHERE ${condition} LIMIT 3`).all() as { k: unknown }[]).map((r) => String(r.k));

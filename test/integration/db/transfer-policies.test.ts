@@ -109,6 +109,22 @@ describe('rows whose foreign key points at nothing', () => {
     expect(await query(url, `SELECT conname, confdeltype FROM pg_constraint WHERE contype = 'f'`)).toEqual([{ conname: 'child_parent_id_fkey', confdeltype: 'n' }]);
   });
 
+  it('counts orphans the same through an index on the key: several rows per key, NULLs, text and real keys', async () => {
+    const file = sqliteFile(
+      `PRAGMA foreign_keys = OFF;
+       CREATE TABLE parent (id INTEGER PRIMARY KEY, code TEXT UNIQUE);
+       CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id), parent_code TEXT REFERENCES parent(code));
+       CREATE INDEX ix_child_parent_id ON child (parent_id);
+       CREATE INDEX ix_child_parent_code ON child (parent_code);
+       INSERT INTO parent VALUES (1, 'a'), (2, 'B'), (5, '5');
+       INSERT INTO child VALUES (1, 1, 'a'), (2, 1, 'A'), (3, '1', 'b'), (4, 1.0, 'B'), (5, 9, NULL), (6, 9, '5'), (7, NULL, 5), (8, 'x', 'zz'), (9, 5, 'zz');`,
+    );
+    const msg = await failureOf(transfer(options(file, await freshDatabase('orph_indexed')), noEffects('public')));
+    expect(msg).toBe(
+      'rows whose foreign key points at no parent row (SQLite did not enforce it): child(parent_id) -> parent(id): 3 rows with no parent (rowid/key 5, 6, 8); child(parent_code) -> parent(code): 4 rows with no parent (rowid/key 2, 3, 8, …). | Delete or fix those rows in SQLite, or set on_orphans: reject (write them to a reject file) or keep (load them and leave the foreign key out).',
+    );
+  });
+
   it('keep loads them and leaves that foreign key out, with a warning', async () => {
     const url = await freshDatabase('orph_keep');
     const warnings: string[] = [];
