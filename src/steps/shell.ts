@@ -54,14 +54,14 @@ function workingDirectory(spec: ShellSpec, ctx: StepContext): string | StepResul
 function extractOutputs(
   extractors: ReadonlyMap<string, OutputExtractor>,
   stdout: LineLogResult,
-  stdoutLog: string,
+  stdoutLog: () => string,
 ): { readonly outputs: Record<string, JsonValue> } | { readonly error: string; readonly hint: string } {
   const outputs: Record<string, JsonValue> = {};
   for (const [name, extract] of extractors) {
     const got = extract(stdout.captured);
     if ('error' in got) {
       const cut = stdout.truncated ? ` (only the first ${CAPTURE_BYTES / 1024 / 1024} MiB of stdout is searched)` : '';
-      return { error: `${got.error}${cut}`, hint: `the command's whole output is in ${stdoutLog}` };
+      return { error: `${got.error}${cut}`, hint: `the command's whole output is in ${stdoutLog()}` };
     }
     outputs[name] = got.value;
   }
@@ -69,9 +69,9 @@ function extractOutputs(
 }
 
 /** The `stdout` output: trimmed and capped, with a warning when the cap cut it. */
-function stdoutOutput(stdout: LineLogResult, stdoutLog: string, ctx: StepContext): string {
+function stdoutOutput(stdout: LineLogResult, stdoutLog: () => string, ctx: StepContext): string {
   if (stdout.bytes <= STDOUT_OUTPUT_BYTES) return stdout.captured.trim();
-  ctx.warn(`stdout has ${stdout.bytes} bytes; the stdout output keeps the first ${STDOUT_OUTPUT_BYTES / 1024} KiB, the whole of it is in ${stdoutLog}`);
+  ctx.warn(`stdout has ${stdout.bytes} bytes; the stdout output keeps the first ${STDOUT_OUTPUT_BYTES / 1024} KiB, the whole of it is in ${stdoutLog()}`);
   return Buffer.from(stdout.captured).subarray(0, STDOUT_OUTPUT_BYTES).toString().trim();
 }
 
@@ -114,8 +114,9 @@ async function runShell(spec: ShellSpec, ctx: StepContext): Promise<StepResult> 
   };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
 
-  const stdoutLog = join(ctx.stepDir, 'stdout.log');
-  const stderrLog = join(ctx.stepDir, 'stderr.log');
+  // Paths are asked for only when something is written or reported: a silent step makes no directory.
+  const stdoutLog = () => join(ctx.stepDir, 'stdout.log');
+  const stderrLog = () => join(ctx.stepDir, 'stderr.log');
   const logOptions = { mask: (t: string) => ctx.mask(t), onLine: (l: string) => ctx.output(l), keepLast: STDERR_LINES_IN_MESSAGE };
   const [result, stdout, stderr] = await Promise.all([
     child,
@@ -127,7 +128,7 @@ async function runShell(spec: ShellSpec, ctx: StepContext): Promise<StepResult> 
   unguard();
 
   // Judge by whether we killed it: an abort after the command finished does not undo its success.
-  if (killing !== undefined) return stoppedResult(ctx.signal, `the command and its child processes were stopped; its output so far is in ${stdoutLog} and ${stderrLog}`);
+  if (killing !== undefined) return stoppedResult(ctx.signal, `the command and its child processes were stopped; its output so far is in ${stdoutLog()} and ${stderrLog()}`);
   if (result.exitCode === undefined && result.signal === undefined) return spawnFailure(result.code, file, env, (t) => ctx.mask(t));
 
   const outputs: Record<string, JsonValue> = { stdout: stdoutOutput(stdout, stdoutLog, ctx), exit_code: result.exitCode ?? null };
@@ -138,7 +139,7 @@ async function runShell(spec: ShellSpec, ctx: StepContext): Promise<StepResult> 
     return {
       ok: false,
       message: `command ${how}, expected ${expectedText(expected)}; ${stderrText(stderr)}`,
-      hint: `${hint127}the whole error output is in ${stderrLog}`,
+      hint: `${hint127}the whole error output is in ${stderrLog()}`,
       outputs,
     };
   }

@@ -6,7 +6,8 @@ import type { Readable } from 'node:stream';
 /** Where each line of a child's output stream goes. */
 export interface LineLogOptions {
   /** The log file, created with mode 0600; lines are written masked. */
-  readonly file: string;
+  /** Where the log goes; asked only when the first line arrives (the step directory is made on first use). */
+  readonly file: () => string;
   readonly mask: (text: string) => string;
   /** Receives every masked line as it arrives (the live "latest line"). */
   readonly onLine: (masked: string) => void;
@@ -75,7 +76,7 @@ export async function logLines(stream: Readable | null, options: LineLogOptions)
       lastLines.push(masked);
       if (lastLines.length > options.keepLast) lastLines.shift();
       options.onLine(masked);
-      out ??= createWriteStream(options.file, { mode: 0o600, flags: 'w' });
+      out ??= createWriteStream(options.file(), { mode: 0o600, flags: 'w' });
       if (!out.write(`${masked}\n`)) await once(out, 'drain');
     }
   }
