@@ -18,10 +18,11 @@ interface ExecOptions {
   failAt?: string;
 }
 
-async function chooseRenderer(io: CliIO, json: boolean): Promise<RunRenderer> {
+async function chooseRenderer(io: CliIO, json: boolean, willAsk: boolean): Promise<RunRenderer> {
   if (json) return new JsonRenderer(io.stdout);
   const color = wantsColor(io);
-  if (io.stdout.isTTY && !io.env.CI) {
+  // The task list redraws the screen and would overwrite a question: runs that ask get plain lines.
+  if (io.stdout.isTTY && !io.env.CI && !willAsk) {
     const { ListrRenderer } = await import('../../ui/listr.js');
     return new ListrRenderer(io.stdout);
   }
@@ -49,8 +50,9 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
         return finish(exitCodes.invalid);
       }
       const interrupts = io.interrupts ?? new Interrupts();
-      const renderer = await chooseRenderer(io, opts.json === true);
       const interactive = io.stdin?.isTTY === true;
+      const willAsk = interactive && opts.yes !== true && prepared.plan.steps.some((s) => s.kind === 'confirm' || s.rollback.some((a) => a.kind === 'confirm'));
+      const renderer = await chooseRenderer(io, opts.json === true, willAsk);
       const result = await startRun(
         prepared.plan,
         {
