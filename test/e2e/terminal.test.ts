@@ -7,14 +7,14 @@ const hasScript = spawnSync('sh', ['-c', 'command -v script'], { encoding: 'utf8
 if (!hasScript) console.log('util-linux `script` is not installed: the terminal (listr2) output is not tested');
 
 /** Runs the binary under a pseudo-terminal (util-linux `script`) and returns the screen text without escape codes. */
-function onTerminal(cwd: string, args: string): string {
+function onTerminal(cwd: string, args: string, input = ''): string {
   const bin = join(process.cwd(), 'bin/runbook.js');
   const env = { ...process.env };
   delete env.CI;
   delete env.NO_COLOR;
   let raw = '';
   try {
-    raw = execFileSync('script', ['-qec', `stty cols 120 rows 50; ${process.execPath} ${bin} ${args}`, '/dev/null'], { cwd, env, encoding: 'utf8' });
+    raw = execFileSync('script', ['-qec', `stty cols 120 rows 50; ${process.execPath} ${bin} ${args}`, '/dev/null'], { cwd, env, encoding: 'utf8', input });
   } catch (e) {
     raw = (e as { stdout: string }).stdout;
   }
@@ -59,5 +59,14 @@ steps:
     expect(screen).toContain('✔ Rolling back: step two failed');
     expect(screen).toContain('✔ undo one');
     expect(screen).toMatch(/run failed rolled back in \S+ \(exit 1\)\nreport: /);
+  });
+
+  it('asks a confirm gate on the terminal and goes on when the operator says yes', () => {
+    const ws = workspace();
+    ws.write('plan.yaml', `version: 1\nname: ask\nsteps:\n  - id: gate\n    kind: confirm\n    message: Stop writes now?\n  - id: after\n    kind: shell\n    run: echo went on\n`);
+    const screen = onTerminal(ws.dir, 'exec plan.yaml', 'y\r');
+    expect(screen).toContain('Stop writes now? [y/N] y');
+    expect(screen).toContain('✔ gate');
+    expect(screen).toMatch(/run succeeded in \S+ \(exit 0\)/);
   });
 });
