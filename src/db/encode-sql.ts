@@ -1,13 +1,15 @@
 /**
- * COPY text built by SQLite itself: reading one string per batch of rows instead of one JS value
- * per cell is what makes a transfer fast. The work is split so both sides do what is cheap for
- * them. Per row, SQL checks the storage class of each value (and the few things a regular
- * expression cannot, like JSON validity); rows that fail go through the JS encoders (encode.ts),
- * which refuse or accept them with the usual messages. Per batch, one regular expression checks
- * that every line is exactly what the JS encoders would have written (formats, ranges, lengths,
- * no character that needs escaping); NUL bytes and invalid UTF-8 show up as U+0000 or U+FFFD in
- * the decoded text. A batch that fails a check is encoded again in JS, row by row.
+ * COPY text built by SQLite itself: reading one UTF-8 blob per batch of rows instead of one JS
+ * value per cell is what makes a transfer fast. The work is split so both sides do what is cheap
+ * for them. Per row, SQL checks the storage class of each value (and the few things a regular
+ * expression cannot: varchar lengths in characters, JSON validity); rows that fail go through the
+ * JS encoders (encode.ts), which refuse or accept them with the usual messages. Per batch, the
+ * bytes are checked as a whole: valid UTF-8, no NUL, one line per row, and one regular expression
+ * (run over a one-byte view of the bytes) that every line is exactly what the JS encoders would
+ * have written (formats, ranges, no character that needs escaping). A batch that fails a check is
+ * encoded again in JS, row by row. The text never becomes a JS string on the way to PostgreSQL.
  */
+import { isUtf8 } from 'node:buffer';
 import { quoteIdent as q } from './connections.js';
 import type { ColumnMapping } from './typemap.js';
 
@@ -19,9 +21,9 @@ interface ColumnSql {
 }
 
 const noBackslash = (x: string) => `instr(${x}, char(92)) = 0`;
-// Text with no tab, newline, carriage return or backslash needs no escaping; length in UTF-16
-// units is never less than in characters, so a bound on it is a safe bound on varchar(n).
-const plain = (max: number | null) => `[^\\t\\n\\r\\\\]${max === null ? '*' : `{0,${max}}`}`;
+// Text with no tab, newline, carriage return or backslash needs no escaping. (The pattern sees
+// bytes: it cannot count characters, so SQL checks varchar lengths.)
+const plain = '[^\\t\\n\\r\\\\]*';
 // encode.ts's datePart: year 1-9999, a month, a day that month has (29 February goes through JS).
 const date = '(?!0000)\\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)';
 // encode.ts's timePart: HH:MM[:SS[.f{1,6}]].
@@ -36,8 +38,8 @@ function columnSql(col: ColumnMapping): ColumnSql | null {
       return { guard: integer, field: x, pattern: '-?\\d{1,19}' };
     case 'text':
     case 'passthrough':
-      // No backslash: the literal text \N would read as NULL.
-      return { guard: `(${text} AND ${noBackslash(x)} OR ${integer})`, field: x, pattern: plain(col.maxLength) };
+      // No backslash: the literal text \N would read as NULL. length() counts characters, as varchar(n) does.
+      return { guard: `(${text} AND ${noBackslash(x)} OR ${integer})${col.maxLength === null ? '' : ` AND length(${x}) <= ${col.maxLength}`}`, field: x, pattern: plain };
     case 'bool':
       return { guard: integer, field: `CASE ${x} WHEN 1 THEN 't' WHEN 0 THEN 'f' ELSE '?' || ${x} END`, pattern: '[tf]' };
     case 'timestamp':
@@ -48,7 +50,7 @@ function columnSql(col: ColumnMapping): ColumnSql | null {
       return { guard: `${text} AND ${x} <> '\\N'`, field: x, pattern: date };
     case 'json':
       // Escapes and line breaks are common in JSON: such documents go through JS row by row.
-      return { guard: `(${text} AND ${noBackslash(x)} AND instr(${x}, char(10)) = 0 AND json_valid(${x}) OR ${integer})`, field: x, pattern: plain(null) };
+      return { guard: `(${text} AND ${noBackslash(x)} AND instr(${x}, char(10)) = 0 AND json_valid(${x}) OR ${integer})`, field: x, pattern: plain };
     case 'bytea':
       return { guard: `typeof(${x}) = 'blob'`, field: `CASE WHEN ${x} IS NOT NULL THEN '\\\\x' || lower(hex(${x})) END`, pattern: '\\\\\\\\x[0-9a-f]*' };
     default:
@@ -61,22 +63,23 @@ function columnSql(col: ColumnMapping): ColumnSql | null {
 export interface TableSql {
   /** SQL, true when no value of the row rules out a clean line (NULL never does). */
   readonly clean: string;
-  /** SQL: the row as one COPY text line, without the newline. */
+  /** SQL: the row as one COPY text line, without the newline (batches join lines and end them with one). */
   readonly line: string;
   /** Source of the regular expression a whole batch of lines must match (see checkLines). */
   readonly pattern: string;
-  /** True when `text` is exactly `rows` lines the JS encoders would have written. */
-  check(text: string, rows: number): boolean;
+  /** True when `bytes` (UTF-8) are exactly `rows` lines the JS encoders would have written. */
+  check(bytes: Uint8Array, rows: number): boolean;
 }
 
 /**
- * True when `text` is `rows` lines, holds no NUL or U+FFFD, and matches `whole`. Self-contained
- * (no outside names): batch workers run its source text.
+ * True when `bytes` are `rows` lines, each ended by a newline, valid UTF-8 with no NUL, and match
+ * `whole` (read one byte per character: bytes of multi-byte characters match [^...] classes).
+ * Self-contained (no outside names, `isUtf8` passed in): batch workers run its source text.
  */
-export function checkLines(text: string, rows: number, whole: RegExp): boolean {
-  let lines = 1;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
-  return lines === rows && !text.includes('\0') && !text.includes('\uFFFD') && whole.test(text);
+export function checkLines(bytes: Uint8Array, rows: number, whole: RegExp, isUtf8: (b: Uint8Array) => boolean): boolean {
+  let lines = 0;
+  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) lines++;
+  return lines === rows && bytes.indexOf(0) < 0 && isUtf8(bytes) && whole.test(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
 }
 
 /** Builds the SQL and the check of a table, or null when a column must always go through JS. */
@@ -87,7 +90,7 @@ export function tableSql(columns: readonly ColumnMapping[]): TableSql | null {
   const clean = all.map((p, i) => `(${q((columns[i] as ColumnMapping).name)} IS NULL OR ${p.guard})`).join(' AND ');
   const line = all.map((p) => `ifnull(${p.field}, '\\N')`).join(' || char(9) || ');
   const lineRe = all.map((p) => `(?:\\\\N|${p.pattern})`).join('\\t');
-  const pattern = `^${lineRe}(?:\\n${lineRe})*$`;
+  const pattern = `^(?:${lineRe}\\n)+$`;
   const whole = new RegExp(pattern);
-  return { clean, line, pattern, check: (text, rows) => checkLines(text, rows, whole) };
+  return { clean, line, pattern, check: (bytes, rows) => checkLines(bytes, rows, whole, isUtf8) };
 }

@@ -6,7 +6,7 @@ import { codecForPgType, type ColumnMapping } from '../../../src/db/typemap.js';
 
 const col = (pgType: string, more: Partial<ColumnMapping> = {}): ColumnMapping => ({ name: 'v', pgType, ...codecForPgType(pgType), epoch: null, identity: false, warning: null, ...more });
 
-/** Each value's SQL line (as text, as group_concat makes it) when SQL and the batch check call it clean, else null. */
+/** Each value's SQL line (the bytes a batch holds, as text) when SQL and the batch check call it clean, else null. */
 function sqlLines(c: ColumnMapping, values: readonly unknown[], rawSql: readonly string[] = []): { value: unknown; line: string | null; js: string | undefined }[] {
   const db = new Database(':memory:');
   db.exec('CREATE TABLE t (v)');
@@ -15,10 +15,11 @@ function sqlLines(c: ColumnMapping, values: readonly unknown[], rawSql: readonly
   for (const s of rawSql) db.exec(`INSERT INTO t (v) VALUES (${s})`);
   const sql = tableSql([c]);
   if (!sql) throw new Error('no SQL form');
-  const rows = db.prepare(`SELECT v, (${sql.clean}) AS ok, CAST(${sql.line} AS TEXT) AS line FROM t ORDER BY rowid`).safeIntegers(true).all() as { v: unknown; ok: bigint | null; line: string }[];
-  const encode = encoderFor(c);
+  const rows = db.prepare(`SELECT v, (${sql.clean}) AS ok, CAST(${sql.line} || char(10) AS BLOB) AS bytes FROM t ORDER BY rowid`).safeIntegers(true).all() as { v: unknown; ok: bigint | null; bytes: Buffer }[];
+  // What copy.ts writes for a value whose stored bytes are valid UTF-8 (a real U+FFFD is kept).
+  const encode = encoderFor(c, { trustFffd: true });
   db.close();
-  return rows.map((r) => ({ value: r.v, line: r.ok === 1n && sql.check(r.line, 1) ? r.line : null, js: r.v === null ? '\\N' : encode(r.v) }));
+  return rows.map((r) => ({ value: r.v, line: r.ok === 1n && sql.check(r.bytes, 1) ? r.bytes.toString('utf8').slice(0, -1) : null, js: r.v === null ? '\\N' : encode(r.v) }));
 }
 
 /** The values SQLite writes itself; every one of them must be exactly what the JS encoder writes. */
@@ -35,10 +36,10 @@ describe('COPY text made by SQLite', () => {
     expect(cleanValues(col('bigint'), [0n, -5n, 2n ** 63n - 1n, -(2n ** 63n), 1.5, 3.0, 'abc', '42', ' 42', blob, null])).toEqual([0n, -5n, 2n ** 63n - 1n, -(2n ** 63n), null]);
   });
 
-  it('writes plain text and leaves what needs escaping, overlong varchar, NUL and bad UTF-8 to JS', () => {
+  it('writes plain text (a real U+FFFD too) and leaves what needs escaping, overlong varchar, NUL and bad UTF-8 to JS', () => {
     const values = ['plain', 'a\tb', 'a\\b', 'line\nx', 'cr\rx', '', 'héllo', '☃☃☃', '\u{1F600}x', 'abcdef', 42n, 1.5, blob, 'a\0b', '\\N', '\uFFFD', null];
-    expect(cleanValues(col('text'), values, ["CAST(X'C328' AS TEXT)"])).toEqual(['plain', '', 'héllo', '☃☃☃', '\u{1F600}x', 'abcdef', 42n, null]);
-    expect(cleanValues(col('varchar(5)'), values, ["CAST(X'C328' AS TEXT)"])).toEqual(['plain', '', 'héllo', '☃☃☃', '\u{1F600}x', 42n, null]);
+    expect(cleanValues(col('text'), values, ["CAST(X'C328' AS TEXT)"])).toEqual(['plain', '', 'héllo', '☃☃☃', '\u{1F600}x', 'abcdef', 42n, '\uFFFD', null]);
+    expect(cleanValues(col('varchar(5)'), values, ["CAST(X'C328' AS TEXT)"])).toEqual(['plain', '', 'héllo', '☃☃☃', '\u{1F600}x', 42n, '\uFFFD', null]);
   });
 
   it('writes 0/1 booleans and leaves the other spellings to JS', () => {
@@ -68,10 +69,15 @@ describe('COPY text made by SQLite', () => {
 
   it('sends a whole batch through JS when its line count is off', () => {
     const sql = tableSql([col('bigint'), col('text')]);
-    expect(sql?.check('1\ta\n2\tb', 2)).toBe(true);
+    const bytes = (s: string) => Buffer.from(s, 'utf8');
+    expect(sql?.check(bytes('1\ta\n2\tб\n'), 2)).toBe(true);
     // A value holding "a\n5\tb" looks like two good lines.
-    expect(sql?.check('1\ta\n5\tb', 1)).toBe(false);
-    expect(sql?.check('1\ta\tb', 1)).toBe(false);
+    expect(sql?.check(bytes('1\ta\n5\tb\n'), 1)).toBe(false);
+    expect(sql?.check(bytes('1\ta\tb\n'), 1)).toBe(false);
+    expect(sql?.check(bytes('1\ta'), 1)).toBe(false);
+    // Bytes that are not UTF-8, and a NUL.
+    expect(sql?.check(Buffer.from([0x31, 0x09, 0xc3, 0x28, 0x0a]), 1)).toBe(false);
+    expect(sql?.check(Buffer.from([0x31, 0x09, 0x61, 0x00, 0x0a]), 1)).toBe(false);
   });
 
   it('writes blobs as bytea hex, and has no SQL form for doubles', () => {
