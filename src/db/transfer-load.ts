@@ -32,6 +32,11 @@ export interface LoadSettings {
   progress(table: string, done: number, total: number): void;
   /** Called after a table's COPY and its state row are committed. */
   loaded(table: string, rows: number): void;
+  /**
+   * Called on the table's connection after `loaded` when no other table waits for a connection:
+   * work for that table (its keys) runs while the last tables are still loading.
+   */
+  meanwhile?(table: string, client: pg.Client): Promise<void>;
 }
 
 /**
@@ -47,61 +52,79 @@ export async function loadTables(clients: readonly pg.Client[], jobs: readonly L
       const parent = fk.refTable.toLowerCase();
       return parent === job.table.name.toLowerCase() || !names.has(parent) || [...done].some((d) => d.table.name.toLowerCase() === parent);
     });
-  await runPool(
-    sorted,
-    clients.length,
-    async (job, worker) => {
-      if (s.signal.aborted) throw new TransferFailure(`the transfer was stopped before copying "${job.table.name}"`);
-      // Before any await: jobs start largest first, so the biggest tables get the reader threads.
-      const reader = takeReader(job.sourceRows);
-      const client = clients[worker] as pg.Client;
-      const target = qualified(s.schema, job.table.name);
-      let last = 0;
-      // Tables without live foreign keys (every mode but data-only, the one that loads parents
-      // first) are emptied in the load's own transaction: it costs nothing on a new table and lets
-      // COPY FREEZE write rows already frozen, so index builds and VACUUM need not revisit pages.
-      const truncate = job.truncate || !s.parentsFirst;
-      try {
-        await client.query('BEGIN');
-        // Only this transaction: a server crash may lose it, and then the table is still pending.
-        await client.query('SET LOCAL synchronous_commit = off');
-        if (truncate) await client.query(`TRUNCATE ${target}`);
-        const rows = await copyTable(client, {
-          sqlitePath: s.sqlitePath,
-          table: job.table.name,
-          columns: job.columns,
-          target,
-          withoutRowid: job.table.withoutRowid,
-          freeze: truncate,
-          reader,
-          primaryKey: job.table.primaryKey,
-          exclude: job.exclude,
-          onBadValue: s.onBadValue,
-          rejects: s.rejects,
-          signal: s.signal,
-          progress: (done) => {
-            const now = Date.now();
-            if (now - last >= 250 || done === job.sourceRows) {
-              last = now;
-              s.progress(job.table.name, done + job.excluded, job.sourceRows);
-            }
-          },
-        });
-        await markComplete(client, s.schema, job.table.name, rows, job.sourceRows);
-        await client.query('COMMIT');
-        s.loaded(job.table.name, rows);
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => {});
-        const err = e as { message?: string; where?: string };
-        if (e instanceof TransferFailure) throw e;
-        if (err.where?.includes('COPY')) {
-          throw new TransferFailure(`PostgreSQL refused a row of "${job.table.name}": ${err.message ?? String(e)} (${err.where}).`, 'Add a cast rule for the column or fix the value in SQLite.');
-        }
-        throw e;
-      } finally {
-        if (reader) releaseReader();
-      }
-    },
-    ready,
-  );
+  let started = 0;
+  let finished = 0;
+  // The first failure stops the other tables' COPY too: nobody waits for a big table to finish
+  // loading only to hear that a small one failed.
+  const stop = new AbortController();
+  const stopAll = () => stop.abort();
+  let first: unknown;
+  const loadOne = async (job: LoadJob, worker: number): Promise<void> => {
+    if (stop.signal.aborted) throw new TransferFailure(`the transfer was stopped before copying "${job.table.name}"`);
+    // Before any await: jobs start largest first, so the biggest tables get the reader threads.
+    const reader = takeReader(job.sourceRows);
+    started++;
+    const client = clients[worker] as pg.Client;
+    const target = qualified(s.schema, job.table.name);
+    let last = 0;
+    let lastDone = -1;
+    // Tables without live foreign keys (every mode but data-only, the one that loads parents
+    // first) are emptied in the load's own transaction: it costs nothing on a new table and lets
+    // COPY FREEZE write rows already frozen, so index builds and VACUUM need not revisit pages.
+    const truncate = job.truncate || !s.parentsFirst;
+    try {
+      await client.query('BEGIN');
+      // Only this transaction: a server crash may lose it, and then the table is still pending.
+      await client.query('SET LOCAL synchronous_commit = off');
+      if (truncate) await client.query(`TRUNCATE ${target}`);
+      const rows = await copyTable(client, {
+        sqlitePath: s.sqlitePath,
+        table: job.table.name,
+        columns: job.columns,
+        target,
+        withoutRowid: job.table.withoutRowid,
+        freeze: truncate,
+        reader,
+        primaryKey: job.table.primaryKey,
+        exclude: job.exclude,
+        onBadValue: s.onBadValue,
+        rejects: s.rejects,
+        signal: stop.signal,
+        progress: (done) => {
+          const now = Date.now();
+          if (done !== lastDone && (now - last >= 250 || done === job.sourceRows)) {
+            last = now;
+            lastDone = done;
+            s.progress(job.table.name, done + job.excluded, job.sourceRows);
+          }
+        },
+      });
+      await markComplete(client, s.schema, job.table.name, rows, job.sourceRows);
+      await client.query('COMMIT');
+      s.loaded(job.table.name, rows);
+      finished++;
+      if (started === sorted.length && finished < sorted.length) await s.meanwhile?.(job.table.name, client);
+    } catch (e) {
+      const err = e as { message?: string; where?: string };
+      const failure =
+        !(e instanceof TransferFailure) && err.where?.includes('COPY')
+          ? new TransferFailure(`PostgreSQL refused a row of "${job.table.name}": ${err.message ?? String(e)} (${err.where}).`, 'Add a cast rule for the column or fix the value in SQLite.')
+          : e;
+      first ??= failure;
+      stopAll();
+      await client.query('ROLLBACK').catch(() => {});
+      throw failure;
+    } finally {
+      if (reader) releaseReader();
+    }
+  };
+  s.signal.addEventListener('abort', stopAll);
+  try {
+    await runPool(sorted, clients.length, loadOne, ready);
+  } catch (e) {
+    // The failure that stopped the others, not one of the "stopped" that followed it.
+    throw first ?? e;
+  } finally {
+    s.signal.removeEventListener('abort', stopAll);
+  }
 }

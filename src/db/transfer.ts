@@ -215,6 +215,7 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
       throw e;
     }
     const outcomes = new Map<string, TableOutcome>();
+    const keysBuilt = new Set<string>();
     if (withData) {
       const pending: LoadJob[] = [];
       for (const job of prepared.jobs) {
@@ -230,9 +231,13 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
         const plain = plainTables.has(t.source.name) || (resumed && (await generatedColumns(control, schema, t.source.name)).size === 0);
         pending.push({ ...job, columns: copied(t, plain), truncate: resumed });
       }
-      await loadAll(clients, pending, o, schema, rejects, outcomes, false, null);
+      await loadAll(clients, pending, o, schema, rejects, outcomes, false, null, async (table, client) => {
+        const keys = plan.ddl.tables.find((t) => t.source.name === table)?.statements.filter((s) => s.phase === 'keys') ?? [];
+        await buildAfterLoad([client], keys, warn, resumed);
+        keysBuilt.add(table);
+      });
     }
-    const statements = plan.ddl.tables.flatMap((t) => t.statements.filter((s) => s.phase !== 'fks' || !prepared.skipFks.has(fkKey(s, t))));
+    const statements = plan.ddl.tables.flatMap((t) => t.statements.filter((s) => (s.phase !== 'fks' || !prepared.skipFks.has(fkKey(s, t))) && (s.phase !== 'keys' || !keysBuilt.has(t.source.name))));
     await buildAfterLoad(clients, statements, warn, resumed);
     if (withData) {
       for (const t of plan.ddl.tables) if (t.identity) await advanceSequence(control, schema, t.source.name, t.identity.column, t.identity.highWater);
@@ -309,7 +314,7 @@ async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOp
 }
 
 /** Loads the pending tables and records each one's outcome (and, for data-only, that it was filled). */
-async function loadAll(clients: pg.Client[], pending: readonly LoadJob[], o: TransferOptions, schema: string, rejects: RejectLog, outcomes: Map<string, TableOutcome>, parentsFirst: boolean, filled: string[] | null): Promise<void> {
+async function loadAll(clients: pg.Client[], pending: readonly LoadJob[], o: TransferOptions, schema: string, rejects: RejectLog, outcomes: Map<string, TableOutcome>, parentsFirst: boolean, filled: string[] | null, meanwhile?: (table: string, client: pg.Client) => Promise<void>): Promise<void> {
   await loadTables(clients, pending, {
     sqlitePath: o.sqlitePath,
     schema,
@@ -323,6 +328,7 @@ async function loadAll(clients: pg.Client[], pending: readonly LoadJob[], o: Tra
       const job = pending.find((j) => j.table.name === table) as LoadJob;
       outcomes.set(table, { table, sourceRows: job.sourceRows, loaded: rows, rejected: rejects.count(table), resumed: false });
     },
+    meanwhile,
   });
 }
 

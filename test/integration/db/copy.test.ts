@@ -32,32 +32,36 @@ const bigTable = () =>
      UPDATE notes SET n = 'abc' WHERE id = 16001;
      UPDATE notes SET body = 'a' || char(0) || 'b' WHERE id = 21001;
      UPDATE notes SET meta = '{"a":' WHERE id = 22001;
-     UPDATE notes SET ok = 2 WHERE id = 23001;`,
+     UPDATE notes SET ok = 2 WHERE id = 23001;
+     UPDATE notes SET body = 'ок ' || char(65533) WHERE id = 8001;
+     UPDATE notes SET body = CAST(X'C328' AS TEXT) WHERE id = 24001;`,
   );
 
 describe('COPY of a table read on a worker thread', () => {
   it('loads what the JS encoders would, and rejects the same rows in rowid order', async () => {
     const url = await freshDatabase('copy_worker');
     const report = await transfer(options(bigTable(), url), noEffects('public'));
-    expect(report.tables).toEqual([{ table: 'notes', sourceRows: rows, loaded: rows - 4, rejected: 4, resumed: false }]);
+    expect(report.tables).toEqual([{ table: 'notes', sourceRows: rows, loaded: rows - 5, rejected: 5, resumed: false }]);
     const lines = readFileSync(report.rejectFiles[0] ?? '', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { at: string; column: string; reason: string });
     expect(lines.map((l) => `${l.at} ${l.column}: ${l.reason}`)).toEqual([
       'rowid 16001 n: is text, not an integer',
       'rowid 21001 body: contains a NUL byte, which PostgreSQL text cannot hold',
       'rowid 22001 meta: is not valid JSON',
       'rowid 23001 ok: is 2, not a boolean (0 or 1)',
+      'rowid 24001 body: is not valid UTF-8',
     ]);
-    const picked = await query(url, `SELECT id::int, n::text, body, at::text, ok, meta::text FROM notes WHERE id IN (1, 5, 7001, 7002, 15001, ${rows}) ORDER BY id`);
+    const picked = await query(url, `SELECT id::int, n::text, body, at::text, ok, meta::text FROM notes WHERE id IN (1, 5, 7001, 7002, 8001, 15001, ${rows}) ORDER BY id`);
     expect(picked).toEqual([
       { id: 1, n: '3', body: 'note 1', at: '2024-01-02 10:00:00.000001', ok: true, meta: null },
       { id: 5, n: '15', body: 'note 5', at: '2024-01-06 10:00:00.000001', ok: true, meta: '{"i": 5}' },
       { id: 7001, n: '21003', body: 'two\nlines', at: `2024-01-${String(1 + (7001 % 28)).padStart(2, '0')} 10:00:00.000001`, ok: true, meta: null },
       { id: 7002, n: '21006', body: 'back\\slash', at: `2024-01-${String(1 + (7002 % 28)).padStart(2, '0')} 10:00:00.000001`, ok: false, meta: null },
+      { id: 8001, n: '24003', body: 'ок \uFFFD', at: `2024-01-${String(1 + (8001 % 28)).padStart(2, '0')} 10:00:00.000001`, ok: true, meta: null },
       { id: 15001, n: '45003', body: 'note 15001', at: '2024-02-29 00:00:00', ok: true, meta: null },
       { id: rows, n: String(rows * 3), body: `note ${rows}`, at: `2024-01-${String(1 + (rows % 28)).padStart(2, '0')} 10:00:00.000001`, ok: false, meta: `{"i": ${rows}}` },
     ]);
     const [sums] = await query(url, `SELECT sum(n)::text AS n, count(meta)::int AS meta, count(*) FILTER (WHERE ok)::int AS yes FROM notes`);
-    expect(sums).toEqual({ n: String(3 * ((rows * (rows + 1)) / 2) - 3 * (16001 + 21001 + 22001 + 23001)), meta: rows / 5, yes: rows / 2 - 4 });
+    expect(sums).toEqual({ n: String(3 * ((rows * (rows + 1)) / 2) - 3 * (16001 + 21001 + 22001 + 23001 + 24001)), meta: rows / 5, yes: rows / 2 - 5 });
   });
 
   it('fails on the first refused row in rowid order', async () => {
@@ -65,5 +69,44 @@ describe('COPY of a table read on a worker thread', () => {
     const err = await transfer(options(bigTable(), url, { onBadValue: 'fail' }), noEffects('public')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransferFailure);
     expect((err as TransferFailure).message).toBe('table "notes", rowid 16001, column "n" (bigint): the value "abc" is text, not an integer.');
+  });
+});
+
+describe('COPY of a UTF-16 SQLite file', () => {
+  it('arrives equal (its text is UTF-16 inside SQLite, UTF-8 in PostgreSQL)', async () => {
+    const url = await freshDatabase('copy_utf16');
+    const file = sqliteFile(
+      `PRAGMA encoding = 'UTF-16le';
+       CREATE TABLE words (id INTEGER PRIMARY KEY, word VARCHAR(8), at DATETIME);
+       WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < ${rows})
+       INSERT INTO words SELECT i, 'слово ' || (i % 100), '2024-03-01 12:00:00' FROM g;`,
+    );
+    const report = await transfer(options(file, url), noEffects('public'));
+    expect(report.tables).toEqual([{ table: 'words', sourceRows: rows, loaded: rows, rejected: 0, resumed: false }]);
+    expect(await query(url, `SELECT word, at::text FROM words WHERE id = 142`)).toEqual([{ word: 'слово 42', at: '2024-03-01 12:00:00' }]);
+    expect(await query(url, `SELECT count(DISTINCT word)::int AS n FROM words`)).toEqual([{ n: 100 }]);
+  });
+});
+
+describe('a table that fails while another still loads', () => {
+  it('stops the other load and fails the transfer naming the key PostgreSQL refused', async () => {
+    const url = await freshDatabase('copy_keys_meanwhile');
+    // Two spellings SQLite keeps apart and PostgreSQL reads as the same timestamp.
+    const file = sqliteFile(
+      `CREATE TABLE events (id INTEGER PRIMARY KEY, at DATETIME UNIQUE);
+       INSERT INTO events VALUES (1, '2024-01-01 00:00:00'), (2, '2024-01-01T00:00:00');
+       CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
+       WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < ${rows * 4})
+       INSERT INTO notes SELECT i, 'note ' || i FROM g;`,
+    );
+    const effects = noEffects('public');
+    let notesSent = 0;
+    const err = await transfer(options(file, url, { onBadValue: 'fail', progress: (table, done) => { if (table === 'notes') notesSent = done; } }), effects).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransferFailure);
+    expect((err as TransferFailure).message).toBe('building unique constraint events_at_key on "events" failed: could not create unique index "events_at_key".');
+    expect(effects.tablesCreated.sort()).toEqual(['events', 'notes']);
+    // The unique index was built while notes was loading, and notes stopped there.
+    expect(notesSent).toBeLessThan(rows * 4);
+    expect(await query(url, 'SELECT count(*)::int AS n FROM notes')).toEqual([{ n: 0 }]);
   });
 });
