@@ -78,6 +78,9 @@ export function batchesHere(db: Database.Database, q: BatchQuery): BatchSource {
   };
 }
 
+/** Page cache of a connection that reads a table once, in KB (the driver's default is 16 MB). */
+export const READ_CACHE_KB = 2048;
+
 /** Batches the worker may have sent ahead of the consumer: bounds memory at a few MB per table. */
 const AHEAD = 4;
 
@@ -85,9 +88,10 @@ const AHEAD = 4;
 function workerMain(read: typeof readBatches, check: typeof checkLines): void {
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { isUtf8: utf8 } = require('node:buffer') as typeof import('node:buffer');
-  const w = workerData as { driver: string; query: BatchQuery; ahead: number };
+  const w = workerData as { driver: string; query: BatchQuery; ahead: number; cacheKb: number };
   const Driver = require(w.driver) as typeof Database;
   const db = new Driver(w.query.sqlitePath, { readonly: true, fileMustExist: true });
+  db.pragma(`cache_size = -${w.cacheKb}`);
   let credit = w.ahead;
   let wake: (() => void) | null = null;
   parentPort?.on('message', () => {
@@ -119,7 +123,7 @@ export function batchesInWorker(q: BatchQuery): BatchSource {
   // Functions passed as arguments, not named inside: the test runner rewrites imported names.
   const source = `(${workerMain.toString()})(${readBatches.toString()}, ${checkLines.toString()});`;
   // A small young generation: the worker's garbage is short-lived batch text, and RSS stays low.
-  const worker = new Worker(source, { eval: true, workerData: { driver, query: q, ahead: AHEAD }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  const worker = new Worker(source, { eval: true, workerData: { driver, query: q, ahead: AHEAD, cacheKb: READ_CACHE_KB }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   const queue: (Batch | null)[] = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;

@@ -140,6 +140,8 @@ function prepareLoad(db: Database.Database, plan: TransferPlan, o: TransferOptio
     const sourceRows = Number((db.prepare(`SELECT count(*) AS n FROM ${q(name)}`).get() as { n: number }).n);
     return { table: t.source, columns: columnsOf(t), sourceRows, excluded: rejects.count(name), exclude, truncate: false };
   });
+  // The orphan check filled this connection's page cache; the load reads on connections of its own.
+  db.pragma('shrink_memory');
   return { jobs, skipFks };
 }
 
