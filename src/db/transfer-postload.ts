@@ -66,9 +66,16 @@ async function tableSizes(client: pg.Client, tables: readonly string[]): Promise
  * Builds keys and indexes, then foreign keys, on parallel connections. Every index build is a job
  * of its own (largest table and widest index first), so one big table's indexes are built side
  * by side; the quick steps that attach them as constraints, and CHECKs, then run table by table
- * in order. Foreign keys run table by table (ALTER TABLE locks the table anyway).
+ * in order. Foreign keys run table by table (ALTER TABLE locks the table anyway), alongside the
+ * caller's `alongsideForeignKeys` (work that needs the data but not the foreign keys).
  */
-export async function buildAfterLoad(clients: readonly pg.Client[], statements: readonly DdlStatement[], warn: (m: string) => void, resumed: boolean): Promise<void> {
+export async function buildAfterLoad(
+  clients: readonly pg.Client[],
+  statements: readonly DdlStatement[],
+  warn: (m: string) => void,
+  resumed: boolean,
+  alongsideForeignKeys: () => Promise<void> = async () => {},
+): Promise<void> {
   const client = (i: number) => clients[i] as pg.Client;
   // Sorting in memory instead of in batches on disk: a session setting of our own connections.
   for (const c of clients) await c.query(`SET maintenance_work_mem = '256MB'`);
@@ -89,7 +96,8 @@ export async function buildAfterLoad(clients: readonly pg.Client[], statements: 
     if (resumed && s.constraint && (await constraintExists(c, s.constraint))) return;
     await runStatement(c, s.statement, warn, resumed, s.finish as string);
   });
-  await perTable(clients, statements.filter((x) => x.phase === 'fks').map(split), (s, c) => runStatement(c, s.statement, warn, resumed));
+  // Validating a foreign key reads the whole child table on one connection: the others are free.
+  await Promise.all([perTable(clients, statements.filter((x) => x.phase === 'fks').map(split), (s, c) => runStatement(c, s.statement, warn, resumed)), alongsideForeignKeys()]);
 }
 
 /** Runs statements on parallel connections, those of one table in order on one connection. */

@@ -73,7 +73,11 @@ export function noEffects(schema: string): TransferEffects {
 async function withClients<T>(url: string, n: number, body: (clients: pg.Client[]) => Promise<T>): Promise<T> {
   const clients: pg.Client[] = [];
   try {
-    for (let i = 0; i < n; i++) clients.push(await connectPostgres(url));
+    // Side by side: each connection waits on a server process to start and on authentication.
+    const settled = await Promise.allSettled(Array.from({ length: n }, () => connectPostgres(url)));
+    for (const r of settled) if (r.status === 'fulfilled') clients.push(r.value);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     return await body(clients);
   } finally {
     await Promise.all(clients.map((c) => c.end().catch(() => {})));
@@ -240,10 +244,14 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
       });
     }
     const statements = plan.ddl.tables.flatMap((t) => t.statements.filter((s) => (s.phase !== 'fks' || !prepared.skipFks.has(fkKey(s, t))) && (s.phase !== 'keys' || !keysBuilt.has(t.source.name))));
-    await buildAfterLoad(clients, statements, warn, resumed);
+    // Sequences and counts need the data, not the foreign keys: they run while those are checked.
+    const finisher = clients[clients.length - 1] as pg.Client;
+    await buildAfterLoad(clients, statements, warn, resumed, async () => {
+      if (!withData) return;
+      for (const t of plan.ddl.tables) if (t.identity) await advanceSequence(finisher, schema, t.source.name, t.identity.column, t.identity.highWater);
+      await verifyCounts(finisher, schema, [...outcomes.values()]);
+    });
     if (withData) {
-      for (const t of plan.ddl.tables) if (t.identity) await advanceSequence(control, schema, t.source.name, t.identity.column, t.identity.highWater);
-      await verifyCounts(control, schema, [...outcomes.values()]);
       await dropState(control, schema);
       effects.stateTable = false;
     }
