@@ -29,30 +29,39 @@ const date = '(?!0000)\\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\\d|2[0-8])|(?:0[13
 // encode.ts's timePart: HH:MM[:SS[.f{1,6}]].
 const time = '(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,6})?)?';
 
+/**
+ * The guards compare instead of calling typeof(): SQLite orders NULL < numbers < text < blobs, and
+ * a comparison costs about a tenth of a function call (typeof() per column made reading 1M rows
+ * 40% slower). A real passes `x < ''` but SQLite writes it with a point or an exponent, which the
+ * patterns refuse, so its batch goes through JS. Text comparisons say COLLATE BINARY so a column's
+ * own collation never matters.
+ */
 function columnSql(col: ColumnMapping): ColumnSql | null {
   const x = q(col.name);
-  const text = `typeof(${x}) = 'text'`;
-  const integer = `typeof(${x}) = 'integer'`;
+  const text = `${x} >= '' COLLATE BINARY AND ${x} < x''`;
+  const integer = `${x} < '' AND typeof(${x}) = 'integer'`;
+  const notNullMark = `${x} <> '\\N' COLLATE BINARY`;
   switch (col.codec) {
     case 'int':
-      return { guard: integer, field: x, pattern: '-?\\d{1,19}' };
+      return { guard: `${x} < ''`, field: x, pattern: '-?\\d{1,19}' };
     case 'text':
     case 'passthrough':
       // No backslash: the literal text \N would read as NULL. length() counts characters, as varchar(n) does.
       return { guard: `(${text} AND ${noBackslash(x)} OR ${integer})${col.maxLength === null ? '' : ` AND length(${x}) <= ${col.maxLength}`}`, field: x, pattern: plain };
     case 'bool':
-      return { guard: integer, field: `CASE ${x} WHEN 1 THEN 't' WHEN 0 THEN 'f' ELSE '?' || ${x} END`, pattern: '[tf]' };
+      // Anything but 0 and 1 (numbers equal to them) becomes "?...", which the pattern refuses.
+      return { guard: '1', field: `CASE ${x} WHEN 1 THEN 't' WHEN 0 THEN 'f' ELSE '?' || ${x} END`, pattern: '[tf]' };
     case 'timestamp':
-      return { guard: `${text} AND ${x} <> '\\N'`, field: x, pattern: `${date}(?:[ T]${time})?` };
+      return { guard: `${text} AND ${notNullMark}`, field: x, pattern: `${date}(?:[ T]${time})?` };
     case 'timestamptz':
       return { guard: text, field: `CASE WHEN length(${x}) = 10 THEN ${x} || ' 00:00:00+00' ELSE ${x} || '+00' END`, pattern: `${date}[ T]${time}\\+00` };
     case 'date':
-      return { guard: `${text} AND ${x} <> '\\N'`, field: x, pattern: date };
+      return { guard: `${text} AND ${notNullMark}`, field: x, pattern: date };
     case 'json':
       // Escapes and line breaks are common in JSON: such documents go through JS row by row.
       return { guard: `(${text} AND ${noBackslash(x)} AND instr(${x}, char(10)) = 0 AND json_valid(${x}) OR ${integer})`, field: x, pattern: plain };
     case 'bytea':
-      return { guard: `typeof(${x}) = 'blob'`, field: `CASE WHEN ${x} IS NOT NULL THEN '\\\\x' || lower(hex(${x})) END`, pattern: '\\\\\\\\x[0-9a-f]*' };
+      return { guard: `${x} >= x''`, field: `CASE WHEN ${x} IS NOT NULL THEN '\\\\x' || lower(hex(${x})) END`, pattern: '\\\\\\\\x[0-9a-f]*' };
     default:
       // Doubles print differently in SQLite and JS; numeric, time and uuid are rare: JS writes them.
       return null;
@@ -88,7 +97,8 @@ export function tableSql(columns: readonly ColumnMapping[]): TableSql | null {
   if (parts.length === 0 || parts.some((p) => p === null)) return null;
   const all = parts as ColumnSql[];
   const clean = all.map((p, i) => `(${q((columns[i] as ColumnMapping).name)} IS NULL OR ${p.guard})`).join(' AND ');
-  const line = all.map((p) => `ifnull(${p.field}, '\\N')`).join(' || char(9) || ');
+  // One concat_ws() allocates the line once; || would copy it once per field.
+  const line = `concat_ws(char(9), ${all.map((p) => `ifnull(${p.field}, '\\N')`).join(', ')})`;
   const lineRe = all.map((p) => `(?:\\\\N|${p.pattern})`).join('\\t');
   const pattern = `^(?:${lineRe}\\n)+$`;
   const whole = new RegExp(pattern);
