@@ -39,7 +39,13 @@ async function* splitLines(stream: Readable): AsyncGenerator<string> {
     pending += typeof chunk === 'string' ? chunk : decoder.write(chunk);
     let start = 0;
     for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
-      yield pending.slice(start, nl > start && pending[nl - 1] === '\r' ? nl - 1 : nl);
+      const end = nl > start && pending[nl - 1] === '\r' ? nl - 1 : nl;
+      // A chunk may hold a whole long line when the reader fell behind: cut it the same way.
+      for (let at = start; at + MAX_LINE < end; at += MAX_LINE) {
+        yield pending.slice(at, at + MAX_LINE);
+        start = at + MAX_LINE;
+      }
+      yield pending.slice(start, end);
       start = nl + 1;
     }
     pending = pending.slice(start);
