@@ -6,7 +6,7 @@ import { quoteIdent as q } from './connections.js';
 import type { RejectLog } from './copy-rejects.js';
 import { encoderFor, MAYBE_INVALID_UTF8, refusal, type Encoder } from './encode.js';
 import { batchesHere, batchesInWorker, READ_CACHE_KB, type BatchQuery, type BatchSource } from './copy-batches.js';
-import { tableSql } from './encode-sql.js';
+import { batchSql, tableSql } from './encode-sql.js';
 import { showValue, TransferFailure } from './transfer-failure.js';
 import type { ColumnMapping } from './typemap.js';
 
@@ -195,10 +195,7 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
     } else {
       const query: BatchQuery = {
         sqlitePath: job.sqlitePath,
-        // The lines as a BLOB: UTF-8 bytes as stored, never decoded into a JS string.
-        sql:
-          `SELECT max(rb_r), count(*), count(rb_line), CAST(group_concat(rb_line, char(10)) || char(10) AS BLOB), group_concat(CASE WHEN rb_line IS NULL THEN rb_r END) ` +
-          `FROM (SELECT rowid AS rb_r, CASE WHEN ${fast.clean} THEN ${fast.line} END AS rb_line FROM ${q(job.table)} WHERE rowid > ?${kept} ORDER BY rowid LIMIT ?)`,
+        sql: batchSql(job.table, fast, job.exclude),
         pattern: fast.pattern,
       };
       const range = db.prepare(`SELECT ${selected} FROM ${q(job.table)} WHERE rowid > ? AND rowid <= ?${kept} ORDER BY rowid`).raw(true).safeIntegers(true);
