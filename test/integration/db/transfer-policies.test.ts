@@ -109,7 +109,7 @@ describe('rows whose foreign key points at nothing', () => {
     expect(await query(url, `SELECT conname, confdeltype FROM pg_constraint WHERE contype = 'f'`)).toEqual([{ conname: 'child_parent_id_fkey', confdeltype: 'n' }]);
   });
 
-  it('counts orphans the same through an index on the key: several rows per key, NULLs, text and real keys', async () => {
+  it('counts orphans with several rows per key, NULLs, text and real keys, and an index on the key', async () => {
     const file = sqliteFile(
       `PRAGMA foreign_keys = OFF;
        CREATE TABLE parent (id INTEGER PRIMARY KEY, code TEXT UNIQUE);
