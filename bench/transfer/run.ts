@@ -39,12 +39,22 @@ class RssSampler {
   stop(): number { clearInterval(this.timer); return [...this.peaks.values()].reduce((a, b) => a + b, 0); }
 }
 
-async function freshDb(admin: string, name: string): Promise<string> {
+async function adminQuery(admin: string, ...sql: string[]): Promise<void> {
   const c = new pg.Client({ connectionString: admin });
   await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS ${name}`);
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
+  try {
+    for (const s of sql) await c.query(s);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * A new empty database, on a quiet server: the previous contestant's database is dropped and its
+ * WAL checkpointed first, so no contestant pays for another's checkpoint or cleanup.
+ */
+async function freshDb(admin: string, name: string, previous: string | null): Promise<string> {
+  await adminQuery(admin, ...(previous ? [`DROP DATABASE IF EXISTS ${previous}`] : []), `DROP DATABASE IF EXISTS ${name}`, `CREATE DATABASE ${name}`, 'CHECKPOINT');
   const u = new URL(admin);
   u.pathname = `/${name}`;
   return u.toString();
@@ -70,6 +80,8 @@ const plan = planOf(sqlitePath);
 const server = await startEmbeddedPostgres();
 const results: Result[] = [];
 try {
+  // Autovacuum would clean one contestant's tables while the next one runs.
+  await adminQuery(server.url, 'ALTER SYSTEM SET autovacuum = off', 'SELECT pg_reload_conf()');
   const exportDir = mkdtempSync(join(tmpdir(), 'runbook-bench-'));
   const files = only === 'all' || only === 'ceiling' ? await exportTables(sqlitePath, plan, exportDir) : new Map<string, string>();
   const pgloader = await whichPgloader();
@@ -94,11 +106,14 @@ try {
     },
   };
   const names = Object.keys(contestants).filter((n) => only === 'all' || n.startsWith(only));
+  let previous: string | null = null;
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
       if (name === 'pgloader' && !pgloader) { console.log('pgloader not installed: skipped'); continue; }
-      const url = await freshDb(server.url, `bench_${name.replace(/\W/g, '_')}_${round}`);
+      const db = `bench_${name.replace(/\W/g, '_')}_${round}`;
+      const url = await freshDb(server.url, db, previous);
+      previous = db;
       const start = process.hrtime.bigint();
       const r = await contestants[name]!(url);
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
