@@ -81,6 +81,22 @@ describe('COPY text made by SQLite', () => {
     expect(sql?.check(Buffer.from([0x31, 0x09, 0x61, 0x00, 0x0a]), 1)).toBe(false);
   });
 
+  it('checks every field of a batch: integers, booleans, timestamps with zone, bytea hex, dates, line ends', () => {
+    const sql = tableSql([col('bigint'), col('boolean'), col('timestamptz'), col('bytea'), col('date')]);
+    const ok = (s: string, rows = 1) => sql?.check(Buffer.from(s, 'utf8'), rows);
+    expect(ok('-12\tt\t2024-01-31 23:59:59.5+00\t\\\\x00ff\t2024-12-31\n')).toBe(true);
+    expect(ok('\\N\t\\N\t\\N\t\\N\t\\N\n1\tf\t2024-01-01T00:00+00\t\\\\x\t0001-01-01\n', 2)).toBe(true);
+    expect(ok('12345678901234567890\tt\t2024-01-31 23:59:59+00\t\\\\x00\t2024-12-31\n')).toBe(false);
+    expect(ok('1\tx\t2024-01-31 23:59:59+00\t\\\\x00\t2024-12-31\n')).toBe(false);
+    expect(ok('1\tt\t2024-01-31 23:59:59\t\\\\x00\t2024-12-31\n')).toBe(false);
+    expect(ok('1\tt\t2024-01-31+00\t\\\\x00\t2024-12-31\n')).toBe(false);
+    expect(ok('1\tt\t2024-01-31 23:59:59+00\t\\\\x0F\t2024-12-31\n')).toBe(false);
+    expect(ok('1\tt\t2024-01-31 23:59:59+00\t\\\\x00\t2024-11-31\n')).toBe(false);
+    expect(ok('1\tt\t2024-01-31 23:59:59+00\t\\\\x00\t2024-12-31\r\n')).toBe(false);
+    expect(ok('1\tt\t2024-01-31 23:59:59+00\t\\\\x00\t2024-12-31')).toBe(false);
+    expect(ok('1\tt\t2024-01-31 23:59:59+00\t\\\\x00\n')).toBe(false);
+  });
+
   it('writes blobs as bytea hex, and has no SQL form for doubles', () => {
     expect(cleanValues(col('bytea'), [Buffer.from([0, 1, 255]), Buffer.alloc(0), 'text', 5n, null])).toEqual([Buffer.from([0, 1, 255]), Buffer.alloc(0), null]);
     expect(tableSql([col('double precision')])).toBeNull();
