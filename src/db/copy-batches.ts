@@ -55,7 +55,7 @@ export function* readBatches(db: Database.Database, q: BatchQuery, check: Check,
   const stmt = db.prepare(q.sql).raw(true).safeIntegers(true);
   const whole = new RegExp(q.pattern);
   /** The clean lines and the marked rowids of a batch whose check failed; null if it was not for markers. */
-  const unmark = (text: Uint8Array): { clean: Uint8Array | null; rows: number; marked: string } | null => {
+  const unmark = (text: Uint8Array): { clean: Uint8Array | null; rows: number; markers: number; marked: string } | null => {
     const keep: Uint8Array[] = [];
     const marked: string[] = [];
     for (let at = 0; at < text.length; ) {
@@ -70,7 +70,7 @@ export function* readBatches(db: Database.Database, q: BatchQuery, check: Check,
       } else keep.push(text.subarray(at, end));
       at = end;
     }
-    return marked.length === 0 ? null : { clean: keep.length > 0 ? Buffer.concat(keep) : null, rows: keep.length, marked: marked.join(',') };
+    return marked.length === 0 ? null : { clean: keep.length > 0 ? Buffer.concat(keep) : null, rows: keep.length, markers: marked.length, marked: marked.join(',') };
   };
   let last = -(2n ** 63n);
   let size = 16;
@@ -84,9 +84,10 @@ export function* readBatches(db: Database.Database, q: BatchQuery, check: Check,
     if (check(text, rows, whole, isUtf8)) {
       yield { from: last, to: max, rows, cleanRows: rows, text, unclean: null, ok: true };
     } else {
-      // Lines with markers fail the check: without them, the rest may pass.
+      // Lines with markers fail the check: without them, the rest may pass. A value with a line
+      // break makes more lines than rows (and could look like a marker): the whole batch goes to JS.
       const parts = unmark(text);
-      const ok = parts !== null && (parts.clean === null || check(parts.clean, parts.rows, whole, isUtf8));
+      const ok = parts !== null && parts.rows + parts.markers === rows && (parts.clean === null || check(parts.clean, parts.rows, whole, isUtf8));
       yield { from: last, to: max, rows, cleanRows: ok && parts ? parts.rows : 0, text: ok && parts ? parts.clean : null, unclean: ok && parts ? parts.marked : null, ok };
     }
     last = max;
