@@ -51,6 +51,19 @@ function split(s: DdlStatement): Split {
   };
 }
 
+const uniqueIndexSql = new RegExp(`^CREATE UNIQUE INDEX ${ident} ON ${ident}\\.${ident} \\((.+)\\)$`, 's');
+const identList = new RegExp(`^${ident}(?:, ${ident})*$`);
+
+/**
+ * The columns of a primary key, a unique constraint or a unique index on plain columns — what a
+ * foreign key can point at — unquoted; null for any other statement.
+ */
+export function uniqueKeyColumns(s: DdlStatement): string[] | null {
+  const list = constraintSql.exec(s.sql)?.[4] ?? uniqueIndexSql.exec(s.sql)?.[1];
+  if (list === undefined || !identList.test(list)) return null;
+  return [...list.matchAll(new RegExp(ident, 'g'))].map((m) => m[0].slice(1, -1).replace(/""/g, '"'));
+}
+
 async function constraintExists(client: pg.Client, c: { table: string; name: string }): Promise<boolean> {
   const r = await client.query('SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass($1) AND conname = $2', [c.table, c.name]);
   return (r.rowCount ?? 0) > 0;

@@ -8,7 +8,7 @@ import { TransferFailure } from './transfer-failure.js';
 import { loadTables, type LoadJob } from './transfer-load.js';
 import { describeOrphans, findOrphans } from './transfer-orphans.js';
 import { planTransfer, type SkippedObject, type TransferPlan } from './transfer-plan.js';
-import { buildAfterLoad } from './transfer-postload.js';
+import { buildAfterLoad, uniqueKeyColumns } from './transfer-postload.js';
 import { createState, dropState, readState, type TransferState } from './transfer-state.js';
 import { existingTables, targetColumns } from './transfer-target.js';
 import type { CastRule, ColumnMapping } from './typemap.js';
@@ -149,6 +149,21 @@ function prepareLoad(db: Database.Database, plan: TransferPlan, o: TransferOptio
   return { jobs, skipFks };
 }
 
+/** A set of column names, as one comparable string. */
+const columnSet = (columns: readonly string[]) => columns.map((c) => c.toLowerCase()).sort().join('\u0000');
+
+/** For each table (lower-cased), the column sets other tables' foreign keys point at. */
+function referencedKeys(plan: TransferPlan): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const t of plan.ddl.tables) {
+    for (const fk of t.source.foreignKeys) {
+      const parent = fk.refTable.toLowerCase();
+      out.set(parent, [...(out.get(parent) ?? []), columnSet(fk.refColumns)]);
+    }
+  }
+  return out;
+}
+
 const fkKey = (s: DdlStatement, t: TableDdl) => {
   const fk = t.source.foreignKeys.find((f) => s.sql.includes(`FOREIGN KEY (${f.columns.map(q).join(', ')})`));
   return fk ? `${t.source.name}:${fk.columns.join(',')}` : '';
@@ -221,7 +236,7 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
       throw e;
     }
     const outcomes = new Map<string, TableOutcome>();
-    const keysBuilt = new Set<string>();
+    const keysBuilt = new Set<DdlStatement>();
     if (withData) {
       const pending: LoadJob[] = [];
       for (const job of prepared.jobs) {
@@ -237,13 +252,22 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
         const plain = plainTables.has(t.source.name) || (resumed && (await generatedColumns(control, schema, t.source.name)).size === 0);
         pending.push({ ...job, columns: copied(t, plain), truncate: resumed });
       }
+      // While the last tables load, a loaded table gets the keys foreign keys point at (they are
+      // needed first). Its other indexes wait for the end of the load and run beside the longest
+      // builds, where connections would idle, instead of taking cores from the load.
+      const pointedAt = referencedKeys(plan);
       await loadAll(clients, pending, o, schema, rejects, outcomes, false, null, async (table, client) => {
-        const keys = plan.ddl.tables.find((t) => t.source.name === table)?.statements.filter((s) => s.phase === 'keys') ?? [];
+        const wanted = pointedAt.get(table.toLowerCase()) ?? [];
+        const keys = (plan.ddl.tables.find((t) => t.source.name === table)?.statements ?? []).filter((s) => {
+          const columns = s.phase === 'keys' ? uniqueKeyColumns(s) : null;
+          return columns !== null && wanted.includes(columnSet(columns));
+        });
+        if (keys.length === 0) return;
         await buildAfterLoad([client], keys, warn, resumed);
-        keysBuilt.add(table);
+        for (const k of keys) keysBuilt.add(k);
       });
     }
-    const statements = plan.ddl.tables.flatMap((t) => t.statements.filter((s) => (s.phase !== 'fks' || !prepared.skipFks.has(fkKey(s, t))) && (s.phase !== 'keys' || !keysBuilt.has(t.source.name))));
+    const statements = plan.ddl.tables.flatMap((t) => t.statements.filter((s) => (s.phase !== 'fks' || !prepared.skipFks.has(fkKey(s, t))) && !keysBuilt.has(s)));
     // Sequences and counts need the data, not the foreign keys: they run while those are checked.
     const finisher = clients[clients.length - 1] as pg.Client;
     await buildAfterLoad(clients, statements, warn, resumed, async () => {
