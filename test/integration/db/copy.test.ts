@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WORKER_ROWS } from '../../../src/db/copy.js';
 import { TransferFailure } from '../../../src/db/transfer-failure.js';
-import { noEffects, transfer, type TransferOptions } from '../../../src/db/transfer.js';
+import { noEffects, transfer, type TransferEffects, type TransferOptions } from '../../../src/db/transfer.js';
 import { freshDatabase, query } from '../../helpers/pg.js';
 import { sqliteFile } from './trap-fixture.js';
 
@@ -90,43 +90,43 @@ describe('COPY of a UTF-16 SQLite file', () => {
   });
 });
 
-describe('a table that fails while another still loads', () => {
-  it('stops the other load and fails the transfer naming the key PostgreSQL refused', async () => {
-    const url = await freshDatabase('copy_keys_meanwhile');
-    // Two spellings SQLite keeps apart and PostgreSQL reads as the same timestamp, in the key a
-    // foreign key points at: that key is built as soon as its table is loaded.
-    const file = sqliteFile(
-      `CREATE TABLE events (id INTEGER PRIMARY KEY, at DATETIME UNIQUE);
-       INSERT INTO events VALUES (1, '2024-01-01 00:00:00'), (2, '2024-01-01T00:00:00');
-       CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, event_at DATETIME REFERENCES events (at));
-       WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < ${rows * 4})
-       INSERT INTO notes SELECT i, 'note ' || i, NULL FROM g;`,
-    );
-    const effects = noEffects('public');
-    let notesSent = 0;
-    const err = await transfer(options(file, url, { onBadValue: 'fail', progress: (table, done) => { if (table === 'notes') notesSent = done; } }), effects).catch((e: unknown) => e);
+/**
+ * A small table whose unique key fails in PostgreSQL (two spellings SQLite keeps apart and
+ * PostgreSQL reads as the same timestamp) beside a big one, whose foreign key points at that key
+ * or not. Returns the failure and how many rows of the big table were sent.
+ */
+async function failingKey(database: string, pointedAt: boolean): Promise<{ err: unknown; notesSent: number; effects: TransferEffects; url: string }> {
+  const url = await freshDatabase(database);
+  const file = sqliteFile(
+    `CREATE TABLE events (id INTEGER PRIMARY KEY, at DATETIME UNIQUE);
+     INSERT INTO events VALUES (1, '2024-01-01 00:00:00'), (2, '2024-01-01T00:00:00');
+     CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, event_at DATETIME ${pointedAt ? 'REFERENCES events (at)' : ''});
+     WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < ${rows * 4})
+     INSERT INTO notes SELECT i, 'note ' || i, NULL FROM g;`,
+  );
+  const effects = noEffects('public');
+  let notesSent = 0;
+  const err = await transfer(options(file, url, { onBadValue: 'fail', progress: (table, done) => { if (table === 'notes') notesSent = done; } }), effects).catch((e: unknown) => e);
+  return { err, notesSent, effects, url };
+}
+
+const atKeyFailed = 'building unique constraint events_at_key on "events" failed: could not create unique index "events_at_key".';
+
+describe('a key a foreign key points at', () => {
+  it('is built as soon as its table is loaded: when it fails, the other load stops at once', async () => {
+    const { err, notesSent, effects, url } = await failingKey('copy_keys_meanwhile', true);
     expect(err).toBeInstanceOf(TransferFailure);
-    expect((err as TransferFailure).message).toBe('building unique constraint events_at_key on "events" failed: could not create unique index "events_at_key".');
+    expect((err as TransferFailure).message).toBe(atKeyFailed);
     expect(effects.tablesCreated.sort()).toEqual(['events', 'notes']);
-    // The unique index was built while notes was loading, and notes stopped there.
     expect(notesSent).toBeLessThan(rows * 4);
     expect(await query(url, 'SELECT count(*)::int AS n FROM notes')).toEqual([{ n: 0 }]);
   });
 });
 
-describe('a table whose indexes no foreign key needs', () => {
-  it('gets them after the last table is loaded: a failing one fails the transfer then', async () => {
-    const url = await freshDatabase('copy_keys_after');
-    const file = sqliteFile(
-      `CREATE TABLE events (id INTEGER PRIMARY KEY, at DATETIME UNIQUE);
-       INSERT INTO events VALUES (1, '2024-01-01 00:00:00'), (2, '2024-01-01T00:00:00');
-       CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
-       WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < ${rows * 4})
-       INSERT INTO notes SELECT i, 'note ' || i FROM g;`,
-    );
-    let notesSent = 0;
-    const err = await transfer(options(file, url, { onBadValue: 'fail', progress: (table, done) => { if (table === 'notes') notesSent = done; } }), noEffects('public')).catch((e: unknown) => e);
-    expect((err as TransferFailure).message).toBe('building unique constraint events_at_key on "events" failed: could not create unique index "events_at_key".');
+describe('an index no foreign key needs', () => {
+  it('is built after the last table is loaded: a failing one fails the transfer then', async () => {
+    const { err, notesSent } = await failingKey('copy_keys_after', false);
+    expect((err as TransferFailure).message).toBe(atKeyFailed);
     expect(notesSent).toBe(rows * 4);
   });
 });
