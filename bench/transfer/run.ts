@@ -7,8 +7,8 @@ import { execa } from 'execa';
 import { readFileSync, mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { startEmbeddedPostgres } from '../../test/helpers/embedded-pg.js';
+import { query } from '../../test/helpers/pg.js';
 import { ceilingLoad, exportTables, planOf } from './ceiling.js';
 import { generateCatalogue } from './generate.js';
 
@@ -39,33 +39,20 @@ class RssSampler {
   stop(): number { clearInterval(this.timer); return [...this.peaks.values()].reduce((a, b) => a + b, 0); }
 }
 
-async function adminQuery(admin: string, ...sql: string[]): Promise<void> {
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  try {
-    for (const s of sql) await c.query(s);
-  } finally {
-    await c.end();
-  }
-}
-
 /**
  * A new empty database, on a quiet server: the previous contestant's database is dropped and its
  * WAL checkpointed first, so no contestant pays for another's checkpoint or cleanup.
  */
 async function freshDb(admin: string, name: string, previous: string | null): Promise<string> {
-  await adminQuery(admin, ...(previous ? [`DROP DATABASE IF EXISTS ${previous}`] : []), `DROP DATABASE IF EXISTS ${name}`, `CREATE DATABASE ${name}`, 'CHECKPOINT');
+  for (const sql of [...(previous ? [`DROP DATABASE IF EXISTS ${previous}`] : []), `DROP DATABASE IF EXISTS ${name}`, `CREATE DATABASE ${name}`, 'CHECKPOINT']) await query(admin, sql);
   const u = new URL(admin);
   u.pathname = `/${name}`;
   return u.toString();
 }
 
 async function countRows(url: string): Promise<number> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  const r = await c.query(`SELECT (SELECT count(*) FROM files) + (SELECT count(*) FROM tags) AS n`);
-  await c.end();
-  return Number(r.rows[0].n);
+  const [row] = await query<{ n: string }>(url, `SELECT (SELECT count(*) FROM files) + (SELECT count(*) FROM tags) AS n`);
+  return Number(row?.n);
 }
 
 interface Result { name: string; seconds: number; rows: number; rssMb: number; note?: string }
@@ -81,7 +68,8 @@ const server = await startEmbeddedPostgres();
 const results: Result[] = [];
 try {
   // Autovacuum would clean one contestant's tables while the next one runs.
-  await adminQuery(server.url, 'ALTER SYSTEM SET autovacuum = off', 'SELECT pg_reload_conf()');
+  await query(server.url, 'ALTER SYSTEM SET autovacuum = off');
+  await query(server.url, 'SELECT pg_reload_conf()');
   const exportDir = mkdtempSync(join(tmpdir(), 'runbook-bench-'));
   const files = only === 'all' || only === 'ceiling' ? await exportTables(sqlitePath, plan, exportDir) : new Map<string, string>();
   const pgloader = await whichPgloader();
