@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import pg from 'pg';
 import { startEmbeddedPostgres } from '../../test/helpers/embedded-pg.js';
+import { query } from '../../test/helpers/pg.js';
 import { noEffects, transfer } from '../../src/db/transfer.js';
 import { generateCatalogue } from './generate.js';
 
@@ -16,11 +16,8 @@ const sqlitePath = join(process.cwd(), `bench/data/catalogue-x${scale}.db`);
 generateCatalogue(sqlitePath, 200_000 * scale);
 const server = await startEmbeddedPostgres();
 try {
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS bench_phases');
-  await admin.query('CREATE DATABASE bench_phases');
-  await admin.end();
+  await query(server.url, 'DROP DATABASE IF EXISTS bench_phases');
+  await query(server.url, 'CREATE DATABASE bench_phases');
   const u = new URL(server.url);
   u.pathname = '/bench_phases';
   const start = Date.now();
