@@ -124,3 +124,19 @@ export type AnyStepKind = StepKind<Record<string, unknown>>;
 export function defineStepKind<Spec extends object>(kind: StepKind<Spec>): AnyStepKind {
   return kind as unknown as AnyStepKind;
 }
+
+/** The type of one field of an undo token: `?` allows null. */
+export type TokenField = 'string' | 'string?' | 'number' | 'boolean';
+
+/**
+ * Reads a journaled undo token back, checking each field's type. A token of another shape is a
+ * bug in the kind (the engine journals what the kind returned), so it throws.
+ */
+export function readUndoToken<T>(kind: string, token: JsonValue, fields: { readonly [K in keyof T]-?: TokenField }): T {
+  const t = token as Record<string, unknown> | null;
+  const ok =
+    typeof t === 'object' && t !== null && !Array.isArray(t) &&
+    Object.entries<TokenField>(fields).every(([name, type]) => (type === 'string?' ? t[name] === null || typeof t[name] === 'string' : typeof t[name] === type));
+  if (!ok) throw new Error(`${kind} undo token has an unexpected shape: ${JSON.stringify(token)}`);
+  return t as T;
+}

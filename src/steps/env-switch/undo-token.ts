@@ -1,4 +1,4 @@
-import type { JsonValue } from '../kind.js';
+import { readUndoToken, type JsonValue } from '../kind.js';
 
 /** What env-switch journals to restore a file later: paths and hashes, never a value from the file. */
 export interface EnvSwitchUndo {
@@ -17,12 +17,7 @@ export interface EnvSwitchUndo {
 
 /** Reads a journaled token back; a token of another shape is a bug, so it throws. */
 export function parseUndoToken(token: JsonValue): EnvSwitchUndo {
-  const t = token as Partial<Record<keyof EnvSwitchUndo, unknown>>;
-  const ok =
-    typeof t === 'object' && t !== null &&
-    typeof t.file === 'string' && (typeof t.backup === 'string' || t.backup === null) &&
-    typeof t.switched === 'string' && (typeof t.sha256_before === 'string' || t.sha256_before === null) &&
-    typeof t.sha256_after === 'string' && typeof t.existed === 'boolean' && typeof t.mode === 'number';
-  if (!ok) throw new Error(`env-switch undo token has an unexpected shape: ${JSON.stringify(token)}`);
-  return t as EnvSwitchUndo;
+  return readUndoToken<EnvSwitchUndo>('env-switch', token, {
+    file: 'string', backup: 'string?', switched: 'string', sha256_before: 'string?', sha256_after: 'string', existed: 'boolean', mode: 'number',
+  });
 }

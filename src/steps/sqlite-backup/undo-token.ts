@@ -1,4 +1,4 @@
-import type { JsonValue } from '../kind.js';
+import { readUndoToken, type JsonValue } from '../kind.js';
 
 /** What sqlite-backup journals to restore the source later: paths, hashes and a mode, no data. */
 export interface SqliteBackupUndo {
@@ -15,11 +15,7 @@ export interface SqliteBackupUndo {
 
 /** Reads a journaled token back; a token of another shape is a bug, so it throws. */
 export function parseUndoToken(token: JsonValue): SqliteBackupUndo {
-  const t = token as Partial<Record<keyof SqliteBackupUndo, unknown>>;
-  const ok =
-    typeof t === 'object' && t !== null &&
-    typeof t.source === 'string' && typeof t.backup === 'string' &&
-    typeof t.source_sha256 === 'string' && typeof t.backup_sha256 === 'string' && typeof t.mode === 'number';
-  if (!ok) throw new Error(`sqlite-backup undo token has an unexpected shape: ${JSON.stringify(token)}`);
-  return t as SqliteBackupUndo;
+  return readUndoToken<SqliteBackupUndo>('sqlite-backup', token, {
+    source: 'string', backup: 'string', source_sha256: 'string', backup_sha256: 'string', mode: 'number',
+  });
 }
