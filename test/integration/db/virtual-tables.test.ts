@@ -122,6 +122,30 @@ describe('sqlite-to-pg virtual_tables on a catalogue with the FTS5 tables of the
     expect(await tableNames(url)).toEqual(['files', 'tags']);
   });
 
+  it('a resumed transfer keeps the empty tables the interrupted run made, and undo still drops them', async () => {
+    const url = await freshDatabase('vt_resume');
+    const path = sqliteFile(`
+      CREATE TABLE files (id INTEGER PRIMARY KEY, title TEXT);
+      CREATE VIRTUAL TABLE files_fts USING fts5(file_id UNINDEXED, title);
+      WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 200000) INSERT INTO files SELECT i, 'title ' || i FROM s;
+    `);
+    const controller = new AbortController();
+    const first = await sqliteToPg.run({ source: 'src', target: 'db', virtual_tables: 'empty' }, {
+      ...context(path, url),
+      signal: controller.signal,
+      progress: (p) => { if (p.done < (p.total ?? 0)) controller.abort(); },
+    });
+    expect(first).toMatchObject({ ok: false, message: 'the transfer was stopped while copying "files"' });
+    expect(await query(url, `SELECT table_name, created FROM _runbook_transfer ORDER BY 1`)).toEqual([{ table_name: 'files', created: true }, { table_name: 'files_fts', created: true }]);
+    const second = ok(await transfer(path, url, { virtual_tables: 'empty' }));
+    expect(second.outputs.counts).toEqual({ files: 200000 });
+    expect((second.outputs.virtual_tables as { name: string }[]).map((t) => t.name)).toEqual(['files_fts']);
+    expect(await query(url, `SELECT to_regclass('_runbook_transfer') AS r`)).toEqual([{ r: null }]);
+    const undone = await sqliteToPg.undo!(second.undo!, context(path, url));
+    expect(undone).toMatchObject({ ok: true, outputs: { dropped: ['"public"."files"', '"public"."files_fts"'] } });
+    expect(await tableNames(url)).toEqual([]);
+  });
+
   it('names the virtual tables in the dry run\'s DDL', async () => {
     const lines = await sqliteToPg.inspect!({ source: 'src', target: 'db', virtual_tables: 'empty' }, context(agregatorCatalogue(), 'postgresql://x@127.0.0.1:1/x'));
     expect(lines.filter((l) => l.text.includes('files_fts'))).toEqual([
