@@ -97,6 +97,14 @@ describe('sqlite-to-pg virtual_tables on a catalogue with the FTS5 tables of the
     ]);
   });
 
+  it('exclude can name a virtual table once they are made, leaving it out like today', async () => {
+    const url = await freshDatabase('vt_exclude');
+    const r = ok(await transfer(agregatorCatalogue(), url, { virtual_tables: 'empty', exclude: ['tags_fts'] }));
+    expect((r.outputs.virtual_tables as { name: string }[]).map((t) => t.name)).toEqual(['files_fts']);
+    expect((r.outputs.skipped as { name: string; what: string }[]).filter((s) => s.what === 'virtual table').map((s) => s.name)).toEqual(['tags_fts']);
+    expect(await tableNames(url)).toEqual(['files', 'files_fts', 'tags']);
+  });
+
   it('schema-only and test-import make them too; test-import leaves nothing behind', async () => {
     const url = await freshDatabase('vt_modes');
     const schemaOnly = ok(await transfer(agregatorCatalogue(), url, { virtual_tables: 'empty', mode: 'schema-only' }));
