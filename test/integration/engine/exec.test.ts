@@ -297,7 +297,7 @@ describe('Ctrl-C', () => {
     const events = ws.lastJournal();
     expect(events.some((e) => e.type === 'interrupt')).toBe(true);
     expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'interrupted', exitCode: 130 });
-    expect(out).toContain('interrupted: stopping the running step, then rolling back');
+    expect(out).toContain('interrupted (SIGINT): stopping the running step, then rolling back');
   });
 });
 
