@@ -8,7 +8,8 @@ import { parseDuration } from './duration.js';
 import type { LiveEvent, RecordedAction, RunEvent, RunObserver, RunStatus } from './events.js';
 import { checkCondition, type ConditionOutcome } from './conditions.js';
 import { executeAction } from './execute-action.js';
-import { signalNumbers, type Interrupts, type Stop, type StopSignal } from './interrupts.js';
+import type { Interrupts, Stop, StopSignal } from './interrupts.js';
+import { exitCode, nothingUndone, undoByHand, type NotUndone } from './outcome.js';
 import { buildScope, renderConnection, type StepState } from './scope.js';
 
 /** How to run a plan. */
@@ -51,25 +52,12 @@ export interface RunOutcome {
 }
 
 /** A finished step waiting on the rollback stack. */
-interface Finished {
+export interface Finished {
   readonly index: number;
   readonly step: StepDecl;
   readonly kind: AnyStepKind;
   readonly undo?: JsonValue;
   readonly envBefore?: Readonly<Record<string, string | undefined>>;
-}
-
-const exitFor: Record<Exclude<RunStatus, 'interrupted'>, number> = {
-  succeeded: 0,
-  'failed-rolled-back': 1,
-  'failed-rollback-incomplete': 3,
-  'failed-not-rolled-back': 3,
-  'interrupted-rollback-incomplete': 3,
-};
-
-/** The exit code of a run: a completed rollback after a signal exits as the shell reports that signal (128 + its number). */
-function exitCode(status: RunStatus, signal: StopSignal | undefined): number {
-  return status === 'interrupted' ? 128 + signalNumbers[signal ?? 'SIGINT'] : exitFor[status];
 }
 
 const now = () => new Date().toISOString();
@@ -341,8 +329,8 @@ class PlanRun {
     if (failedStep !== undefined || interrupted) {
       if (!this.options.rollback) {
         this.emit({ type: 'rollback-start', at: now(), reason: 'rollback disabled by --no-rollback; everything is left as it is for inspection', steps: [] });
-        this.emit({ type: 'rollback-end', at: now(), complete: false, failed: this.stack.map((f) => f.step.id), byHand: this.byHand(this.stack) });
-        status = interrupted ? 'interrupted' : 'failed-not-rolled-back';
+        this.emit({ type: 'rollback-end', at: now(), complete: false, failed: this.stack.map((f) => f.step.id), byHand: this.byHand(nothingUndone(this.stack)) });
+        status = interrupted ? 'interrupted-rollback-incomplete' : 'failed-not-rolled-back';
       } else {
         const reason = interrupted ? `interrupted by ${this.firstSignal ?? 'SIGINT'}` : this.faults[0] !== undefined ? `the run cannot go on: ${this.faults[0]}` : `step ${failedStep} failed`;
         let complete: boolean;
@@ -351,7 +339,7 @@ class PlanRun {
         } catch (e) {
           // A bug in the rollback loop: say what is left, never claim it is undone.
           this.onStop({ type: 'fault', message: `internal error in runbook during the rollback: ${this.options.masker.mask((e as Error).message)}` });
-          this.emit({ type: 'rollback-end', at: now(), complete: false, failed: ['the rollback stopped on an internal error'], byHand: this.byHand(this.stack) });
+          this.emit({ type: 'rollback-end', at: now(), complete: false, failed: ['the rollback stopped on an internal error'], byHand: this.byHand(nothingUndone(this.stack)) });
           complete = false;
         }
         status = interrupted ? (complete ? 'interrupted' : 'interrupted-rollback-incomplete') : complete ? 'failed-rolled-back' : 'failed-rollback-incomplete';
@@ -360,16 +348,12 @@ class PlanRun {
     return { status, exitCode: exitCode(status, this.firstSignal), ...(failedStep !== undefined && { failedStep }), byHand: this.leftByHand, faults: [...this.faults] };
   }
 
-  /** For each step still changed, newest first: what it changed and how an operator undoes it. */
-  private byHand(entries: readonly Finished[]): string[] {
-    const lines = [...entries].reverse().map((f) => {
-      const own = f.undo !== undefined && f.kind.manualUndo ? this.options.masker.mask(f.kind.manualUndo(f.undo)) : undefined;
-      const actions = f.step.rollback.map((a, i) => a.title ?? `${a.kind} action ${i + 1}`);
-      const parts = [...(own !== undefined ? [own] : []), ...(actions.length ? [`run its rollback actions by hand (${actions.join('; ')}; rendered in the journal's step-end of ${f.step.id})`] : [])];
-      return `${f.step.id}: ${parts.length ? parts.join('; then ') : 'its change has no recorded way back; check it by hand'}`;
-    });
-    this.leftByHand = lines;
-    return lines;
+
+
+  /** Says what is still changed (kept for the outcome too). */
+  private byHand(entries: readonly NotUndone[]): string[] {
+    this.leftByHand = undoByHand(entries, this.options.masker);
+    return [...this.leftByHand];
   }
 
   /** Undoes finished steps newest first: the kind's built-in undo, then the step's rollback actions. */
@@ -377,13 +361,15 @@ class PlanRun {
     const entries = [...this.stack].reverse();
     this.interruptedDuring = 'rollback';
     this.rollingBack = true;
-    const notUndone: Finished[] = [];
+    const notUndone: NotUndone[] = [];
     this.emit({ type: 'rollback-start', at: now(), reason, steps: entries.map((f) => f.step.id) });
     const failed: string[] = [];
     for (const f of entries) {
       const actions = f.step.rollback;
       const hasUndo = f.undo !== undefined && f.kind.undo !== undefined;
       const undoAllowed = this.conditionHolds(f.step.undo_when);
+      let ownUndo = false;
+      const actionsLeft: string[] = [];
       this.emit({ type: 'rollback-step', at: now(), step: f.step.id, actions: actions.length + (hasUndo ? 1 : 0), nothingToUndo: actions.length === 0 && !hasUndo });
       if (hasUndo && !undoAllowed.holds) {
         const title = f.kind.undoSummary ?? `undo ${f.kind.kind}`;
@@ -397,7 +383,7 @@ class PlanRun {
           }
         }
         if (!ok) failed.push(`${f.step.id}: ${f.kind.undoSummary ?? 'built-in undo'}`);
-        if (!ok) notUndone.push(f);
+        ownUndo = !ok;
       }
       for (const [i, action] of actions.entries()) {
         const kind = getStepKind(action.kind)!;
@@ -415,15 +401,19 @@ class PlanRun {
           if (!(e instanceof TemplateError)) throw e;
           this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'failed', durationMs: 0, error: this.options.masker.mask(`cannot render the action: ${e.message}`) });
           failed.push(`${f.step.id}: ${title}`);
+          actionsLeft.push(title);
           continue;
         }
         const ok = await this.runRollbackAction(f, n, title, kind, spec, undefined, action);
-        if (!ok && action.continue_on_error !== true) failed.push(`${f.step.id}: ${title}`);
-        if (!ok && action.continue_on_error !== true && notUndone.at(-1) !== f) notUndone.push(f);
+        if (!ok && action.continue_on_error !== true) {
+          failed.push(`${f.step.id}: ${title}`);
+          actionsLeft.push(title);
+        }
       }
+      if (ownUndo || actionsLeft.length) notUndone.push({ f, ownUndo, actions: actionsLeft });
     }
     const complete = failed.length === 0 && !this.stopRollback.signal.aborted;
-    this.emit({ type: 'rollback-end', at: now(), complete, failed, ...(!complete && { byHand: this.byHand(notUndone.reverse()) }) });
+    this.emit({ type: 'rollback-end', at: now(), complete, failed, ...(!complete && { byHand: this.byHand(notUndone) }) });
     return complete;
   }
 

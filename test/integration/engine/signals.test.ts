@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../src/engine/events.js';
@@ -104,5 +105,50 @@ ${firstStep}  - id: second
     expect(report).toContain(`- ${second} (#2) during rollback at `);
     expect(report).toContain('## Still changed: undo by hand');
     expect(run.output.stderr).toContain('runbook: the rollback did not undo everything (exit 3); still changed, newest first:\n  - second: ');
+  });
+});
+
+describe('a rollback stopped before .env was restored', () => {
+  it('says in the journal, the report and on stderr that .env is still switched, with a command that restores it', async () => {
+    const ws = workspace();
+    const original = 'DATABASE_URL=sqlite:///catalogue.db\n';
+    writeFileSync(join(ws.dir, '.env'), original);
+    const plan = ws.write(
+      'plan.yaml',
+      `version: 1
+name: switched
+steps:
+  - id: switch-env
+    kind: env-switch
+    file: .env
+    set: { DATABASE_URL: "postgresql://app@127.0.0.1:5432/app" }
+  - id: restart
+    kind: shell
+    run: "true"
+    rollback:
+      - kind: shell
+        title: slow restart on SQLite
+        run: touch undo-started; sleep 30
+  - id: long
+    kind: shell
+    run: touch started; sleep 30
+`,
+    );
+    const run = startBin(['exec', plan], { cwd: ws.dir });
+    await waitForFile(join(ws.dir, 'started'));
+    run.child.kill('SIGINT');
+    await waitForFile(join(ws.dir, 'undo-started'));
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(3);
+    expect(readFileSync(join(ws.dir, '.env'), 'utf8')).toContain('postgresql://');
+    const end = ws.lastJournal().find((e): e is Extract<RunEvent, { type: 'rollback-end' }> => e.type === 'rollback-end');
+    const line = end?.byHand?.find((l) => l.startsWith('switch-env: '));
+    const backup = join(ws.lastRunDir(), 'steps', '01-switch-env', 'original.env');
+    expect(line).toBe(`switch-env: ${join(ws.dir, '.env')} is still switched; to undo: cp '${backup}' '${join(ws.dir, '.env')}'`);
+    expect(run.output.stderr).toContain(`  - ${line}\n`);
+    expect(readFileSync(join(ws.lastRunDir(), 'report.md'), 'utf8')).toContain(`- ${line}\n`);
+    // The command works as written.
+    execFileSync('/bin/sh', ['-c', line!.slice(line!.indexOf('to undo: ') + 'to undo: '.length)]);
+    expect(readFileSync(join(ws.dir, '.env'), 'utf8')).toBe(original);
   });
 });
