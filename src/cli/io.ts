@@ -5,6 +5,8 @@ export interface OutStream {
   write(chunk: string): unknown;
   readonly isTTY?: boolean;
   readonly columns?: number;
+  /** The guarded stream itself, for readline's prompts (its errors are still caught by the guard). */
+  readonly stream?: NodeJS.WritableStream;
 }
 
 /** Everything the CLI touches of its process, so tests can run it in-process. */
@@ -42,6 +44,7 @@ export function terminalStream(stream: NodeJS.WriteStream, onBroken: (error: Err
     onBroken(e);
   });
   return {
+    stream,
     write: (chunk: string) => !broken && !stream.destroyed && stream.write(chunk),
     get isTTY() {
       return stream.isTTY;
