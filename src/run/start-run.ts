@@ -21,8 +21,8 @@ export type StartedRun =
       readonly failedStep?: string;
       /** What is still changed and how to undo it by hand (empty when everything was undone or nothing failed). */
       readonly byHand: readonly string[];
-      /** Files of the run that could not be written (journal, report), with why; the run's record is incomplete. */
-      readonly unrecorded: readonly string[];
+      /** What went wrong around the steps, for stderr: files of the run that could not be written (the record is incomplete), errors after the steps ended. */
+      readonly problems: readonly string[];
     }
   | { readonly ok: false; readonly message: string; readonly hint: string };
 
@@ -47,20 +47,37 @@ export async function startRun(plan: Plan, options: RunOptions, renderer: RunRen
     return { ok: false, message: `cannot create the run directory under ${options.cwd}/.runbook: ${(e as Error).message}`, hint: 'runbook keeps each run in .runbook/runs of the directory it runs in; make it writable and check it has free space' };
   }
   const interrupts = options.interrupts ?? new Interrupts();
-  // Signals before the engine listens or after it is done (writing the report) must not end the process half-way.
-  const holdSignals = interrupts.subscribe(() => {});
-  const unrecorded: string[] = [];
+  const problems: string[] = [];
+  let engineListens = false;
+  // Signals before the engine listens or after it is done (writing the report) must not end the process half-way,
+  // and an error then is said, not lost.
+  const holdSignals = interrupts.subscribe((stop) => {
+    if (!engineListens && stop.type === 'fault') problems.push(`after the steps ended: ${options.masker.mask(stop.message)}`);
+  });
+  let offScreen = false;
+  const drawingFailed = (e: unknown) => {
+    if (!offScreen) problems.push(`the progress display failed and was turned off (the journal has everything): ${options.masker.mask((e as Error).message)}`);
+    offScreen = true;
+  };
+  // Drawing is for the screen only: a renderer that throws must never stop a step or a rollback.
+  const drawn = (draw: () => void) => {
+    try {
+      if (!offScreen) draw();
+    } catch (e) {
+      drawingFailed(e);
+    }
+  };
   const events: RunEvent[] = [];
   const observer: RunObserver = {
     event(e: RunEvent) {
       const error = journal.append(e);
       events.push(e);
-      renderer.event(e);
+      drawn(() => renderer.event(e));
       // Told once, after the event was drawn: the engine then fails the running step and rolls back.
       if (error && journal.lost === 1) {
         const message = `cannot write the journal ${files.journalPath}: ${error.message}`;
-        unrecorded.push(message);
-        interrupts.fault(message);
+        problems.push(message);
+        if (engineListens) interrupts.fault(message);
       }
     },
     live(e: LiveEvent) {
@@ -69,19 +86,20 @@ export async function startRun(plan: Plan, options: RunOptions, renderer: RunRen
   };
   const t0 = Date.now();
   try {
-    const outcome = await runPlan(plan, files, { ...options, interrupts }, observer);
+    engineListens = true;
+    const outcome = await runPlan(plan, files, { ...options, interrupts }, observer).finally(() => (engineListens = false));
     const durationMs = Date.now() - t0;
     try {
       writeFileSync(files.reportPath, options.masker.mask(renderReport(events, { status: outcome.status, exitCode: outcome.exitCode, durationMs })), { mode: 0o600 });
     } catch (e) {
-      unrecorded.push(`cannot write the report ${files.reportPath}: ${(e as Error).message}`);
+      problems.push(`cannot write the report ${files.reportPath}: ${(e as Error).message}`);
       // A cut-off report would pass for the whole story; without one, \`runbook show\` renders it from the journal.
       rmSync(files.reportPath, { force: true });
     }
     observer.event({ type: 'run-end', at: new Date().toISOString(), status: outcome.status, exitCode: outcome.exitCode, durationMs, ...(outcome.failedStep !== undefined && { failedStep: outcome.failedStep }), reportPath: files.reportPath });
-    if (journal.lost > 0) unrecorded.push(`${journal.lost} of ${events.length} events are missing from the journal`);
-    await renderer.close();
-    return { ok: true, runId: files.id, runDir: files.dir, reportPath: files.reportPath, status: outcome.status, exitCode: outcome.exitCode, ...(outcome.failedStep !== undefined && { failedStep: outcome.failedStep }), byHand: outcome.byHand, unrecorded };
+    if (journal.lost > 0) problems.push(`${journal.lost} of ${events.length} events are missing from the journal`);
+    await renderer.close().catch(drawingFailed);
+    return { ok: true, runId: files.id, runDir: files.dir, reportPath: files.reportPath, status: outcome.status, exitCode: outcome.exitCode, ...(outcome.failedStep !== undefined && { failedStep: outcome.failedStep }), byHand: outcome.byHand, problems };
   } finally {
     holdSignals();
     await journal.close().catch(() => {});

@@ -73,11 +73,11 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
         return finish(exitCodes.invalid);
       }
       // Said on stderr too: the report may be unwritable (a full disk) and stdout may be gone.
-      for (const line of result.unrecorded) io.stderr.write(`runbook: ${line}\n`);
+      for (const line of result.problems) io.stderr.write(`runbook: ${line}\n`);
       if (result.byHand.length > 0) {
         io.stderr.write(`runbook: the rollback did not undo everything (exit ${result.exitCode}); still changed, newest first:\n${result.byHand.map((l) => `  - ${l}\n`).join('')}`);
       }
-      if (result.unrecorded.length > 0 && result.byHand.length === 0 && result.status !== 'succeeded') {
+      if (result.problems.length > 0 && result.byHand.length === 0 && result.status !== 'succeeded') {
         io.stderr.write(`runbook: the rollback ${result.exitCode === 3 ? 'did NOT complete' : 'completed: every finished step was undone'} (exit ${result.exitCode})\n`);
       }
       finish(result.exitCode);
