@@ -75,7 +75,7 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
       // Said on stderr too: the report may be unwritable (a full disk) and stdout may be gone.
       for (const line of result.problems) io.stderr.write(`runbook: ${line}\n`);
       if (result.byHand.length > 0) {
-        io.stderr.write(`runbook: the rollback did not undo everything (exit ${result.exitCode}); still changed, newest first:\n${result.byHand.map((l) => `  - ${l}\n`).join('')}`);
+        io.stderr.write(`runbook: not everything was undone (exit ${result.exitCode}); still changed, newest first:\n${result.byHand.map((l) => `  - ${l}\n`).join('')}`);
       }
       if (result.problems.length > 0 && result.byHand.length === 0 && result.status !== 'succeeded') {
         io.stderr.write(`runbook: the rollback ${result.exitCode === 3 ? 'did NOT complete' : 'completed: every finished step was undone'} (exit ${result.exitCode})\n`);

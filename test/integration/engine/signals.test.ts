@@ -104,7 +104,7 @@ ${firstStep}  - id: second
     expect(report).toContain('# stopped-rollback: interrupted, ROLLBACK INCOMPLETE — needs a human');
     expect(report).toContain(`- ${second} (#2) during rollback at `);
     expect(report).toContain('## Still changed: undo by hand');
-    expect(run.output.stderr).toContain('runbook: the rollback did not undo everything (exit 3); still changed, newest first:\n  - second: ');
+    expect(run.output.stderr).toContain('runbook: not everything was undone (exit 3); still changed, newest first:\n  - second: ');
   });
 });
 
