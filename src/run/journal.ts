@@ -2,7 +2,7 @@ import { closeSync, fdatasync, fdatasyncSync, openSync, readFileSync, writeSync 
 import type { RunEvent } from '../engine/events.js';
 
 /** Events after which something outside runbook is about to change (or the run is over). */
-const durableBefore: ReadonlySet<RunEvent['type']> = new Set(['run-start', 'step-start', 'rollback-start', 'rollback-action-start', 'interrupt', 'run-end']);
+const durableBefore: ReadonlySet<RunEvent['type']> = new Set(['run-start', 'step-start', 'rollback-start', 'rollback-action-start', 'interrupt', 'fault', 'run-end']);
 
 /**
  * The append-only JSONL journal of a run. Every event is written to the file (write(2) until the
@@ -19,8 +19,12 @@ export class Journal {
   private idle: (() => void) | undefined;
   /** The last line was only partly written: the next one starts on a fresh line, so readers can skip the torn piece. */
   private torn = false;
-  /** Events that could not be written. */
-  lost = 0;
+  private lostEvents = 0;
+
+  /** How many events could not be written. */
+  get lost(): number {
+    return this.lostEvents;
+  }
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'a', 0o600);
@@ -34,7 +38,7 @@ export class Journal {
       while (done < line.length) done += writeSync(this.fd, line, done);
     } catch (e) {
       if (done > 0) this.torn = !(this.torn && done === 1);
-      this.lost++;
+      this.lostEvents++;
       return e as NodeJS.ErrnoException;
     }
     this.torn = false;
