@@ -25,7 +25,7 @@ export function renderReport(events: readonly RunEvent[], final?: { status: RunS
   const starts = new Map(events.filter((e): e is Ev<'step-start'> => e.type === 'step-start').map((e) => [e.step, e]));
   const out: string[] = [];
   out.push(`# ${start.plan.title ?? start.plan.name}: ${final ? statusLine[final.status] : 'its end is NOT in the journal — check by hand'}`, '');
-  if (!final) out.push('The journal stops before the run ended: runbook was killed, or could not write its journal (a full disk). What the steps below changed may still be changed; the undo tokens and rollback actions are in the journal.', '');
+  if (!final) out.push('The journal has no end of the run: it is still running, or runbook was killed, or could not write its journal (a full disk). What the steps below changed may still be changed; the undo tokens and rollback actions are in the journal.', '');
   out.push(`- Run: \`${start.runId}\``);
   out.push(`- Plan: \`${start.plan.file}\` (${start.plan.name}, sha256 \`${start.plan.sha256.slice(0, 16)}…\`)`);
   out.push(`- Started: ${start.at}${final ? ` · duration ${formatDuration(final.durationMs)} · exit code ${final.exitCode}` : ''}`);
