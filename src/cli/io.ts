@@ -5,6 +5,8 @@ export interface OutStream {
   write(chunk: string): unknown;
   readonly isTTY?: boolean;
   readonly columns?: number;
+  /** The guarded stream itself, for readline's prompts (its errors are still caught by the guard). */
+  readonly stream?: NodeJS.WritableStream;
 }
 
 /** Everything the CLI touches of its process, so tests can run it in-process. */
@@ -14,7 +16,7 @@ export interface CliIO {
   readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
-  /** Ctrl-C presses delivered to a running command; the binary wires SIGINT here. */
+  /** Signals (SIGINT, SIGTERM, SIGHUP) and uncaught errors delivered to a running command; the binary wires them here. */
   readonly interrupts?: Interrupts;
 }
 
@@ -26,8 +28,32 @@ export const exitCodes = {
   differ: 1,
   invalid: 2,
   rollbackIncomplete: 3,
+  /** 128 + the signal's number: 130 for SIGINT (Ctrl-C), 129 for SIGHUP, 143 for SIGTERM. */
   interrupted: 130,
 } as const;
+
+/**
+ * Guards a terminal stream: at its first error (EPIPE from a closed pipe, EIO from a terminal that
+ * went away) it stops writing there, so lost output never stops a run; `onBroken` hears of it once.
+ */
+export function terminalStream(stream: NodeJS.WriteStream, onBroken: (error: Error) => void): OutStream {
+  let broken = false;
+  stream.on('error', (e: Error) => {
+    if (broken) return;
+    broken = true;
+    onBroken(e);
+  });
+  return {
+    stream,
+    write: (chunk: string) => !broken && !stream.destroyed && stream.write(chunk),
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
+    },
+  };
+}
 
 /** Whether to colour output: never with NO_COLOR, always with FORCE_COLOR, else only on a terminal. */
 export function wantsColor(io: CliIO, alsoWhen = false): boolean {

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { main } from '../cli/main.js';
-import { Interrupts } from '../engine/interrupts.js';
+import { Interrupts, stopSignals } from '../engine/interrupts.js';
 import { createDatabase } from './demo-database.js';
 import { demoSummary, fingerprints } from './demo-summary.js';
 import { startEmbeddedPostgres, type PgServer } from './embedded-postgres.js';
@@ -56,8 +56,7 @@ async function demo(argv: readonly string[]): Promise<number> {
   if (typeof opts === 'number') return opts;
   const interrupts = new Interrupts();
   // Ctrl-C goes to the run (it stops the step and rolls back); the cleanup below happens regardless.
-  process.on('SIGINT', () => interrupts.press());
-  process.on('SIGTERM', () => interrupts.press());
+  for (const signal of stopSignals) process.on(signal, () => interrupts.press(signal));
   const stopped = () => {
     if (interrupts.count > 0) say('interrupted before the plan started');
     return interrupts.count > 0;

@@ -1,7 +1,11 @@
 import type { JsonValue } from '../steps/kind.js';
+import type { StopSignal } from './interrupts.js';
 
-/** Final state of a run, as the exit code and report tell it. */
-export type RunStatus = 'succeeded' | 'failed-rolled-back' | 'failed-rollback-incomplete' | 'failed-not-rolled-back' | 'interrupted';
+/**
+ * Final state of a run, as the exit code and report tell it. `interrupted` means the rollback after
+ * the signal completed; `interrupted-rollback-incomplete` that it was stopped, failed or disabled.
+ */
+export type RunStatus = 'succeeded' | 'failed-rolled-back' | 'failed-rollback-incomplete' | 'failed-not-rolled-back' | 'interrupted' | 'interrupted-rollback-incomplete';
 
 /** A rollback action as recorded: rendered (secrets masked) so a reader sees exactly what undoes a step. */
 export interface RecordedAction {
@@ -24,8 +28,9 @@ export type RunEvent =
   | { readonly type: 'rollback-step'; readonly at: string; readonly step: string; readonly actions: number; readonly nothingToUndo: boolean }
   | { readonly type: 'rollback-action-start'; readonly at: string; readonly step: string; readonly action: number; readonly kind: string; readonly title: string; readonly inputs: { readonly [k: string]: unknown } }
   | { readonly type: 'rollback-action-end'; readonly at: string; readonly step: string; readonly action: number; readonly title: string; readonly status: 'succeeded' | 'failed' | 'skipped'; readonly durationMs: number; readonly error?: string; readonly hint?: string; readonly reason?: string; readonly note?: string; readonly warnings?: readonly string[] }
-  | { readonly type: 'rollback-end'; readonly at: string; readonly complete: boolean; readonly failed: readonly string[] }
-  | { readonly type: 'interrupt'; readonly at: string; readonly count: number; readonly during: string }
+  | { readonly type: 'rollback-end'; readonly at: string; readonly complete: boolean; readonly failed: readonly string[]; readonly byHand?: readonly string[] }
+  | { readonly type: 'interrupt'; readonly at: string; readonly count: number; readonly during: string; readonly signal: StopSignal }
+  | { readonly type: 'fault'; readonly at: string; readonly message: string; readonly during: string }
   | { readonly type: 'run-end'; readonly at: string; readonly status: RunStatus; readonly exitCode: number; readonly durationMs: number; readonly failedStep?: string; readonly reportPath: string };
 
 /** Live, unjournaled signals for the screen only: the latest output line or progress of a step. */

@@ -1,22 +1,50 @@
+/** The signals that stop a run the way Ctrl-C does (an ssh session that drops sends SIGHUP). */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+/** The signals runbook handles, in the order the binary wires them. */
+export const stopSignals: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** The number of each signal, for the shell's "128 + signal" exit code convention. */
+export const signalNumbers: Readonly<Record<StopSignal, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
 /**
- * Ctrl-C as the engine sees it: the first press stops the running step and lets rollback run,
- * the second stops the rollback too. The CLI wires SIGINT to `press`; tests call it directly.
+ * What can stop a running plan from outside the step loop: an operator's signal, or a fault
+ * (an error nobody else caught, a journal that cannot be written) that makes going on unsafe.
+ */
+export type Stop = { readonly type: 'signal'; readonly signal: StopSignal } | { readonly type: 'fault'; readonly message: string };
+
+/**
+ * Signals and faults as the engine sees them: the first signal stops the running step and lets
+ * rollback run, a second one stops the rollback too; a fault fails the running step and rolls back.
+ * The binary wires SIGINT, SIGTERM, SIGHUP and uncaught errors here; tests call it directly.
  */
 export class Interrupts {
   private presses = 0;
-  private readonly listeners = new Set<(count: number) => void>();
+  private readonly listeners = new Set<(stop: Stop) => void>();
 
   get count(): number {
     return this.presses;
   }
 
-  press(): void {
+  /** Delivers a signal (Ctrl-C by default); false when no run is listening, so the caller exits as the signal would. */
+  press(signal: StopSignal = 'SIGINT'): boolean {
     this.presses++;
-    for (const l of [...this.listeners]) l(this.presses);
+    return this.deliver({ type: 'signal', signal });
   }
 
-  /** Calls `listener` on every press until the returned function is called. */
-  subscribe(listener: (count: number) => void): () => void {
+  /** Reports a fault; false when no run is listening to handle it. */
+  fault(message: string): boolean {
+    return this.deliver({ type: 'fault', message });
+  }
+
+  private deliver(stop: Stop): boolean {
+    const listeners = [...this.listeners];
+    for (const l of listeners) l(stop);
+    return listeners.length > 0;
+  }
+
+  /** Calls `listener` on every signal and fault until the returned function is called. */
+  subscribe(listener: (stop: Stop) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

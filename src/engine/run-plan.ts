@@ -8,7 +8,8 @@ import { parseDuration } from './duration.js';
 import type { LiveEvent, RecordedAction, RunEvent, RunObserver, RunStatus } from './events.js';
 import { checkCondition, type ConditionOutcome } from './conditions.js';
 import { executeAction } from './execute-action.js';
-import type { Interrupts } from './interrupts.js';
+import type { Interrupts, Stop, StopSignal } from './interrupts.js';
+import { exitCode, nothingUndone, undoByHand, type NotUndone } from './outcome.js';
 import { buildScope, renderConnection, type StepState } from './scope.js';
 
 /** How to run a plan. */
@@ -44,24 +45,20 @@ export interface RunOutcome {
   readonly status: RunStatus;
   readonly exitCode: number;
   readonly failedStep?: string;
+  /** What is still changed because its rollback did not run or did not complete, and how to undo it by hand. */
+  readonly byHand: readonly string[];
+  /** Faults the run met (a journal it could not write, an uncaught error), in order. */
+  readonly faults: readonly string[];
 }
 
 /** A finished step waiting on the rollback stack. */
-interface Finished {
+export interface Finished {
   readonly index: number;
   readonly step: StepDecl;
   readonly kind: AnyStepKind;
   readonly undo?: JsonValue;
   readonly envBefore?: Readonly<Record<string, string | undefined>>;
 }
-
-const exitFor: Record<RunStatus, number> = {
-  succeeded: 0,
-  'failed-rolled-back': 1,
-  'failed-rollback-incomplete': 3,
-  'failed-not-rolled-back': 3,
-  interrupted: 130,
-};
 
 const now = () => new Date().toISOString();
 
@@ -76,9 +73,19 @@ class PlanRun {
   private readonly states: Record<string, StepState> = {};
   private readonly stack: Finished[] = [];
   private readonly interrupt = new AbortController();
+  /** Aborted by a fault: the running step fails and the rollback runs. */
+  private readonly faulted = new AbortController();
   private readonly stopRollback = new AbortController();
   private readonly started = Date.now();
   private interruptedDuring = 'a step';
+  /** The step running, or the last one that ran: the one a fault fails. */
+  private current: string | undefined;
+  private rollingBack = false;
+  private signals = 0;
+  private firstSignal: StopSignal | undefined;
+  private readonly faults: string[] = [];
+  /** Filled when a rollback is disabled, stopped or incomplete. */
+  private leftByHand: readonly string[] = [];
   private readonly secretVars: ReadonlySet<string>;
 
   constructor(
@@ -160,12 +167,29 @@ class PlanRun {
     });
   }
 
+  /** A signal stops the step, a second one the rollback; a fault fails the step, but never stops a rollback. */
+  private onStop(stop: Stop): void {
+    if (stop.type === 'fault') {
+      const message = this.options.masker.mask(stop.message);
+      this.faults.push(message);
+      this.emit({ type: 'fault', at: now(), message, during: this.interruptedDuring });
+      if (!this.rollingBack) this.faulted.abort('interrupted');
+      return;
+    }
+    this.signals++;
+    this.firstSignal ??= stop.signal;
+    this.emit({ type: 'interrupt', at: now(), count: this.signals, during: this.interruptedDuring, signal: stop.signal });
+    if (this.signals === 1) this.interrupt.abort('interrupted');
+    else this.stopRollback.abort('interrupted');
+  }
+
+  /** Why the steps must stop now, if they must. */
+  private stopping(): boolean {
+    return this.interrupt.signal.aborted || this.faulted.signal.aborted;
+  }
+
   async run(): Promise<RunOutcome> {
-    const unsubscribe = this.options.interrupts?.subscribe((count) => {
-      this.emit({ type: 'interrupt', at: now(), count, during: this.interruptedDuring });
-      if (count === 1) this.interrupt.abort('interrupted');
-      else this.stopRollback.abort('interrupted');
-    });
+    const unsubscribe = this.options.interrupts?.subscribe((stop) => this.onStop(stop));
     const masker = this.options.masker;
     const secretVars = new Set(this.plan.vars.filter((v) => v.secret).map((v) => v.name));
     this.emit({
@@ -180,8 +204,16 @@ class PlanRun {
       options: { yes: this.options.yes, rollback: this.options.rollback, ...(this.options.failAt && { failAt: this.options.failAt }) },
     });
     try {
-      const failed = await this.runSteps();
-      return this.finish(failed);
+      let failed: string | undefined;
+      try {
+        failed = await this.runSteps();
+      } catch (e) {
+        // A bug in the step loop must not skip the rollback of what already changed.
+        this.onStop({ type: 'fault', message: `internal error in runbook: ${this.options.masker.mask((e as Error).message)}` });
+        failed = this.current ?? this.plan.steps[0]?.id;
+      }
+      // Awaited here, not returned: the subscription must stay until the rollback is over, so a second signal can stop it.
+      return await this.finish(failed);
     } finally {
       unsubscribe?.();
     }
@@ -190,9 +222,11 @@ class PlanRun {
   /** Runs the steps in order; returns the id of the step that failed (and was not allowed to), if any. */
   private async runSteps(): Promise<string | undefined> {
     for (const [index, step] of this.plan.steps.entries()) {
+      if (this.faulted.signal.aborted) return this.current ?? step.id;
       if (this.interrupt.signal.aborted) return step.id;
+      this.current = step.id;
       const ok = await this.runStep(index, step);
-      if (!ok) return step.id;
+      if (!ok || this.faulted.signal.aborted) return step.id;
     }
     return undefined;
   }
@@ -222,7 +256,10 @@ class PlanRun {
     const stepDir = () => this.files.stepDir(index, step.id);
     const warnings: string[] = [];
     let result: StepResult;
-    if (this.options.failAt === step.id) {
+    if (this.stopping()) {
+      // Stopped as the step was announced (its journal line failed, or a signal came): it never starts.
+      result = { ok: false, message: 'the step did not start' };
+    } else if (this.options.failAt === step.id) {
       result = { ok: false, message: 'made to fail on purpose by --fail-at (a rollback drill); the step did not run' };
     } else {
       this.interruptedDuring = `step ${step.id}`;
@@ -233,17 +270,21 @@ class PlanRun {
         retries: step.retries ?? 0,
         retryDelayMs: step.retry_delay !== undefined ? parseDuration(step.retry_delay) : 1000,
         context: (signal) => this.context(step.id, stepDir, signal, warnings),
-        interrupt: this.interrupt.signal,
+        interrupt: AbortSignal.any([this.interrupt.signal, this.faulted.signal]),
         onRetry: (attempt, error, delayMs) => this.emit({ type: 'step-retry', at: now(), step: step.id, attempt, error: masker.mask(error), delayMs }),
       });
     }
-    if (this.interrupt.signal.aborted && result.ok) {
-      // The step finished as Ctrl-C arrived: keep it so rollback undoes it, then stop.
+    const fault = this.faults[0];
+    if (this.stopping() && result.ok) {
+      // The step finished as the run was stopped: keep it so rollback undoes it, then stop.
       this.stack.push({ index, step, kind, ...(result.undo !== undefined && { undo: result.undo }) });
       this.states[step.id] = { status: 'succeeded', outputs: result.outputs };
-      end({ status: 'succeeded', ...(warnings.length && { warnings }), rollback: this.recordRollback(step), ...(kind.undo && { builtInUndo: kind.undoSummary ?? 'built-in undo' }) });
+      const undo = { ...(result.undo !== undefined && { undo: masker.maskDeep(result.undo) }), rollback: this.recordRollback(step), ...(kind.undo && { builtInUndo: kind.undoSummary ?? 'built-in undo' }) };
+      if (fault !== undefined) end({ status: 'failed', error: `the step finished, but the run cannot go on: ${fault}`, ...(warnings.length && { warnings }), ...undo });
+      else end({ status: 'succeeded', ...(warnings.length && { warnings }), ...undo });
       return false;
     }
+    if (!result.ok && fault !== undefined) result = { ...result, message: `${fault}; ${result.message}` };
     if (result.ok) {
       const envBefore = result.env ? Object.fromEntries(Object.keys(result.env).map((k) => [k, this.env[k]])) : undefined;
       for (const [k, v] of Object.entries(result.env ?? {})) {
@@ -288,26 +329,47 @@ class PlanRun {
     if (failedStep !== undefined || interrupted) {
       if (!this.options.rollback) {
         this.emit({ type: 'rollback-start', at: now(), reason: 'rollback disabled by --no-rollback; everything is left as it is for inspection', steps: [] });
-        this.emit({ type: 'rollback-end', at: now(), complete: false, failed: this.stack.map((f) => f.step.id) });
-        status = interrupted ? 'interrupted' : 'failed-not-rolled-back';
+        this.emit({ type: 'rollback-end', at: now(), complete: false, failed: this.stack.map((f) => f.step.id), byHand: this.byHand(nothingUndone(this.stack)) });
+        status = interrupted ? 'interrupted-rollback-incomplete' : 'failed-not-rolled-back';
       } else {
-        const complete = await this.rollBack(interrupted ? 'interrupted by Ctrl-C' : `step ${failedStep} failed`);
-        status = interrupted ? 'interrupted' : complete ? 'failed-rolled-back' : 'failed-rollback-incomplete';
+        const reason = interrupted ? `interrupted by ${this.firstSignal ?? 'SIGINT'}` : this.faults[0] !== undefined ? `the run cannot go on: ${this.faults[0]}` : `step ${failedStep} failed`;
+        let complete: boolean;
+        try {
+          complete = await this.rollBack(reason);
+        } catch (e) {
+          // A bug in the rollback loop: say what is left, never claim it is undone.
+          this.onStop({ type: 'fault', message: `internal error in runbook during the rollback: ${this.options.masker.mask((e as Error).message)}` });
+          this.emit({ type: 'rollback-end', at: now(), complete: false, failed: ['the rollback stopped on an internal error'], byHand: this.byHand(nothingUndone(this.stack)) });
+          complete = false;
+        }
+        status = interrupted ? (complete ? 'interrupted' : 'interrupted-rollback-incomplete') : complete ? 'failed-rolled-back' : 'failed-rollback-incomplete';
       }
     }
-    return { status, exitCode: exitFor[status], ...(failedStep !== undefined && { failedStep }) };
+    return { status, exitCode: exitCode(status, this.firstSignal), ...(failedStep !== undefined && { failedStep }), byHand: this.leftByHand, faults: [...this.faults] };
+  }
+
+
+
+  /** Says what is still changed (kept for the outcome too). */
+  private byHand(entries: readonly NotUndone[]): string[] {
+    this.leftByHand = undoByHand(entries, this.options.masker);
+    return [...this.leftByHand];
   }
 
   /** Undoes finished steps newest first: the kind's built-in undo, then the step's rollback actions. */
   private async rollBack(reason: string): Promise<boolean> {
     const entries = [...this.stack].reverse();
     this.interruptedDuring = 'rollback';
+    this.rollingBack = true;
+    const notUndone: NotUndone[] = [];
     this.emit({ type: 'rollback-start', at: now(), reason, steps: entries.map((f) => f.step.id) });
     const failed: string[] = [];
     for (const f of entries) {
       const actions = f.step.rollback;
       const hasUndo = f.undo !== undefined && f.kind.undo !== undefined;
       const undoAllowed = this.conditionHolds(f.step.undo_when);
+      let ownUndo = false;
+      const actionsLeft: string[] = [];
       this.emit({ type: 'rollback-step', at: now(), step: f.step.id, actions: actions.length + (hasUndo ? 1 : 0), nothingToUndo: actions.length === 0 && !hasUndo });
       if (hasUndo && !undoAllowed.holds) {
         const title = f.kind.undoSummary ?? `undo ${f.kind.kind}`;
@@ -321,6 +383,7 @@ class PlanRun {
           }
         }
         if (!ok) failed.push(`${f.step.id}: ${f.kind.undoSummary ?? 'built-in undo'}`);
+        ownUndo = !ok;
       }
       for (const [i, action] of actions.entries()) {
         const kind = getStepKind(action.kind)!;
@@ -338,14 +401,19 @@ class PlanRun {
           if (!(e instanceof TemplateError)) throw e;
           this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'failed', durationMs: 0, error: this.options.masker.mask(`cannot render the action: ${e.message}`) });
           failed.push(`${f.step.id}: ${title}`);
+          actionsLeft.push(title);
           continue;
         }
         const ok = await this.runRollbackAction(f, n, title, kind, spec, undefined, action);
-        if (!ok && action.continue_on_error !== true) failed.push(`${f.step.id}: ${title}`);
+        if (!ok && action.continue_on_error !== true) {
+          failed.push(`${f.step.id}: ${title}`);
+          actionsLeft.push(title);
+        }
       }
+      if (ownUndo || actionsLeft.length) notUndone.push({ f, ownUndo, actions: actionsLeft });
     }
     const complete = failed.length === 0 && !this.stopRollback.signal.aborted;
-    this.emit({ type: 'rollback-end', at: now(), complete, failed });
+    this.emit({ type: 'rollback-end', at: now(), complete, failed, ...(!complete && { byHand: this.byHand(notUndone) }) });
     return complete;
   }
 
@@ -353,7 +421,7 @@ class PlanRun {
     const masker = this.options.masker;
     const t0 = Date.now();
     if (this.stopRollback.signal.aborted) {
-      this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'skipped', durationMs: 0, reason: 'rollback stopped by a second Ctrl-C' });
+      this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'skipped', durationMs: 0, reason: 'rollback stopped by a second signal' });
       return false;
     }
     this.emit({ type: 'rollback-action-start', at: now(), step: f.step.id, action: n, kind: kind.kind, title, inputs: undoToken !== undefined ? { undo: masker.maskDeep(undoToken) } : masker.maskDeep(spec) });

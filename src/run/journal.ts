@@ -2,11 +2,12 @@ import { closeSync, fdatasync, fdatasyncSync, openSync, readFileSync, writeSync 
 import type { RunEvent } from '../engine/events.js';
 
 /** Events after which something outside runbook is about to change (or the run is over). */
-const durableBefore: ReadonlySet<RunEvent['type']> = new Set(['run-start', 'step-start', 'rollback-start', 'rollback-action-start', 'interrupt', 'run-end']);
+const durableBefore: ReadonlySet<RunEvent['type']> = new Set(['run-start', 'step-start', 'rollback-start', 'rollback-action-start', 'interrupt', 'fault', 'run-end']);
 
 /**
- * The append-only JSONL journal of a run. Every event is written to the file (one write(2),
- * no buffering in runbook) before `append` returns, so a crash of runbook never loses an event.
+ * The append-only JSONL journal of a run. Every event is written to the file (write(2) until the
+ * whole line is out, no buffering in runbook) before `append` returns, so a crash of runbook never
+ * loses an event. A failed write (a full disk) is returned, never thrown: the run decides what to do.
  * Before each action starts, a sync to disk is begun in the background: it overlaps the action
  * instead of delaying it, so after a power loss the journal may miss at most the events of the
  * action that was running. `close` waits for a final sync.
@@ -16,14 +17,33 @@ export class Journal {
   private syncing = false;
   private syncAgain = false;
   private idle: (() => void) | undefined;
+  /** The last line was only partly written: the next one starts on a fresh line, so readers can skip the torn piece. */
+  private torn = false;
+  private lostEvents = 0;
+
+  /** How many events could not be written. */
+  get lost(): number {
+    return this.lostEvents;
+  }
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'a', 0o600);
   }
 
-  append(event: RunEvent): void {
-    writeSync(this.fd, `${JSON.stringify(event)}\n`);
+  /** Writes one event line; returns the error when the line could not be written whole. */
+  append(event: RunEvent): NodeJS.ErrnoException | undefined {
+    const line = Buffer.from(`${this.torn ? '\n' : ''}${JSON.stringify(event)}\n`);
+    let done = 0;
+    try {
+      while (done < line.length) done += writeSync(this.fd, line, done);
+    } catch (e) {
+      if (done > 0) this.torn = !(this.torn && done === 1);
+      this.lostEvents++;
+      return e as NodeJS.ErrnoException;
+    }
+    this.torn = false;
     if (durableBefore.has(event.type)) this.sync();
+    return undefined;
   }
 
   private sync(): void {
@@ -46,12 +66,15 @@ export class Journal {
   /** Waits for a background sync in flight, syncs what is left and closes the file. */
   async close(): Promise<void> {
     if (this.syncing) await new Promise<void>((resolve) => (this.idle = resolve));
-    fdatasyncSync(this.fd);
-    closeSync(this.fd);
+    try {
+      fdatasyncSync(this.fd);
+    } finally {
+      closeSync(this.fd);
+    }
   }
 }
 
-/** Reads a journal back; a torn last line (crash mid-write) is ignored, never fatal. */
+/** Reads a journal back; a torn line (a crash or a full disk mid-write) is skipped, never fatal. */
 export function readJournal(path: string): RunEvent[] {
   const events: RunEvent[] = [];
   for (const line of readFileSync(path, 'utf8').split('\n')) {
@@ -59,7 +82,7 @@ export function readJournal(path: string): RunEvent[] {
     try {
       events.push(JSON.parse(line) as RunEvent);
     } catch {
-      break;
+      // A torn piece of a line: the ones after it are whole, and still read.
     }
   }
   return events;

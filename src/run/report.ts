@@ -8,22 +8,27 @@ const statusLine: Record<RunStatus, string> = {
   'failed-rolled-back': 'failed, rolled back',
   'failed-rollback-incomplete': 'failed, ROLLBACK INCOMPLETE — needs a human',
   'failed-not-rolled-back': 'failed, NOT rolled back (--no-rollback) — the system is left as it was at the failure',
-  interrupted: 'interrupted',
+  interrupted: 'interrupted, rolled back',
+  'interrupted-rollback-incomplete': 'interrupted, ROLLBACK INCOMPLETE — needs a human',
 };
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** The human summary of a run (report.md), made from its journal events alone. */
-export function renderReport(events: readonly RunEvent[], final: { status: RunStatus; exitCode: number; durationMs: number }): string {
+/**
+ * The human summary of a run (report.md), made from its journal events alone. Without `final`
+ * (a journal with no run-end: runbook was killed, or could not write its journal) it says so.
+ */
+export function renderReport(events: readonly RunEvent[], final?: { status: RunStatus; exitCode: number; durationMs: number }): string {
   const start = events.find((e): e is Ev<'run-start'> => e.type === 'run-start');
   if (!start) return '# Run\n\nThe journal has no run-start event.\n';
   const ends = new Map(events.filter((e): e is Ev<'step-end'> => e.type === 'step-end').map((e) => [e.step, e]));
   const starts = new Map(events.filter((e): e is Ev<'step-start'> => e.type === 'step-start').map((e) => [e.step, e]));
   const out: string[] = [];
-  out.push(`# ${start.plan.title ?? start.plan.name}: ${statusLine[final.status]}`, '');
+  out.push(`# ${start.plan.title ?? start.plan.name}: ${final ? statusLine[final.status] : 'its end is NOT in the journal — check by hand'}`, '');
+  if (!final) out.push('The journal has no end of the run: it is still running, or runbook was killed, or could not write its journal (a full disk). What the steps below changed may still be changed; the undo tokens and rollback actions are in the journal.', '');
   out.push(`- Run: \`${start.runId}\``);
   out.push(`- Plan: \`${start.plan.file}\` (${start.plan.name}, sha256 \`${start.plan.sha256.slice(0, 16)}…\`)`);
-  out.push(`- Started: ${start.at} · duration ${formatDuration(final.durationMs)} · exit code ${final.exitCode}`);
+  out.push(`- Started: ${start.at}${final ? ` · duration ${formatDuration(final.durationMs)} · exit code ${final.exitCode}` : ''}`);
   out.push(`- Directory: \`${start.runDir}\``, '');
 
   out.push('## Steps', '', '| # | Step | Kind | Status | Duration | Notes |', '|---|------|------|--------|----------|-------|');
@@ -43,7 +48,9 @@ export function renderReport(events: readonly RunEvent[], final: { status: RunSt
     out.push('');
   }
   const interrupts = events.filter((e): e is Ev<'interrupt'> => e.type === 'interrupt');
-  if (interrupts.length) out.push('## Interrupted', '', ...interrupts.map((i) => `- Ctrl-C #${i.count} during ${i.during} at ${i.at}`), '');
+  if (interrupts.length) out.push('## Interrupted', '', ...interrupts.map((i) => `- ${i.signal ?? 'SIGINT'} (#${i.count}) during ${i.during} at ${i.at}${i.count > 1 ? ': stopped the rollback' : ''}`), '');
+  const faults = events.filter((e): e is Ev<'fault'> => e.type === 'fault');
+  if (faults.length) out.push('## Faults', '', ...faults.map((f) => `- during ${f.during} at ${f.at}: ${f.message}`), '');
 
   const rb = events.find((e): e is Ev<'rollback-start'> => e.type === 'rollback-start');
   if (rb) {
@@ -63,6 +70,7 @@ export function renderReport(events: readonly RunEvent[], final: { status: RunSt
     const kept = events.filter((e): e is Ev<'rollback-action-end'> => e.type === 'rollback-action-end' && e.status === 'skipped' && (e.reason ?? '').startsWith('kept on purpose')).map((e) => `\`${e.step}\``);
     if (rbEnd?.complete) out.push(`Rollback complete: every finished step was undone${kept.length ? `, except what was kept on purpose (${kept.join(', ')})` : ''}.`, '');
     else if (rbEnd) out.push(`Rollback incomplete. Not undone: ${rbEnd.failed.length ? rbEnd.failed.map((f) => `\`${f}\``).join(', ') : 'see above'}. Check these by hand.`, '');
+    if (rbEnd?.byHand?.length) out.push('## Still changed: undo by hand', '', ...rbEnd.byHand.map((line) => `- ${line}`), '');
   }
 
   const warnings = [...ends.values()].flatMap((e) => (e.warnings ?? []).map((w) => `- ${e.step}: ${w}`));

@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { LiveEvent, RunEvent, RunObserver, RunStatus } from '../engine/events.js';
+import { Interrupts } from '../engine/interrupts.js';
 import { runPlan, type RunOptions } from '../engine/run-plan.js';
 import type { Plan } from '../plan/model.js';
 import type { RunRenderer } from '../ui/renderer.js';
@@ -10,12 +11,25 @@ import { createRunDirectory } from './run-dir.js';
 
 /** How a run ended, and where its files are. */
 export type StartedRun =
-  | { readonly ok: true; readonly runId: string; readonly runDir: string; readonly reportPath: string; readonly status: RunStatus; readonly exitCode: number; readonly failedStep?: string }
+  | {
+      readonly ok: true;
+      readonly runId: string;
+      readonly runDir: string;
+      readonly reportPath: string;
+      readonly status: RunStatus;
+      readonly exitCode: number;
+      readonly failedStep?: string;
+      /** What is still changed and how to undo it by hand (empty when everything was undone or nothing failed). */
+      readonly byHand: readonly string[];
+      /** What went wrong around the steps, for stderr: files of the run that could not be written (the record is incomplete), errors after the steps ended. */
+      readonly problems: readonly string[];
+    }
   | { readonly ok: false; readonly message: string; readonly hint: string };
 
 /**
  * Runs a plan with its run directory: takes the workspace lock, writes the plan as run, journals
- * every event (flushed before the renderer hears of it), and writes report.md at the end.
+ * every event (flushed before the renderer hears of it), and writes report.md at the end. A journal
+ * that cannot be written (a full disk) fails the running step and the rollback still runs.
  */
 export async function startRun(plan: Plan, options: RunOptions, renderer: RunRenderer): Promise<StartedRun> {
   const planText = readFileSync(plan.file, 'utf8');
@@ -24,19 +38,47 @@ export async function startRun(plan: Plan, options: RunOptions, renderer: RunRen
     return { ok: false, message: `another run (${lock.holder.runId}) is in progress in ${options.cwd}`, hint: 'wait for it to finish; if that process is gone, remove .runbook/lock' };
   }
   let files: ReturnType<typeof createRunDirectory>;
+  let journal: Journal;
   try {
     files = createRunDirectory(options.cwd, plan.name, planText, options.now);
+    journal = new Journal(files.journalPath);
   } catch (e) {
     lock.release();
-    return { ok: false, message: `cannot create the run directory under ${options.cwd}/.runbook: ${(e as Error).message}`, hint: 'runbook keeps each run in .runbook/runs of the directory it runs in; make it writable' };
+    return { ok: false, message: `cannot create the run directory under ${options.cwd}/.runbook: ${(e as Error).message}`, hint: 'runbook keeps each run in .runbook/runs of the directory it runs in; make it writable and check it has free space' };
   }
-  const journal = new Journal(files.journalPath);
+  const interrupts = options.interrupts ?? new Interrupts();
+  const problems: string[] = [];
+  let engineListens = false;
+  // Signals before the engine listens or after it is done (writing the report) must not end the process half-way,
+  // and an error then is said, not lost.
+  const holdSignals = interrupts.subscribe((stop) => {
+    if (!engineListens && stop.type === 'fault') problems.push(`after the steps ended: ${options.masker.mask(stop.message)}`);
+  });
+  let offScreen = false;
+  const drawingFailed = (e: unknown) => {
+    if (!offScreen) problems.push(`the progress display failed and was turned off (the journal has everything): ${options.masker.mask((e as Error).message)}`);
+    offScreen = true;
+  };
+  // Drawing is for the screen only: a renderer that throws must never stop a step or a rollback.
+  const drawn = (draw: () => void) => {
+    try {
+      if (!offScreen) draw();
+    } catch (e) {
+      drawingFailed(e);
+    }
+  };
   const events: RunEvent[] = [];
   const observer: RunObserver = {
     event(e: RunEvent) {
-      journal.append(e);
+      const error = journal.append(e);
       events.push(e);
-      renderer.event(e);
+      drawn(() => renderer.event(e));
+      // Told once, after the event was drawn: the engine then fails the running step and rolls back.
+      if (error && journal.lost === 1) {
+        const message = `cannot write the journal ${files.journalPath}: ${error.message}`;
+        problems.push(message);
+        if (engineListens) interrupts.fault(message);
+      }
     },
     live(e: LiveEvent) {
       renderer.live(e);
@@ -44,14 +86,23 @@ export async function startRun(plan: Plan, options: RunOptions, renderer: RunRen
   };
   const t0 = Date.now();
   try {
-    const outcome = await runPlan(plan, files, options, observer);
+    engineListens = true;
+    const outcome = await runPlan(plan, files, { ...options, interrupts }, observer).finally(() => (engineListens = false));
     const durationMs = Date.now() - t0;
-    writeFileSync(files.reportPath, options.masker.mask(renderReport(events, { status: outcome.status, exitCode: outcome.exitCode, durationMs })), { mode: 0o600 });
+    try {
+      writeFileSync(files.reportPath, options.masker.mask(renderReport(events, { status: outcome.status, exitCode: outcome.exitCode, durationMs })), { mode: 0o600 });
+    } catch (e) {
+      problems.push(`cannot write the report ${files.reportPath}: ${(e as Error).message}`);
+      // A cut-off report would pass for the whole story; without one, \`runbook show\` renders it from the journal.
+      rmSync(files.reportPath, { force: true });
+    }
     observer.event({ type: 'run-end', at: new Date().toISOString(), status: outcome.status, exitCode: outcome.exitCode, durationMs, ...(outcome.failedStep !== undefined && { failedStep: outcome.failedStep }), reportPath: files.reportPath });
-    await renderer.close();
-    return { ok: true, runId: files.id, runDir: files.dir, reportPath: files.reportPath, ...outcome };
+    if (journal.lost > 0) problems.push(`${journal.lost} of ${events.length} events are missing from the journal`);
+    await renderer.close().catch(drawingFailed);
+    return { ok: true, runId: files.id, runDir: files.dir, reportPath: files.reportPath, status: outcome.status, exitCode: outcome.exitCode, ...(outcome.failedStep !== undefined && { failedStep: outcome.failedStep }), byHand: outcome.byHand, problems };
   } finally {
-    await journal.close();
+    holdSignals();
+    await journal.close().catch(() => {});
     lock.release();
   }
 }

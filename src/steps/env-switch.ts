@@ -86,6 +86,12 @@ async function switchFile(spec: EnvSwitchSpec, ctx: StepContext): Promise<StepRe
   try {
     if (backup) await keepCopy(backup, before);
     await keepCopy(switched, Buffer.from(JSON.stringify(valueHashes(after))));
+  } catch (e) {
+    // The run directory may be the disk that is full: say so, and that the env file is untouched.
+    const failed = fsFailure('write', backup ?? switched, e);
+    return failed.ok ? failed : { ...failed, message: `${failed.message}; ${spec.file} was not changed`, hint: 'the copy of the original is kept in the run directory (.runbook/runs) before the file is switched; free space there or make it writable' };
+  }
+  try {
     if (!current.exists || !after.equals(before)) {
       await writeFileAtomic(current.path, after, current.exists ? current : { mode });
     }
@@ -193,4 +199,11 @@ export const envSwitch = defineStepKind<EnvSwitchSpec>({
   run: switchFile,
   undo: restoreFile,
   undoSummary: 'restore the file byte-for-byte from the copy kept at the switch (remove it if the switch created it)',
+  manualUndo(rawToken) {
+    const token = parseUndoToken(rawToken);
+    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    return token.backup === null
+      ? `${token.file} is still switched (the switch created it); to undo: rm ${q(token.file)}`
+      : `${token.file} is still switched; to undo: cp ${q(token.backup)} ${q(token.file)}`;
+  },
 });

@@ -115,6 +115,8 @@ export interface StepKind<Spec extends object = Record<string, unknown>> {
   undo?(token: JsonValue, ctx: StepContext): Promise<StepResult>;
   /** What `undo` will do, for `runbook plan` ("restore .env byte-for-byte"). */
   readonly undoSummary?: string;
+  /** What the step left changed and the command that undoes it by hand, for when its rollback could not run. */
+  manualUndo?(token: JsonValue): string;
 }
 
 /** A kind with its spec type erased, as the registry holds it. */

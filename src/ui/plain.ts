@@ -60,9 +60,14 @@ export class PlainRenderer implements RunRenderer {
         break;
       case 'rollback-end':
         this.line(e.at, e.complete ? c.green('rollback complete') : c.red(`rollback INCOMPLETE${e.failed.length ? `: ${e.failed.join('; ')}` : ''}`));
+        for (const line of e.byHand ?? []) this.out.write(`         ${c.red('still changed:')} ${line}
+`);
         break;
       case 'interrupt':
-        this.line(e.at, c.yellow(e.count === 1 ? 'interrupted: stopping the running step, then rolling back (Ctrl-C again to stop the rollback)' : 'interrupted again: stopping the rollback'));
+        this.line(e.at, c.yellow(e.count === 1 ? `interrupted (${e.signal}): stopping the running step, then rolling back (Ctrl-C again to stop the rollback)` : `interrupted again (${e.signal}): stopping the rollback`));
+        break;
+      case 'fault':
+        this.line(e.at, c.red(`cannot go on: ${e.message}`));
         break;
       case 'run-end':
         this.line(e.at, `${e.status === 'succeeded' ? c.green('run succeeded') : c.red(`run ${e.status.replace(/-/g, ' ')}`)} in ${formatDuration(e.durationMs)} (exit ${e.exitCode})`);

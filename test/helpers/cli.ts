@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { resolve } from 'node:path';
 import { main } from '../../src/cli/main.js';
 
@@ -32,4 +32,23 @@ export function runBin(argv: readonly string[], options: { env?: Record<string, 
     });
     child.stdin?.end(options.input ?? '');
   });
+}
+
+/** A CLI process started in the background, for tests that signal it or close its pipes while it runs. */
+export interface RunningBin {
+  readonly child: ChildProcessWithoutNullStreams;
+  /** Everything the process printed so far. */
+  readonly output: { stdout: string; stderr: string };
+  /** Resolves with the exit code, or the signal's name when a signal killed it. */
+  readonly exited: Promise<number | string>;
+}
+
+/** Starts the built binary as a real process with piped stdio (not a terminal, so plain output). */
+export function startBin(argv: readonly string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): RunningBin {
+  const child = spawn(process.execPath, [resolve('bin/runbook.js'), ...argv], { cwd: options.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', CI: '1', ...options.env } as NodeJS.ProcessEnv });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d: Buffer) => (output.stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output.stderr += d.toString()));
+  const exited = new Promise<number | string>((done) => child.on('exit', (code, signal) => done(code ?? signal ?? 'unknown')));
+  return { child, output, exited };
 }

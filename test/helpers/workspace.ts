@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readJournal } from '../../src/run/journal.js';
@@ -14,6 +14,8 @@ export interface Workspace {
   /** The journal events of the newest run. */
   lastJournal(): RunEvent[];
   lastRunDir(): string;
+  /** Waits until the newest run's journal has an event matching `test`, and returns it. */
+  waitForEvent(test: (e: RunEvent) => boolean): Promise<RunEvent>;
 }
 
 function walk(dir: string): string[] {
@@ -38,6 +40,14 @@ export function workspace(): Workspace {
     runFiles: () => walk(runs),
     lastJournal: () => readJournal(join(last(), 'journal.jsonl')),
     lastRunDir: last,
+    async waitForEvent(test) {
+      for (;;) {
+        const journal = existsSync(runs) && readdirSync(runs).length > 0 ? join(last(), 'journal.jsonl') : undefined;
+        const found = journal !== undefined && existsSync(journal) ? readJournal(journal).find(test) : undefined;
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
   };
 }
 

@@ -41,7 +41,7 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
     .option('--no-rollback', 'on failure, leave everything as it is for inspection (exit 3)')
     .option('--json', 'print journal events as JSON lines instead of progress')
     .option('--fail-at <step-id>', 'rollback drill: make this step fail instead of running it')
-    .addHelpText('after', '\nExample:\n  DATABASE_URL=postgresql://app@db/app runbook exec plans/sqlite-to-pg.yaml --yes\n\nExit codes: 0 succeeded, 1 failed and rolled back, 2 invalid plan or usage,\n3 rollback incomplete or disabled (needs a human), 130 interrupted.\n')
+    .addHelpText('after', '\nExample:\n  DATABASE_URL=postgresql://app@db/app runbook exec plans/sqlite-to-pg.yaml --yes\n\nExit codes: 0 succeeded, 1 failed and rolled back, 2 invalid plan or usage,\n3 rollback incomplete, stopped or disabled (needs a human), 130/129/143 interrupted by\nSIGINT/SIGHUP/SIGTERM and rolled back.\n')
     .action(async (file: string, opts: ExecOptions) => {
       const prepared = preparePlan(io, file, opts, true);
       if (!prepared) return finish(exitCodes.invalid);
@@ -71,6 +71,14 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
       if (!result.ok) {
         io.stderr.write(`runbook: ${result.message}\n  hint: ${result.hint}\n`);
         return finish(exitCodes.invalid);
+      }
+      // Said on stderr too: the report may be unwritable (a full disk) and stdout may be gone.
+      for (const line of result.problems) io.stderr.write(`runbook: ${line}\n`);
+      if (result.byHand.length > 0) {
+        io.stderr.write(`runbook: not everything was undone (exit ${result.exitCode}); still changed, newest first:\n${result.byHand.map((l) => `  - ${l}\n`).join('')}`);
+      }
+      if (result.problems.length > 0 && result.byHand.length === 0 && result.status !== 'succeeded') {
+        io.stderr.write(`runbook: the rollback ${result.exitCode === 3 ? 'did NOT complete' : 'completed: every finished step was undone'} (exit ${result.exitCode})\n`);
       }
       finish(result.exitCode);
     });

@@ -2,7 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { closest } from '../../diagnostics/index.js';
+import type { RunEvent } from '../../engine/events.js';
+import { readJournal } from '../../run/journal.js';
 import { listRuns } from '../../run/list-runs.js';
+import { renderReport } from '../../run/report.js';
 import { exitCodes, type CliIO } from '../io.js';
 import type { Finish } from '../shared-options.js';
 
@@ -36,6 +39,13 @@ export function registerRuns(program: Command, io: CliIO, finish: Finish): void 
       }
       const run = matches[0]!;
       const file = join(run.dir, opts.journal ? 'journal.jsonl' : 'report.md');
+      if (!opts.journal && !existsSync(file)) {
+        // No report (killed, or the disk was full): the journal alone still tells what happened.
+        const events = readJournal(join(run.dir, 'journal.jsonl'));
+        const end = events.find((e): e is Extract<RunEvent, { type: 'run-end' }> => e.type === 'run-end');
+        io.stdout.write(renderReport(events, end && { status: end.status, exitCode: end.exitCode, durationMs: end.durationMs }));
+        return finish(exitCodes.ok);
+      }
       if (!existsSync(file)) {
         io.stderr.write(`runbook: run ${run.id} has no ${opts.journal ? 'journal' : 'report'} (it is still running or crashed)\n  hint: runbook show ${run.id} --journal shows what was recorded\n`);
         return finish(exitCodes.invalid);

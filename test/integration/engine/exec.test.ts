@@ -71,6 +71,7 @@ describe('runbook exec', () => {
     expect(r.code).toBe(3);
     expect(readFileSync(join(ws.dir, 'trail.txt'), 'utf8')).toBe('done-1\ndone-2\ndone-3\n');
     expect(r.stdout).toContain('rollback disabled by --no-rollback');
+    expect(r.stderr).toContain("runbook: not everything was undone (exit 3); still changed, newest first:\n  - step-3: run its rollback actions by hand (undo 3; rendered in the journal's step-end of step-3)\n  - step-2: ");
   });
 
   it('skips a step whose condition is false and says why; retries with backoff; continues on error when told', async () => {
@@ -297,7 +298,7 @@ describe('Ctrl-C', () => {
     const events = ws.lastJournal();
     expect(events.some((e) => e.type === 'interrupt')).toBe(true);
     expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'interrupted', exitCode: 130 });
-    expect(out).toContain('interrupted: stopping the running step, then rolling back');
+    expect(out).toContain('interrupted (SIGINT): stopping the running step, then rolling back');
   });
 });
 

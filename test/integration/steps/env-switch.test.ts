@@ -1,9 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, lstatSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, lstatSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { envSwitch } from '../../../src/steps/env-switch.js';
 import type { JsonValue, StepResult } from '../../../src/steps/kind.js';
+import { fillDisk, mountSmallDisk, unmountSmallDisk } from '../../helpers/small-disk.js';
 import { stepContext, type RecordedContext } from '../../helpers/step-context.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -270,5 +272,27 @@ describe('env-switch', () => {
       { label: 'update', text: 'SQLALCHEMY_DATABASE_URI=postgresql://app:****@db/a (only if already in the file)' },
     ]);
     expect(envSwitch.outputs({ file: '.env' })).toEqual(['changed', 'file']);
+  });
+});
+
+describe('env-switch with a full disk where it keeps the original', () => {
+  // A real full filesystem needs `mount` (root or CAP_SYS_ADMIN); elsewhere the test is skipped, saying why.
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-full-'));
+  const disk = mountSmallDisk(dir, '64k') ? dir : undefined;
+  if (disk) fillDisk(disk);
+  afterAll(() => {
+    if (disk) unmountSmallDisk(disk);
+  });
+
+  it.skipIf(disk === undefined)('leaves the env file untouched and names the copy it could not write, not the env file [needs mount: root]', async () => {
+    const ctx = stepContext({ stepDir: disk! });
+    const file = join(ctx.workDir, '.env');
+    writeFileSync(file, ORIGINAL);
+    const r = await envSwitch.run({ file: '.env', set: { DATABASE_URL: 'postgresql://app@db/agregator' } }, ctx);
+    expect(readFileSync(file)).toEqual(ORIGINAL);
+    expect(r).toMatchObject({ ok: false });
+    if (r.ok) return;
+    expect(r.message).toMatch(new RegExp(`^cannot write ${join(disk!, 'original.env')}: ENOSPC: no space left on device.*; \\.env was not changed$`));
+    expect(r.hint).toBe('the copy of the original is kept in the run directory (.runbook/runs) before the file is switched; free space there or make it writable');
   });
 });
