@@ -14,7 +14,7 @@ const statusLine: Record<RunStatus, string> = {
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The human summary of a run (report.md), made from its journal events alone. */
-export function renderReport(events: readonly RunEvent[], final: { status: RunStatus; exitCode: number; durationMs: number }): string {
+export function renderReport(events: readonly RunEvent[], final: { status: RunStatus; exitCode: number; durationMs: number; cleaned?: readonly { runId: string; done: readonly string[] }[] }): string {
   const start = events.find((e): e is Ev<'run-start'> => e.type === 'run-start');
   if (!start) return '# Run\n\nThe journal has no run-start event.\n';
   const ends = new Map(events.filter((e): e is Ev<'step-end'> => e.type === 'step-end').map((e) => [e.step, e]));
@@ -25,6 +25,8 @@ export function renderReport(events: readonly RunEvent[], final: { status: RunSt
   out.push(`- Plan: \`${start.plan.file}\` (${start.plan.name}, sha256 \`${start.plan.sha256.slice(0, 16)}…\`)`);
   out.push(`- Started: ${start.at} · duration ${formatDuration(final.durationMs)} · exit code ${final.exitCode}`);
   out.push(`- Directory: \`${start.runDir}\``, '');
+
+  for (const c of final.cleaned ?? []) out.push(`## Left by run ${c.runId} (it died)`, '', ...c.done.map((d) => `- ${d}`), '');
 
   out.push('## Steps', '', '| # | Step | Kind | Status | Duration | Notes |', '|---|------|------|--------|----------|-------|');
   start.steps.forEach((s, i) => {

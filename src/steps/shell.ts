@@ -108,6 +108,8 @@ async function runShell(spec: ShellSpec, ctx: StepContext): Promise<StepResult> 
   const { execa } = await import('execa');
   const child = execa(file, args, { cwd, env, extendEnv: false, detached: true, cleanup: false, stdin: 'ignore', buffer: false, reject: false });
   const unguard = child.pid === undefined ? () => {} : killGroupOnExit(child.pid);
+  // Noted so the next command ends the group if runbook dies (kill -9) while it runs.
+  const forget = child.pid === undefined ? () => {} : (ctx.trail?.processGroup(child.pid) ?? (() => {}));
   let killing: Promise<void> | undefined;
   const onAbort = () => {
     if (child.pid !== undefined) killing ??= killProcessGroup(child.pid);
@@ -126,6 +128,7 @@ async function runShell(spec: ShellSpec, ctx: StepContext): Promise<StepResult> 
   ctx.signal.removeEventListener('abort', onAbort);
   await killing;
   unguard();
+  forget();
 
   // Judge by whether we killed it: an abort after the command finished does not undo its success.
   if (killing !== undefined) return stoppedResult(ctx.signal, `the command and its child processes were stopped; its output so far is in ${stdoutLog()} and ${stderrLog()}`);
