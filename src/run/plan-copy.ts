@@ -21,7 +21,9 @@ export function planCopy(plan: Plan, text: string, masker: Masker): PlanCopy {
   }
   let masked = text;
   for (const [from, to] of [...new Map(ranges.map((r) => [r[0], r])).values()].sort((a, b) => b[0] - a[0])) {
-    masked = `${masked.slice(0, from)}'****'${masked.slice(to)}`;
+    // A block scalar's range takes in the line break after it: keep that, so the next key stays on its line.
+    const trailing = /\s*$/.exec(masked.slice(from, to))![0];
+    masked = `${masked.slice(0, from)}'****'${trailing}${masked.slice(to)}`;
   }
   return { file: plan.file, text, masked: masker.mask(masked) };
 }
