@@ -8,18 +8,31 @@ import { procStat } from '../../../src/steps/process/proc.js';
 import { runCli } from '../../helpers/cli.js';
 import { workspace, type Workspace } from '../../helpers/workspace.js';
 
-/** Starts the built runner (`npm run build`) as a real process, as an operator would. */
+/** Starts the built runner (`npm run build`) as a real process, as an operator would, leading its own process group. */
 function runner(ws: Workspace, plan: string) {
-  return spawn(process.execPath, [resolve('bin/runbook.js'), 'exec', plan, '--yes'], { cwd: ws.dir, env: { ...process.env, CI: '1' }, stdio: 'ignore' });
+  return spawn(process.execPath, [resolve('bin/runbook.js'), 'exec', plan, '--yes'], { cwd: ws.dir, env: { ...process.env, CI: '1' }, stdio: 'ignore', detached: true });
 }
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((r) => setTimeout(r, 2));
 }
 
-async function kill9(child: ReturnType<typeof spawn>): Promise<void> {
+/** The shell step has started and runbook has noted its process group (a few microseconds after the spawn). */
+function childNoted(ws: Workspace): boolean {
+  const runs = join(ws.dir, '.runbook', 'runs');
+  if (!existsSync(join(ws.dir, 'started')) || !existsSync(runs)) return false;
+  const leftovers = join(ws.lastRunDir(), 'leftovers');
+  return existsSync(leftovers) && readdirSync(leftovers).some((f) => f.startsWith('group-'));
+}
+
+/**
+ * Kills the runner with SIGKILL; `withWatchdog` kills its whole process group, the watchdog too
+ * (as when a session is killed), so only the next command is left to clean up.
+ */
+async function kill9(child: ReturnType<typeof spawn>, options: { withWatchdog?: boolean } = {}): Promise<void> {
   const exited = new Promise((r) => child.on('exit', r));
-  child.kill('SIGKILL');
+  if (options.withWatchdog) process.kill(-child.pid!, 'SIGKILL');
+  else child.kill('SIGKILL');
   await exited;
 }
 
@@ -38,13 +51,26 @@ steps:
 `;
 
 describe('after a runner is killed with SIGKILL', () => {
-  it('the next command ends the child processes it left, checked by start time, and says so', async () => {
+  it('its watchdog ends the child processes it was running at once', async () => {
     const ws = workspace();
     const plan = ws.write('plan.yaml', childPlan);
     const first = runner(ws, plan);
-    await until(() => existsSync(join(ws.dir, 'started')));
+    await until(() => childNoted(ws));
     const sleepPid = Number(readFileSync(join(ws.dir, 'sleep.pid'), 'utf8'));
     await kill9(first);
+    await until(() => !running(sleepPid));
+    // Nothing left for the next command to end; it still names the dead run and refuses to start.
+    const next = await runCli(['exec', plan], { cwd: ws.dir });
+    expect(next.stderr).toMatch(/is no longer running \(killed or crashed\) but still holds [^\n]*\n {2}hint: /);
+  });
+
+  it('when the watchdog died too, the next command ends the child processes it left, checked by start time, and says so', async () => {
+    const ws = workspace();
+    const plan = ws.write('plan.yaml', childPlan);
+    const first = runner(ws, plan);
+    await until(() => childNoted(ws));
+    const sleepPid = Number(readFileSync(join(ws.dir, 'sleep.pid'), 'utf8'));
+    await kill9(first, { withWatchdog: true });
     // The failure for real: the runner is gone, its child still runs.
     expect(running(sleepPid)).toBe(true);
 
@@ -59,10 +85,11 @@ describe('after a runner is killed with SIGKILL', () => {
     const ws = workspace();
     const plan = ws.write('plan.yaml', childPlan);
     const first = runner(ws, plan);
-    await until(() => existsSync(join(ws.dir, 'started')));
+    await until(() => childNoted(ws));
     const deadRun = ws.lastRunDir().split('/').pop()!;
     const sleepPid = Number(readFileSync(join(ws.dir, 'sleep.pid'), 'utf8'));
-    await kill9(first);
+    await kill9(first, { withWatchdog: true });
+    expect(running(sleepPid)).toBe(true);
     rmSync(join(ws.dir, '.runbook', 'lock'));
     const quick = ws.write('quick.yaml', 'version: 1\nname: quick\nsteps:\n  - id: a\n    kind: shell\n    run: "true"\n');
 
