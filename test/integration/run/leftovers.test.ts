@@ -50,14 +50,21 @@ steps:
     run: sleep 1000 & echo $! > sleep.pid; touch started; wait
 `;
 
+/** Runs the child plan, kills the runner once its child is noted, and says which sleep it left. */
+async function killedWhileChildRuns(options: { withWatchdog?: boolean } = {}) {
+  const ws = workspace();
+  const plan = ws.write('plan.yaml', childPlan);
+  const first = runner(ws, plan);
+  await until(() => childNoted(ws));
+  const deadRun = ws.lastRunDir().split('/').pop()!;
+  const sleepPid = Number(readFileSync(join(ws.dir, 'sleep.pid'), 'utf8'));
+  await kill9(first, options);
+  return { ws, plan, deadRun, sleepPid };
+}
+
 describe('after a runner is killed with SIGKILL', () => {
   it('its watchdog ends the child processes it was running at once', async () => {
-    const ws = workspace();
-    const plan = ws.write('plan.yaml', childPlan);
-    const first = runner(ws, plan);
-    await until(() => childNoted(ws));
-    const sleepPid = Number(readFileSync(join(ws.dir, 'sleep.pid'), 'utf8'));
-    await kill9(first);
+    const { ws, plan, sleepPid } = await killedWhileChildRuns();
     await until(() => !running(sleepPid));
     // Nothing left for the next command to end; it still names the dead run and refuses to start.
     const next = await runCli(['exec', plan], { cwd: ws.dir });
@@ -65,12 +72,7 @@ describe('after a runner is killed with SIGKILL', () => {
   });
 
   it('when the watchdog died too, the next command ends the child processes it left, checked by start time, and says so', async () => {
-    const ws = workspace();
-    const plan = ws.write('plan.yaml', childPlan);
-    const first = runner(ws, plan);
-    await until(() => childNoted(ws));
-    const sleepPid = Number(readFileSync(join(ws.dir, 'sleep.pid'), 'utf8'));
-    await kill9(first, { withWatchdog: true });
+    const { ws, plan, sleepPid } = await killedWhileChildRuns({ withWatchdog: true });
     // The failure for real: the runner is gone, its child still runs.
     expect(running(sleepPid)).toBe(true);
 
@@ -82,13 +84,7 @@ describe('after a runner is killed with SIGKILL', () => {
   });
 
   it('a run started after the lock was removed by hand still ends them, and its report names them', async () => {
-    const ws = workspace();
-    const plan = ws.write('plan.yaml', childPlan);
-    const first = runner(ws, plan);
-    await until(() => childNoted(ws));
-    const deadRun = ws.lastRunDir().split('/').pop()!;
-    const sleepPid = Number(readFileSync(join(ws.dir, 'sleep.pid'), 'utf8'));
-    await kill9(first, { withWatchdog: true });
+    const { ws, deadRun, sleepPid } = await killedWhileChildRuns({ withWatchdog: true });
     expect(running(sleepPid)).toBe(true);
     rmSync(join(ws.dir, '.runbook', 'lock'));
     const quick = ws.write('quick.yaml', 'version: 1\nname: quick\nsteps:\n  - id: a\n    kind: shell\n    run: "true"\n');
