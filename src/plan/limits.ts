@@ -24,11 +24,13 @@ export interface LimitFinding {
 
 const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
-/** The offset of the first character past the size limit, or undefined when the text is within it. */
-export function oversize(src: string): LimitFinding | undefined {
-  const bytes = Buffer.byteLength(src);
+/**
+ * The offset of the first character past the size limit, or undefined when the plan is within it.
+ * `src` may be only the start of a file of `bytes` bytes (a huge file is never read whole).
+ */
+export function oversize(src: string, bytes = Buffer.byteLength(src)): LimitFinding | undefined {
   if (bytes <= planLimits.bytes) return undefined;
-  const offset = Buffer.from(src).subarray(0, planLimits.bytes).toString().length;
+  const offset = Math.min(src.length, Buffer.from(src).subarray(0, planLimits.bytes).toString().length);
   return {
     rule: 'plan-too-big',
     offset,

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { Composer, isAlias, isMap, LineCounter, Parser, visit } from 'yaml';
-import { aliasBomb, checkShape, oversize, type LimitFinding } from './limits.js';
+import { aliasBomb, checkShape, oversize, planLimits, type LimitFinding } from './limits.js';
 import { codes, type Diagnostic, type RuleName } from '../diagnostics/index.js';
 import { PlanSource } from './source.js';
 
@@ -23,24 +23,37 @@ function diag(file: string, rule: RuleName, message: string, line: number, col: 
 /** Reads and parses a plan file, keeping source positions. Never throws for bad input. */
 export function loadPlanFile(file: string, text?: string): LoadResult {
   let src: string;
+  let bytes: number | undefined;
   try {
-    src = text ?? readFileSync(file, 'utf8');
+    bytes = text === undefined ? statSync(file).size : undefined;
+    src = text ?? (bytes !== undefined && bytes > planLimits.bytes ? readStart(file) : readFileSync(file, 'utf8'));
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     return { diagnostics: [diag(file, 'file-unreadable', `cannot read plan: ${reason}`, 0, 0, 'check the path; plans usually live in plans/')] };
   }
-  return parsePlanText(file, src);
+  return parsePlanText(file, src, bytes);
 }
 
-/** Parses plan text that is already in memory (e.g. read from git). */
-export function parsePlanText(file: string, src: string): LoadResult {
+/** The first bytes of a file that is over the size limit: enough to say where it goes over. */
+function readStart(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(planLimits.bytes);
+    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Parses plan text that is already in memory (e.g. read from git); `bytes` is the file's size when `src` is only its start. */
+export function parsePlanText(file: string, src: string, bytes?: number): LoadResult {
   const lines = new LineCounter();
   const pos = (offset: number) => lines.linePos(offset);
   const limit = (f: LimitFinding): LoadResult => {
     const p = pos(f.offset);
     return { diagnostics: [diag(file, f.rule, f.message, p.line, p.col, f.hint)] };
   };
-  const big = oversize(src);
+  const big = oversize(src, bytes);
   if (big) {
     lines.addNewLine(0);
     for (let i = src.indexOf('\n'); i >= 0 && i < big.offset; i = src.indexOf('\n', i + 1)) lines.addNewLine(i + 1);

@@ -1,6 +1,9 @@
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatText } from '../../../src/diagnostics/index.js';
-import { parsePlanText } from '../../../src/plan/load.js';
+import { loadPlanFile, parsePlanText } from '../../../src/plan/load.js';
 import { planLimits } from '../../../src/plan/limits.js';
 
 const head = 'version: 1\nname: big\nsteps:\n';
@@ -22,6 +25,17 @@ describe('plan limits', () => {
     const line = text.slice(0, over).split('\n').length;
     const col = over - text.lastIndexOf('\n', over - 1);
     expect(finding(text)).toMatch(new RegExp(`^big\\.yaml:${line}:${col}: error RB107 the plan is 1[0-9]\\.\\d MiB; a plan may be at most 1\\.0 MiB \\(this is where it goes over\\) \\[plan-too-big\\]\\n`));
+  });
+
+  it('reads only the start of a plan file over the size limit, even one too big to hold as a string', () => {
+    const ws = mkdtempSync(join(tmpdir(), 'runbook-limits-'));
+    const file = join(ws, 'huge.yaml');
+    const text = steps(150_000);
+    writeFileSync(file, text);
+    // Sparse: 1 GiB on paper, a few MB on disk; reading it whole would fail.
+    truncateSync(file, 1024 ** 3);
+    const line = text.slice(0, planLimits.bytes).split('\n').length;
+    expect(loadPlanFile(file).diagnostics).toMatchObject([{ rule: 'plan-too-big', line, message: 'the plan is 1024.0 MiB; a plan may be at most 1.0 MiB (this is where it goes over)' }]);
   });
 
   it('rejects step 1 001, and takes 1 000', () => {
