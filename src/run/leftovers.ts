@@ -33,7 +33,13 @@ function writeRecord(dir: string, name: string, record: Leftover): void {
 export function crashTrail(runDir: string, runId: string): CrashTrail {
   const dir = leftoversDir(runDir);
   const note = (name: string, record: Leftover) => {
-    writeRecord(dir, name, record);
+    try {
+      writeRecord(dir, name, record);
+    } catch {
+      // A full disk must not fail the step for a note: the watchdog still ends the children, and
+      // temp files carry the run id in their names.
+      return () => {};
+    }
     return () => rmSync(join(dir, name), { force: true });
   };
   return {
