@@ -6,6 +6,7 @@ import { registerFmt } from './commands/fmt.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
+import { registerUnlock } from './commands/unlock.js';
 import { registerValidate } from './commands/validate.js';
 import { exitCodes, type CliIO } from './io.js';
 
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   registerDiff(program, io, finish);
   registerExplain(program, io, finish);
   registerFmt(program, io, finish);
+  registerUnlock(program, io, finish);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;

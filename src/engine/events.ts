@@ -31,6 +31,8 @@ export type RunEvent =
   | { readonly type: 'rollback-end'; readonly at: string; readonly complete: boolean; readonly failed: readonly string[]; readonly byHand?: readonly string[] }
   | { readonly type: 'interrupt'; readonly at: string; readonly count: number; readonly during: string; readonly signal: StopSignal }
   | { readonly type: 'fault'; readonly at: string; readonly message: string; readonly during: string }
+  /** Before this run: what an earlier run that died had left (processes ended, temp files removed). */
+  | { readonly type: 'earlier-run-cleaned'; readonly at: string; readonly runId: string; readonly done: readonly string[] }
   | { readonly type: 'run-end'; readonly at: string; readonly status: RunStatus; readonly exitCode: number; readonly durationMs: number; readonly failedStep?: string; readonly reportPath: string };
 
 /** Live, unjournaled signals for the screen only: the latest output line or progress of a step. */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { ActionDecl, Plan, StepDecl } from '../plan/model.js';
 import { getStepKind } from '../steps/index.js';
-import type { AnyStepKind, JsonValue, StepContext, StepResult } from '../steps/kind.js';
+import type { AnyStepKind, CrashTrail, JsonValue, StepContext, StepResult } from '../steps/kind.js';
 import { TemplateError, TemplateRenderer, type TemplateScope } from '../template/render.js';
 import type { Masker } from '../ui/mask.js';
 import { parseDuration } from './duration.js';
@@ -28,6 +28,8 @@ export interface RunOptions {
   /** Asks the operator on a terminal; absent without one. */
   readonly ask?: (question: string, signal: AbortSignal) => Promise<boolean>;
   readonly now?: Date;
+  /** Where steps note temp files and child processes, so a crash leaves them findable. */
+  readonly trail?: CrashTrail;
 }
 
 /** Where the engine keeps a run's files; the run/ layer provides it. */
@@ -151,6 +153,7 @@ class PlanRun {
       progress: (p) => this.live({ type: 'step-progress', step: stepId, ...p }),
       mask: (t) => masker.mask(t),
       warn: (m) => warnings.push(masker.mask(m)),
+      ...(this.options.trail && { trail: this.options.trail }),
     };
   }
 

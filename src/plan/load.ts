@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { isAlias, isMap, LineCounter, parseAllDocuments, visit } from 'yaml';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { Composer, isAlias, isMap, LineCounter, Parser, visit } from 'yaml';
+import { aliasBomb, checkShape, oversize, planLimits, type LimitFinding } from './limits.js';
 import { codes, type Diagnostic, type RuleName } from '../diagnostics/index.js';
 import { PlanSource } from './source.js';
 
@@ -22,22 +23,50 @@ function diag(file: string, rule: RuleName, message: string, line: number, col: 
 /** Reads and parses a plan file, keeping source positions. Never throws for bad input. */
 export function loadPlanFile(file: string, text?: string): LoadResult {
   let src: string;
+  let bytes: number | undefined;
   try {
-    src = text ?? readFileSync(file, 'utf8');
+    bytes = text === undefined ? statSync(file).size : undefined;
+    src = text ?? (bytes !== undefined && bytes > planLimits.bytes ? readStart(file) : readFileSync(file, 'utf8'));
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     return { diagnostics: [diag(file, 'file-unreadable', `cannot read plan: ${reason}`, 0, 0, 'check the path; plans usually live in plans/')] };
   }
-  return parsePlanText(file, src);
+  return parsePlanText(file, src, bytes);
 }
 
-/** Parses plan text that is already in memory (e.g. read from git). */
-export function parsePlanText(file: string, src: string): LoadResult {
+/** The first bytes of a file that is over the size limit: enough to say where it goes over. */
+function readStart(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(planLimits.bytes);
+    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Parses plan text that is already in memory (e.g. read from git); `bytes` is the file's size when `src` is only its start. */
+export function parsePlanText(file: string, src: string, bytes?: number): LoadResult {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(src, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const all = Array.isArray(docs) ? docs : [];
-  const diagnostics: Diagnostic[] = [];
   const pos = (offset: number) => lines.linePos(offset);
+  const limit = (f: LimitFinding): LoadResult => {
+    const p = pos(f.offset);
+    return { diagnostics: [diag(file, f.rule, f.message, p.line, p.col, f.hint)] };
+  };
+  const big = oversize(src, bytes);
+  if (big) {
+    lines.addNewLine(0);
+    for (let i = src.indexOf('\n'); i >= 0 && i < big.offset; i = src.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    return limit(big);
+  }
+  // The syntax tree first: its shape is checked before values are built, which recurses as deep as the file nests.
+  const tree = [...new Parser(lines.addNewLine).parse(src)];
+  for (const t of tree) {
+    const shape = t.type === 'document' ? checkShape(t) : undefined;
+    if (shape) return limit(shape);
+  }
+  const all = [...new Composer({ uniqueKeys: true, prettyErrors: false }).compose(tree)];
+  const diagnostics: Diagnostic[] = [];
   if (all.length === 0) {
     return { diagnostics: [diag(file, 'not-a-plan', 'the file is empty', 0, 0, 'a plan starts with `version: 1`, a `name` and a list of `steps`')] };
   }
@@ -78,6 +107,9 @@ export function parsePlanText(file: string, src: string): LoadResult {
     const p = pos(doc.contents?.range?.[0] ?? 0);
     return { source, diagnostics: [diag(file, 'not-a-plan', 'a plan is a YAML mapping with `version`, `name` and `steps`', p.line, p.col, 'start the file with `version: 1`')] };
   }
-  const data = doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+  const bomb = aliasBomb(doc);
+  if (bomb) return { source, diagnostics: [limit(bomb).diagnostics[0]!] };
+  // Expansion is bounded by aliasBomb above, by a measure that knows where it goes over.
+  const data = doc.toJS({ maxAliasCount: -1 }) as Record<string, unknown>;
   return { source, data, diagnostics };
 }

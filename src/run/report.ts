@@ -31,6 +31,10 @@ export function renderReport(events: readonly RunEvent[], final?: { status: RunS
   out.push(`- Started: ${start.at}${final ? ` · duration ${formatDuration(final.durationMs)} · exit code ${final.exitCode}` : ''}`);
   out.push(`- Directory: \`${start.runDir}\``, '');
 
+  for (const c of events.filter((e): e is Ev<'earlier-run-cleaned'> => e.type === 'earlier-run-cleaned')) {
+    out.push(`## Left by run ${c.runId} (it died)`, '', ...c.done.map((d) => `- ${d}`), '');
+  }
+
   out.push('## Steps', '', '| # | Step | Kind | Status | Duration | Notes |', '|---|------|------|--------|----------|-------|');
   start.steps.forEach((s, i) => {
     const e = ends.get(s.id);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** Where a workspace keeps its runs. */
 export function runsRoot(cwd: string): string {
@@ -20,16 +20,32 @@ export interface RunDirectory {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Creates `.runbook/runs/<run-id>/` (0700) holding `plan.yaml` and `plan.sha256`. */
-export function createRunDirectory(cwd: string, planName: string, planText: string, now = new Date()): RunDirectory {
+/** A new run's id: local time, the plan's name and a random tail, e.g. `20250131-235959-sqlite-to-pg-3f2a`. */
+export function newRunId(planName: string, now = new Date()): string {
   const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
-  const id = `${stamp}-${planName}-${randomBytes(2).toString('hex')}`;
+  return `${stamp}-${planName}-${randomBytes(2).toString('hex')}`;
+}
+
+/** The plan of a run: its file, the text read from it, and the copy kept in the run directory. */
+export interface PlanCopy {
+  readonly file: string;
+  readonly text: string;
+  /** The text with secrets (inline secret defaults, URL passwords) replaced by `****`. */
+  readonly masked: string;
+}
+
+/**
+ * Creates `.runbook/runs/<run-id>/` (0700) holding `plan.yaml` and `plan.sha256`. The checksum is
+ * always that of the plan file as read (so it matches `sha256sum` of the file in the repository);
+ * when secrets were masked in the copy, `plan.sha256` names the original file instead of `plan.yaml`.
+ */
+export function createRunDirectory(cwd: string, id: string, plan: PlanCopy): RunDirectory {
   const dir = join(runsRoot(cwd), id);
   mkdirSync(join(dir, 'steps'), { recursive: true, mode: 0o700 });
   const made = new Set<string>();
-  const planSha256 = createHash('sha256').update(planText).digest('hex');
-  writeFileSync(join(dir, 'plan.yaml'), planText, { mode: 0o600 });
-  writeFileSync(join(dir, 'plan.sha256'), `${planSha256}  plan.yaml\n`, { mode: 0o600 });
+  const planSha256 = createHash('sha256').update(plan.text).digest('hex');
+  writeFileSync(join(dir, 'plan.yaml'), plan.masked, { mode: 0o600 });
+  writeFileSync(join(dir, 'plan.sha256'), `${planSha256}  ${plan.masked === plan.text ? 'plan.yaml' : resolve(cwd, plan.file)}\n`, { mode: 0o600 });
   return {
     id,
     dir,

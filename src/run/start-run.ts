@@ -5,9 +5,12 @@ import { runPlan, type RunOptions } from '../engine/run-plan.js';
 import type { Plan } from '../plan/model.js';
 import type { RunRenderer } from '../ui/renderer.js';
 import { Journal } from './journal.js';
+import { cleanEarlierRuns, crashTrail, type Cleanup } from './leftovers.js';
 import { acquireLock } from './lock.js';
+import { cleanupText, lockRefusal } from './lock-refusal.js';
+import { planCopy } from './plan-copy.js';
 import { renderReport } from './report.js';
-import { createRunDirectory } from './run-dir.js';
+import { createRunDirectory, newRunId } from './run-dir.js';
 
 /** How a run ended, and where its files are. */
 export type StartedRun =
@@ -26,26 +29,33 @@ export type StartedRun =
     }
   | { readonly ok: false; readonly message: string; readonly hint: string };
 
+/** Tells the operator what runbook found and did before the run (stderr in the CLI). */
+export type Notice = (text: string) => void;
+
 /**
- * Runs a plan with its run directory: takes the workspace lock, writes the plan as run, journals
- * every event (flushed before the renderer hears of it), and writes report.md at the end. A journal
- * that cannot be written (a full disk) fails the running step and the rollback still runs.
+ * Runs a plan with its run directory: takes the workspace lock, cleans up after earlier runs that
+ * died, writes the plan as run (secrets masked), journals every event (flushed before the renderer
+ * hears of it), and writes report.md at the end. A journal that cannot be written (a full disk)
+ * fails the running step and the rollback still runs.
  */
-export async function startRun(plan: Plan, options: RunOptions, renderer: RunRenderer): Promise<StartedRun> {
-  const planText = readFileSync(plan.file, 'utf8');
-  const lock = acquireLock(options.cwd, `${plan.name} (pid ${process.pid})`);
-  if (!lock.ok) {
-    return { ok: false, message: `another run (${lock.holder.runId}) is in progress in ${options.cwd}`, hint: 'wait for it to finish; if that process is gone, remove .runbook/lock' };
-  }
+export async function startRun(plan: Plan, options: RunOptions, renderer: RunRenderer, notice: Notice = () => {}): Promise<StartedRun> {
+  const copy = planCopy(plan, readFileSync(plan.file, 'utf8'), options.masker);
+  const runId = newRunId(plan.name, options.now);
+  const lock = acquireLock(options.cwd, runId);
+  if (!lock.ok) return await lockRefusal(options.cwd, lock);
   let files: ReturnType<typeof createRunDirectory>;
   let journal: Journal;
+  let cleaned: Cleanup[];
   try {
-    files = createRunDirectory(options.cwd, plan.name, planText, options.now);
+    cleaned = await cleanEarlierRuns(options.cwd, runId);
+    files = createRunDirectory(options.cwd, runId, copy);
     journal = new Journal(files.journalPath);
   } catch (e) {
     lock.release();
     return { ok: false, message: `cannot create the run directory under ${options.cwd}/.runbook: ${(e as Error).message}`, hint: 'runbook keeps each run in .runbook/runs of the directory it runs in; make it writable and check it has free space' };
   }
+  for (const c of cleaned) notice(cleanupText(c));
+  const trail = crashTrail(files.dir, files.id);
   const interrupts = options.interrupts ?? new Interrupts();
   const problems: string[] = [];
   let engineListens = false;
@@ -73,6 +83,14 @@ export async function startRun(plan: Plan, options: RunOptions, renderer: RunRen
       const error = journal.append(e);
       events.push(e);
       drawn(() => renderer.event(e));
+      // Already told on stderr before the run; kept in the journal and the report.
+      if (e.type === 'run-start') {
+        for (const c of cleaned) {
+          const note: RunEvent = { type: 'earlier-run-cleaned', at: e.at, runId: c.runId, done: c.done };
+          journal.append(note);
+          events.push(note);
+        }
+      }
       // Told once, after the event was drawn: the engine then fails the running step and rolls back.
       if (error && journal.lost === 1) {
         const message = `cannot write the journal ${files.journalPath}: ${error.message}`;
@@ -87,7 +105,7 @@ export async function startRun(plan: Plan, options: RunOptions, renderer: RunRen
   const t0 = Date.now();
   try {
     engineListens = true;
-    const outcome = await runPlan(plan, files, { ...options, interrupts }, observer).finally(() => (engineListens = false));
+    const outcome = await runPlan(plan, files, { ...options, interrupts, trail }, observer).finally(() => (engineListens = false));
     const durationMs = Date.now() - t0;
     try {
       writeFileSync(files.reportPath, options.masker.mask(renderReport(events, { status: outcome.status, exitCode: outcome.exitCode, durationMs })), { mode: 0o600 });

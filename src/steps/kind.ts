@@ -28,6 +28,19 @@ export interface Progress {
   readonly unit?: string;
 }
 
+/**
+ * Where a run notes what a crash of runbook would leave behind, before it exists: temp files
+ * and child process groups. The next command in the directory ends or removes what is left.
+ */
+export interface CrashTrail {
+  /** The run's id, put into temp file names so a crash leaves them findable by eye too. */
+  readonly runId: string;
+  /** Notes a temp file before it is created; call the returned function once it is gone or renamed. */
+  tempFile(path: string): () => void;
+  /** Notes a child's process group right after it starts; call the returned function once it has ended. */
+  processGroup(pgid: number): () => void;
+}
+
 /** What a running step may use; everything with effects comes through here. */
 export interface StepContext {
   readonly stepId: string;
@@ -52,6 +65,8 @@ export interface StepContext {
   mask(text: string): string;
   /** Records a warning that goes to the journal and report without failing the step. */
   warn(message: string): void;
+  /** Where to note temp files and child processes; absent when runbook runs without a run directory. */
+  readonly trail?: CrashTrail;
 }
 
 /** A step's result: a value, never an exception, for every failure the kind expects. */

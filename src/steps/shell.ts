@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { defineStepKind, type DescribeLine, type JsonValue, type StepContext, type StepResult } from './kind.js';
 import { stoppedResult } from './process/stopped.js';
 import { killGroupOnExit, killProcessGroup } from './process/process-group.js';
+import { readyWatchdog, watchGroup } from './process/watchdog.js';
 import { shellQuote } from '../template/shell-quote.js';
 import { logLines, type LineLogResult } from './shell/line-log.js';
 import { compileOutputs, describeOutputs, outputRuleSchema, type OutputExtractor, type OutputRule } from './shell/outputs.js';
@@ -106,8 +107,13 @@ async function runShell(spec: ShellSpec, ctx: StepContext): Promise<StepResult> 
   // detached: the child leads its own process group, so an abort can kill its children too.
   // execa is loaded when a command first runs, not when a plan is only validated.
   const { execa } = await import('execa');
+  readyWatchdog();
   const child = execa(file, args, { cwd, env, extendEnv: false, detached: true, cleanup: false, stdin: 'ignore', buffer: false, reject: false });
   const unguard = child.pid === undefined ? () => {} : killGroupOnExit(child.pid);
+  // If runbook dies (kill -9) while it runs, the watchdog ends the group at once; the trail lets
+  // the next command find and end it when the watchdog died too.
+  const unwatch = child.pid === undefined ? () => {} : watchGroup(child.pid);
+  const forget = child.pid === undefined ? () => {} : (ctx.trail?.processGroup(child.pid) ?? (() => {}));
   let killing: Promise<void> | undefined;
   const onAbort = () => {
     if (child.pid !== undefined) killing ??= killProcessGroup(child.pid);
@@ -126,6 +132,8 @@ async function runShell(spec: ShellSpec, ctx: StepContext): Promise<StepResult> 
   ctx.signal.removeEventListener('abort', onAbort);
   await killing;
   unguard();
+  unwatch();
+  forget();
 
   // Judge by whether we killed it: an abort after the command finished does not undo its success.
   if (killing !== undefined) return stoppedResult(ctx.signal, `the command and its child processes were stopped; its output so far is in ${stdoutLog()} and ${stderrLog()}`);

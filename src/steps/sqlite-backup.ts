@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { defineStepKind, type JsonValue, type StepContext, type StepResult } from './kind.js';
 import { stoppedResult } from './process/stopped.js';
 import { syncDirectory } from './env-switch/atomic-write.js';
-import { removeSidecars, removeWithSidecars, settleFile, sha256File } from './sqlite-backup/files.js';
+import { removeSidecars, removeWithSidecars, settleFile, sha256File, tempFile } from './sqlite-backup/files.js';
 import { settleWal } from './sqlite-backup/wal.js';
 import { restoreFromBackup } from './sqlite-backup/restore.js';
 import { BackupStopped, backupSnapshot } from './sqlite-backup/snapshot.js';
@@ -59,7 +58,7 @@ async function runBackup(spec: SqliteBackupSpec, ctx: StepContext): Promise<Step
   }
   const dir = dirname(target);
   // A temp name in the same directory: the final name only ever holds a verified copy.
-  const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const { path: temp, forget } = tempFile(dir, basename(target), 'tmp', ctx);
   let counts: Readonly<Record<string, number>>;
   try {
     await mkdir(dir, { recursive: true });
@@ -76,6 +75,8 @@ async function runBackup(spec: SqliteBackupSpec, ctx: StepContext): Promise<Step
   } catch (e) {
     await removeWithSidecars(temp);
     return failureOf(e, src.path, target, ctx);
+  } finally {
+    forget();
   }
   const [bytes, sha256] = await Promise.all([stat(target).then((s) => s.size), sha256File(target)]);
   await settleWal(src.path);

@@ -67,6 +67,7 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
           ...(interactive && io.stdin && { ask: terminalAsk(io.stdin, io.stderr) }),
         },
         renderer,
+        (text) => io.stderr.write(text),
       );
       if (!result.ok) {
         io.stderr.write(`runbook: ${result.message}\n  hint: ${result.hint}\n`);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { groupMembers } from './proc.js';
 
 /** How long a process group gets between SIGTERM and SIGKILL. */
 export const KILL_GRACE_MS = 2000;
@@ -15,22 +15,8 @@ function groupExists(pgid: number): boolean {
   } catch {
     return false;
   }
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return true;
-  }
-  return pids.some((pid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // After the command name in parentheses: state, ppid, pgrp.
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(pgrp) === pgid && state !== 'Z';
-    } catch {
-      return false;
-    }
-  });
+  const members = groupMembers(pgid);
+  return members === undefined || members.length > 0;
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {

@@ -1,6 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StepContext } from '../kind.js';
 
 /** Files SQLite keeps beside a database: the write-ahead log, its index, and a rollback journal. */
 const SIDECARS = ['-wal', '-shm', '-journal'] as const;
@@ -46,4 +48,15 @@ export async function moveWithSidecars(from: string, to: string): Promise<void> 
     });
   }
   await rm(`${from}-shm`, { force: true });
+}
+
+/**
+ * A hidden temp file beside `name` in `dir`, named after the run (`.catalogue.db.<run-id>-<12 hex>.restore.tmp`)
+ * and noted in the run's trail before it exists, so after a crash the next run removes it. Call
+ * `forget` once it is renamed or removed.
+ */
+export function tempFile(dir: string, name: string, suffix: string, ctx: StepContext): { readonly path: string; readonly forget: () => void } {
+  const tail = randomBytes(6).toString('hex');
+  const path = join(dir, `.${name}.${ctx.trail ? `${ctx.trail.runId}-${tail}` : tail}.${suffix}`);
+  return { path, forget: ctx.trail?.tempFile(path) ?? (() => {}) };
 }

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { copyFile, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { JsonValue, StepContext, StepResult } from '../kind.js';
 import { syncDirectory } from '../env-switch/atomic-write.js';
-import { moveWithSidecars, removeSidecars, removeWithSidecars, settleFile, sha256File } from './files.js';
+import { moveWithSidecars, removeSidecars, removeWithSidecars, settleFile, sha256File, tempFile } from './files.js';
 import { parseUndoToken, type SqliteBackupUndo } from './undo-token.js';
 import { checkCopy } from './verify.js';
 import { settleWal } from './wal.js';
@@ -60,12 +59,14 @@ export async function restoreFromBackup(rawToken: JsonValue, ctx: StepContext): 
     const what = backupSha === undefined ? 'missing' : 'not the file that was written (its sha256 differs)';
     return { ok: false, message: `cannot restore ${t.source}: the backup ${t.backup} is ${what}`, hint: `restore ${name} by hand; it was left as it is` };
   }
-  const temp = join(dirname(t.source), `.${name}.${randomBytes(6).toString('hex')}.restore.tmp`);
+  const { path: temp, forget } = tempFile(dirname(t.source), name, 'restore.tmp', ctx);
   let kept: string | undefined;
   try {
     kept = await replaceSource(t, exists, temp);
+    forget();
   } catch (e) {
     await removeWithSidecars(temp);
+    forget();
     const err = e as NodeJS.ErrnoException;
     if (!(e instanceof RestoreRefused) && typeof err.code !== 'string') throw e;
     return { ok: false, message: `cannot restore ${t.source} from ${t.backup}: ${err.message}`, hint: `restore ${name} by hand from the backup; check that its directory is writable` };

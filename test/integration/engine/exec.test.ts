@@ -221,20 +221,29 @@ describe('bad invocations', () => {
 });
 
 describe('the workspace lock', () => {
-  it('refuses a second run in the same directory while one is running, and takes over a stale lock', async () => {
+  it('refuses a second run while one is running, names a dead holder, and is taken over only by unlock', async () => {
     const ws = workspace();
     const plan = ws.write('plan.yaml', `version: 1\nname: slow\nsteps:\n  - id: wait\n    kind: shell\n    run: touch started; sleep 30\n`);
     const { spawn } = await import('node:child_process');
     const first = spawn(process.execPath, [join(process.cwd(), 'bin/runbook.js'), 'exec', plan], { cwd: ws.dir, env: { ...process.env, CI: '1' } });
     while (!existsSync(join(ws.dir, 'started'))) await new Promise((r) => setTimeout(r, 50));
+    const runId = ws.lastRunDir().split('/').pop()!;
+    const holder = JSON.parse(readFileSync(join(ws.dir, '.runbook', 'lock'), 'utf8')) as { host: string; startedAt: string };
+    const who = `run ${runId} (pid ${first.pid} on host ${holder.host}, started ${holder.startedAt})`;
     const second = await runCli(['exec', plan], { cwd: ws.dir });
     expect(second.code).toBe(2);
-    expect(second.stderr).toBe(`runbook: another run (slow (pid ${first.pid})) is in progress in ${ws.dir}\n  hint: wait for it to finish; if that process is gone, remove .runbook/lock\n`);
+    expect(second.stderr).toBe(`runbook: another run is in progress in ${ws.dir}: ${who}\n  hint: wait for it to finish, or stop it with Ctrl-C (it rolls back)\n`);
     first.kill('SIGKILL');
     await new Promise((r) => first.on('exit', r));
-    // The killed run left its lock behind; its process is gone, so the next run takes it over.
-    expect(existsSync(join(ws.dir, '.runbook', 'lock'))).toBe(true);
+    // The killed run left its lock behind: the next run names it (and what it cleaned, if its watchdog
+    // had not ended the child yet), and does not start.
     const quick = ws.write('quick.yaml', `version: 1\nname: quick\nsteps:\n  - id: a\n    kind: shell\n    run: "true"\n`);
+    const refused = await runCli(['exec', quick], { cwd: ws.dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(new RegExp(`^runbook: ${who.replace(/[()+.]/g, '\\$&')} is no longer running \\(killed or crashed\\) but still holds ${ws.dir}/.runbook/lock(; what it left was cleaned up:\n  - ended process group \\d+ \\(\\d processes?: [a-z, ]+\\))?\n  hint: its journal and report are in .runbook/runs/${runId}; see what it changed, then take the lock over with "runbook unlock" \\(the takeover is recorded there\\)\n$`));
+    const unlocked = await runCli(['unlock'], { cwd: ws.dir });
+    expect(unlocked.code).toBe(0);
+    expect(unlocked.stdout).toBe(`took over the lock of ${who}; the takeover is recorded in ${ws.dir}/.runbook/runs/${runId}/lock-taken-over.json\n`);
     expect((await runCli(['exec', quick], { cwd: ws.dir })).code).toBe(0);
   });
 });
