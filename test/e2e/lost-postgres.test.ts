@@ -1,27 +1,16 @@
-import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/engine/events.js';
 import { runBin, runCli, type CliResult } from '../helpers/cli.js';
 import { startEmbeddedPostgres } from '../helpers/embedded-pg.js';
-import { freshDatabase, query } from '../helpers/pg.js';
+import { writeBigCatalogue } from '../helpers/big-catalogue.js';
+import { copyingInto, freshDatabase, query } from '../helpers/pg.js';
 import { workspace, type Workspace } from '../helpers/workspace.js';
-
-// Large enough that the COPY of "files" is still running when the test sees its first rows arrive.
-const fileRows = 300_000;
 
 /** A catalogue with two big tables (loaded side by side) in the workspace, and a plan that moves it. */
 function migration(ws: Workspace): string {
-  const db = new Database(join(ws.dir, 'catalogue.db'));
-  db.exec(`
-    CREATE TABLE files (id INTEGER PRIMARY KEY, path TEXT NOT NULL, body TEXT);
-    CREATE TABLE tags (id INTEGER PRIMARY KEY, key TEXT NOT NULL, value TEXT);
-    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${fileRows})
-    INSERT INTO files SELECT i, '/docs/' || i || '.pdf', printf('%.200c', 'x') FROM n;
-    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${fileRows / 2})
-    INSERT INTO tags SELECT i, 'author', printf('%.100c', 'y') FROM n;`);
-  db.close();
+  writeBigCatalogue(join(ws.dir, 'catalogue.db'));
   return ws.write(
     'plan.yaml',
     `version: 1
@@ -44,15 +33,6 @@ steps:
     target: target
 `,
   );
-}
-
-/** Waits until PostgreSQL is writing rows of `table` through COPY, and returns that backend's pid. */
-async function copyingInto(url: string, table: string): Promise<number> {
-  for (;;) {
-    const [row] = await query<{ pid: number }>(url, 'select pid from pg_stat_progress_copy where relid = to_regclass($1) and tuples_processed > 0', [table]);
-    if (row) return row.pid;
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const journalOf = (ws: Workspace) => ws.lastJournal();

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { sqliteToPg } from '../../../src/steps/sqlite-to-pg.js';
 import type { JsonValue, StepResult } from '../../../src/steps/kind.js';
-import { freshDatabase, query } from '../../helpers/pg.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LOST_HINT } from '../../../src/db/lost-connection.js';
+import { writeBigCatalogue } from '../../helpers/big-catalogue.js';
+import { copyingInto, freshDatabase, noSessionsLeft, query } from '../../helpers/pg.js';
 import { stepContext } from '../../helpers/step-context.js';
 import { sqliteFile } from '../db/trap-fixture.js';
 
@@ -224,5 +229,27 @@ describe('sqlite-to-pg on a SQLAlchemy-made catalogue', () => {
       { label: 'mode', text: 'data-only: load rows into existing empty tables and move their sequences' },
       { label: 'policies', text: 'bad values: fail · orphan rows: fail · existing tables: fail · 2 tables at once · JSON as json' },
     ]);
+  });
+});
+
+describe('sqlite-to-pg losing its connection', () => {
+  it('fails naming the table being copied, stops the other table\'s COPY, closes every client, and can still be undone', async () => {
+    const url = await freshDatabase('lost_copy');
+    const path = join(mkdtempSync(join(tmpdir(), 'runbook-lost-')), 'catalogue.db');
+    writeBigCatalogue(path);
+    const ctx = context(path, url);
+    const running = sqliteToPg.run({ source: 'src', target: 'db' }, ctx);
+    await query(url, 'select pg_terminate_backend($1)', [await copyingInto(url, 'public.files')]);
+    const r = await running;
+    if (r.ok) throw new Error('the transfer should have failed');
+    expect(r.message).toMatch(/^lost the connection to PostgreSQL \((terminating connection due to administrator command; SQLSTATE 57P01|the connection was reset, ECONNRESET|the server closed the connection, EPIPE|the server closed the connection)\) while copying table "files"$/);
+    expect(r.hint).toBe(LOST_HINT);
+    // The other connection's COPY was stopped and every client ended: nothing is left running on the server.
+    await noSessionsLeft(url);
+    expect(await query(url, 'select count(*)::int as n from tags')).toEqual([{ n: 0 }]);
+    const undone = await sqliteToPg.undo!(r.undo!, ctx);
+    expect(undone.ok).toBe(true);
+    expect(await query(url, "select table_name from information_schema.tables where table_schema = 'public'")).toEqual([]);
+    await noSessionsLeft(url);
   });
 });
