@@ -32,7 +32,7 @@ export async function withPostgres<T>(
   }
   let cancelling: Promise<void> | undefined;
   const onAbort = () => {
-    cancelling = cancelBackend(conn.url, backendPid(client));
+    cancelling = cancelStatement(conn.url, client);
   };
   try {
     if (signal.aborted) return cancelledFailure(conn, signal);
@@ -59,7 +59,9 @@ function backendPid(client: pg.Client): number | undefined {
   return typeof pid === 'number' ? pid : undefined;
 }
 
-async function cancelBackend(url: string, pid: number | undefined): Promise<void> {
+/** Cancels the statement `client` is running, from a second connection (pg_cancel_backend); best effort, never fails. */
+export async function cancelStatement(url: string, client: pg.Client): Promise<void> {
+  const pid = backendPid(client);
   if (pid === undefined) return;
   try {
     const killer = await connectPostgres(url);

@@ -12,6 +12,7 @@ import { buildAfterLoad, uniqueKeyColumns } from './transfer-postload.js';
 import { createState, dropState, readState, type TransferState } from './transfer-state.js';
 import { existingTables, targetColumns } from './transfer-target.js';
 import { hasLostConnection, LOST_HINT, lostConnection, lostMessage } from './lost-connection.js';
+import { cancelStatement } from './session.js';
 import type { CastRule, ColumnMapping } from './typemap.js';
 
 /** How a transfer runs. */
@@ -73,14 +74,23 @@ export function noEffects(schema: string): TransferEffects {
 
 async function withClients<T>(url: string, n: number, body: (clients: pg.Client[]) => Promise<T>): Promise<T> {
   const clients: pg.Client[] = [];
+  const cancels: Promise<void>[] = [];
   try {
     // Side by side: each connection waits on a server process to start and on authentication.
     const settled = await Promise.allSettled(Array.from({ length: n }, () => connectPostgres(url)));
     for (const r of settled) if (r.status === 'fulfilled') clients.push(r.value);
     const failed = settled.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
+    // One lost connection fails the transfer: what the others run (an index build, a statement
+    // waiting for a lock) is cancelled rather than waited for.
+    for (const c of clients) {
+      c.once('error', () => {
+        for (const other of clients) if (other !== c && !hasLostConnection(other)) cancels.push(cancelStatement(url, other));
+      });
+    }
     return await body(clients);
   } finally {
+    await Promise.all(cancels);
     await Promise.all(clients.map((c) => c.end().catch(() => {})));
   }
 }
@@ -106,8 +116,8 @@ export async function transfer(o: TransferOptions, effects: TransferEffects): Pr
         const lost = lostConnection(e, clients);
         throw lost === undefined ? e : new TransferFailure(lostMessage(lost, `while ${stage.phase}`), LOST_HINT);
       } finally {
-        // With the connection gone the scratch schema stays; the undo token still names it.
-        if (o.mode === 'test-import' && effects.schemaCreated && !hasLostConnection(control)) {
+        // With a connection gone the scratch schema stays (the others' statements are being cancelled); the undo token names it.
+        if (o.mode === 'test-import' && effects.schemaCreated && !clients.some(hasLostConnection)) {
           await control.query(`DROP SCHEMA IF EXISTS ${q(schema)} CASCADE`);
           Object.assign(effects, { ...noEffects(schema), rejectFiles: effects.rejectFiles });
         }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { sqliteToPg } from '../../../src/steps/sqlite-to-pg.js';
 import type { JsonValue, StepResult } from '../../../src/steps/kind.js';
 import { mkdtempSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOST_HINT } from '../../../src/db/lost-connection.js';
 import { writeBigCatalogue } from '../../helpers/big-catalogue.js';
-import { copyingInto, freshDatabase, noSessionsLeft, query } from '../../helpers/pg.js';
+import { copyingInto, freshDatabase, noSessionsLeft, query, waitForRow } from '../../helpers/pg.js';
 import { stepContext } from '../../helpers/step-context.js';
 import { sqliteFile } from '../db/trap-fixture.js';
 
@@ -251,5 +252,30 @@ describe('sqlite-to-pg losing its connection', () => {
     expect(undone.ok).toBe(true);
     expect(await query(url, "select table_name from information_schema.tables where table_schema = 'public'")).toEqual([]);
     await noSessionsLeft(url);
+  });
+
+  it('cancels what the other connection is waiting on (a TRUNCATE behind a lock) instead of hanging', async () => {
+    const url = await freshDatabase('lost_blocked');
+    const path = join(mkdtempSync(join(tmpdir(), 'runbook-lost-')), 'catalogue.db');
+    writeBigCatalogue(path);
+    await query(url, `CREATE TABLE files (id bigint PRIMARY KEY, path text NOT NULL, body text);
+      CREATE TABLE tags (id bigint PRIMARY KEY, key text NOT NULL, value text); INSERT INTO tags VALUES (0, 'old', NULL)`);
+    // Another session reads tags in an open transaction: the transfer's TRUNCATE of tags waits for it.
+    const reader = new pg.Client({ connectionString: url });
+    await reader.connect();
+    try {
+      await reader.query('BEGIN; LOCK TABLE tags IN ACCESS SHARE MODE');
+      const ctx = context(path, url);
+      const running = sqliteToPg.run({ source: 'src', target: 'db', mode: 'data-only', if_exists: 'truncate' }, ctx);
+      await waitForRow(url, "select 1 as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'TRUNCATE%'", []);
+      await query(url, 'select pg_terminate_backend($1)', [await copyingInto(url, 'public.files')]);
+      const r = await running;
+      if (r.ok) throw new Error('the transfer should have failed');
+      expect(r.message).toMatch(/^lost the connection to PostgreSQL \(.+\) while copying table "files"$/);
+    } finally {
+      await reader.end();
+    }
+    await noSessionsLeft(url);
+    expect(await query(url, 'select id from tags')).toEqual([{ id: '0' }]);
   });
 });
