@@ -278,4 +278,30 @@ describe('sqlite-to-pg losing its connection', () => {
     await noSessionsLeft(url);
     expect(await query(url, 'select id from tags')).toEqual([{ id: '0' }]);
   });
+
+  it('fails naming the key being built when the connection is lost after the load', async () => {
+    const url = await freshDatabase('lost_keys');
+    const path = join(mkdtempSync(join(tmpdir(), 'runbook-lost-')), 'catalogue.db');
+    writeBigCatalogue(path);
+    const ctx = context(path, url);
+    const running = sqliteToPg.run({ source: 'src', target: 'db' }, ctx);
+    await copyingInto(url, 'public.files');
+    // Queued behind the load's own lock on files, this read lock is granted when the load commits,
+    // ahead of the ALTER TABLE that attaches the primary key: that statement then waits for it.
+    const reader = new pg.Client({ connectionString: url });
+    await reader.connect();
+    try {
+      await reader.query('BEGIN');
+      const locked = reader.query('LOCK TABLE files IN ACCESS SHARE MODE');
+      const { pid } = await waitForRow<{ pid: number }>(url, `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'ALTER TABLE "public"."files" ADD CONSTRAINT%'`, []);
+      await locked;
+      await query(url, 'select pg_terminate_backend($1)', [pid]);
+      const r = await running;
+      if (r.ok) throw new Error('the transfer should have failed');
+      expect(r.message).toBe('lost the connection to PostgreSQL (terminating connection due to administrator command; SQLSTATE 57P01) while building primary key files_pkey on "files"');
+    } finally {
+      await reader.end();
+    }
+    await noSessionsLeft(url);
+  });
 });
