@@ -8,8 +8,11 @@ import { writeBigCatalogue } from '../helpers/big-catalogue.js';
 import { copyingInto, freshDatabase, query } from '../helpers/pg.js';
 import { workspace, type Workspace } from '../helpers/workspace.js';
 
-/** A catalogue with two big tables (loaded side by side) in the workspace, and a plan that moves it. */
-function migration(ws: Workspace): string {
+/**
+ * A catalogue with two big tables (loaded side by side) in the workspace, and a plan that moves
+ * it; with `keepTables`, the rollback keeps what the transfer made, as the default plan does.
+ */
+function migration(ws: Workspace, keepTables = false): string {
   writeBigCatalogue(join(ws.dir, 'catalogue.db'));
   return ws.write(
     'plan.yaml',
@@ -31,7 +34,7 @@ steps:
     kind: sqlite-to-pg
     source: source
     target: target
-`,
+${keepTables ? '    undo_when: "false"\n' : ''}`,
   );
 }
 
@@ -59,6 +62,20 @@ async function expectLostAndReported(ws: Workspace, r: CliResult, password: stri
   expect(next.code).toBe(0);
 }
 
+/** Runs the migration against a server of its own, stops that server (fast shutdown) while "files" is copied, and checks the run. */
+async function whileTheServerStops(keepTables: boolean, check: (ws: Workspace, r: CliResult, password: string) => Promise<void>): Promise<void> {
+  const server = await startEmbeddedPostgres();
+  try {
+    const ws = workspace();
+    const running = runBin(['exec', migration(ws, keepTables)], { cwd: ws.dir, env: { DATABASE_URL: server.url } });
+    await copyingInto(server.url, 'public.files');
+    await server.stop();
+    await check(ws, await running, server.password);
+  } finally {
+    await server.stop();
+  }
+}
+
 describe('losing PostgreSQL in the middle of the transfer (the real binary)', () => {
   it('a backend terminated with pg_terminate_backend: the step fails naming the lost connection, everything is rolled back, exit 1', async () => {
     const ws = workspace();
@@ -78,24 +95,22 @@ describe('losing PostgreSQL in the middle of the transfer (the real binary)', ()
     expect(await query(url, "select table_name from information_schema.tables where table_schema = 'public'")).toEqual([]);
   });
 
-  it('the server stopped (fast shutdown): the step fails naming the lost connection, the rest is rolled back, and the report says what is left to drop (exit 3)', async () => {
-    const server = await startEmbeddedPostgres();
-    try {
-      const ws = workspace();
-      const plan = migration(ws);
-      const running = runBin(['exec', plan], { cwd: ws.dir, env: { DATABASE_URL: server.url } });
-      await copyingInto(server.url, 'public.files');
-      await server.stop();
-      const r = await running;
+  it('the server stopped (fast shutdown), the transfer\'s tables kept as the default plan does: the step fails naming the lost connection, the rest is rolled back, exit 1', async () => {
+    await whileTheServerStops(true, async (ws, r, password) => {
+      expect(r.code).toBe(1);
+      expect(runEnd(journalOf(ws))).toMatchObject({ status: 'failed-rolled-back', exitCode: 1 });
+      await expectLostAndReported(ws, r, password);
+    });
+  });
 
+  it('the server stopped (fast shutdown) with the transfer\'s undo to run: the rest is rolled back, and the report says what is left to drop (exit 3)', async () => {
+    await whileTheServerStops(false, async (ws, r, password) => {
       // The transfer's tables stay on a server that is gone: the rollback cannot be complete, and says so.
       expect(r.code).toBe(3);
       expect(runEnd(journalOf(ws))).toMatchObject({ status: 'failed-rollback-incomplete', exitCode: 3 });
       const report = readFileSync(join(ws.lastRunDir(), 'report.md'), 'utf8');
-      await expectLostAndReported(ws, r, server.password);
+      await expectLostAndReported(ws, r, password);
       expect(report).toMatch(/cannot undo the transfer into schema "public": cannot connect to "target" \(postgresql:\/\/postgres:\*\*\*\*@[^)]+\): [^;]+; once PostgreSQL is back, undo the transfer by hand: DROP TABLE IF EXISTS "public"."files", "public"."tags", "public"."_runbook_transfer";/);
-    } finally {
-      await server.stop();
-    }
+    });
   });
 });
