@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { connectPostgres, openSqlite, quoteIdent as q } from './connections.js';
 import { qualified, type TableDdl } from './ddl.js';
+import { LOST_HINT, lostConnection, lostMessage } from './lost-connection.js';
 import type { AlignAction } from './align-action.js';
 import { columnActions } from './align-columns.js';
 import { keyActions } from './align-keys.js';
@@ -172,6 +173,9 @@ export async function alignSchema(o: AlignOptions): Promise<AlignReport> {
         await client.query('ROLLBACK').catch(() => {});
         throw e;
       }
+    } catch (e) {
+      const lost = e instanceof TransferFailure ? undefined : lostConnection(e, [client]);
+      throw lost === undefined ? e : new TransferFailure(lostMessage(lost, 'while aligning the schema; the transaction was not committed'), LOST_HINT);
     } finally {
       await client.end().catch(() => {});
     }

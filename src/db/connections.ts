@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { watchConnection } from './lost-connection.js';
 
 // Drivers load on first use, so validating a plan does not pay for them.
 const load = createRequire(import.meta.url);
@@ -15,10 +16,11 @@ export function openSqlite(path: string, options: { readonly readonly: boolean; 
   return new Driver(full, { readonly: options.readonly, fileMustExist: true });
 }
 
-/** Connects to PostgreSQL; the caller ends the client. */
+/** Connects to PostgreSQL; the caller ends the client. A lost connection fails the client's statements, never the process. */
 export async function connectPostgres(url: string): Promise<pg.Client> {
   const { Client } = load('pg') as typeof pg;
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  watchConnection(client);
   await client.connect();
   return client;
 }

@@ -69,7 +69,7 @@ function postgresSession(conn: ConnectionSpec, client: pg.Client, schema: string
     },
     async countRows(table, where) {
       const sql = `select count(*) as n from ${quoteIdent(schema)}.${quoteIdent(table)}${where ? ` where (${where})` : ''}`;
-      const result = await labelled(conn, table, client.query<{ n: string }>(sql));
+      const result = await fromConnection(conn, client.query<{ n: string }>(sql), table);
       return Number(result.rows[0]?.n ?? 0);
     },
   };
@@ -87,27 +87,20 @@ function sqliteSession(conn: ConnectionSpec, db: Database.Database, signal: Abor
       await new Promise((r) => setImmediate(r));
       if (signal.aborted) throw new Error('aborted');
       const sql = `select count(*) as n from main.${quoteIdent(table)}${where ? ` where (${where})` : ''}`;
-      const row = await labelled(conn, table, Promise.resolve().then(() => db.prepare(sql).get() as { n: number }));
+      const row = await fromConnection(conn, Promise.resolve().then(() => db.prepare(sql).get() as { n: number }), table);
       return row.n;
     },
   };
 }
 
 // Two sessions run inside each other; the error has to say which connection raised it.
-async function fromConnection<T>(conn: ConnectionSpec, work: Promise<T>): Promise<T> {
+// With `table`, the failure also says which table it was about.
+async function fromConnection<T>(conn: ConnectionSpec, work: Promise<T>, table?: string): Promise<T> {
   try {
     return await work;
   } catch (err) {
-    throw new ConnectionError(conn, err);
+    throw new ConnectionError(conn, err, table);
   }
-}
-
-// Keeps the database's error and hint, but says which table it was about.
-async function labelled<T>(conn: ConnectionSpec, table: string, work: Promise<T>): Promise<T> {
-  return fromConnection(conn, work.catch((err: unknown) => {
-    if (err instanceof Error) err.message = `table "${table}": ${err.message}`;
-    throw err;
-  }));
 }
 
 interface TableListRow {

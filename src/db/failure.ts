@@ -1,5 +1,6 @@
 import type { ConnectionSpec } from '../steps/kind.js';
 import { redactUrl } from './connections.js';
+import { LOST_HINT, lostMessage } from './lost-connection.js';
 
 /** Why a database operation did not produce a result, worded for the operator. */
 export interface DbFailure {
@@ -68,19 +69,28 @@ export class ConnectionError extends Error {
   constructor(
     readonly conn: ConnectionSpec,
     override readonly cause: unknown,
+    /** The table the failed statement was about, when there was one. */
+    readonly table?: string,
   ) {
     super(cause instanceof Error ? cause.message : String(cause));
   }
 }
 
-/** A query the database rejected, with the database's own hint when it gave one. */
-export function queryFailure(conn: ConnectionSpec, err: unknown, what = 'query'): DbFailure {
-  if (err instanceof ConnectionError) return queryFailure(err.conn, err.cause, what);
+/**
+ * A query the database rejected, with the database's own hint when it gave one; or, when the
+ * connection itself died (`lost` is its cause), a lost connection that blames no statement.
+ */
+export function queryFailure(conn: ConnectionSpec, err: unknown, what = 'query', lost?: string, table?: string): DbFailure {
+  if (err instanceof ConnectionError) return queryFailure(err.conn, err.cause, what, lost, err.table);
+  const about = table === undefined ? '' : `table "${table}": `;
+  if (lost !== undefined) {
+    return { ok: false, phase: 'query', message: lostMessage(lost, `during the ${what}${table === undefined ? '' : ` of table "${table}"`}`, conn.name), hint: LOST_HINT };
+  }
   const f = fieldsOf(err);
   return {
     ok: false,
     phase: 'query',
-    message: `${what} failed on connection "${conn.name}": ${f.message}`,
+    message: `${what} failed on connection "${conn.name}": ${about}${f.message}`,
     hint: f.hint ?? `the ${what} ran on ${whereLabel(conn)}; try it there by hand to see the full error`,
   };
 }

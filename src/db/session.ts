@@ -3,7 +3,8 @@ import type pg from 'pg';
 import { resolve } from 'node:path';
 import type { ConnectionSpec } from '../steps/kind.js';
 import { connectPostgres, openSqlite } from './connections.js';
-import { cancelledFailure, connectFailure, queryFailure, type DbFailure } from './failure.js';
+import { cancelledFailure, connectFailure, ConnectionError, queryFailure, type DbFailure } from './failure.js';
+import { lostConnection } from './lost-connection.js';
 
 type PostgresSpec = Extract<ConnectionSpec, { type: 'postgres' }>;
 type SqliteSpec = Extract<ConnectionSpec, { type: 'sqlite' }>;
@@ -29,11 +30,9 @@ export async function withPostgres<T>(
   } catch (err) {
     return signal.aborted ? cancelledFailure(conn, signal) : connectFailure(conn, err);
   }
-  // A client that lost its server emits 'error'; without a listener that would crash the process.
-  client.on('error', () => {});
   let cancelling: Promise<void> | undefined;
   const onAbort = () => {
-    cancelling = cancelBackend(conn.url, backendPid(client));
+    cancelling = cancelStatement(conn.url, client);
   };
   try {
     if (signal.aborted) return cancelledFailure(conn, signal);
@@ -44,7 +43,9 @@ export async function withPostgres<T>(
       await cancelling;
       return cancelledFailure(conn, signal);
     }
-    return queryFailure(conn, err, what);
+    // An error from the other connection of a two-connection session is not this client's.
+    const own = !(err instanceof ConnectionError) || err.conn === conn;
+    return queryFailure(conn, err, what, lostConnection(err instanceof ConnectionError ? err.cause : err, own ? [client] : []));
   } finally {
     signal.removeEventListener('abort', onAbort);
     await cancelling;
@@ -58,7 +59,9 @@ function backendPid(client: pg.Client): number | undefined {
   return typeof pid === 'number' ? pid : undefined;
 }
 
-async function cancelBackend(url: string, pid: number | undefined): Promise<void> {
+/** Cancels the statement `client` is running, from a second connection (pg_cancel_backend); best effort, never fails. */
+export async function cancelStatement(url: string, client: pg.Client): Promise<void> {
+  const pid = backendPid(client);
   if (pid === undefined) return;
   try {
     const killer = await connectPostgres(url);

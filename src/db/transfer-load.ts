@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { copyTable, releaseReader, takeReader } from './copy.js';
 import type { RejectLog } from './copy-rejects.js';
 import { qualified } from './ddl.js';
+import { LOST_HINT, lostConnection, lostMessage } from './lost-connection.js';
 import { TransferFailure } from './transfer-failure.js';
 import { runPool } from './transfer-pool.js';
 import { markComplete } from './transfer-state.js';
@@ -106,10 +107,14 @@ export async function loadTables(clients: readonly pg.Client[], jobs: readonly L
       if (started === sorted.length && finished < sorted.length) await s.meanwhile?.(job.table.name, client);
     } catch (e) {
       const err = e as { message?: string; where?: string };
+      // A lost connection also ends a COPY with an error, but no row is to blame for it.
+      const lost = lostConnection(e, [client]);
       const failure =
-        !(e instanceof TransferFailure) && err.where?.includes('COPY')
-          ? new TransferFailure(`PostgreSQL refused a row of "${job.table.name}": ${err.message ?? String(e)} (${err.where}).`, 'Add a cast rule for the column or fix the value in SQLite.')
-          : e;
+        lost !== undefined
+          ? new TransferFailure(lostMessage(lost, `while copying table "${job.table.name}"`), LOST_HINT)
+          : !(e instanceof TransferFailure) && err.where?.includes('COPY')
+            ? new TransferFailure(`PostgreSQL refused a row of "${job.table.name}": ${err.message ?? String(e)} (${err.where}).`, 'Add a cast rule for the column or fix the value in SQLite.')
+            : e;
       first ??= failure;
       stopAll();
       await client.query('ROLLBACK').catch(() => {});

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { DdlStatement } from './ddl.js';
+import { LOST_HINT, lostConnection, lostMessage } from './lost-connection.js';
 import { TransferFailure } from './transfer-failure.js';
 import { runPool } from './transfer-pool.js';
 
@@ -11,6 +12,9 @@ export async function runStatement(client: pg.Client, s: DdlStatement, warn: (m:
   try {
     await client.query(sql);
   } catch (e) {
+    // A lost connection is no reason to drop an optional index and carry on.
+    const lost = lostConnection(e, [client]);
+    if (lost !== undefined) throw new TransferFailure(lostMessage(lost, `while building ${s.what} on "${s.table}"`), LOST_HINT);
     const err = e as { code?: string; message?: string };
     if (resumed && err.code && alreadyThere.has(err.code)) return;
     if (s.optional) {

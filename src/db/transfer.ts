@@ -11,6 +11,8 @@ import { planTransfer, type SkippedObject, type TransferPlan } from './transfer-
 import { buildAfterLoad, uniqueKeyColumns } from './transfer-postload.js';
 import { createState, dropState, readState, type TransferState } from './transfer-state.js';
 import { existingTables, targetColumns } from './transfer-target.js';
+import { hasLostConnection, LOST_HINT, lostConnection, lostMessage } from './lost-connection.js';
+import { cancelStatement } from './session.js';
 import type { CastRule, ColumnMapping } from './typemap.js';
 import { createEmptyTables, type EmptyTable, type VirtualTablesPolicy } from './virtual-tables.js';
 
@@ -76,14 +78,23 @@ export function noEffects(schema: string): TransferEffects {
 
 async function withClients<T>(url: string, n: number, body: (clients: pg.Client[]) => Promise<T>): Promise<T> {
   const clients: pg.Client[] = [];
+  const cancels: Promise<void>[] = [];
   try {
     // Side by side: each connection waits on a server process to start and on authentication.
     const settled = await Promise.allSettled(Array.from({ length: n }, () => connectPostgres(url)));
     for (const r of settled) if (r.status === 'fulfilled') clients.push(r.value);
     const failed = settled.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
+    // One lost connection fails the transfer: what the others run (an index build, a statement
+    // waiting for a lock) is cancelled rather than waited for.
+    for (const c of clients) {
+      c.once('error', () => {
+        for (const other of clients) if (other !== c && !hasLostConnection(other)) cancels.push(cancelStatement(url, other));
+      });
+    }
     return await body(clients);
   } finally {
+    await Promise.all(cancels);
     await Promise.all(clients.map((c) => c.end().catch(() => {})));
   }
 }
@@ -98,13 +109,19 @@ export async function transfer(o: TransferOptions, effects: TransferEffects): Pr
     const warnings: string[] = [...plan.ddl.warnings];
     const warn = (m: string) => { warnings.push(m); o.warn(m); };
     plan.ddl.warnings.forEach((w) => o.warn(w));
+    const stage: Stage = { phase: 'reading the target schema' };
     return await withClients(o.pgUrl, Math.max(1, o.parallel), async (clients) => {
       const control = clients[0] as pg.Client;
       try {
-        const outcomes = o.mode === 'data-only' ? await loadInto(db, plan, o, clients, effects, warn) : await createAndLoad(db, plan, { ...o, schema }, clients, effects, warn);
+        const outcomes = o.mode === 'data-only' ? await loadInto(db, plan, o, clients, effects, warn, stage) : await createAndLoad(db, plan, { ...o, schema }, clients, effects, warn, stage);
         return { mode: o.mode, schema, tables: outcomes, rejectFiles: effects.rejectFiles, skipped: plan.skipped, emptyTables: plan.emptyTables, warnings };
+      } catch (e) {
+        if (e instanceof TransferFailure) throw e;
+        const lost = lostConnection(e, clients);
+        throw lost === undefined ? e : new TransferFailure(lostMessage(lost, `while ${stage.phase}`), LOST_HINT);
       } finally {
-        if (o.mode === 'test-import' && effects.schemaCreated) {
+        // With a connection gone the scratch schema stays (the others' statements are being cancelled); the undo token names it.
+        if (o.mode === 'test-import' && effects.schemaCreated && !clients.some(hasLostConnection)) {
           await control.query(`DROP SCHEMA IF EXISTS ${q(schema)} CASCADE`);
           Object.assign(effects, { ...noEffects(schema), rejectFiles: effects.rejectFiles });
         }
@@ -113,6 +130,11 @@ export async function transfer(o: TransferOptions, effects: TransferEffects): Pr
   } finally {
     db.close();
   }
+}
+
+/** What the transfer is doing, for a message when the connection is lost in the middle of it. */
+interface Stage {
+  phase: string;
 }
 
 interface Prepared {
@@ -173,7 +195,7 @@ const fkKey = (s: DdlStatement, t: TableDdl) => {
   return fk ? `${t.source.name}:${fk.columns.join(',')}` : '';
 };
 
-async function createAndLoad(db: Database.Database, plan: TransferPlan, o: TransferOptions, clients: pg.Client[], effects: TransferEffects, warn: (m: string) => void): Promise<TableOutcome[]> {
+async function createAndLoad(db: Database.Database, plan: TransferPlan, o: TransferOptions, clients: pg.Client[], effects: TransferEffects, warn: (m: string) => void, stage: Stage): Promise<TableOutcome[]> {
   const control = clients[0] as pg.Client;
   const schema = o.schema;
   const rejects = new RejectLog(o.rejectDir);
@@ -205,6 +227,7 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
         'Use mode: data-only to load into tables made by migrations, set if_exists: drop to replace them, or choose another schema.',
       );
     }
+    stage.phase = 'creating the tables';
     await control.query('BEGIN');
     try {
       if (clashes.length > 0) await control.query(`DROP TABLE ${clashes.map((c) => qualified(schema, c)).join(', ')}`);
@@ -262,6 +285,7 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
       // needed first). Its other indexes wait for the end of the load and run beside the longest
       // builds, where connections would idle, instead of taking cores from the load.
       const pointedAt = referencedKeys(plan);
+      stage.phase = 'loading the rows';
       await loadAll(clients, pending, o, schema, rejects, outcomes, false, null, async (table, client) => {
         const wanted = pointedAt.get(table.toLowerCase()) ?? [];
         const keys = (plan.ddl.tables.find((t) => t.source.name === table)?.statements ?? []).filter((s) => {
@@ -276,12 +300,14 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
     const statements = plan.ddl.tables.flatMap((t) => t.statements.filter((s) => (s.phase !== 'fks' || !prepared.skipFks.has(fkKey(s, t))) && !keysBuilt.has(s)));
     // Sequences and counts need the data, not the foreign keys: they run while those are checked.
     const finisher = clients[clients.length - 1] as pg.Client;
+    stage.phase = 'building keys, indexes and foreign keys, moving sequences and checking row counts';
     await buildAfterLoad(clients, statements, warn, resumed, async () => {
       if (!withData) return;
       for (const t of plan.ddl.tables) if (t.identity) await advanceSequence(finisher, schema, t.source.name, t.identity.column, t.identity.highWater);
       await verifyCounts(finisher, schema, [...outcomes.values()]);
     });
     if (withData) {
+      stage.phase = 'removing the transfer\'s state table';
       await dropState(control, schema);
       effects.stateTable = false;
     }
@@ -292,7 +318,7 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
   }
 }
 
-async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOptions, clients: pg.Client[], effects: TransferEffects, warn: (m: string) => void): Promise<TableOutcome[]> {
+async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOptions, clients: pg.Client[], effects: TransferEffects, warn: (m: string) => void, stage: Stage): Promise<TableOutcome[]> {
   const control = clients[0] as pg.Client;
   const schema = o.schema;
   const existing = await existingTables(control, schema);
@@ -351,7 +377,9 @@ async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOp
       const done = state?.tables.get(j.table.name);
       if (done?.status === 'complete') outcomes.set(j.table.name, { table: j.table.name, sourceRows: j.sourceRows, loaded: done.rows, rejected: done.sourceRows - done.rows, resumed: true });
     }
+    stage.phase = 'loading the rows';
     await loadAll(clients, pending, o, schema, rejects, outcomes, true, effects.tablesFilled);
+    stage.phase = 'moving sequences and checking row counts';
     for (const t of plan.tables) {
       for (const c of targets.get(t.name) ?? []) await advanceSequence(control, schema, t.name, c.name, plan.sqlite.sequences.get(t.name) ?? 0, true);
     }

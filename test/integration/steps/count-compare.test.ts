@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LOST_HINT } from '../../../src/db/lost-connection.js';
 import { countCompare } from '../../../src/steps/count-compare.js';
 import { sqliteToPg } from '../../../src/steps/sqlite-to-pg.js';
 import type { ConnectionSpec, StepResult } from '../../../src/steps/kind.js';
 import { freePort } from '../../helpers/embedded-pg.js';
-import { freshDatabase, query } from '../../helpers/pg.js';
+import { freshDatabase, noSessionsLeft, query, terminateWhenRunning } from '../../helpers/pg.js';
 import { stepContext, type RecordedContext } from '../../helpers/step-context.js';
 import { agregatorCatalogue } from '../db/agregator-fts.js';
 
@@ -176,6 +177,23 @@ describe('count-compare', () => {
     const ctx = stepContext({ connections: { a: { name: 'a', type: 'postgres', url: a }, b: { name: 'b', type: 'postgres', url: b } } });
     const r = await countCompare.run({ source: 'a', target: 'b', schema: 'app' }, ctx);
     expect(failure(r).message).toBe('row counts differ in 1 of 1 tables: users 2 -> 1');
+  });
+
+  it('fails naming the lost connection and the table when a session is ended mid-count, and leaves no client open', async () => {
+    const a = await freshDatabase('count_lost_a');
+    const b = await freshDatabase('count_lost_b');
+    for (const url of [a, b]) await query(url, 'create table users (id int); insert into users values (1)');
+    const ctx = stepContext({ connections: { a: { name: 'a', type: 'postgres', url: a }, b: { name: 'b', type: 'postgres', url: b } } });
+    // The condition runs on both sides, but only the source's count waits, so its session is the one ended.
+    const slowOnA = `(select true from pg_sleep(case when current_database() = '${new URL(a).pathname.slice(1)}' then 60 else 0 end))`;
+    const running = countCompare.run({ source: 'a', target: 'b', where: { users: slowOnA } }, ctx);
+    await terminateWhenRunning(a, 'pg_sleep(case');
+    expect(failure(await running)).toEqual({
+      message: 'lost the connection to PostgreSQL "a" (terminating connection due to administrator command; SQLSTATE 57P01) during the count of table "users"',
+      hint: LOST_HINT,
+    });
+    await noSessionsLeft(a);
+    await noSessionsLeft(b);
   });
 
   it('fails with the masked URL when the target refuses connections', async () => {

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LOST_HINT } from '../../../src/db/lost-connection.js';
 import { sqlCheck } from '../../../src/steps/sql-check.js';
 import type { ConnectionSpec, StepResult } from '../../../src/steps/kind.js';
 import { freePort } from '../../helpers/embedded-pg.js';
-import { freshDatabase, query } from '../../helpers/pg.js';
+import { freshDatabase, noSessionsLeft, query, terminateWhenRunning } from '../../helpers/pg.js';
 import { stepContext, type RecordedContext } from '../../helpers/step-context.js';
 
 type Spec = Parameters<typeof sqlCheck.run>[0];
@@ -250,6 +251,18 @@ describe('sql-check on PostgreSQL', () => {
     controller.abort('timeout');
     expect(failure(await running)).toEqual({ message: 'stopped after the timeout', hint: 'the running statement was cancelled' });
     expect(await query(url, "select 1 from pg_stat_activity where query like '%marker_4711%' and state = 'active' and pid <> pg_backend_pid()")).toEqual([]);
+  });
+
+  it('fails naming the lost connection when the server ends the session under the query, and leaves no client open', async () => {
+    const own = await freshDatabase('sql_check_lost');
+    const conn: ConnectionSpec = { name: 'target', type: 'postgres', url: own };
+    const running = sqlCheck.run(onTarget({ query: 'select pg_sleep(60), 1 as marker_lost' }), ctxFor(conn));
+    await terminateWhenRunning(own, 'marker_lost');
+    expect(failure(await running)).toEqual({
+      message: 'lost the connection to PostgreSQL "target" (terminating connection due to administrator command; SQLSTATE 57P01) during the query',
+      hint: LOST_HINT,
+    });
+    await noSessionsLeft(own);
   });
 
   it('describes the check with the connection and masked params', () => {

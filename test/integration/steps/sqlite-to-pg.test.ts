@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { sqliteToPg } from '../../../src/steps/sqlite-to-pg.js';
 import type { JsonValue, StepResult } from '../../../src/steps/kind.js';
-import { freshDatabase, query } from '../../helpers/pg.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LOST_HINT } from '../../../src/db/lost-connection.js';
+import { writeBigCatalogue } from '../../helpers/big-catalogue.js';
+import { copyingInto, freshDatabase, noSessionsLeft, query, waitForRow } from '../../helpers/pg.js';
 import { stepContext } from '../../helpers/step-context.js';
 import { sqliteFile } from '../db/trap-fixture.js';
 
@@ -225,5 +231,82 @@ describe('sqlite-to-pg on a SQLAlchemy-made catalogue', () => {
       { label: 'mode', text: 'data-only: load rows into existing empty tables and move their sequences' },
       { label: 'policies', text: 'bad values: fail · orphan rows: fail · existing tables: fail · 2 tables at once · JSON as json' },
     ]);
+  });
+});
+
+describe('sqlite-to-pg losing its connection', () => {
+  /** A fresh database, a big catalogue, and a context to move one into the other. */
+  async function bigTransfer(label: string) {
+    const url = await freshDatabase(label);
+    const path = join(mkdtempSync(join(tmpdir(), 'runbook-lost-')), 'catalogue.db');
+    writeBigCatalogue(path);
+    return { url, ctx: context(path, url) };
+  }
+
+  /** The failure of a transfer that has to fail. */
+  async function failed(running: Promise<StepResult>): Promise<Extract<StepResult, { ok: false }>> {
+    const r = await running;
+    if (r.ok) throw new Error('the transfer should have failed');
+    return r;
+  }
+
+  /** Runs `work` with a session of another client of the database open in a transaction, then ends it. */
+  async function withOtherSession(url: string, work: (other: pg.Client) => Promise<void>): Promise<void> {
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await work(other);
+    } finally {
+      await other.end();
+    }
+  }
+
+  it('fails naming the table being copied, stops the other table\'s COPY, closes every client, and can still be undone', async () => {
+    const { url, ctx } = await bigTransfer('lost_copy');
+    const running = sqliteToPg.run({ source: 'src', target: 'db' }, ctx);
+    await query(url, 'select pg_terminate_backend($1)', [await copyingInto(url, 'public.files')]);
+    const r = await failed(running);
+    expect(r.message).toMatch(/^lost the connection to PostgreSQL \((terminating connection due to administrator command; SQLSTATE 57P01|the connection was reset, ECONNRESET|the server closed the connection, EPIPE|the server closed the connection)\) while copying table "files"$/);
+    expect(r.hint).toBe(LOST_HINT);
+    // The other connection's COPY was stopped and every client ended: nothing is left running on the server.
+    await noSessionsLeft(url);
+    expect(await query(url, 'select count(*)::int as n from tags')).toEqual([{ n: 0 }]);
+    const undone = await sqliteToPg.undo!(r.undo!, ctx);
+    expect(undone.ok).toBe(true);
+    expect(await query(url, "select table_name from information_schema.tables where table_schema = 'public'")).toEqual([]);
+    await noSessionsLeft(url);
+  });
+
+  it('cancels what the other connection is waiting on (a TRUNCATE behind a lock) instead of hanging', async () => {
+    const { url, ctx } = await bigTransfer('lost_blocked');
+    await query(url, `CREATE TABLE files (id bigint PRIMARY KEY, path text NOT NULL, body text);
+      CREATE TABLE tags (id bigint PRIMARY KEY, key text NOT NULL, value text); INSERT INTO tags VALUES (0, 'old', NULL)`);
+    // Another session reads tags in an open transaction: the transfer's TRUNCATE of tags waits for it.
+    await withOtherSession(url, async (reader) => {
+      await reader.query('LOCK TABLE tags IN ACCESS SHARE MODE');
+      const running = sqliteToPg.run({ source: 'src', target: 'db', mode: 'data-only', if_exists: 'truncate' }, ctx);
+      await waitForRow(url, "select 1 as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'TRUNCATE%'", []);
+      await query(url, 'select pg_terminate_backend($1)', [await copyingInto(url, 'public.files')]);
+      expect((await failed(running)).message).toMatch(/^lost the connection to PostgreSQL \(.+\) while copying table "files"$/);
+    });
+    await noSessionsLeft(url);
+    expect(await query(url, 'select id from tags')).toEqual([{ id: '0' }]);
+  });
+
+  it('fails naming the key being built when the connection is lost after the load', async () => {
+    const { url, ctx } = await bigTransfer('lost_keys');
+    const running = sqliteToPg.run({ source: 'src', target: 'db' }, ctx);
+    await copyingInto(url, 'public.files');
+    // Queued behind the load's own lock on files, this read lock is granted when the load commits,
+    // ahead of the ALTER TABLE that attaches the primary key: that statement then waits for it.
+    await withOtherSession(url, async (reader) => {
+      const locked = reader.query('LOCK TABLE files IN ACCESS SHARE MODE');
+      const { pid } = await waitForRow<{ pid: number }>(url, `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'ALTER TABLE "public"."files" ADD CONSTRAINT%'`, []);
+      await locked;
+      await query(url, 'select pg_terminate_backend($1)', [pid]);
+      expect((await failed(running)).message).toBe('lost the connection to PostgreSQL (terminating connection due to administrator command; SQLSTATE 57P01) while building primary key files_pkey on "files"');
+    });
+    await noSessionsLeft(url);
   });
 });
