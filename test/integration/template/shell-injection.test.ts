@@ -156,6 +156,10 @@ describe('contexts where a value cannot go', () => {
     'double-quoted here-doc delimiter': { run: 'cat <<"EOF"\n{{vars.x}}\nEOF', rule: 'RB309', says: 'quoted here-document' },
     'here-doc delimiter': { run: 'cat <<{{vars.x}}\nEOF\n', rule: 'RB309', says: 'here-document delimiter' },
     arithmetic: { run: 'echo $(( {{vars.x}} + 1 ))', rule: 'RB309', says: 'arithmetic' },
+    // bash evaluates a[$(...)] in the operands of [[ -eq ]] and let: both run code from a value.
+    'double brackets': { run: '[[ {{vars.x}} -eq 1 ]] && echo one', rule: 'RB309', says: 'inside \\[\\[' },
+    let: { run: 'let n={{vars.x}}+1', rule: 'RB309', says: 'arithmetic' },
+    comment: { run: 'true # {{vars.x}}', rule: 'RB309', says: 'comment' },
     'raw output': { run: 'printf %s {{{vars.x}}}', rule: 'RB310', says: 'as code' },
   } as const;
 
