@@ -151,9 +151,9 @@ export class TemplateRenderer {
 
   private collector: SlotCollector | undefined;
 
-  /** Renders one template string; throws TemplateError when a value is missing. */
-  render(text: string, scope: TemplateScope, mode: RenderMode = 'text'): string {
-    return mode === 'shell' ? this.renderShell(text, scope).text : this.renderText(text, scope, 'text');
+  /** Renders one template string as text (values as they are); throws TemplateError when a value is missing. */
+  render(text: string, scope: TemplateScope): string {
+    return this.renderText(text, scope, 'text');
   }
 
   /**
