@@ -32,6 +32,10 @@ export function slotMarker(n: number): string {
 const operatorChars = new Set([';', '&', '|', '(', ')', '<', '>']);
 /** Words after which the next word starts a command again. */
 const leadingWords = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time']);
+/** Commands whose -i option makes every assignment an arithmetic evaluation. */
+const integerDeclarations = new Set(['declare', 'typeset', 'local', 'export', 'readonly']);
+/** A word inside an unclosed array subscript, e.g. `a[` of `a[i]=1`: bash evaluates the index. */
+const subscript = /^(?:[A-Za-z_][A-Za-z0-9_]*)?\[[^\]]*$/;
 
 interface HereDoc {
   readonly delimiter: string;
@@ -204,21 +208,30 @@ class Lexer {
     }
   }
 
+  /** Turns the slots recorded since `from` unsafe: they sit where the shell evaluates text. */
+  private poison(from: number, unsafe: UnsafeContext): void {
+    for (let i = from; i < this.slots.length; i++) this.slots[i] = { slot: this.slots[i]!.slot, unsafe };
+  }
+
   /** A command list: the whole script, the inside of `$(...)`, or of backticks. */
   command(end: 'eof' | 'paren' | 'backtick'): void {
     let depth = 0;
     let word = '';
     let wordStart = true;
     let commandStart = true;
+    let firstWord = '';
     let doubleBrackets = false;
     let arithmeticCommand = false;
     let caseState: 'none' | 'word' | 'patterns' | 'body' = 'none';
     let pending: HereDoc[] = [];
     const endWord = () => {
       if (word !== '') {
+        if (commandStart) firstWord = word;
         if (commandStart && word === '[[') doubleBrackets = true;
         else if (word === ']]') doubleBrackets = false;
         if (commandStart && word === 'let') arithmeticCommand = true;
+        // declare -i (and its kin) evaluate every value assigned as arithmetic.
+        if (!commandStart && integerDeclarations.has(firstWord) && /^-[A-Za-z]*i/.test(word)) arithmeticCommand = true;
         if (commandStart && word === 'case') caseState = 'word';
         else if (caseState === 'word' && word === 'in') caseState = 'patterns';
         else if (word === 'esac') caseState = 'none';
@@ -230,43 +243,68 @@ class Lexer {
     const commandEnds = () => {
       endWord();
       commandStart = true;
+      firstWord = '';
       arithmeticCommand = false;
     };
-    while (this.pos < this.src.length) {
+    /** Reads one token; true when the command list ends. */
+    const step = (): boolean => {
       const c = this.src[this.pos]!;
       if (this.isSlot()) {
-        this.slot(doubleBrackets ? { unsafe: 'double-brackets' } : arithmeticCommand ? { unsafe: 'arithmetic' } : { context: 'word' });
+        this.slot({ context: 'word' });
         word += '\0';
         wordStart = false;
-        continue;
+        return false;
       }
       if (end === 'backtick' && c === '`') {
         this.pos++;
-        return;
+        return true;
       }
       if (c === '\\') {
         word += this.src[this.pos + 1] ?? '';
         wordStart = false;
         this.backslash();
-        continue;
+        return false;
       }
       if (c === '\n') {
         this.pos++;
         commandEnds();
         this.hereDocBodies(pending);
         pending = [];
-        continue;
+        return false;
       }
       if (c === ' ' || c === '\t') {
         endWord();
         this.pos++;
-        continue;
+        return false;
       }
       if (c === '#' && wordStart) {
         this.skipTo((x) => x === '\n', 'comment', false);
-        continue;
+        return false;
       }
-      if (c === "'") {
+      if (c === '(' && word === '' && this.src[this.pos + 1] === '(') {
+        // ((...)) and for ((...)): arithmetic commands.
+        this.pos += 2;
+        this.bracketed('(', '))', 2, 'arithmetic');
+      } else if (c === '<' && this.src.startsWith('<<', this.pos) && !this.src.startsWith('<<<', this.pos)) {
+        endWord();
+        pending.push(this.hereDocOperator());
+        return false;
+      } else if (operatorChars.has(c)) {
+        endWord();
+        // A here-string (<<<) is an ordinary word after it, not a here-document.
+        this.pos += this.src.startsWith('<<<', this.pos) ? 3 : 1;
+        if (c === ')' && caseState === 'patterns') caseState = 'body';
+        else if (c === ';' && this.src[this.pos] === ';' && caseState === 'body') {
+          this.pos++;
+          caseState = 'patterns';
+        } else if (c === '(' && caseState !== 'patterns') depth++;
+        else if (c === ')') {
+          if (depth === 0 && end === 'paren') return true;
+          depth--;
+        }
+        if (c !== '<' && c !== '>') commandEnds();
+        return false;
+      } else if (c === "'") {
         this.pos++;
         this.skipTo((x) => x === "'", 'single-quotes', false);
         this.pos++;
@@ -278,36 +316,24 @@ class Lexer {
         this.command('backtick');
       } else if (c === '$') {
         this.dollar(true);
-      } else if (c === '(' && commandStart && word === '' && this.src[this.pos + 1] === '(') {
-        this.pos += 2;
-        this.bracketed('(', '))', 2, 'arithmetic');
-      } else if (c === '<' && this.src.startsWith('<<', this.pos) && !this.src.startsWith('<<<', this.pos)) {
-        endWord();
-        pending.push(this.hereDocOperator());
-        continue;
-      } else if (operatorChars.has(c)) {
-        endWord();
-        // A here-string (<<<) is an ordinary word after it, not a here-document.
-        this.pos += this.src.startsWith('<<<', this.pos) ? 3 : 1;
-        if (c === ')' && caseState === 'patterns') caseState = 'body';
-        else if (c === ';' && this.src[this.pos] === ';' && caseState === 'body') {
-          this.pos++;
-          caseState = 'patterns';
-        } else if (c === '(' && caseState !== 'patterns') depth++;
-        else if (c === ')') {
-          if (depth === 0 && end === 'paren') return;
-          depth--;
-        }
-        if (c !== '<' && c !== '>') commandEnds();
-        continue;
       } else {
         this.pos++;
         word += c;
         wordStart = false;
-        continue;
+        return false;
       }
       word += 'x';
       wordStart = false;
+      return false;
+    };
+    while (this.pos < this.src.length) {
+      // Inside [[ ]], let, declare -i or an array subscript, bash evaluates values as
+      // arithmetic, where a[$(...)] runs code: quoting does not help, so nothing may go there.
+      const evaluated: UnsafeContext | undefined = doubleBrackets ? 'double-brackets' : arithmeticCommand || subscript.test(word) ? 'arithmetic' : undefined;
+      const from = this.slots.length;
+      const ends = step();
+      if (evaluated) this.poison(from, evaluated);
+      if (ends) return;
     }
   }
 }
@@ -326,7 +352,7 @@ export const unsafeContexts: Readonly<Record<UnsafeContext, { readonly where: st
   'quoted-here-doc': { where: "in the body of a quoted here-document (<<'EOF'), which the shell does not expand", hint: 'write the delimiter unquoted (<<EOF) so the body takes the value; the value itself is never run' },
   'here-doc-delimiter': { where: 'in a here-document delimiter, which must be a fixed word', hint: 'write the delimiter as a plain word, e.g. <<EOF' },
   comment: { where: 'inside a shell comment, where it does nothing', hint: 'remove it from the comment, or move it into the command' },
-  arithmetic: { where: 'inside shell arithmetic ($((...)), ((...)), $[...], let), where bash evaluates a value as code', hint: 'compute with expr, which takes values as plain arguments: $(expr {{x}} + 1); or check the number in an earlier step' },
+  arithmetic: { where: 'inside shell arithmetic ($((...)), ((...)), $[...], let, declare -i, an array index), where bash evaluates a value as code', hint: 'compute with expr, which takes values as plain arguments: $(expr {{x}} + 1); or check the number in an earlier step' },
   'double-brackets': { where: 'inside [[ ... ]], where bash may evaluate a value as arithmetic code', hint: 'use [ ... ] (test), which takes values as plain arguments' },
   'parameter-expansion': { where: 'inside ${...}, where the value would be read as a pattern, a number or a name', hint: 'put it outside the braces, e.g. "${HOME}/{{x}}"; for a fallback give the var a default' },
   'after-backslash': { where: 'right after a backslash, which would escape the quoting runbook puts around the value', hint: 'remove the backslash' },

@@ -159,6 +159,9 @@ describe('contexts where a value cannot go', () => {
     // bash evaluates a[$(...)] in the operands of [[ -eq ]] and let: both run code from a value.
     'double brackets': { run: '[[ {{vars.x}} -eq 1 ]] && echo one', rule: 'RB309', says: 'inside \\[\\[' },
     let: { run: 'let n={{vars.x}}+1', rule: 'RB309', says: 'arithmetic' },
+    'for ((...))': { run: 'for ((i = 0; i < "{{vars.x}}"; i++)); do :; done', rule: 'RB309', says: 'arithmetic' },
+    'array index': { run: 'a["{{vars.x}}"]=1', rule: 'RB309', says: 'arithmetic' },
+    'declare -i': { run: 'declare -i n="{{vars.x}}"', rule: 'RB309', says: 'arithmetic' },
     comment: { run: 'true # {{vars.x}}', rule: 'RB309', says: 'comment' },
     'raw output': { run: 'printf %s {{{vars.x}}}', rule: 'RB310', says: 'as code' },
   } as const;

@@ -27,6 +27,8 @@ describe('shellSlots', () => {
     ['echo $(case x in a) echo @;; esac) @', ['word', 'word']],
     ['[ @ -eq 1 ] && echo ok # fine', ['word']],
     ['echo a#@', ['word']],
+    ['[ "@" -eq 1 ] && a[1]=@', ['double-quotes', 'word']],
+    ['declare -r n=@', ['word']],
   ])('%j takes references in %j', (script, expected) => {
     expect(contexts(script)).toEqual(expected);
   });
@@ -47,6 +49,14 @@ describe('shellSlots', () => {
     ['let n=@', 'arithmetic'],
     ['echo $[@]', 'arithmetic'],
     ['[[ @ -eq 1 ]]', 'double-brackets'],
+    ['[[ "@" -eq 1 ]]', 'double-brackets'],
+    ['let "n=@"', 'arithmetic'],
+    ['for ((i = 0; i < "@"; i++)); do :; done', 'arithmetic'],
+    ['a[@]=1', 'arithmetic'],
+    ['a["@"]=1', 'arithmetic'],
+    ['a[$(echo "@")]=1', 'arithmetic'],
+    ['declare -i n="@"', 'arithmetic'],
+    ['local -ri n=@', 'arithmetic'],
     ['echo ${HOME:-@}', 'parameter-expansion'],
     ['echo "${x#@}"', 'parameter-expansion'],
     ['echo \\@', 'after-backslash'],
