@@ -133,9 +133,12 @@ class Lexer {
   }
 
   /** Text where only `$`, backticks and backslashes are special ("..." and here-document bodies), up to `stop`. */
-  private expanding(context: ValueContext, stop: string): void {
+  private expanding(context: ValueContext, stop: string, word = ''): void {
+    // The word so far, for "a[{{x}}]" given to unset, test -v or printf -v: an index bash evaluates.
+    let seen = context === 'double-quotes' ? word : '';
     while (this.pos < this.src.length && this.src[this.pos] !== stop) {
       const c = this.src[this.pos]!;
+      const from = this.slots.length;
       if (this.isSlot()) this.slot({ context });
       else if (c === '\\') this.backslash();
       else if (c === '`') {
@@ -143,12 +146,14 @@ class Lexer {
         this.command('backtick');
       } else if (c === '$') this.dollar(false);
       else this.pos++;
+      if (context === 'double-quotes' && subscript.test(seen)) this.poison(from, 'arithmetic');
+      seen += c === '\0' || c === '\\' || c === '`' || c === '$' ? 'x' : c;
     }
   }
 
-  /** Inside "...", up to and past the closing quote. */
-  private double(): void {
-    this.expanding('double-quotes', '"');
+  /** Inside "...", up to and past the closing quote; `word` is the unquoted text of the word before it. */
+  private double(word = ''): void {
+    this.expanding('double-quotes', '"', word);
     this.pos++;
   }
 
@@ -310,7 +315,7 @@ class Lexer {
         this.pos++;
       } else if (c === '"') {
         this.pos++;
-        this.double();
+        this.double(word);
       } else if (c === '`') {
         this.pos++;
         this.command('backtick');

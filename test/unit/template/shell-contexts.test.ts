@@ -29,6 +29,7 @@ describe('shellSlots', () => {
     ['echo a#@', ['word']],
     ['[ "@" -eq 1 ] && a[1]=@', ['double-quotes', 'word']],
     ['declare -r n=@', ['word']],
+    ['echo "a[1] @ [@"', ['double-quotes', 'double-quotes']],
   ])('%j takes references in %j', (script, expected) => {
     expect(contexts(script)).toEqual(expected);
   });
@@ -56,6 +57,8 @@ describe('shellSlots', () => {
     ['a["@"]=1', 'arithmetic'],
     ['a[$(echo "@")]=1', 'arithmetic'],
     ['declare -i n="@"', 'arithmetic'],
+    ['unset "a[@]"', 'arithmetic'],
+    ['test -v "arr[x@]"', 'arithmetic'],
     ['local -ri n=@', 'arithmetic'],
     ['echo ${HOME:-@}', 'parameter-expansion'],
     ['echo "${x#@}"', 'parameter-expansion'],
