@@ -28,6 +28,8 @@ export const codes = {
   'template-syntax': 'RB306',
   'unknown-connection': 'RB307',
   'unknown-reference': 'RB308',
+  'shell-value-context': 'RB309',
+  'shell-raw': 'RB310',
   'duplicate-step-id': 'RB401',
   'bad-when': 'RB402',
   'var-missing': 'RB501',

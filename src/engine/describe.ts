@@ -2,6 +2,7 @@ import type { Plan, ActionDecl } from '../plan/model.js';
 import { getStepKind } from '../steps/index.js';
 import type { ConnectionSpec, DescribeLine } from '../steps/kind.js';
 import { TemplateError, TemplateRenderer, type TemplateScope } from '../template/render.js';
+import { shellQuote } from '../template/shell-quote.js';
 import type { Masker } from '../ui/mask.js';
 import { buildScope, placeholderSteps, renderConnection } from './scope.js';
 
@@ -37,7 +38,17 @@ export interface PlanDescription {
 }
 
 /** Renders what each action would do without running anything; secrets masked. Pure. */
-export function describePlan(plan: Plan, input: { readonly vars: Readonly<Record<string, unknown>>; readonly env: Readonly<Record<string, string | undefined>>; readonly masker: Masker; readonly now?: Date }): PlanDescription {
+export function describePlan(
+  plan: Plan,
+  input: {
+    readonly vars: Readonly<Record<string, unknown>>;
+    readonly env: Readonly<Record<string, string | undefined>>;
+    readonly masker: Masker;
+    readonly now?: Date;
+    /** Shell commands as they run (references, then each value) or, for documents, with the values written in. */
+    readonly shellForm?: 'executed' | 'display';
+  },
+): PlanDescription {
   const renderer = new TemplateRenderer(input.now ?? new Date());
   const scope: TemplateScope = buildScope({ plan, vars: input.vars, env: input.env, steps: placeholderSteps(plan), run: { id: '<run-id>', dir: '<run-dir>', cwd: process.cwd(), started_at: '<started-at>' } });
   const mask = (t: string) => input.masker.mask(t);
@@ -62,8 +73,12 @@ export function describePlan(plan: Plan, input: { readonly vars: Readonly<Record
     };
     if (!kind) return { ...common, lines: [], unrendered: `unknown kind ${a.kind}` };
     try {
-      const spec = renderer.renderDeep(a.spec, scope, kind.shellFields) as Record<string, unknown>;
-      const lines = kind.describe(spec, { connection, mask }).map((l) => ({ label: l.label, text: mask(l.text) }));
+      const form = input.shellForm ?? 'executed';
+      const { spec, values } = renderer.renderAction(a.spec, scope, kind.shellFields, { form, mask });
+      // The command as it runs reads each value from a variable; the reviewer sees both.
+      // Masked before quoting: quoting a secret that holds a ' would hide it from the masker.
+      const valueLines = form === 'display' ? [] : values.all().map((v) => ({ label: v.name, text: `${shellQuote(mask(v.value))}  ← ${mask(v.expression)}` }));
+      const lines = [...kind.describe(spec, { connection, mask }).map((l) => ({ label: l.label, text: mask(l.text) })), ...valueLines];
       return { ...common, lines };
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;

@@ -64,6 +64,17 @@ export interface Finished {
 
 const now = () => new Date().toISOString();
 
+/** An action rendered: the kind's fields, and the environment variables its shell fields read. */
+interface Rendered {
+  readonly spec: Record<string, unknown>;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** What the journal records as an action's inputs: its fields and, when any, the values its commands read. */
+function journaledInputs(r: Rendered): Record<string, unknown> {
+  return Object.keys(r.env).length === 0 ? r.spec : { ...r.spec, shell_values: r.env };
+}
+
 /** Runs a validated plan step by step; on failure undoes finished steps newest first. */
 export async function runPlan(plan: Plan, files: RunFiles, options: RunOptions, observer: RunObserver): Promise<RunOutcome> {
   return new PlanRun(plan, files, options, observer).run();
@@ -124,11 +135,13 @@ class PlanRun {
     return outcome.reason === undefined ? outcome : { ...outcome, reason: this.options.masker.mask(outcome.reason) };
   }
 
-  private render(action: ActionDecl, kind: AnyStepKind): Record<string, unknown> {
-    return this.renderer.renderDeep(action.spec, this.scope(), kind.shellFields) as Record<string, unknown>;
+  /** The action's fields rendered, and the values its shell fields read from the environment. */
+  private render(action: ActionDecl, kind: AnyStepKind): Rendered {
+    const { spec, values } = this.renderer.renderAction(action.spec, this.scope(), kind.shellFields);
+    return { spec, env: values.env() };
   }
 
-  private context(stepId: string, stepDir: () => string, signal: AbortSignal, warnings: string[]): StepContext {
+  private context(stepId: string, stepDir: () => string, signal: AbortSignal, warnings: string[], values: Readonly<Record<string, string>>): StepContext {
     const masker = this.options.masker;
     const ask = this.options.ask;
     return {
@@ -138,7 +151,8 @@ class PlanRun {
       get stepDir() {
         return stepDir();
       },
-      env: { ...this.env },
+      // The values of shell fields come last: nothing earlier may change what a reference holds.
+      env: { ...this.env, ...values },
       connection: (name) => {
         const decl = this.plan.connections.find((c) => c.name === name);
         if (!decl) throw new Error(`connection "${name}" is not declared`);
@@ -162,7 +176,7 @@ class PlanRun {
       const kind = getStepKind(a.kind);
       let inputs: Record<string, unknown>;
       try {
-        inputs = kind ? this.options.masker.maskDeep(this.render(a, kind)) : {};
+        inputs = kind ? this.options.masker.maskDeep(journaledInputs(this.render(a, kind))) : {};
       } catch (e) {
         inputs = { unrendered: this.options.masker.mask((e as Error).message) };
       }
@@ -246,16 +260,17 @@ class PlanRun {
       end({ status: 'skipped', ...(condition.reason !== undefined && { reason: condition.reason }), rollback: [] });
       return true;
     }
-    let spec: Record<string, unknown>;
+    let rendered: Rendered;
     try {
-      spec = this.render(step, kind);
+      rendered = this.render(step, kind);
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
       this.emit({ type: 'step-start', at: now(), step: step.id, index, kind: step.kind, ...(step.title !== undefined && { title: step.title }), attempt: 1, inputs: {} });
       end({ status: 'failed', error: masker.mask(`cannot render the step: ${e.message}`), hint: 'the value comes from a var or an earlier step; check that it is set', rollback: [] });
       return false;
     }
-    this.emit({ type: 'step-start', at: now(), step: step.id, index, kind: step.kind, ...(step.title !== undefined && { title: masker.mask(step.title) }), attempt: 1, inputs: masker.maskDeep(spec) });
+    this.emit({ type: 'step-start', at: now(), step: step.id, index, kind: step.kind, ...(step.title !== undefined && { title: masker.mask(step.title) }), attempt: 1, inputs: masker.maskDeep(journaledInputs(rendered)) });
+    const { spec } = rendered;
     const stepDir = () => this.files.stepDir(index, step.id);
     const warnings: string[] = [];
     let result: StepResult;
@@ -272,7 +287,7 @@ class PlanRun {
         ...(step.timeout !== undefined && { timeoutMs: parseDuration(step.timeout) }),
         retries: step.retries ?? 0,
         retryDelayMs: step.retry_delay !== undefined ? parseDuration(step.retry_delay) : 1000,
-        context: (signal) => this.context(step.id, stepDir, signal, warnings),
+        context: (signal) => this.context(step.id, stepDir, signal, warnings, rendered.env),
         interrupt: AbortSignal.any([this.interrupt.signal, this.faulted.signal]),
         onRetry: (attempt, error, delayMs) => this.emit({ type: 'step-retry', at: now(), step: step.id, attempt, error: masker.mask(error), delayMs }),
       });
@@ -378,7 +393,7 @@ class PlanRun {
         const title = f.kind.undoSummary ?? `undo ${f.kind.kind}`;
         this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: 0, title, status: 'skipped', durationMs: 0, reason: `kept on purpose: ${undoAllowed.reason ?? "undo_when is false"}` });
       } else if (hasUndo) {
-        const ok = await this.runRollbackAction(f, 0, f.kind.undoSummary ?? `undo ${f.kind.kind}`, f.kind, {}, f.undo);
+        const ok = await this.runRollbackAction(f, 0, f.kind.undoSummary ?? `undo ${f.kind.kind}`, f.kind, { spec: {}, env: {} }, f.undo);
         if (ok && f.envBefore) {
           for (const [k, v] of Object.entries(f.envBefore)) {
             if (v === undefined) delete this.env[k];
@@ -397,9 +412,9 @@ class PlanRun {
           this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'skipped', durationMs: 0, ...(condition.reason !== undefined && { reason: condition.reason }) });
           continue;
         }
-        let spec: Record<string, unknown>;
+        let rendered: Rendered;
         try {
-          spec = this.render(action, kind);
+          rendered = this.render(action, kind);
         } catch (e) {
           if (!(e instanceof TemplateError)) throw e;
           this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'failed', durationMs: 0, error: this.options.masker.mask(`cannot render the action: ${e.message}`) });
@@ -407,7 +422,7 @@ class PlanRun {
           actionsLeft.push(title);
           continue;
         }
-        const ok = await this.runRollbackAction(f, n, title, kind, spec, undefined, action);
+        const ok = await this.runRollbackAction(f, n, title, kind, rendered, undefined, action);
         if (!ok && action.continue_on_error !== true) {
           failed.push(`${f.step.id}: ${title}`);
           actionsLeft.push(title);
@@ -420,14 +435,15 @@ class PlanRun {
     return complete;
   }
 
-  private async runRollbackAction(f: Finished, n: number, title: string, kind: AnyStepKind, spec: Record<string, unknown>, undoToken: JsonValue | undefined, action?: ActionDecl): Promise<boolean> {
+  private async runRollbackAction(f: Finished, n: number, title: string, kind: AnyStepKind, rendered: Rendered, undoToken: JsonValue | undefined, action?: ActionDecl): Promise<boolean> {
+    const { spec } = rendered;
     const masker = this.options.masker;
     const t0 = Date.now();
     if (this.stopRollback.signal.aborted) {
       this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'skipped', durationMs: 0, reason: 'rollback stopped by a second signal' });
       return false;
     }
-    this.emit({ type: 'rollback-action-start', at: now(), step: f.step.id, action: n, kind: kind.kind, title, inputs: undoToken !== undefined ? { undo: masker.maskDeep(undoToken) } : masker.maskDeep(spec) });
+    this.emit({ type: 'rollback-action-start', at: now(), step: f.step.id, action: n, kind: kind.kind, title, inputs: undoToken !== undefined ? { undo: masker.maskDeep(undoToken) } : masker.maskDeep(journaledInputs(rendered)) });
     const warnings: string[] = [];
     const stepDir = () => this.files.stepDir(f.index, f.step.id);
     const result = await executeAction({
@@ -437,7 +453,7 @@ class PlanRun {
       ...(action?.timeout !== undefined && { timeoutMs: parseDuration(action.timeout) }),
       retries: action?.retries ?? 0,
       retryDelayMs: action?.retry_delay !== undefined ? parseDuration(action.retry_delay) : 1000,
-      context: (signal) => this.context(f.step.id, stepDir, signal, warnings),
+      context: (signal) => this.context(f.step.id, stepDir, signal, warnings, rendered.env),
       interrupt: this.stopRollback.signal,
       onRetry: (attempt, error, delayMs) => this.emit({ type: 'step-retry', at: now(), step: f.step.id, attempt, error: masker.mask(error), delayMs }),
     });

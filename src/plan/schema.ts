@@ -18,6 +18,14 @@ const stepCommon: Record<string, SchemaObject> = {
   ...actionCommon,
 };
 
+/** `raw: true` lets `{{{ }}}` put a value into a shell field as code; reviewers see it as a risk. */
+function rawSchema(fields: readonly string[]): SchemaObject {
+  return {
+    type: 'boolean',
+    description: `Lets {{{ }}} insert a value into ${fields.join(', ')} as shell code, unquoted. Without it, {{{ }}} there is an error and every {{ }} value is passed as data, never run.`,
+  };
+}
+
 function kindBranch(kind: AnyStepKind, common: Record<string, SchemaObject>, withRollback: boolean): SchemaObject {
   const own = kind.schema.properties;
   return {
@@ -27,6 +35,7 @@ function kindBranch(kind: AnyStepKind, common: Record<string, SchemaObject>, wit
       kind: { const: kind.kind, description: kind.summary },
       ...common,
       ...own,
+      ...(kind.shellFields !== undefined && kind.shellFields.length > 0 && { raw: rawSchema(kind.shellFields) }),
       ...(withRollback && {
         rollback: {
           type: 'array',

@@ -14,6 +14,7 @@ export type RiskKind =
   | 'gate-removed'
   | 'gate-moved'
   | 'shell-command'
+  | 'raw-shell'
   | 'check-loosened'
   | 'secret-unmasked';
 

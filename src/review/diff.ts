@@ -76,7 +76,8 @@ export function diffPlans(before: Plan | undefined, after: Plan | undefined, lab
   const empty: Plan = { file: '/dev/null', version: 1, name: after?.name ?? before?.name ?? '', vars: [], connections: [], steps: [] };
   const a = before ?? empty;
   const b = after ?? empty;
-  const sides: Sides = { old: new StaticRenderer(a), new: new StaticRenderer(b), masker: reviewMasker([a, b]) };
+  const masker = reviewMasker([a, b]);
+  const sides: Sides = { old: new StaticRenderer(a, masker), new: new StaticRenderer(b, masker), masker };
   const planChanges = recordChanges(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>, planFields, (v) => sides.masker.mask(String(v)));
   const changes: PlanChange[] = [
     ...(planChanges.length > 0 ? [{ target: 'plan' as const, name: b.name, status: 'changed' as const, fields: planChanges, rollback: [], risks: [] }] : []),

@@ -27,8 +27,8 @@ function inputs(plan: Plan): string[] {
 
 function connections(plan: Plan): string[] {
   if (plan.connections.length === 0) return [];
-  const renderer = new StaticRenderer(plan);
   const masker = reviewMasker([plan]);
+  const renderer = new StaticRenderer(plan, masker);
   const out = ['Databases the steps use:', ''];
   for (const c of plan.connections) {
     out.push(`- ${code(c.name)}: ${c.type === 'sqlite' ? 'SQLite file' : 'PostgreSQL'} ${code(masker.mask(renderer.render(c.type === 'sqlite' ? c.path : c.url)))}`);
@@ -71,7 +71,7 @@ function failure(s: StepDescription, steps: readonly StepDescription[], plan: Pl
 
 /** The plan as the document an on-call operator reads, in markdown; secrets masked, nothing run. */
 export function explainPlan(plan: Plan, file: string): string {
-  const d = describePlan(planWithoutClock(plan), { vars: reviewVars(plan), env: {}, masker: reviewMasker([plan]) });
+  const d = describePlan(planWithoutClock(plan), { vars: reviewVars(plan), env: {}, masker: reviewMasker([plan]), shellForm: 'display' });
   const lines = [
     `# ${d.title ?? d.name}`,
     '',

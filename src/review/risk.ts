@@ -25,11 +25,17 @@ export function isExpectation(field: string): boolean {
 
 const shellFields = /^(run|cwd|env)(\.|$)/;
 
+/** The note for `raw: true` newly set on an action: its {{{ }}} values now run as shell code. */
+function rawRisk(before: ActionDecl | undefined, after: ActionDecl, what: string): RiskNote[] {
+  if (after.spec.raw !== true || before?.spec.raw === true) return [];
+  return [{ risk: 'raw-shell', message: `raw shell code: ${what} says raw: true, so its {{{ }}} values run as shell code; check where each value comes from` }];
+}
+
 const label = (a: ActionDecl) => `[${a.kind}]${a.title ? ` ${a.title}` : ''}`;
 
 /** Risks of a step whose own fields changed (rollback is judged separately). */
 export function stepFieldRisks(id: string, before: StepDecl, after: StepDecl, changed: readonly string[]): RiskNote[] {
-  const notes: RiskNote[] = [];
+  const notes: RiskNote[] = [...rawRisk(before, after, `step "${id}"`)];
   if (after.kind === 'shell' && (before.kind !== 'shell' || changed.some((f) => shellFields.test(f)))) {
     notes.push({ risk: 'shell-command', message: `shell command changed: step "${id}" now runs a different command; read it before approving` });
   }
@@ -55,7 +61,8 @@ export function stepFieldRisks(id: string, before: StepDecl, after: StepDecl, ch
 
 /** Risk of a step that is new in the plan. */
 export function addedStepRisks(step: StepDecl): RiskNote[] {
-  return step.kind === 'shell' ? [{ risk: 'shell-command', message: `new shell command: step "${step.id}" runs a command that was not in the plan` }] : [];
+  const shell: RiskNote[] = step.kind === 'shell' ? [{ risk: 'shell-command', message: `new shell command: step "${step.id}" runs a command that was not in the plan` }] : [];
+  return [...shell, ...rawRisk(undefined, step, `step "${step.id}"`)];
 }
 
 /** Risk of a step that is gone from the plan (gates are judged with the order of steps). */
@@ -71,9 +78,12 @@ export function rollbackRisks(id: string, index: number, total: number, before: 
       : [{ risk: 'rollback-removed', message: `rollback removed: step "${id}" no longer runs rollback action ${index} ${label(before)}` }];
   }
   if (!before && after) {
-    return after.kind === 'shell' ? [{ risk: 'shell-command', message: `new shell command: the rollback of step "${id}" runs a command that was not in the plan` }] : [];
+    const shell: RiskNote[] = after.kind === 'shell' ? [{ risk: 'shell-command', message: `new shell command: the rollback of step "${id}" runs a command that was not in the plan` }] : [];
+    return [...shell, ...rawRisk(undefined, after, `rollback action ${index} of step "${id}"`)];
   }
   if (!before || !after) return [];
+  const raw = rawRisk(before, after, `rollback action ${index} of step "${id}"`);
+  if (raw.length > 0) return raw;
   if (changed.includes('when') && after.when !== undefined) {
     return [{ risk: 'rollback-weakened', message: `rollback weakened: rollback action ${index} of step "${id}" now runs only when ${after.when}` }];
   }

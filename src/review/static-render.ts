@@ -46,7 +46,7 @@ export class StaticRenderer {
   private readonly renderer = new TemplateRenderer(new Date(0));
   private readonly scope: TemplateScope;
 
-  constructor(plan: Plan) {
+  constructor(plan: Plan, private readonly masker: Masker) {
     this.scope = buildScope({ plan, vars: reviewVars(plan), env: {}, steps: placeholderSteps(plan), run: { id: '<run.id>', dir: '<run.dir>', started_at: '<run.started_at>' } });
   }
 
@@ -55,7 +55,9 @@ export class StaticRenderer {
     const src = withoutClock(text);
     if (!src.includes('{{')) return src;
     try {
-      return this.renderer.render(src, this.scope, mode);
+      if (mode === 'text') return this.renderer.render(src, this.scope);
+      // raw is allowed here: validation reports a {{{ }}} that lacks it; review shows what it would run.
+      return this.renderer.renderShell(src, this.scope, { raw: true, mask: (t) => this.masker.mask(t) }).display;
     } catch (e) {
       if (e instanceof TemplateError) return text;
       throw e;

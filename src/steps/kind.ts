@@ -115,7 +115,11 @@ export interface StepKind<Spec extends object = Record<string, unknown>> {
   outputs(spec: Spec): readonly string[] | '*';
   /** Top-level fields whose value is the name of a connection from `connections:`. */
   readonly connectionFields?: readonly string[];
-  /** Top-level fields rendered as shell command text: template values are quoted as single arguments. */
+  /**
+   * Top-level fields a shell runs (a list field: the script after a shell's -c). Each template
+   * value becomes a reference such as "${RUNBOOK_VALUE_1}" to a variable the engine adds to
+   * `ctx.env`, so the kind must run them with `ctx.env`; `raw: true` is then allowed on the step.
+   */
   readonly shellFields?: readonly string[];
   /** Pure: what the step would do, for `runbook plan`. */
   describe(spec: Spec, ctx: DescribeContext): readonly DescribeLine[];

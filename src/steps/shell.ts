@@ -119,6 +119,8 @@ async function runShell(spec: ShellSpec, ctx: StepContext): Promise<StepResult> 
     if (child.pid !== undefined) killing ??= killProcessGroup(child.pid);
   };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
+  // A signal that came while execa was loading has already fired: the listener would never hear it.
+  if (ctx.signal.aborted) onAbort();
 
   // Paths are asked for only when something is written or reported: a silent step makes no directory.
   const stdoutLog = () => join(ctx.stepDir, 'stdout.log');
@@ -163,7 +165,7 @@ export const shell = defineStepKind<ShellSpec>({
   schema: {
     properties: {
       run: {
-        description: 'The command: a string run by /bin/sh -c (template values are quoted as one argument each), or a list [program, arg, ...] run without a shell.',
+        description: 'The command: a string run by /bin/sh -c, where each {{ }} value reaches the command as data through an environment variable and never runs as code; or a list [program, arg, ...] run without a shell.',
         oneOf: [
           { type: 'string', minLength: 1 },
           { type: 'array', items: { type: 'string' }, minItems: 1 },
@@ -172,8 +174,8 @@ export const shell = defineStepKind<ShellSpec>({
       cwd: { type: 'string', minLength: 1, description: 'Working directory of the command, relative to the directory runbook was started in.' },
       env: {
         type: 'object',
-        description: 'Extra environment variables for the command, added to the environment of the run.',
-        propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+        description: 'Extra environment variables for the command, added to the environment of the run (names RUNBOOK_VALUE_* carry template values and are taken).',
+        propertyNames: { pattern: '^(?!RUNBOOK_VALUE_)[A-Za-z_][A-Za-z0-9_]*$' },
         additionalProperties: { type: 'string' },
       },
       expect_exit: {

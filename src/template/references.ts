@@ -25,6 +25,11 @@ export const templateRoots = ['vars', 'steps', 'env', 'run', 'plan'] as const;
 // Only Handlebars' parser: validation never renders, and the full library costs start-up time.
 const { parse } = createRequire(import.meta.url)('handlebars/dist/cjs/handlebars/compiler/base.js') as { parse: (text: string) => hbs.AST.Program };
 
+/** Parses a template without rendering it; throws on a syntax error. */
+export function parseTemplate(text: string): hbs.AST.Program {
+  return parse(text);
+}
+
 const knownHelpers = new Set<string>([...Object.keys(helperDocs), ...builtInBlockHelpers]);
 
 type AnyNode = { type: string; [k: string]: unknown };

@@ -40,9 +40,11 @@ describe('runbook validate and plan on plans/sqlite-to-pg.yaml', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     stepIds.forEach((id, i) => expect(result.stdout).toContain(`${i + 1}. ${id} [`));
-    expect(result.stdout).toContain('run: pgloader "sqlite:///srv/agregator/catalogue.db" "$DATABASE_URL"');
+    expect(result.stdout).toContain('run: pgloader "sqlite://${RUNBOOK_VALUE_1}" "$DATABASE_URL"');
+    expect(result.stdout).toContain('RUNBOOK_VALUE_1: /srv/agregator/catalogue.db  ← {{path (path run.cwd vars.app_dir) vars.sqlite_path}}');
     expect(result.stdout).toContain('run: alembic upgrade head');
-    expect(result.stdout).toContain('run: systemctl restart agregator');
+    expect(result.stdout).toContain('run: sh -c "${RUNBOOK_VALUE_1}"');
+    expect(result.stdout).toContain("RUNBOOK_VALUE_1: 'systemctl restart agregator'  ← {{vars.restart_cmd}}");
     expect(result.stdout).toContain('set: DATABASE_URL=postgresql://u:****@h/db');
     expect(result.stdout).toContain('restore the SQLite file from this backup if it changed since');
     expect(result.stdout).toContain('[http-smoke] The app is back on SQLite and its key pages work');

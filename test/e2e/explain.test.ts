@@ -28,7 +28,7 @@ describe('runbook explain', () => {
     expect(r.stdout).not.toMatch(/tok-12345|s3cret-pw/);
     expect(r.stdout).toContain('| `api_token` | `****` | secret, masked in all output |');
     expect(r.stdout).toContain('- `target`: PostgreSQL `postgresql://app:****@db/app`');
-    expect(r.stdout).toContain('```sh\napp-ctl drain --token ****\n```');
+    expect(r.stdout).toContain('```sh\napp-ctl drain --token \'****\'\n```');
   });
 
   it('describes gates, checks and built-in undo in words', async () => {

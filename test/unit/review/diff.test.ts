@@ -45,6 +45,15 @@ describe('diffPlans', () => {
     ]);
   });
 
+  it('warns when raw: true lets a {{{ }}} value run as shell code', () => {
+    expect(body('raw-shell').slice(-4)).toEqual([
+      '    rollback 1 changed (shell) Restart it again on the old settings',
+      '      run: systemctl restart app → {{{vars.restart_cmd}}}',
+      '      raw: true',
+      '    ! raw shell code: rollback action 1 of step "restart" says raw: true, so its {{{ }}} values run as shell code; check where each value comes from',
+    ]);
+  });
+
   it('warns when a confirm gate before a destructive step is removed', () => {
     expect(body('gate-removed')).toEqual([
       '- step "stop-writes" (confirm)',
@@ -64,7 +73,7 @@ describe('diffPlans', () => {
     expect(body('shell-changed')).toEqual([
       '+ step "drain" (shell)',
       '    title: Drain the queue',
-      '    run: app-ctl drain --token ****',
+      "    run: app-ctl drain --token '****'",
       '    ! new shell command: step "drain" runs a command that was not in the plan',
       '~ step "restart" (shell)',
       '    timeout: 30s → 1m',

@@ -13,12 +13,23 @@ const at = new Date(2026, 0, 2, 3, 4, 5, 6);
 describe('TemplateRenderer', () => {
   const r = new TemplateRenderer(at);
 
-  it('quotes each value as one shell argument in shell mode', () => {
-    expect(r.render('cp {{vars.a}} {{vars.b}}', scope({ a: 'x; touch /tmp/pwned', b: "it's" }), 'shell')).toBe(`cp 'x; touch /tmp/pwned' 'it'\\''s'`);
+  it('puts each value of a shell field in a variable, referenced as one word for its quoting context', () => {
+    const out = r.renderShell('cp {{vars.a}} "to/{{vars.b}}" {{vars.a}}', scope({ a: 'x; touch /tmp/pwned', b: "it's" }));
+    expect(out.text).toBe('cp "${RUNBOOK_VALUE_1}" "to/${RUNBOOK_VALUE_2}" "${RUNBOOK_VALUE_1}"');
+    expect(out.values.env()).toEqual({ RUNBOOK_VALUE_1: 'x; touch /tmp/pwned', RUNBOOK_VALUE_2: "it's" });
   });
 
-  it('leaves plain words bare and lets the author opt out with triple braces', () => {
-    expect(r.render('ls {{vars.a}} {{{vars.b}}}', scope({ a: 'backups/x.db', b: '*.db | wc -l' }), 'shell')).toBe('ls backups/x.db *.db | wc -l');
+  it('refuses a value where no reference is safe, naming the expression and the way out', () => {
+    expect(() => r.renderShell("echo '{{vars.a}}'", scope({ a: 'x' }))).toThrow(/\{\{vars\.a\}\} is inside single quotes.*use double quotes/);
+  });
+
+  it('inserts {{{ }}} as shell code only when the action says raw: true', () => {
+    expect(() => r.renderShell('ls {{{vars.b}}}', scope({ b: '*.db | wc -l' }))).toThrow(/\{\{\{vars\.b\}\}\} would insert its value as shell code.*raw: true/);
+    expect(r.renderShell('ls {{{vars.b}}}', scope({ b: '*.db | wc -l' }), { raw: true }).text).toBe('ls *.db | wc -l');
+  });
+
+  it('refuses a value holding a NUL byte, which no command can be given', () => {
+    expect(() => r.renderShell('echo {{vars.a}}', scope({ a: 'a\0b' }))).toThrow(/NUL byte/);
   });
 
   it('does not quote in text mode and never HTML-escapes', () => {
@@ -37,7 +48,13 @@ describe('TemplateRenderer', () => {
   });
 
   it('renders nested values and only the shell fields in shell mode', () => {
-    const out = r.renderDeep({ run: 'echo {{vars.a}}', env: { X: '{{vars.a}}' } }, scope({ a: 'a b' }), ['run']);
-    expect(out).toEqual({ run: "echo 'a b'", env: { X: 'a b' } });
+    const out = r.renderAction({ run: 'echo {{vars.a}}', env: { X: '{{vars.a}}' } }, scope({ a: 'a b' }), ['run']);
+    expect(out.spec).toEqual({ run: 'echo "${RUNBOOK_VALUE_1}"', env: { X: 'a b' } });
+    expect(out.values.env()).toEqual({ RUNBOOK_VALUE_1: 'a b' });
+  });
+
+  it('treats the script of [sh, -c, SCRIPT] as a shell field and the other list items as text', () => {
+    const out = r.renderAction({ run: ['/bin/sh', '-ec', 'echo {{vars.a}}', '{{vars.a}}'] }, scope({ a: '$(id)' }), ['run']);
+    expect(out.spec.run).toEqual(['/bin/sh', '-ec', 'echo "${RUNBOOK_VALUE_1}"', '$(id)']);
   });
 });
