@@ -91,7 +91,7 @@ export function resolveVars(plan: Plan, source: PlanSource | undefined, inputs: 
   for (const v of plan.vars) {
     const at = source?.positionOf(['vars', v.name], { key: true }) ?? { line: 0, col: 0 };
     const pick = given.get(v.name) ?? fromEnv(v, inputs.env) ?? (v.default !== undefined ? { value: v.default, from: 'default' } : undefined);
-    if (pick?.from === fallbackSource(v)) {
+    if (pick !== undefined && pick.from === fallbackSource(v)) {
       diagnostics.push({ code: codes['var-fallback-env'], rule: 'var-fallback-env', severity: 'warning', message: `var "${v.name}" is taken from ${v.fallbackEnv?.name}: ${v.fallbackEnv?.warning}`, file: plan.file, line: at.line, col: at.col, hint: `set ${v.env ?? `--var ${v.name}=...`} instead` });
     }
     if (!pick) {

@@ -198,7 +198,7 @@ steps:
 
   it('takes a var from its fallback_env when its env is not set, and prints the fallback\'s warning', async () => {
     const ws = workspace();
-    const vars = `vars:\n  database_url:\n    env: RUNBOOK_DATABASE_URL\n    fallback_env: { name: DATABASE_URL, warning: it also reaches the commands the plan runs }\n    secret: true\n`;
+    const vars = `vars:\n  database_url:\n    env: RUNBOOK_DATABASE_URL\n    fallback_env: { name: DATABASE_URL, warning: it also reaches the commands the plan runs }\n    secret: true\n  label: { description: a var with no value and no fallback }\n`;
     const plan = ws.write('plan.yaml', `version: 1\nname: fallback\n${vars}steps:\n  - id: a\n    kind: shell\n    run: echo "got {{vars.database_url}}"\n`);
     const fallback = await runCli(['exec', plan], { cwd: ws.dir, env: { RUNBOOK_DATABASE_URL: undefined, DATABASE_URL: 'postgresql://u:pw@h/old' } });
     expect(fallback.code).toBe(0);
@@ -207,6 +207,8 @@ steps:
         '    database_url:\n    ^\n  hint: set RUNBOOK_DATABASE_URL instead\n',
     );
     expect(fallback.stdout).toContain('got postgresql://u:****@h/old');
+    const none = await runCli(['validate', plan], { cwd: ws.dir, env: { RUNBOOK_DATABASE_URL: undefined, DATABASE_URL: undefined } });
+    expect(none.stdout + none.stderr).toBe(`${plan}: valid\n`);
     const preferred = await runCli(['exec', plan], { cwd: ws.dir, env: { RUNBOOK_DATABASE_URL: 'postgresql://u:pw@h/new', DATABASE_URL: 'postgresql://u:pw@h/old' } });
     expect(preferred.code).toBe(0);
     expect(preferred.stderr).toBe('');
