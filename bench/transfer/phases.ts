@@ -26,7 +26,7 @@ try {
   const report = await transfer(
     {
       sqlitePath, pgUrl: u.toString(), mode: 'create', schema: 'public', cast: [], jsonType: 'json', onBadValue: 'fail', onOrphans: 'fail', ifExists: 'fail',
-      parallel: 2, rejectDir: mkdtempSync(join(tmpdir(), 'rb-phases-')), signal: new AbortController().signal, warn: () => {},
+      parallel: 2, virtualTables: 'skip', rejectDir: mkdtempSync(join(tmpdir(), 'rb-phases-')), signal: new AbortController().signal, warn: () => {},
       progress: (table, done, total) => {
         if (!first.has(table)) { first.set(table, seconds()); console.log(`${seconds()} s  ${table}: first chunk`); }
         if (done === total) console.log(`${seconds()} s  ${table}: all ${total} rows sent`);

@@ -5,7 +5,7 @@ const [sqlitePath, pgUrl, rejectDir] = process.argv.slice(2) as [string, string,
 const report = await transfer(
   {
     sqlitePath, pgUrl, mode: 'create', schema: 'public', cast: [], jsonType: 'json', onBadValue: 'fail', onOrphans: 'fail', ifExists: 'fail',
-    parallel: 2, rejectDir, signal: new AbortController().signal, progress: () => {}, warn: () => {},
+    parallel: 2, virtualTables: 'skip', rejectDir, signal: new AbortController().signal, progress: () => {}, warn: () => {},
   },
   noEffects('public'),
 );

@@ -4,6 +4,7 @@ import { buildSchemaDdl, type SchemaDdl } from './ddl.js';
 import { introspectSqlite, type SqliteSchema, type SqliteTable } from './introspect.js';
 import { TransferFailure } from './transfer-failure.js';
 import type { TypeMapOptions } from './typemap.js';
+import { EMPTY_BY_DESIGN, planEmptyTables, type EmptyTable, type VirtualTablesPolicy } from './virtual-tables.js';
 
 /** Something in the SQLite file that is not copied, with what to do instead. */
 export interface SkippedObject {
@@ -17,6 +18,8 @@ export interface TransferPlan {
   readonly sqlite: SqliteSchema;
   readonly tables: readonly SqliteTable[];
   readonly ddl: SchemaDdl;
+  /** Virtual tables made as empty plain tables (virtual_tables: empty). */
+  readonly emptyTables: readonly EmptyTable[];
   readonly skipped: readonly SkippedObject[];
   /** Hash of the DDL, so a resumed run knows it continues the same transfer. */
   readonly fingerprint: string;
@@ -29,30 +32,37 @@ const instead: Record<string, string> = {
   rtree: 'a spatial index: in PostgreSQL use a GiST index (PostGIS or range/box types)',
 };
 
-function pick(all: readonly SqliteTable[], include: readonly string[] | undefined, exclude: readonly string[]): SqliteTable[] {
-  const names = all.map((t) => t.name);
+function pick<T extends { readonly name: string }>(all: readonly T[], include: readonly string[] | undefined, exclude: readonly string[], alsoKnown: readonly string[] = []): T[] {
+  const names = [...all.map((t) => t.name), ...alsoKnown];
   for (const n of [...(include ?? []), ...exclude]) {
     if (!names.some((x) => x.toLowerCase() === n.toLowerCase())) {
       throw new TransferFailure(`table "${n}" named in tables/exclude is not in the SQLite file.`, `Tables there: ${names.join(', ') || '(none)'}.`);
     }
   }
-  const has = (list: readonly string[], t: SqliteTable) => list.some((x) => x.toLowerCase() === t.name.toLowerCase());
+  const has = (list: readonly string[], t: T) => list.some((x) => x.toLowerCase() === t.name.toLowerCase());
   return all.filter((t) => (include === undefined || has(include, t)) && !has(exclude, t));
 }
 
 /** Reads the SQLite schema and builds the PostgreSQL DDL and the list of what is not copied. Read-only. */
 export function planTransfer(
   db: Database.Database,
-  options: TypeMapOptions & { readonly schema: string; readonly tables?: readonly string[]; readonly exclude?: readonly string[] },
+  options: TypeMapOptions & { readonly schema: string; readonly tables?: readonly string[]; readonly exclude?: readonly string[]; readonly virtualTables?: VirtualTablesPolicy },
 ): TransferPlan {
   const sqlite = introspectSqlite(db);
-  const tables = pick(sqlite.tables, options.tables, options.exclude ?? []);
+  const empty = options.virtualTables === 'empty';
+  // With empty stand-ins, tables/exclude may name virtual tables too; without, naming one stays an error.
+  const virtualNames = empty ? sqlite.virtualTables.map((v) => v.name) : [];
+  const tables = pick(sqlite.tables, options.tables, options.exclude ?? [], virtualNames);
   const ddl = buildSchemaDdl(options.schema, sqlite, tables, options);
+  const wanted = empty ? pick(sqlite.virtualTables, options.tables, options.exclude ?? [], sqlite.tables.map((t) => t.name)) : [];
+  const { made, unreadable } = planEmptyTables(db, options.schema, { ...sqlite, virtualTables: wanted }, options);
   const skipped: SkippedObject[] = [
-    ...sqlite.virtualTables.map((v) => ({
+    ...sqlite.virtualTables.filter((v) => !made.some((m) => m.name === v.name)).map((v) => ({
       name: v.name,
       what: 'virtual table' as const,
-      note: `${v.module} virtual table, not copied as data; it is ${instead[v.module] ?? `a ${v.module} module PostgreSQL does not have`}`,
+      note: `${v.module} virtual table, not copied as data; it is ${instead[v.module] ?? `a ${v.module} module PostgreSQL does not have`}${
+        unreadable.find((u) => u.name === v.name) ? `; not ${EMPTY_BY_DESIGN} either: ${unreadable.find((u) => u.name === v.name)?.problem ?? ''}` : ''
+      }`,
     })),
     ...sqlite.shadowTables.map((s) => ({ name: s.name, what: 'shadow table' as const, note: `internal storage of ${s.owner ?? 'a virtual table'}, not copied` })),
     ...sqlite.views.map((v) => ({ name: v.name, what: 'view' as const, note: `not created: rewrite it for PostgreSQL in a migration (${v.sql.replace(/\s+/g, ' ')})` })),
@@ -63,8 +73,9 @@ export function planTransfer(
     })),
   ];
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify(ddl.tables.map((t) => [t.create, t.createPlain, t.statements.map((s) => s.sql)])))
+    // Empty stand-ins join the fingerprint only when there are some, so runs without them resume as before.
+    .update(JSON.stringify([...ddl.tables.map((t) => [t.create, t.createPlain, t.statements.map((s) => s.sql)]), ...(made.length > 0 ? [made.map((m) => m.sql)] : [])]))
     .digest('hex')
     .slice(0, 16);
-  return { sqlite, tables, ddl, skipped, fingerprint };
+  return { sqlite, tables, ddl, emptyTables: made, skipped, fingerprint };
 }

@@ -12,6 +12,7 @@ import { buildAfterLoad, uniqueKeyColumns } from './transfer-postload.js';
 import { createState, dropState, readState, type TransferState } from './transfer-state.js';
 import { existingTables, targetColumns } from './transfer-target.js';
 import type { CastRule, ColumnMapping } from './typemap.js';
+import { createEmptyTables, type EmptyTable, type VirtualTablesPolicy } from './virtual-tables.js';
 
 /** How a transfer runs. */
 export interface TransferOptions {
@@ -27,6 +28,7 @@ export interface TransferOptions {
   readonly onOrphans: 'fail' | 'reject' | 'keep';
   readonly ifExists: 'fail' | 'drop' | 'truncate';
   readonly parallel: number;
+  readonly virtualTables: VirtualTablesPolicy;
   readonly rejectDir: string;
   readonly signal: AbortSignal;
   progress(table: string, done: number, total: number): void;
@@ -62,6 +64,8 @@ export interface TransferReport {
   readonly tables: readonly TableOutcome[];
   readonly rejectFiles: readonly string[];
   readonly skipped: readonly SkippedObject[];
+  /** Virtual tables made as empty plain tables, on purpose (no rows to compare). */
+  readonly emptyTables: readonly EmptyTable[];
   readonly warnings: readonly string[];
 }
 
@@ -90,7 +94,7 @@ export async function transfer(o: TransferOptions, effects: TransferEffects): Pr
   try {
     const schema = o.mode === 'test-import' ? `runbook_test_import_${randomBytes(4).toString('hex')}` : o.schema;
     effects.schema = schema;
-    const plan = planTransfer(db, { schema, tables: o.tables, exclude: o.exclude, cast: o.cast, jsonType: o.jsonType });
+    const plan = planTransfer(db, { schema, tables: o.tables, exclude: o.exclude, cast: o.cast, jsonType: o.jsonType, virtualTables: o.virtualTables });
     const warnings: string[] = [...plan.ddl.warnings];
     const warn = (m: string) => { warnings.push(m); o.warn(m); };
     plan.ddl.warnings.forEach((w) => o.warn(w));
@@ -98,7 +102,7 @@ export async function transfer(o: TransferOptions, effects: TransferEffects): Pr
       const control = clients[0] as pg.Client;
       try {
         const outcomes = o.mode === 'data-only' ? await loadInto(db, plan, o, clients, effects, warn) : await createAndLoad(db, plan, { ...o, schema }, clients, effects, warn);
-        return { mode: o.mode, schema, tables: outcomes, rejectFiles: effects.rejectFiles, skipped: plan.skipped, warnings };
+        return { mode: o.mode, schema, tables: outcomes, rejectFiles: effects.rejectFiles, skipped: plan.skipped, emptyTables: plan.emptyTables, warnings };
       } finally {
         if (o.mode === 'test-import' && effects.schemaCreated) {
           await control.query(`DROP SCHEMA IF EXISTS ${q(schema)} CASCADE`);
@@ -194,7 +198,7 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
     if (state) for (const t of state.tables.values()) if (t.created) effects.tablesCreated.push(t.table);
     effects.stateTable = resumed;
     const existing = await existingTables(control, schema);
-    const clashes = plan.ddl.tables.map((t) => t.source.name).filter((n) => existing.has(n) && !state?.tables.has(n));
+    const clashes = [...plan.ddl.tables.map((t) => t.source.name), ...plan.emptyTables.map((t) => t.name)].filter((n) => existing.has(n) && !state?.tables.has(n));
     if (clashes.length > 0 && o.ifExists !== 'drop') {
       throw new TransferFailure(
         `schema "${schema}" already has table${clashes.length === 1 ? '' : 's'} ${clashes.map((c) => `"${c}"`).join(', ')}; mode ${o.mode} creates tables and does not touch existing ones.`,
@@ -205,7 +209,8 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
     try {
       if (clashes.length > 0) await control.query(`DROP TABLE ${clashes.map((c) => qualified(schema, c)).join(', ')}`);
       const toCreate = plan.ddl.tables.filter((t) => !state?.tables.has(t.source.name));
-      if (withData && !state) await createState(control, schema, plan.fingerprint, toCreate.map((t) => ({ name: t.source.name, created: true })));
+      const emptyToCreate = plan.emptyTables.filter((t) => !state?.tables.has(t.name));
+      if (withData && !state) await createState(control, schema, plan.fingerprint, [...toCreate.map((t) => t.source.name), ...emptyToCreate.map((t) => t.name)].map((name) => ({ name, created: true })));
       for (const t of toCreate) {
         await control.query('SAVEPOINT create_table');
         try {
@@ -228,8 +233,9 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
           }
         }
       }
+      await createEmptyTables(control, emptyToCreate);
       await control.query('COMMIT');
-      effects.tablesCreated.push(...toCreate.map((t) => t.source.name));
+      effects.tablesCreated.push(...toCreate.map((t) => t.source.name), ...emptyToCreate.map((t) => t.name));
       if (withData && !state) effects.stateTable = true;
     } catch (e) {
       await control.query('ROLLBACK').catch(() => {});
@@ -311,6 +317,7 @@ async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOp
       throw new TransferFailure(`schema "${schema}" holds the state of an interrupted transfer of a different SQLite schema.`, `Drop ${schema}._runbook_transfer after checking the tables it lists.`);
     }
     effects.stateTable = state !== null;
+    if (state) for (const t of state.tables.values()) if (t.created) effects.tablesCreated.push(t.table);
     const filled: string[] = [];
     for (const job of prepared.jobs) {
       if (state?.tables.get(job.table.name)?.status === 'complete') continue;
@@ -324,8 +331,19 @@ async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOp
       );
     }
     if (!state) {
-      await createState(control, schema, plan.fingerprint, prepared.jobs.map((j) => ({ name: j.table.name, created: false })));
+      // Migrations do not make the app's virtual tables, so data-only makes the missing ones (empty).
+      const emptyMissing = plan.emptyTables.filter((t) => !existing.has(t.name));
+      await control.query('BEGIN');
+      try {
+        await createState(control, schema, plan.fingerprint, [...prepared.jobs.map((j) => ({ name: j.table.name, created: false })), ...emptyMissing.map((t) => ({ name: t.name, created: true }))]);
+        await createEmptyTables(control, emptyMissing);
+        await control.query('COMMIT');
+      } catch (e) {
+        await control.query('ROLLBACK').catch(() => {});
+        throw e;
+      }
       effects.stateTable = true;
+      effects.tablesCreated.push(...emptyMissing.map((t) => t.name));
     }
     const pending = prepared.jobs.filter((j) => state?.tables.get(j.table.name)?.status !== 'complete').map((j) => ({ ...j, truncate: state !== null || filled.includes(j.table.name) }));
     const outcomes = new Map<string, TableOutcome>();

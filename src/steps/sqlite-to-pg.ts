@@ -3,6 +3,7 @@ import { openSqlite, redactUrl } from '../db/connections.js';
 import type { TransferReport } from '../db/transfer.js';
 import { defineStepKind, type ConnectionSpec, type DescribeLine, type JsonValue, type StepResult } from './kind.js';
 import { properties, type SqliteToPgSpec } from './sqlite-to-pg/schema.js';
+import { EMPTY_BY_DESIGN } from '../db/virtual-tables.js';
 
 // The transfer library (pg, COPY streams, introspection) loads when a transfer is inspected or
 // run, so validating a plan does not pay for it.
@@ -38,6 +39,7 @@ function outputsOf(r: TransferReport): { [k: string]: JsonValue } {
     rejected: r.tables.reduce((n, t) => n + t.rejected, 0),
     reject_files: [...r.rejectFiles],
     skipped: r.skipped.map((s) => ({ name: s.name, what: s.what, note: s.note })),
+    virtual_tables: r.emptyTables.map((t) => ({ name: t.name, module: t.module, columns: t.columns.map((c) => `${c.name} ${c.pgType}`), note: EMPTY_BY_DESIGN })),
     warnings: [...r.warnings],
   };
 }
@@ -48,7 +50,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
   summary: 'Move a SQLite database into PostgreSQL: tables, types, keys, indexes, foreign keys, sequences and every row, with a report of what could not be carried over.',
   schema: { properties, required: ['source', 'target'] },
   connectionFields: ['source', 'target'],
-  outputs: (spec) => (spec.mode === 'align-schema' ? ['changes', 'warnings', 'counts', 'virtual_copies'] : ['schema', 'tables', 'rows', 'counts', 'rejected', 'reject_files', 'skipped', 'warnings']),
+  outputs: (spec) => (spec.mode === 'align-schema' ? ['changes', 'warnings', 'counts', 'virtual_copies'] : ['schema', 'tables', 'rows', 'counts', 'rejected', 'reject_files', 'skipped', 'virtual_tables', 'warnings']),
   undoSummary: 'drop exactly the tables (and schema) this step created, or empty the tables it filled in data-only mode',
 
   describe(spec, ctx): readonly DescribeLine[] {
@@ -62,6 +64,14 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
       { label: 'mode', text: `${mode}: ${modeText[mode]}` },
       { label: 'policies', text: `bad values: ${spec.on_bad_value ?? 'fail'} · orphan rows: ${spec.on_orphans ?? 'fail'} · existing tables: ${spec.if_exists ?? 'fail'} · ${spec.parallel ?? 2} tables at once · JSON as ${spec.json_type ?? 'json'}` },
     ];
+    if (spec.virtual_tables === 'empty') {
+      lines.push({
+        label: 'virtual tables',
+        text: mode === 'align-schema'
+          ? "pgloader's copies of SQLite virtual tables (FTS5, ...) are replaced by empty plain tables with their declared columns plus rowid, so the app can keep writing to them; shadow tables are not used"
+          : 'each SQLite virtual table (FTS5, ...) is created as an empty plain table with its declared columns plus rowid, so the app can keep writing to it; shadow tables are not copied',
+      });
+    }
     if (spec.tables) lines.push({ label: 'tables', text: spec.tables.join(', ') });
     if (spec.exclude) lines.push({ label: 'exclude', text: spec.exclude.join(', ') });
     for (const c of spec.cast ?? []) lines.push({ label: 'cast', text: `${c.column ?? `type ${c.type ?? '?'}`} -> ${c.to}${c.epoch ? ` (epoch ${c.epoch})` : ''}` });
@@ -76,7 +86,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
     try {
       const db = openSqlite(source.path, { readonly: true, workDir: ctx.workDir });
       try {
-        const plan = planTransfer(db, { schema: spec.schema ?? 'public', tables: spec.tables, exclude: spec.exclude, cast: spec.cast ?? [], jsonType: spec.json_type ?? 'json' });
+        const plan = planTransfer(db, { schema: spec.schema ?? 'public', tables: spec.tables, exclude: spec.exclude, cast: spec.cast ?? [], jsonType: spec.json_type ?? 'json', virtualTables: spec.virtual_tables ?? 'skip' });
         const mode = spec.mode ?? 'create';
         if (mode === 'align-schema') return (await import('./sqlite-to-pg/align.js')).alignInspectLines(plan, spec);
         const ddl = plan.ddl.tables.flatMap((t) => [
@@ -84,8 +94,9 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
           ...(mode === 'data-only' ? [] : t.statements.filter((s) => s.phase === 'keys').map((s) => s.sql)),
         ]);
         const fks = mode === 'data-only' ? [] : plan.ddl.tables.flatMap((t) => t.statements.filter((s) => s.phase === 'fks').map((s) => s.sql));
+        const empty = plan.emptyTables.flatMap((t) => t.sql);
         return [
-          ...[...ddl, ...fks].map((sql) => ({ label: 'ddl', text: `${sql};` })),
+          ...[...ddl, ...fks, ...empty].map((sql) => ({ label: 'ddl', text: `${sql};` })),
           ...plan.ddl.tables.filter((t) => t.identity).map((t) => ({ label: 'sequence', text: `${t.source.name}.${t.identity?.column} continues after max(${t.identity?.column})` })),
           ...plan.skipped.map((s) => ({ label: 'skip', text: `${s.what} "${s.name}": ${s.note}` })),
           ...plan.ddl.warnings.map((w) => ({ label: 'warning', text: w })),
@@ -124,6 +135,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
           onOrphans: spec.on_orphans ?? 'fail',
           ifExists: spec.if_exists ?? 'fail',
           parallel: spec.parallel ?? 2,
+          virtualTables: spec.virtual_tables ?? 'skip',
           rejectDir: join(ctx.stepDir, 'rejects'),
           signal: ctx.signal,
           progress: (label, done, total) => ctx.progress({ label, done, total, unit: 'rows' }),
@@ -133,8 +145,9 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
       );
       const outputs = outputsOf(report);
       const undo = undoToken(spec.target, effects);
+      const empty = report.emptyTables.length > 0 ? `; ${EMPTY_BY_DESIGN}: ${report.emptyTables.map((t) => `virtual table ${t.name}`).join(', ')}` : '';
       const skipped = report.skipped.length > 0 ? `; not copied: ${report.skipped.map((s) => `${s.what} ${s.name}`).join(', ')}` : '';
-      const note = `${report.tables.length} tables, ${String(outputs.rows)} rows${outputs.rejected ? `, ${String(outputs.rejected)} rejected` : ''}${skipped}`;
+      const note = `${report.tables.length} tables, ${String(outputs.rows)} rows${outputs.rejected ? `, ${String(outputs.rejected)} rejected` : ''}${empty}${skipped}`;
       return undo ? { ok: true, outputs, undo: undo as unknown as JsonValue, note } : { ok: true, outputs, note };
     } catch (e) {
       const undo = undoToken(spec.target, effects) as unknown as JsonValue | undefined;

@@ -15,6 +15,7 @@ export interface SqliteToPgSpec {
   readonly if_exists?: 'fail' | 'drop' | 'truncate';
   readonly parallel?: number;
   readonly drop_virtual_copies?: boolean;
+  readonly virtual_tables?: 'skip' | 'empty';
 }
 
 const names: SchemaObject = { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true };
@@ -69,5 +70,11 @@ export const properties: { readonly [k: string]: SchemaObject } = {
     type: 'boolean',
     default: false,
     description: 'align-schema: drop the plain tables pgloader made of SQLite virtual (FTS5) tables and their shadow tables; by default they are kept and reported.',
+  },
+  virtual_tables: {
+    enum: ['skip', 'empty'],
+    default: 'skip',
+    description:
+      'SQLite virtual tables (FTS5, FTS4, R*Tree, ...): skip leaves them out and reports them; empty makes each one an empty plain table with its declared columns plus rowid (the primary key), for an app that still writes to them on PostgreSQL (DELETE ... WHERE rowid = ..., INSERT with an explicit rowid). Their shadow tables (_data, _idx, _content, _docsize, _config) are never copied. In align-schema mode, empty replaces the copies pgloader made of them (no rowid) with such tables.',
   },
 };

@@ -14,7 +14,7 @@ const rows = WORKER_ROWS + 5000;
 function options(sqlitePath: string, pgUrl: string, more: Partial<TransferOptions> = {}): TransferOptions {
   return {
     sqlitePath, pgUrl, mode: 'create', schema: 'public', cast: [], jsonType: 'json', onBadValue: 'reject', onOrphans: 'fail', ifExists: 'fail',
-    parallel: 2, rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-rej-')), 'rejects'), signal: new AbortController().signal,
+    parallel: 2, virtualTables: 'skip', rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-rej-')), 'rejects'), signal: new AbortController().signal,
     progress: () => {}, warn: () => {}, ...more,
   };
 }

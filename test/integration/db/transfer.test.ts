@@ -10,7 +10,7 @@ import { fillTraps, sqliteFile, trapSchema } from './trap-fixture.js';
 function options(sqlitePath: string, pgUrl: string, more: Partial<TransferOptions> = {}): TransferOptions {
   return {
     sqlitePath, pgUrl, mode: 'create', schema: 'public', cast: [], jsonType: 'json', onBadValue: 'fail', onOrphans: 'fail', ifExists: 'fail',
-    parallel: 2, rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-rej-')), 'rejects'), signal: new AbortController().signal,
+    parallel: 2, virtualTables: 'skip', rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-rej-')), 'rejects'), signal: new AbortController().signal,
     progress: () => {}, warn: () => {}, ...more,
   };
 }

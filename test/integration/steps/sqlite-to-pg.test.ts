@@ -91,6 +91,7 @@ describe('sqlite-to-pg on a SQLAlchemy-made catalogue', () => {
         { name: 'files_fts_docsize', what: 'shadow table', note: 'internal storage of files_fts, not copied' },
         { name: 'files_fts_idx', what: 'shadow table', note: 'internal storage of files_fts, not copied' },
       ],
+      virtual_tables: [],
       warnings: [],
     });
     expect(r.note).toBe('5 tables, 9 rows; not copied: virtual table files_fts, shadow table files_fts_config, shadow table files_fts_data, shadow table files_fts_docsize, shadow table files_fts_idx');
