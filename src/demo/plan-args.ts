@@ -14,6 +14,8 @@ export interface PlanRunOptions {
   readonly failAt?: string;
   /** More `name=value` vars, e.g. `transfer_tool=pgloader`. */
   readonly vars?: readonly string[];
+  /** Another plan file to run instead of the default plan (e.g. an edited copy). */
+  readonly plan?: string;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface PlanRunOptions {
  */
 export function execArgs(app: AppWorkspace, options: PlanRunOptions = {}): string[] {
   const vars = [`app_dir=${app.dir}`, `app_url=${app.appUrl}`, `stop_cmd=${stopCommand(app.dir)}`, `restart_cmd=${restartCommand(app.dir)}`, ...(options.vars ?? [])];
-  return ['exec', defaultPlanPath, '--yes', ...vars.flatMap((v) => ['--var', v]), ...(options.failAt !== undefined ? ['--fail-at', options.failAt] : [])];
+  return ['exec', options.plan ?? defaultPlanPath, '--yes', ...vars.flatMap((v) => ['--var', v]), ...(options.failAt !== undefined ? ['--fail-at', options.failAt] : [])];
 }
 
 /** The environment variables the default plan reads its secrets from (RUNBOOK_DATABASE_URL never reaches the app). */

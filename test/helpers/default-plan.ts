@@ -20,8 +20,8 @@ export interface Installation {
   readonly databaseUrl: string;
   /** .env and catalogue.db as they were before any run. */
   readonly before: Fingerprints;
-  /** Runs the default plan in-process in the app's directory; `adminPassword` overrides the right one. */
-  exec(options?: PlanRunOptions & { readonly adminPassword?: string }): Promise<CliResult>;
+  /** Runs the default plan in-process in the app's directory; `adminPassword` overrides the right one, `env` adds to the environment. */
+  exec(options?: PlanRunOptions & { readonly adminPassword?: string; readonly env?: Record<string, string | undefined> }): Promise<CliResult>;
   /** The newest run's journal. */
   journal(): RunEvent[];
   /** Which database the app serves from, by its admin overview. */
@@ -40,7 +40,7 @@ export async function installation(label: string): Promise<Installation> {
     app,
     databaseUrl,
     before: fingerprints(app),
-    exec: (options = {}) => runCli(execArgs(app, options), { cwd: app.dir, env: secretEnv(databaseUrl, options.adminPassword ?? demoAdminPassword) }),
+    exec: (options = {}) => runCli(execArgs(app, options), { cwd: app.dir, env: { ...secretEnv(databaseUrl, options.adminPassword ?? demoAdminPassword), ...options.env } }),
     journal: () => readJournal(join(listRuns(app.dir)[0]!.dir, 'journal.jsonl')),
     database: () => appDatabase(app.appUrl, demoAdminPassword),
     stop: async () => {
