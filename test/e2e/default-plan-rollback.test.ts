@@ -4,22 +4,13 @@
 import Database from 'better-sqlite3';
 import { readFileSync, readlinkSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultPlanPath, demoAdminPassword } from '../../src/demo/plan-args.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { listRuns } from '../../src/run/list-runs.js';
-import { expectBackOnSqlite, installation, signIn, type Installation } from '../helpers/default-plan.js';
+import { expectBackOnSqlite, installPerTest, signIn, type Installation } from '../helpers/default-plan.js';
 
-let current: Installation | undefined;
-afterEach(async () => {
-  await current?.stop();
-  current = undefined;
-});
-
-async function install(label: string): Promise<Installation> {
-  current = await installation(label);
-  return current;
-}
+const install = installPerTest();
 
 const runEnd = (events: readonly RunEvent[]) => events.find((e): e is Extract<RunEvent, { type: 'run-end' }> => e.type === 'run-end');
 

@@ -1,12 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { defaultPlanPath, demoAdminPassword } from '../../src/demo/plan-args.js';
 import { fileSha256 } from '../../src/demo/workspace.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { runCli } from '../helpers/cli.js';
 import { query } from '../helpers/pg.js';
-import { backups, expectBackOnSqlite, expectMigrated, installation, runFiles, sqliteCounts, sqliteValue, type Installation } from '../helpers/default-plan.js';
+import { backups, expectBackOnSqlite, expectMigrated, installPerTest, runFiles, sqliteCounts, sqliteValue, type Installation } from '../helpers/default-plan.js';
 import { readAll } from '../helpers/workspace.js';
 
 const stepIds = (parse(readFileSync(defaultPlanPath, 'utf8')) as { steps: { id: string }[] }).steps.map((s) => s.id);
@@ -15,16 +15,7 @@ type End = Extract<RunEvent, { type: 'run-end' }>;
 type ActionEnd = Extract<RunEvent, { type: 'rollback-action-end' }>;
 const of = <T extends RunEvent['type']>(events: readonly RunEvent[], type: T) => events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
 
-let current: Installation | undefined;
-afterEach(async () => {
-  await current?.stop();
-  current = undefined;
-});
-
-async function install(label: string): Promise<Installation> {
-  current = await installation(label);
-  return current;
-}
+const install = installPerTest();
 
 describe('runbook validate and plan on plans/sqlite-to-pg.yaml', () => {
   it('the default plan is valid', async () => {

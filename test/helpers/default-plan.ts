@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoAdminPassword, execArgs, secretEnv, type PlanRunOptions } from '../../src/demo/plan-args.js';
@@ -47,6 +47,19 @@ export async function installation(label: string): Promise<Installation> {
       await stopStandin(app.dir);
       rmSync(app.dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Makes an installation for a test and stops it after the test; call at the top level of a test file. */
+export function installPerTest(): (label: string) => Promise<Installation> {
+  let current: Installation | undefined;
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  return async (label) => {
+    current = await installation(label);
+    return current;
   };
 }
 
