@@ -6,7 +6,7 @@ import { fileSha256 } from '../../src/demo/workspace.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { runCli } from '../helpers/cli.js';
 import { query } from '../helpers/pg.js';
-import { backups, expectBackOnSqlite, expectMigrated, installPerTest, runFiles, sqliteCounts, sqliteValue, type Installation } from '../helpers/default-plan.js';
+import { backups, expectBackOnSqlite, expectMigrated, installPerTest, runFiles, sqliteCounts, sqliteValue } from '../helpers/default-plan.js';
 import { readAll } from '../helpers/workspace.js';
 
 const stepIds = (parse(readFileSync(defaultPlanPath, 'utf8')) as { steps: { id: string }[] }).steps.map((s) => s.id);
