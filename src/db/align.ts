@@ -7,7 +7,9 @@ import { columnActions } from './align-columns.js';
 import { keyActions } from './align-keys.js';
 import { readTarget, type TargetTable } from './align-target.js';
 import { countDifferent, recopyByKey } from './align-values.js';
+import { virtualCopyActions } from './align-virtual.js';
 import { TransferFailure } from './transfer-failure.js';
+import type { VirtualTablesPolicy } from './virtual-tables.js';
 import { planTransfer, type TransferPlan } from './transfer-plan.js';
 import type { CastRule } from './typemap.js';
 
@@ -22,6 +24,8 @@ export interface AlignOptions {
   readonly jsonType: 'json' | 'jsonb';
   /** Drop the plain-table copies pgloader made of FTS5 (and other virtual) tables and their shadow tables. */
   readonly dropVirtualCopies: boolean;
+  /** empty: replace pgloader's copies of virtual tables by empty tables with their columns plus rowid. */
+  readonly virtualTables: VirtualTablesPolicy;
   warn(message: string): void;
 }
 
@@ -41,7 +45,7 @@ const HINT =
   'Fix those rows in SQLite and run pgloader again, or use the built-in transfer (transfer_tool=builtin), which makes the schema itself. The pgloader result was left as it was.';
 
 /** The repairs in the order they can run: column types and keys of every table first, foreign keys last. */
-function planActions(plan: TransferPlan, target: ReadonlyMap<string, TargetTable>, timeZone: string, dropVirtualCopies: boolean, warn: (m: string) => void): { actions: AlignAction[]; virtualCopies: string[] } {
+function planActions(plan: TransferPlan, target: ReadonlyMap<string, TargetTable>, timeZone: string, virtual: Pick<AlignOptions, 'dropVirtualCopies' | 'virtualTables'>, warn: (m: string) => void): { actions: AlignAction[]; virtualCopies: string[] } {
   const schema = plan.ddl.schema;
   const missing: string[] = [];
   for (const t of plan.ddl.tables) {
@@ -57,16 +61,10 @@ function planActions(plan: TransferPlan, target: ReadonlyMap<string, TargetTable
   }
   const tables = plan.ddl.tables.map((t) => ({ t, have: target.get(t.source.name) as TargetTable }));
   const keys = tables.map(({ t, have }) => keyActions(schema, t, have, warn));
-  const virtualCopies = plan.skipped.filter((s) => (s.what === 'virtual table' || s.what === 'shadow table') && target.has(s.name)).map((s) => s.name);
-  const drops: AlignAction[] = dropVirtualCopies && virtualCopies.length > 0
-    ? [{ table: virtualCopies[0] as string, change: `dropped the plain-table copies of SQLite virtual tables: ${virtualCopies.join(', ')}`, sql: [`DROP TABLE ${virtualCopies.map((n) => qualified(schema, n)).join(', ')}`] }]
-    : [];
-  for (const v of dropVirtualCopies ? [] : virtualCopies) {
-    warn(`"${v}" is a plain-table copy pgloader made of a SQLite ${plan.skipped.find((s) => s.name === v)?.what ?? 'virtual table'}; the app does not use it in PostgreSQL (set drop_virtual_copies: true to drop it)`);
-  }
+  const copies = virtualCopyActions(plan, target, virtual, warn);
   return {
-    actions: [...tables.flatMap(({ t, have }) => columnActions(schema, t, have, timeZone, warn)), ...keys.flatMap((k) => k.keys), ...keys.flatMap((k) => k.fks), ...drops],
-    virtualCopies,
+    actions: [...tables.flatMap(({ t, have }) => columnActions(schema, t, have, timeZone, warn)), ...keys.flatMap((k) => k.keys), ...keys.flatMap((k) => k.fks), ...copies.actions],
+    virtualCopies: copies.virtualCopies,
   };
 }
 
@@ -150,13 +148,13 @@ export async function alignSchema(o: AlignOptions): Promise<AlignReport> {
   const warnings: string[] = [];
   const warn = (m: string) => { warnings.push(m); o.warn(m); };
   try {
-    const plan = planTransfer(db, { schema: o.schema, tables: o.tables, exclude: o.exclude, cast: o.cast, jsonType: o.jsonType });
+    const plan = planTransfer(db, { schema: o.schema, tables: o.tables, exclude: o.exclude, cast: o.cast, jsonType: o.jsonType, virtualTables: o.virtualTables });
     const client = await connectPostgres(o.pgUrl);
     try {
       // pgloader sets no TimeZone of its own, so it wrote DATETIME text in the zone every new session of this role gets.
       const timeZone = String((await client.query(`SELECT current_setting('TimeZone') AS tz`)).rows[0]?.tz);
       const target = await readTarget(client, o.schema);
-      const planned = planActions(plan, target, timeZone, o.dropVirtualCopies, warn);
+      const planned = planActions(plan, target, timeZone, o, warn);
       const actions = await checkGuards(client, planned.actions, warn);
       await client.query('BEGIN');
       try {

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { ConnectionSpec } from '../steps/kind.js';
 import { quoteIdent } from './connections.js';
 import { ConnectionError } from './failure.js';
+import { EMPTY_BY_DESIGN } from './empty-by-design.js';
 import { withPostgres, withSqlite, type Outcome } from './session.js';
 
 /** A table left out of "all tables", and why. */
@@ -15,6 +16,8 @@ export interface SkippedTable {
 export interface TableList {
   readonly tables: readonly string[];
   readonly skipped: readonly SkippedTable[];
+  /** Tables (among `tables`) a transfer made empty on purpose as stand-ins for SQLite virtual tables. */
+  readonly emptyByDesign: readonly string[];
 }
 
 /** Lists and counts tables on one open connection; every count reads the same snapshot. */
@@ -55,12 +58,14 @@ function postgresSession(conn: ConnectionSpec, client: pg.Client, schema: string
   return {
     conn,
     async listTables() {
-      const result = await fromConnection(conn, client.query<{ name: string }>(
-        `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      // sqlite-to-pg marks its stand-ins for virtual tables with a comment; that is how they are told apart.
+      const result = await fromConnection(conn, client.query<{ name: string; by_design: boolean }>(
+        `select c.relname as name, coalesce(obj_description(c.oid, 'pg_class') like $2, false) as by_design
+           from pg_class c join pg_namespace n on n.oid = c.relnamespace
           where n.nspname = $1 and c.relkind in ('r', 'p') and not c.relispartition order by c.relname`,
-        [schema],
+        [schema, `%${EMPTY_BY_DESIGN}%`],
       ));
-      return { tables: result.rows.map((r) => r.name), skipped: [] };
+      return { tables: result.rows.map((r) => r.name), skipped: [], emptyByDesign: result.rows.filter((r) => r.by_design).map((r) => r.name) };
     },
     async countRows(table, where) {
       const sql = `select count(*) as n from ${quoteIdent(schema)}.${quoteIdent(table)}${where ? ` where (${where})` : ''}`;
@@ -141,5 +146,6 @@ export function sqliteTables(db: Database.Database): TableList {
   return {
     tables: tables.sort(byName),
     skipped: skipped.sort((a, b) => byName(a.table, b.table)),
+    emptyByDesign: [],
   };
 }

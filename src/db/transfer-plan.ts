@@ -4,7 +4,8 @@ import { buildSchemaDdl, type SchemaDdl } from './ddl.js';
 import { introspectSqlite, type SqliteSchema, type SqliteTable } from './introspect.js';
 import { TransferFailure } from './transfer-failure.js';
 import type { TypeMapOptions } from './typemap.js';
-import { EMPTY_BY_DESIGN, planEmptyTables, type EmptyTable, type VirtualTablesPolicy } from './virtual-tables.js';
+import { EMPTY_BY_DESIGN } from './empty-by-design.js';
+import { planEmptyTables, type EmptyTable, type VirtualTablesPolicy } from './virtual-tables.js';
 
 /** Something in the SQLite file that is not copied, with what to do instead. */
 export interface SkippedObject {

@@ -2,14 +2,12 @@ import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { quoteIdent as q } from './connections.js';
 import { qualified } from './ddl.js';
+import { emptyTableComment } from './empty-by-design.js';
 import type { SqliteSchema } from './introspect.js';
 import { mapColumn, type TypeMapOptions } from './typemap.js';
 
 /** What happens to SQLite virtual tables (FTS5, R*Tree, ...): left out, or made as empty plain tables. */
 export type VirtualTablesPolicy = 'skip' | 'empty';
-
-/** The words that mark a table made empty on purpose, in its PostgreSQL comment and in reports. */
-export const EMPTY_BY_DESIGN = 'created empty by design';
 
 /** A SQLite virtual table as the empty plain table PostgreSQL gets: its declared columns plus `rowid`. */
 export interface EmptyTable {
@@ -29,11 +27,6 @@ export interface UnreadableVirtualTable {
 }
 
 interface XInfo { name: string; type: string; hidden: number }
-
-/** The comment an empty stand-in table carries, so counts and later runs can tell it was made empty on purpose. */
-export function emptyTableComment(module: string, name: string): string {
-  return `SQLite ${module} virtual table ${name}, ${EMPTY_BY_DESIGN} by runbook: the application fills it`;
-}
 
 // FTS5 and FTS3/4 columns have no declared type. The values SQLite holds say what the app puts
 // there (FTS keeps them as given); with no values, a key-like name is the best evidence left.

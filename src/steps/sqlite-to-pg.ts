@@ -3,7 +3,7 @@ import { openSqlite, redactUrl } from '../db/connections.js';
 import type { TransferReport } from '../db/transfer.js';
 import { defineStepKind, type ConnectionSpec, type DescribeLine, type JsonValue, type StepResult } from './kind.js';
 import { properties, type SqliteToPgSpec } from './sqlite-to-pg/schema.js';
-import { EMPTY_BY_DESIGN } from '../db/virtual-tables.js';
+import { EMPTY_BY_DESIGN } from '../db/empty-by-design.js';
 
 // The transfer library (pg, COPY streams, introspection) loads when a transfer is inspected or
 // run, so validating a plan does not pay for it.

@@ -1,4 +1,5 @@
-import type { CountSession, SkippedTable } from '../../db/count.js';
+import type { CountSession, SkippedTable, TableList } from '../../db/count.js';
+import { EMPTY_BY_DESIGN } from '../../db/empty-by-design.js';
 
 /** One table's rows on each side; null where the table does not exist. */
 export interface TableCounts {
@@ -32,10 +33,24 @@ function findTable(name: string, present: readonly string[]): string | undefined
   return folded.length === 1 ? folded[0] : undefined;
 }
 
+/** Virtual tables of the source whose table on the target a transfer made empty on purpose. */
+function emptyByDesign(source: TableList, target: TableList): Set<string> {
+  const virtual = source.skipped.filter((s) => s.reason === 'virtual table').map((s) => s.table);
+  return new Set(virtual.filter((v) => {
+    const found = findTable(v, target.tables);
+    return found !== undefined && target.emptyByDesign.includes(found);
+  }));
+}
+
 /** Counts every table on both sides, each side on its own connection at the same time. */
 export async function compareCounts(source: CountSession, target: CountSession, request: CompareRequest): Promise<Comparison> {
   const [sourceList, targetList] = await Promise.all([source.listTables(), target.listTables()]);
-  const tables = request.tables ?? sourceList.tables;
+  const byDesign = emptyByDesign(sourceList, targetList);
+  // A stand-in made empty on purpose has nothing to compare: it is reported, never counted.
+  const tables = (request.tables ?? sourceList.tables).filter((t) => !byDesign.has(t));
+  const skipped = (request.tables ? sourceList.skipped.filter((s) => request.tables?.includes(s.table) && byDesign.has(s.table)) : sourceList.skipped).map((s) =>
+    byDesign.has(s.table) ? { table: s.table, reason: `virtual table, ${EMPTY_BY_DESIGN}` } : s,
+  );
   const renamed: Comparison['renamed'][number][] = [];
   const located = (side: 'source' | 'target', present: readonly string[]) =>
     tables.map((table) => {
@@ -60,5 +75,5 @@ export async function compareCounts(source: CountSession, target: CountSession, 
   };
   const [sourceCounts, targetCounts] = await Promise.all([countSide(source, sourceNames), countSide(target, targetNames)]);
   const counts = new Map(tables.map((t, i) => [t, { source: sourceCounts[i] ?? null, target: targetCounts[i] ?? null }]));
-  return { tables, counts, skipped: request.tables ? [] : sourceList.skipped, renamed };
+  return { tables, counts, skipped, renamed };
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { redactUrl } from '../../db/connections.js';
 import { alignSchema } from '../../db/align.js';
+import { EMPTY_BY_DESIGN } from '../../db/empty-by-design.js';
 import { TransferFailure } from '../../db/transfer-failure.js';
 import type { TransferPlan } from '../../db/transfer-plan.js';
 import type { DescribeLine, StepContext, StepResult } from '../kind.js';
@@ -19,6 +20,8 @@ export function alignInspectLines(plan: TransferPlan, spec: SqliteToPgSpec): Des
     const keys = t.statements.filter((s) => s.phase !== 'defaults').map((s) => s.what);
     if (keys.length > 0) lines.push({ label: 'keys', text: `${name}: ${keys.join(', ')} (renamed from pgloader's names, or added)` });
   }
+  const replaced = plan.emptyTables.map((t) => t.name);
+  if (replaced.length > 0) lines.push({ label: 'virtual tables', text: `${replaced.join(', ')}: pgloader's copies replaced by empty tables with their columns plus rowid (${EMPTY_BY_DESIGN}), made when pgloader did not copy them` });
   const copies = plan.skipped.filter((s) => s.what === 'virtual table' || s.what === 'shadow table').map((s) => s.name);
   if (copies.length > 0) lines.push({ label: 'virtual copies', text: `${copies.join(', ')}: ${spec.drop_virtual_copies ? 'dropped' : 'reported, kept'} if pgloader copied them as plain tables` });
   return lines;
@@ -36,6 +39,7 @@ export async function runAlign(spec: SqliteToPgSpec, ctx: StepContext, sqlitePat
       cast: spec.cast ?? [],
       jsonType: spec.json_type ?? 'json',
       dropVirtualCopies: spec.drop_virtual_copies ?? false,
+      virtualTables: spec.virtual_tables ?? 'skip',
       warn: (m) => ctx.warn(ctx.mask(m)),
     });
     const outputs = { changes: r.changes.map((c) => ctx.mask(c)), warnings: r.warnings.map((w) => ctx.mask(w)), counts: { ...r.counts }, virtual_copies: [...r.virtualCopies] };

@@ -69,7 +69,7 @@ export const properties: { readonly [k: string]: SchemaObject } = {
   drop_virtual_copies: {
     type: 'boolean',
     default: false,
-    description: 'align-schema: drop the plain tables pgloader made of SQLite virtual (FTS5) tables and their shadow tables; by default they are kept and reported.',
+    description: 'align-schema: drop the plain tables pgloader made of SQLite virtual (FTS5) tables and their shadow tables; by default they are kept and reported. With virtual_tables: empty the virtual tables\' copies are replaced instead, and only the shadow tables are dropped.',
   },
   virtual_tables: {
     enum: ['skip', 'empty'],

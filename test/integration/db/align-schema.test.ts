@@ -5,6 +5,8 @@ import type { StepResult } from '../../../src/steps/kind.js';
 import { startEmbeddedPostgres, type PgServer } from '../../helpers/embedded-pg.js';
 import { freshDatabase, query } from '../../helpers/pg.js';
 import { stepContext } from '../../helpers/step-context.js';
+import { countCompare } from '../../../src/steps/count-compare.js';
+import { agregatorCatalogue, deleteFileStatements, rebuildStatements, runAsApp, syncFileStatements } from './agregator-fts.js';
 import { sqliteFile } from './trap-fixture.js';
 
 // SQLAlchemy 2's DDL on SQLite for Agregator-like models: INTEGER NOT NULL + PRIMARY KEY (id)
@@ -165,7 +167,7 @@ describe('sqlite-to-pg mode align-schema on a pgloader-shaped target made by han
         'tags: foreign key tags_file_id_fkey (file_id) -> files added',
       ],
       warnings: [
-        '"files_fts" is a plain-table copy pgloader made of a SQLite virtual table; the app does not use it in PostgreSQL (set drop_virtual_copies: true to drop it)',
+        '"files_fts" is a plain-table copy pgloader made of a SQLite virtual table, without its rowid and with text columns: an app that still writes to it (DELETE ... WHERE rowid = ...) fails on PostgreSQL; kept (set virtual_tables: empty to replace it with an empty table of its columns plus rowid)',
         'users.created_at: 1 value(s) did not come back as SQLite\'s text from time zone Europe/Berlin (e.g. times skipped by a daylight-saving change) and were copied again from SQLite',
       ],
       counts: { users: 3, files: 2, tags: 3, events: 1 },
@@ -315,8 +317,10 @@ describe.skipIf(pgloader.exitCode !== 0)('sqlite-to-pg mode align-schema after a
     expect(r.outputs.counts).toEqual({ users: 3, files: 2, tags: 3, events: 1 });
     expect(r.outputs.virtual_copies).toEqual(['files_fts', 'files_fts_config', 'files_fts_data', 'files_fts_docsize', 'files_fts_idx']);
     expect(r.outputs.warnings).toEqual([
-      ...['files_fts', 'files_fts_config', 'files_fts_data', 'files_fts_docsize', 'files_fts_idx'].map(
-        (t) => `"${t}" is a plain-table copy pgloader made of a SQLite ${t === 'files_fts' ? 'virtual' : 'shadow'} table; the app does not use it in PostgreSQL (set drop_virtual_copies: true to drop it)`,
+      ...['files_fts', 'files_fts_config', 'files_fts_data', 'files_fts_docsize', 'files_fts_idx'].map((t) =>
+        t === 'files_fts'
+          ? '"files_fts" is a plain-table copy pgloader made of a SQLite virtual table, without its rowid and with text columns: an app that still writes to it (DELETE ... WHERE rowid = ...) fails on PostgreSQL; kept (set virtual_tables: empty to replace it with an empty table of its columns plus rowid)'
+          : `"${t}" is a plain-table copy pgloader made of a SQLite shadow table (internal storage of files_fts); the app does not use it in PostgreSQL (set drop_virtual_copies: true to drop it)`,
       ),
       ...(zone === 'UTC' ? [] : ["users.created_at: 1 value(s) did not come back as SQLite's text from time zone Europe/Berlin (e.g. times skipped by a daylight-saving change) and were copied again from SQLite"]),
     ]);
@@ -336,5 +340,52 @@ describe.skipIf(pgloader.exitCode !== 0)('sqlite-to-pg mode align-schema after a
     expect(await query(url, `SELECT indexname FROM pg_indexes WHERE tablename = 'files' ORDER BY 1`)).toEqual([{ indexname: 'files_pkey' }, { indexname: 'ix_files_path' }]);
     if (zone === 'UTC') await query(url, dstGap);
     await expectAppCanWrite(url);
+  });
+});
+
+describe.skipIf(pgloader.exitCode !== 0)('sqlite-to-pg mode align-schema after pgloader on a catalogue with the FTS5 tables of the Agregator app', () => {
+  const shadows = ['files_fts_config', 'files_fts_content', 'files_fts_data', 'files_fts_docsize', 'files_fts_idx', 'tags_fts_config', 'tags_fts_content', 'tags_fts_data', 'tags_fts_docsize', 'tags_fts_idx'];
+  const shadowWarning = (t: string) => `"${t}" is a plain-table copy pgloader made of a SQLite shadow table (internal storage of ${t.replace(/_[a-z]+$/, '')}); the app does not use it in PostgreSQL (set drop_virtual_copies: true to drop it)`;
+
+  it('virtual_tables: empty keeps files_fts and tags_fts as tables the app can write, and calls only the shadow tables unused', async () => {
+    const url = await freshDatabase('align_fts_empty');
+    const path = agregatorCatalogue();
+    await runPgloader(path, url);
+    // What pgloader makes of them: text columns and no rowid, so the app's statements fail there.
+    expect(await columns(url, 'files_fts')).toMatchObject({ file_id: 'text', title: 'text' });
+    await expect(runAsApp(url, syncFileStatements)).rejects.toThrow('search.py SearchService.sync_file: column "rowid" does not exist');
+
+    const r = ok(await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema', virtual_tables: 'empty' }, context(path, url)));
+    expect((r.outputs.changes as string[]).filter((c) => c.includes('_fts'))).toEqual([
+      "files_fts: pgloader's copy of the SQLite fts5 virtual table (no rowid) replaced by an empty table with its columns plus rowid, created empty by design",
+      "tags_fts: pgloader's copy of the SQLite fts5 virtual table (no rowid) replaced by an empty table with its columns plus rowid, created empty by design",
+    ]);
+    expect(r.outputs.warnings).toEqual(shadows.map(shadowWarning));
+    expect(r.outputs.virtual_copies).toEqual(['files_fts', ...shadows.slice(0, 5), 'tags_fts', ...shadows.slice(5)]);
+    expect(r.outputs.counts).toEqual({ files: 2, tags: 3 });
+    expect(await columns(url, 'tags_fts')).toEqual({ rowid: 'bigint not null', tag_id: 'bigint', file_id: 'bigint', key: 'text', value: 'text' });
+
+    await runAsApp(url, syncFileStatements);
+    await runAsApp(url, deleteFileStatements);
+    await runAsApp(url, rebuildStatements);
+    expect(await query(url, 'SELECT rowid::int FROM files_fts ORDER BY 1')).toEqual([{ rowid: 10 }, { rowid: 11 }]);
+
+    const counted = await countCompare.run({ source: 'src', target: 'db' }, context(path, url));
+    expect(counted).toMatchObject({ ok: true, outputs: { tables: ['files', 'tags'] } });
+    expect(counted.ok && (counted.outputs.skipped as { table: string; reason: string }[]).filter((s) => s.reason.startsWith('virtual'))).toEqual([
+      { table: 'files_fts', reason: 'virtual table, created empty by design' },
+      { table: 'tags_fts', reason: 'virtual table, created empty by design' },
+    ]);
+  });
+
+  it('virtual_tables: skip keeps pgloader\'s copies and says the app\'s writes to them fail, instead of calling them unused', async () => {
+    const url = await freshDatabase('align_fts_skip');
+    const path = agregatorCatalogue();
+    await runPgloader(path, url);
+    const r = ok(await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(path, url)));
+    expect((r.outputs.warnings as string[]).filter((w) => !shadows.some((s) => w.startsWith(`"${s}"`)))).toEqual(
+      ['files_fts', 'tags_fts'].map((t) => `"${t}" is a plain-table copy pgloader made of a SQLite virtual table, without its rowid and with text columns: an app that still writes to it (DELETE ... WHERE rowid = ...) fails on PostgreSQL; kept (set virtual_tables: empty to replace it with an empty table of its columns plus rowid)`),
+    );
+    await expect(runAsApp(url, syncFileStatements)).rejects.toThrow('column "rowid" does not exist');
   });
 });

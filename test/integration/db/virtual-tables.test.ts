@@ -97,6 +97,14 @@ describe('sqlite-to-pg virtual_tables on a catalogue with the FTS5 tables of the
     ]);
   });
 
+  it('exclude can name a virtual table once they are made, leaving it out like today', async () => {
+    const url = await freshDatabase('vt_exclude');
+    const r = ok(await transfer(agregatorCatalogue(), url, { virtual_tables: 'empty', exclude: ['tags_fts'] }));
+    expect((r.outputs.virtual_tables as { name: string }[]).map((t) => t.name)).toEqual(['files_fts']);
+    expect((r.outputs.skipped as { name: string; what: string }[]).filter((s) => s.what === 'virtual table').map((s) => s.name)).toEqual(['tags_fts']);
+    expect(await tableNames(url)).toEqual(['files', 'files_fts', 'tags']);
+  });
+
   it('schema-only and test-import make them too; test-import leaves nothing behind', async () => {
     const url = await freshDatabase('vt_modes');
     const schemaOnly = ok(await transfer(agregatorCatalogue(), url, { virtual_tables: 'empty', mode: 'schema-only' }));
@@ -120,6 +128,30 @@ describe('sqlite-to-pg virtual_tables on a catalogue with the FTS5 tables of the
     const undone = await sqliteToPg.undo!(r.undo!, context(agregatorCatalogue(), url));
     expect(undone).toMatchObject({ ok: true, outputs: { dropped: ['"public"."files_fts"', '"public"."tags_fts"'], emptied: ['files', 'tags'] } });
     expect(await tableNames(url)).toEqual(['files', 'tags']);
+  });
+
+  it('a resumed transfer keeps the empty tables the interrupted run made, and undo still drops them', async () => {
+    const url = await freshDatabase('vt_resume');
+    const path = sqliteFile(`
+      CREATE TABLE files (id INTEGER PRIMARY KEY, title TEXT);
+      CREATE VIRTUAL TABLE files_fts USING fts5(file_id UNINDEXED, title);
+      WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 200000) INSERT INTO files SELECT i, 'title ' || i FROM s;
+    `);
+    const controller = new AbortController();
+    const first = await sqliteToPg.run({ source: 'src', target: 'db', virtual_tables: 'empty' }, {
+      ...context(path, url),
+      signal: controller.signal,
+      progress: (p) => { if (p.done < (p.total ?? 0)) controller.abort(); },
+    });
+    expect(first).toMatchObject({ ok: false, message: 'the transfer was stopped while copying "files"' });
+    expect(await query(url, `SELECT table_name, created FROM _runbook_transfer ORDER BY 1`)).toEqual([{ table_name: 'files', created: true }, { table_name: 'files_fts', created: true }]);
+    const second = ok(await transfer(path, url, { virtual_tables: 'empty' }));
+    expect(second.outputs.counts).toEqual({ files: 200000 });
+    expect((second.outputs.virtual_tables as { name: string }[]).map((t) => t.name)).toEqual(['files_fts']);
+    expect(await query(url, `SELECT to_regclass('_runbook_transfer') AS r`)).toEqual([{ r: null }]);
+    const undone = await sqliteToPg.undo!(second.undo!, context(path, url));
+    expect(undone).toMatchObject({ ok: true, outputs: { dropped: ['"public"."files"', '"public"."files_fts"'] } });
+    expect(await tableNames(url)).toEqual([]);
   });
 
   it('names the virtual tables in the dry run\'s DDL', async () => {

@@ -2,10 +2,12 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countCompare } from '../../../src/steps/count-compare.js';
+import { sqliteToPg } from '../../../src/steps/sqlite-to-pg.js';
 import type { ConnectionSpec, StepResult } from '../../../src/steps/kind.js';
 import { freePort } from '../../helpers/embedded-pg.js';
 import { freshDatabase, query } from '../../helpers/pg.js';
 import { stepContext, type RecordedContext } from '../../helpers/step-context.js';
+import { agregatorCatalogue } from '../db/agregator-fts.js';
 
 function failure(r: StepResult): { message: string; hint?: string } {
   if (r.ok) throw new Error(`expected a failure, got ${JSON.stringify(r)}`);
@@ -198,5 +200,40 @@ describe('count-compare', () => {
       { label: 'where', text: 'files: deleted = 0' },
       { label: 'schema', text: 'app' },
     ]);
+  });
+});
+
+describe('count-compare after a transfer with virtual_tables: empty', () => {
+  const shadowsOf = (v: string) => ['config', 'content', 'data', 'docsize', 'idx'].map((s) => ({ table: `${v}_${s}`, reason: `shadow table of ${v}` }));
+
+  async function transferred(label: string): Promise<{ url: string; ctx: RecordedContext }> {
+    const url = await freshDatabase(label);
+    const path = agregatorCatalogue();
+    const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
+    const r = await sqliteToPg.run({ source: 'source', target: 'target', virtual_tables: 'empty' }, ctx);
+    if (!r.ok) throw new Error(r.message);
+    return { url, ctx };
+  }
+
+  it('passes, naming files_fts and tags_fts as virtual tables created empty by design, listed or not', async () => {
+    const { ctx } = await transferred('count_vt');
+    const r = await countCompare.run({ source: 'source', target: 'target' }, ctx);
+    const skipped = [{ table: 'files_fts', reason: 'virtual table, created empty by design' }, ...shadowsOf('files_fts'), { table: 'tags_fts', reason: 'virtual table, created empty by design' }, ...shadowsOf('tags_fts')];
+    expect(r).toEqual({
+      ok: true,
+      outputs: { counts: { files: { source: 2, target: 2 }, tags: { source: 3, target: 3 } }, tables: ['files', 'tags'], total_source: 5, total_target: 5, skipped },
+      note: '2 tables, 5 rows on each side',
+    });
+    expect(ctx.lines).toContain('skipped files_fts: virtual table, created empty by design');
+
+    const listed = await countCompare.run({ source: 'source', target: 'target', tables: ['files', 'files_fts'] }, ctx);
+    expect(listed).toMatchObject({ ok: true, outputs: { tables: ['files'], skipped: [{ table: 'files_fts', reason: 'virtual table, created empty by design' }] } });
+  });
+
+  it('still counts an empty table it cannot tell was made empty on purpose, and fails on it', async () => {
+    const { url, ctx } = await transferred('count_vt_plain');
+    await query(url, 'COMMENT ON TABLE files_fts IS NULL');
+    const r = await countCompare.run({ source: 'source', target: 'target', tables: ['files', 'files_fts'] }, ctx);
+    expect(failure(r).message).toBe('row counts differ in 1 of 2 tables: files_fts missing -> 0');
   });
 });
