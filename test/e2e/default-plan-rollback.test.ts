@@ -50,6 +50,7 @@ describe('the default plan rolls back to an app that really is on SQLite', () =>
     const open = openDatabaseFiles(inst.app);
     expect(open.length).toBeGreaterThan(0);
     for (const file of open) expect(file).toBe(inst.app.cataloguePath);
+    await expectBackOnSqlite(inst);
     const call = await signIn(inst.app.appUrl, demoAdminPassword);
     const saved = await call('POST', '/api/files', { title: 'после отката', filename: 'after-rollback' });
     expect(saved.status).toBe(201);
@@ -59,7 +60,6 @@ describe('the default plan rolls back to an app that really is on SQLite', () =>
     } finally {
       db.close();
     }
-    await expectBackOnSqlite(inst);
   });
 });
 
