@@ -1,30 +1,44 @@
-// Where the stand-in finds its settings: the app directory and its .env file, like Agregator.
+// Where the stand-in finds its settings, the way Agregator does (agregator/config.py, app.py).
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 /**
- * Reads `--dir` (or APP_DIR), `--port` and `--wait`, then `<app dir>/.env`. Database and port settings
- * come from the .env file only, never from the process environment, so that what a runbook
- * writes into .env is exactly what the restarted app uses.
+ * Reads `--dir` (or APP_DIR), `--port` and `--wait`, then the settings. Like Agregator
+ * (`_load_dotenv` calls python-dotenv's `load_dotenv` without override), `<app dir>/.env` only
+ * fills in what the process environment does not already have: a DATABASE_URL exported in the
+ * environment of whoever starts the app beats the one in .env.
  */
-export function loadConfig(argv = process.argv.slice(2)) {
+export function loadConfig(argv = process.argv.slice(2), processEnv = process.env) {
   const { values } = parseArgs({ args: argv, options: { dir: { type: 'string' }, port: { type: 'string' }, wait: { type: 'string' } } });
-  const dir = resolve(values.dir ?? process.env.APP_DIR ?? process.cwd());
-  const env = readDotenv(join(dir, '.env'));
-  const port = Number(values.port ?? env.PORT ?? 5050);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a TCP port number, got "${values.port ?? env.PORT}"`);
+  const dir = resolve(values.dir ?? processEnv.APP_DIR ?? process.cwd());
+  const env = { ...readDotenv(join(dir, '.env')), ...definedOnly(processEnv) };
+  // app.py __main__: AGREGATOR_PORT, then PORT, then 5050.
+  const portText = values.port ?? (env.AGREGATOR_PORT || env.PORT || '5050');
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a TCP port number, got "${portText}"`);
+  // AppConfig.load / to_flask_config: SQLALCHEMY_DATABASE_URI, then DATABASE_URL, else <base_dir>/catalogue.db.
+  const url = (env.SQLALCHEMY_DATABASE_URI || env.DATABASE_URL || '').trim();
   return {
     dir,
     port,
-    databaseUrl: env.SQLALCHEMY_DATABASE_URI || env.DATABASE_URL || `sqlite:///${join(dir, 'catalogue.db')}`,
-    secretKey: env.SECRET_KEY || undefined,
+    databaseUrl: url === '' ? `sqlite:///${join(dir, 'catalogue.db')}` : url.replace(/^postgres:\/\//, 'postgresql://'),
+    secretKey: env.FLASK_SECRET_KEY ?? 'dev-secret',
+    defaultAdmin: {
+      username: (env.DEFAULT_ADMIN_USER || 'admin').trim() || 'admin',
+      // ensure_default_admin: DEFAULT_ADMIN_PASSWORD, else ACCESS_CODE, else admin123.
+      password: (env.DEFAULT_ADMIN_PASSWORD || '').trim() || (env.ACCESS_CODE || '').trim() || 'admin123',
+    },
     pidFile: join(dir, 'standin.pid'),
     logFile: join(dir, 'standin.log'),
     portArgs: values.port ? ['--port', values.port] : [],
-    /** How long restart.mjs waits for a healthy answer (`--wait <seconds>`, default 15). */
+    /** How long restart.mjs waits for the new process to answer (`--wait <seconds>`, default 15). */
     waitSeconds: Number(values.wait ?? 15),
   };
+}
+
+function definedOnly(env) {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
 }
 
 /** KEY=VALUE lines; `#` comments, `export ` prefixes and surrounding quotes are allowed. */
@@ -40,11 +54,14 @@ export function readDotenv(path) {
   return env;
 }
 
-/** The file a SQLAlchemy SQLite URL names: `sqlite:///relative.db` (from the app dir) or `sqlite:////abs/path.db`. */
+/**
+ * The file a SQLAlchemy SQLite URL names: `sqlite:////abs/path.db`, or `sqlite:///relative.db`,
+ * which Flask-SQLAlchemy 3 (the app pins 3.1.1) puts in the app's instance folder.
+ */
 export function sqlitePath(url, dir) {
   const path = url.slice('sqlite:///'.length).split('?')[0];
-  if (!url.startsWith('sqlite:///') || path === '') throw new Error(`SQLite URL "${url}" names no file; expected sqlite:///catalogue.db or sqlite:////abs/path.db`);
-  return isAbsolute(path) ? path : resolve(dir, path);
+  if (!url.startsWith('sqlite:///') || path === '') throw new Error(`SQLite URL "${url}" names no file; expected sqlite:////abs/path.db`);
+  return isAbsolute(path) ? path : resolve(dir, 'instance', path);
 }
 
 /** A database URL with its password hidden, for logs. */

@@ -1,72 +1,214 @@
-// The HTTP API the migration runbook checks, reduced to what proves the database works:
-// reads on every main table, case-insensitive Cyrillic search, and inserts that need the
-// database to hand out ids (a PostgreSQL sequence must continue after the largest id).
+// The HTTP API of Agregator that the migration runbook uses, with the app's paths, shapes and
+// writes (app.py, routes.py, models.py). Reads on the main tables, case-insensitive Cyrillic search,
+// inserts that need the database to hand out ids, and a file saved through the search service.
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { verifyPassword } from './auth.mjs';
+import { deleteFile, syncFile } from './search-index.mjs';
+import { utcNow } from './time.mjs';
 
-const fileColumns = 'id, title, author, year, material_type, filename, ext, size, mtime, sha1, collection_id, rel_path, created_at';
-const overviewTables = ['users', 'collections', 'files', 'tags', 'task_records', 'rag_documents', 'ai_search_metrics'];
+const fileColumns = 'f.id, f.collection_id, f.title, f.author, f.year, f.material_type, f.filename, f.keywords, f.rel_path, f.path, f.size, f.mtime, f.sha1';
 
-/** Routes: `METHOD /path` → handler({ db, userId, body, params, sessions }) → { status, body, cookie? }; signed-in handlers also get `user`. */
+/**
+ * Routes: `METHOD /path` (a `<id>` part matches a whole number) → handler({ db, user, body, params, id, sessions, log, ... })
+ * → { status, body, cookie? }. The gate in server.mjs has already refused requests without a session.
+ */
 export const routes = {
+  'GET /': async () => ({ status: 302, location: '/app' }),
+  'GET /app': spa,
+  'GET /api/login-backgrounds': async () => ({ status: 200, body: [] }),
   'GET /health': health,
   'POST /api/auth/login': login,
-  'POST /api/auth/logout': async ({ sessions }) => ({ status: 200, body: { ok: true }, cookie: sessions.clear() }),
-  'GET /api/auth/me': signedIn(async ({ user }) => ({ status: 200, body: { user } })),
-  'GET /api/files': signedIn(listFiles),
-  'GET /api/search': signedIn(search),
-  'POST /api/ai-search': signedIn(aiSearch),
+  'POST /api/auth/logout': async ({ db, user, sessions }) => {
+    await logAction(db, user, 'logout');
+    return { status: 200, body: { ok: true }, cookie: sessions.clear() };
+  },
+  'GET /api/auth/me': async ({ user }) => (user ? { status: 200, body: { ok: true, user: userPayload(user) } } : { status: 401, body: { ok: false } }),
+  'GET /api/files': listFiles,
+  'GET /api/files/<id>': fileDetail,
+  'POST /api/files': createFile,
+  'DELETE /api/files/<id>': removeFile,
+  'GET /api/search': search,
+  'POST /api/ai-search': aiSearch,
   'GET /api/admin/status/overview': adminOnly(overview),
   'GET /api/admin/tasks': adminOnly(tasks),
   'GET /api/admin/system-logs': adminOnly(systemLogs),
 };
 
-/** The active user a session belongs to, or undefined. */
-async function sessionUser(db, userId) {
+/** The handler of a method and path, with the number a `<id>` part matched. */
+export function findRoute(method, path) {
+  if (method === 'GET' && path.startsWith('/app/')) return { handler: spa };
+  const exact = routes[`${method} ${path}`];
+  if (exact) return { handler: exact };
+  const match = /^(.*\/)(\d+)$/.exec(path);
+  const handler = match && routes[`${method} ${match[1]}<id>`];
+  return handler ? { handler, id: Number(match[2]) } : undefined;
+}
+
+/** _serve_spa without a built UI (frontend/dist): the stand-in has none. */
+async function spa() {
+  return { status: 404, html: '<h1>React-интерфейс не собран</h1>' };
+}
+
+/** health_check: {status, checks}; no dialect in it. */
+async function health({ db }) {
+  let database;
+  try {
+    await db.query('SELECT 1');
+    database = { status: 'ok' };
+  } catch (error) {
+    database = { status: 'error', detail: error.message };
+  }
+  const ok = { status: 'ok' };
+  return {
+    status: 200,
+    body: { status: database.status === 'ok' ? 'ok' : 'degraded', checks: { database, task_queue: ok, llm_queue: ok, cache_cleanup: ok } },
+  };
+}
+
+/** The signed-in user of a session (_load_current_user), or undefined. */
+export async function sessionUser(db, userId) {
   if (userId === undefined) return undefined;
-  const [user] = await db.query('SELECT id, username, role, full_name FROM users WHERE id = ? AND is_active = ?', [userId, true]);
+  const [user] = await db.query('SELECT id, username, role, full_name, created_at, updated_at FROM users WHERE id = ?', [userId]);
   return user;
 }
 
-async function health({ db }) {
-  try {
-    const [row] = await db.query('SELECT count(*) AS n FROM files');
-    return { status: 200, body: { status: 'ok', pid: process.pid, database: { ok: true, dialect: db.dialect, files: Number(row.n) } } };
-  } catch (error) {
-    return { status: 503, body: { status: 'error', pid: process.pid, database: { ok: false, dialect: db.dialect, error: error.message } } };
-  }
+/** _user_to_payload, the parts the runbook reads. */
+function userPayload(user) {
+  const role = user.role === 'user' ? 'editor' : user.role;
+  return {
+    id: user.id,
+    username: user.username,
+    role,
+    full_name: user.full_name,
+    permissions: { can_admin: role === 'admin', can_edit: role === 'admin' || role === 'editor', can_view: true },
+  };
 }
 
+/** api_auth_login: the username matched without case, the login logged. */
 async function login({ db, body, sessions }) {
-  if (typeof body?.username !== 'string' || typeof body?.password !== 'string') return fail(400, 'username and password are required');
-  const [row] = await db.query('SELECT id, password_hash FROM users WHERE username = ? AND is_active = ?', [body.username, true]);
-  if (!row || !verifyPassword(row.password_hash, body.password)) return fail(401, 'invalid username or password');
+  const username = typeof body?.username === 'string' ? body.username.trim() : '';
+  const password = typeof body?.password === 'string' ? body.password : '';
+  if (!username || !password) return { status: 400, body: { ok: false, error: 'Введите логин и пароль' } };
+  const [row] = await db.query('SELECT id, password_hash FROM users WHERE lower(username) = ?', [username.toLowerCase()]);
+  if (!row || !verifyPassword(row.password_hash, password)) return { status: 401, body: { ok: false, error: 'Неверный логин или пароль' }, cookie: sessions.clear() };
   const user = await sessionUser(db, row.id);
-  return { status: 200, body: { ok: true, user }, cookie: sessions.issue(row.id) };
+  await logAction(db, user, 'login');
+  return { status: 200, body: { ok: true, user: userPayload(user) }, cookie: sessions.issue(row.id) };
 }
 
-async function listFiles({ db, params }) {
-  const limit = integer(params.get('limit'), 50);
-  const offset = integer(params.get('offset'), 0);
-  if (limit === undefined || offset === undefined || limit < 1 || limit > 500) return fail(400, 'limit must be 1..500 and offset a non-negative integer');
-  const [{ n }] = await db.query('SELECT count(*) AS n FROM files');
-  const items = await db.query(`SELECT ${fileColumns} FROM files ORDER BY id LIMIT ? OFFSET ?`, [limit, offset]);
-  return { status: 200, body: { total: Number(n), limit, offset, items } };
+/** _log_user_action: a failure is swallowed, as the app does. */
+async function logAction(db, user, action, entity = null, entityId = null, detail = null) {
+  await db
+    .query('INSERT INTO user_action_log (user_id, action, entity, entity_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)', [user?.id ?? null, action, entity, entityId, detail, utcNow()])
+    .catch(() => {});
+}
+
+/** Collections a non-admin may see (_compute_allowed_collection_ids); undefined means all (admin). */
+async function allowedCollections(db, user) {
+  if (user.role === 'admin') return undefined;
+  const rows = await db.query(
+    'SELECT id FROM collections WHERE owner_id = ? OR is_private = FALSE OR id IN (SELECT collection_id FROM collection_members WHERE user_id = ?)',
+    [user.id, user.id],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** routes.py api_file_detail: one file, or 404. */
+async function fileDetail({ db, user, id }) {
+  const [file] = await db.query(`SELECT ${fileColumns} FROM files f WHERE f.id = ?`, [id]);
+  if (!file) return { status: 404, body: { error: 'Not Found' } };
+  const allowed = await allowedCollections(db, user);
+  if (allowed !== undefined && !allowed.includes(file.collection_id)) return { status: 403, body: { error: 'Forbidden' } };
+  return { status: 200, body: (await withTags(db, [file]))[0] };
+}
+
+/** routes.py api_files: a bare JSON list of up to 200 files of searchable collections, newest first. */
+async function listFiles({ db, user }) {
+  const allowed = await allowedCollections(db, user);
+  const scope = allowed === undefined ? '' : ` AND f.collection_id IN (${allowed.map(() => '?').join(', ') || 'NULL'})`;
+  const files = await db.query(
+    `SELECT ${fileColumns} FROM files f JOIN collections c ON f.collection_id = c.id WHERE c.searchable = TRUE${scope} ORDER BY f.mtime DESC NULLS LAST, f.id LIMIT 200`,
+    allowed ?? [],
+  );
+  return { status: 200, body: await withTags(db, files) };
+}
+
+/** models.py file_to_dict: each file with its tags. */
+async function withTags(db, files) {
+  if (files.length === 0) return [];
+  const tags = await db.query(`SELECT file_id, key, value FROM tags WHERE file_id IN (${files.map(() => '?').join(', ')}) ORDER BY id`, files.map((f) => f.id));
+  return files.map((f) => ({ ...f, tags: tags.filter((t) => t.file_id === f.id).map((t) => ({ key: t.key, value: t.value })) }));
+}
+
+/**
+ * routes.py api_file_create: the file and its tags, then SearchService.sync_file, then one commit.
+ * On PostgreSQL without files_fts/tags_fts the full-text statement aborts the transaction and the
+ * request fails with 500; nothing is saved.
+ */
+async function createFile({ db, user, body, uploadFolder }) {
+  const data = body ?? {};
+  let collectionId = data.collection_id ?? null;
+  if (!collectionId) {
+    const [personal] = await db.query('SELECT id FROM collections WHERE owner_id = ? AND is_private = TRUE ORDER BY id LIMIT 1', [user.id]);
+    const [base] = personal ? [personal] : await db.query("SELECT id FROM collections WHERE slug = 'base'");
+    collectionId = base?.id ?? null;
+  }
+  if (user.role !== 'admin' && !(await canWrite(db, user, collectionId))) return { status: 403, body: { ok: false, error: 'Forbidden' } };
+  const filename = data.filename ?? null;
+  const saved = await db.transaction(async (tx) => {
+    const [file] = await tx.query(
+      'INSERT INTO files (title, author, year, material_type, filename, keywords, collection_id, rel_path, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
+      [data.title ?? null, data.author ?? null, data.year ?? null, data.material_type ?? null, filename, data.keywords ?? null, collectionId, filename, join(uploadFolder, filename ?? '')],
+    );
+    const tags = [];
+    for (const tag of Array.isArray(data.tags) ? data.tags : []) {
+      const [row] = await tx.query('INSERT INTO tags (file_id, key, value) VALUES (?, ?, ?) RETURNING id', [file.id, tag.key, tag.value]);
+      tags.push({ id: row.id, key: tag.key, value: tag.value });
+    }
+    await syncFile(tx, { id: file.id, ...data }, tags);
+    return file.id;
+  });
+  await logAction(db, user, 'file_create', 'file', saved, JSON.stringify(data));
+  const [file] = await db.query(`SELECT ${fileColumns} FROM files f WHERE f.id = ?`, [saved]);
+  return { status: 201, body: (await withTags(db, [file]))[0] };
+}
+
+async function canWrite(db, user, collectionId) {
+  if (collectionId === null) return false;
+  const [owned] = await db.query('SELECT id FROM collections WHERE id = ? AND owner_id = ?', [collectionId, user.id]);
+  const [member] = await db.query("SELECT id FROM collection_members WHERE collection_id = ? AND user_id = ? AND role IN ('owner', 'editor')", [collectionId, user.id]);
+  return owned !== undefined || member !== undefined;
+}
+
+/** routes.py api_file_delete: the row and its dependants in one commit, then SearchService.delete_file (whose failure is only logged). */
+async function removeFile({ db, user, id, log }) {
+  const [file] = await db.query('SELECT id, collection_id FROM files WHERE id = ?', [id]);
+  if (!file) return { status: 404, body: { error: 'Not Found' } };
+  if (user.role !== 'admin' && !(await canWrite(db, user, file.collection_id))) return { status: 403, body: { ok: false, error: 'Forbidden' } };
+  await db.transaction(async (tx) => {
+    for (const table of ['tags', 'changelog', 'ai_search_snippet_cache']) await tx.query(`DELETE FROM ${table} WHERE file_id = ?`, [id]);
+    await tx.query('UPDATE ai_search_keyword_feedback SET file_id = NULL WHERE file_id = ?', [id]);
+    await tx.query('DELETE FROM files WHERE id = ?', [id]);
+  });
+  await deleteFile(db, id).catch((error) => log(`delete from files_fts failed for ${id}: ${error.message}`));
+  await logAction(db, user, 'file_delete', 'file', id, `rm=0; user=${user.id}`);
+  return { status: 204 };
 }
 
 async function search({ db, params }) {
   const q = (params.get('q') ?? '').trim();
-  if (!q) return fail(400, 'q is required');
+  if (!q) return { status: 400, body: { error: 'q is required' } };
   const { where, values } = matchAny(db, q);
   const [{ n }] = await db.query(`SELECT count(*) AS n FROM files WHERE ${where}`, values);
-  const items = await db.query(`SELECT ${fileColumns}, keywords FROM files WHERE ${where} ORDER BY id LIMIT 50`, values);
+  const items = await db.query(`SELECT id, title, author, year, material_type, filename, keywords FROM files WHERE ${where} ORDER BY id LIMIT 50`, values);
   return { status: 200, body: { query: q, total: Number(n), items } };
 }
 
 /** A deterministic stand-in for AI search: keyword matching, recorded as a task, a metric and cached snippets. */
 async function aiSearch({ db, user, body }) {
   const query = typeof body?.query === 'string' ? body.query.trim() : '';
-  if (!query) return fail(400, 'query is required');
+  if (!query) return { status: 400, body: { error: 'query is required' } };
   const started = Date.now();
   const terms = [...new Set(query.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [query.toLowerCase()])].slice(0, 5);
   const queryHash = createHash('sha256').update(query).digest('hex');
@@ -106,12 +248,21 @@ async function aiSearch({ db, user, body }) {
   return { status: 200, body: { query, keywords: terms, answer: `Найдено документов: ${result.items.length}`, ...result } };
 }
 
-async function overview({ db }) {
+/** api_admin_status_overview: the dialect is at $.database.dialect. */
+async function overview({ db, databaseUrl, databasePath }) {
   const counts = {};
-  for (const table of overviewTables) counts[table] = Number((await db.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
-  const tasksByStatus = {};
-  for (const row of await db.query('SELECT status, count(*) AS n FROM task_records GROUP BY status ORDER BY status')) tasksByStatus[row.status] = Number(row.n);
-  return { status: 200, body: { database: { dialect: db.dialect }, counts, tasks: tasksByStatus } };
+  for (const table of ['files', 'collections', 'users', 'tags', 'rag_documents']) counts[table] = Number((await db.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+  const taskCounts = {};
+  for (const row of await db.query('SELECT status, count(*) AS n FROM task_records GROUP BY status ORDER BY status')) taskCounts[row.status] = Number(row.n);
+  return {
+    status: 200,
+    body: {
+      ok: true,
+      status: 'ok',
+      database: { status: 'ok', dialect: db.dialect, uri: databaseUrl, path: databasePath ?? null, counts },
+      tasks: { counts: taskCounts },
+    },
+  };
 }
 
 async function tasks({ db, params }) {
@@ -135,19 +286,9 @@ async function systemLogs({ db, params }) {
   return { status: 200, body: { items } };
 }
 
-function signedIn(handler) {
-  return async (request) => {
-    const user = await sessionUser(request.db, request.userId);
-    return user ? handler({ ...request, user }) : fail(401, 'authentication required');
-  };
-}
-
+/** require_admin: abort(403) for anyone but an admin. */
 function adminOnly(handler) {
-  return signedIn((request) => (request.user.role === 'admin' ? handler(request) : fail(403, 'admin role required')));
-}
-
-function fail(status, error) {
-  return { status, body: { error } };
+  return (request) => (request.user.role === 'admin' ? handler(request) : { status: 403, body: { error: 'Forbidden' } });
 }
 
 /** `title`, `keywords` or `text_excerpt` contains the text, ignoring case (Cyrillic included). */
@@ -165,10 +306,4 @@ function snippetAround(text, term) {
 function integer(text, fallback) {
   if (text === null || text === '') return fallback;
   return /^\d+$/.test(text) ? Number(text) : undefined;
-}
-
-/** Now in UTC as SQLAlchemy writes `datetime.utcnow()`: `YYYY-MM-DD HH:MM:SS.ffffff`. */
-function utcNow() {
-  const iso = new Date().toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
 }

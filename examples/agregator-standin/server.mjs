@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// A stand-in for the Agregator web app: the same settings, database and JSON API that the
-// SQLite -> PostgreSQL runbook checks, in plain Node. Start: node server.mjs --dir <app dir>
+// A stand-in for the Agregator web app: its settings, access gate, start-up writes and the JSON
+// API that the SQLite -> PostgreSQL runbook uses, in plain Node. Start: node server.mjs --dir <app dir>
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { sessionCookies } from './auth.mjs';
-import { loadConfigOrExit, redactUrl } from './config.mjs';
+import { loadConfigOrExit, redactUrl, sqlitePath } from './config.mjs';
 import { openDatabase } from './database.mjs';
-import { routes } from './routes.mjs';
+import { gate } from './gate.mjs';
+import { findRoute, sessionUser } from './routes.mjs';
+import { backgroundJobs, startupWrites } from './startup.mjs';
 
 const config = loadConfigOrExit();
 const log = (line) => {
@@ -18,30 +21,50 @@ const log = (line) => {
 let db;
 try {
   db = openDatabase(config.databaseUrl, config.dir);
+  await startupWrites(db, config, log);
 } catch (error) {
   log(`cannot open the database ${redactUrl(config.databaseUrl)}: ${error.message}`);
   process.exit(1);
 }
 const sessions = sessionCookies(config.secretKey);
+const startJobs = backgroundJobs(db, log);
+const context = {
+  db,
+  sessions,
+  log,
+  databaseUrl: redactUrl(config.databaseUrl),
+  databasePath: db.dialect === 'sqlite' ? sqlitePath(config.databaseUrl, config.dir) : null,
+  uploadFolder: join(config.dir, 'sample_library'),
+};
 
 const server = createServer(async (req, res) => {
   const started = Date.now();
   const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = req.method ?? 'GET';
   let reply;
   try {
-    const route = routes[`${req.method} ${url.pathname}`];
-    const body = req.method === 'POST' ? await readJson(req) : undefined;
-    if (!route) reply = { status: 404, body: { error: `no route ${req.method} ${url.pathname}` } };
-    else if (body === invalidJson) reply = { status: 400, body: { error: 'request body must be JSON' } };
-    else reply = await route({ db, userId: sessions.userId(req.headers.cookie), body, params: url.searchParams, sessions });
+    // _load_current_user: a session whose user cannot be read counts as none.
+    const user = await sessionUser(db, sessions.userId(req.headers.cookie)).catch(() => undefined);
+    reply = gate(method, url.pathname, req.headers, user !== undefined);
+    if (!reply) {
+      await startJobs();
+      const route = findRoute(method, url.pathname);
+      const body = method === 'POST' || method === 'PUT' ? await readJson(req) : undefined;
+      if (!route) reply = { status: 404, body: { error: `no route ${method} ${url.pathname}` } };
+      else if (body === invalidJson) reply = { status: 400, body: { error: 'request body must be JSON' } };
+      else reply = await route.handler({ ...context, user, body, params: url.searchParams, id: route.id });
+    }
   } catch (error) {
-    log(`error in ${req.method} ${url.pathname}: ${error.message}`);
+    log(`error in ${method} ${url.pathname}: ${error.message}`);
     reply = { status: 500, body: { error: 'database error', detail: error.message } };
   }
-  const headers = { 'content-type': 'application/json; charset=utf-8' };
+  const headers = {};
   if (reply.cookie) headers['set-cookie'] = reply.cookie;
-  res.writeHead(reply.status, headers).end(JSON.stringify(reply.body));
-  log(`${req.method} ${url.pathname} ${reply.status} ${Date.now() - started}ms`);
+  if (reply.location) headers.location = reply.location;
+  if (reply.html !== undefined) res.writeHead(reply.status, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(reply.html);
+  else if (reply.body === undefined) res.writeHead(reply.status, headers).end();
+  else res.writeHead(reply.status, { ...headers, 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(reply.body));
+  log(`${method} ${url.pathname} ${reply.status} ${Date.now() - started}ms`);
 });
 
 const invalidJson = Symbol('invalid JSON');

@@ -3,10 +3,12 @@ import type { RunEvent } from '../engine/events.js';
 import { readJournal } from '../run/journal.js';
 import { listRuns } from '../run/list-runs.js';
 import { shellQuote } from '../template/shell-quote.js';
-import { appHealth } from './standin.js';
+import { rowsSinceBackup } from './backup-compare.js';
+import { demoAdminPassword } from './plan-args.js';
+import { appDatabase } from './standin.js';
 import { fileSha256, type AppWorkspace } from './workspace.js';
 
-/** The fingerprints of what a rollback must give back unchanged. */
+/** The fingerprints of the app's files before a run. */
 export interface Fingerprints {
   readonly env: string;
   readonly catalogue: string;
@@ -31,22 +33,39 @@ function continuedFailures(events: readonly RunEvent[]): string[] {
   });
 }
 
+/** The backup the run's backup step made, from its undo token in the journal. */
+export function backupOf(events: readonly RunEvent[]): string | undefined {
+  for (const e of events) {
+    if (e.type !== 'step-end' || e.step !== 'backup' || e.status !== 'succeeded') continue;
+    const backup = (e.undo as { backup?: unknown } | undefined)?.backup;
+    if (typeof backup === 'string') return backup;
+  }
+  return undefined;
+}
+
+/** Whether catalogue.db holds every row of the backup; the app's own writes since its restart are named, not hidden. */
+function catalogueLine(app: AppWorkspace, backup: string | undefined): string {
+  if (backup === undefined) return 'not backed up in this run';
+  const { lost, added } = rowsSinceBackup(app.cataloguePath, backup);
+  const list = (rows: Readonly<Record<string, number>>) => Object.entries(rows).map(([t, n]) => `${t} ${n}`).join(', ');
+  if (Object.keys(lost).length > 0) return `LOST rows of the backup ${backup}: ${list(lost)}`;
+  const since = Object.keys(added).length > 0 ? `; rows the app wrote since its restart: ${list(added)}` : '';
+  return `every row of the backup ${backup} is there${since}`;
+}
+
 /**
  * The lines the demo ends with: where the report and workspace are, what the app serves now,
- * and after a failed run whether .env and catalogue.db came back byte for byte.
+ * and after a failed run whether .env came back byte for byte and catalogue.db holds every row of the backup.
  */
 export async function demoSummary(app: AppWorkspace, before: Fingerprints, runbookBin: string): Promise<string[]> {
   const run = listRuns(app.dir)[0];
   if (!run) return ['no run was recorded (the plan did not start)'];
   const events = readJournal(join(run.dir, 'journal.jsonl'));
-  const health = await appHealth(app.appUrl);
-  const served = health.ok ? `serves from ${health.dialect} (${health.files} files, ${app.appUrl}/health)` : `does not answer /health: ${health.error}`;
+  const database = await appDatabase(app.appUrl, demoAdminPassword);
+  const served = database.ok ? `serves from ${database.dialect} (${database.files} files, ${app.appUrl}/api/admin/status/overview)` : `does not answer as admin: ${database.error}`;
   const lines = [`report:     ${join(run.dir, 'report.md')}`, `workspace:  ${app.dir}`, `the app     ${served}`];
   if (run.exitCode !== 0) {
-    lines.push(
-      `.env        ${sameOrChanged(before.env, fileSha256(app.envPath), 'back as before')}`,
-      `catalogue   ${sameOrChanged(before.catalogue, fileSha256(app.cataloguePath), 'intact')}`,
-    );
+    lines.push(`.env        ${sameOrChanged(before.env, fileSha256(app.envPath), 'back as before')}`, `catalogue   ${catalogueLine(app, backupOf(events))}`);
   }
   for (const failure of continuedFailures(events)) lines.push(`note:       allowed to fail, the run went on: ${failure}`);
   lines.push(`look:       cd ${shellQuote(app.dir)} && node ${shellQuote(runbookBin)} show last`);

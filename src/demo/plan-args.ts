@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { repoRoot, restartCommand } from './standin.js';
+import { repoRoot, restartCommand, stopCommand } from './standin.js';
 import type { AppWorkspace } from './workspace.js';
 
 /** The admin password of the generated catalogue (createCatalogue's default). */
@@ -14,6 +14,8 @@ export interface PlanRunOptions {
   readonly failAt?: string;
   /** More `name=value` vars, e.g. `transfer_tool=pgloader`. */
   readonly vars?: readonly string[];
+  /** Another plan file to run instead of the default plan (e.g. an edited copy). */
+  readonly plan?: string;
 }
 
 /**
@@ -21,11 +23,11 @@ export interface PlanRunOptions {
  * its PORT. The database URL and admin password are not here: they go in the environment.
  */
 export function execArgs(app: AppWorkspace, options: PlanRunOptions = {}): string[] {
-  const vars = [`app_dir=${app.dir}`, `app_url=${app.appUrl}`, `restart_cmd=${restartCommand(app.dir)}`, ...(options.vars ?? [])];
-  return ['exec', defaultPlanPath, '--yes', ...vars.flatMap((v) => ['--var', v]), ...(options.failAt !== undefined ? ['--fail-at', options.failAt] : [])];
+  const vars = [`app_dir=${app.dir}`, `app_url=${app.appUrl}`, `stop_cmd=${stopCommand(app.dir)}`, `restart_cmd=${restartCommand(app.dir)}`, ...(options.vars ?? [])];
+  return ['exec', options.plan ?? defaultPlanPath, '--yes', ...vars.flatMap((v) => ['--var', v]), ...(options.failAt !== undefined ? ['--fail-at', options.failAt] : [])];
 }
 
-/** The environment variables the default plan reads its secrets from. */
+/** The environment variables the default plan reads its secrets from (RUNBOOK_DATABASE_URL never reaches the app). */
 export function secretEnv(databaseUrl: string, adminPassword: string): Record<string, string> {
-  return { DATABASE_URL: databaseUrl, AGREGATOR_ADMIN_PASSWORD: adminPassword };
+  return { RUNBOOK_DATABASE_URL: databaseUrl, AGREGATOR_ADMIN_PASSWORD: adminPassword };
 }

@@ -6,7 +6,7 @@ import { createDatabase } from './demo-database.js';
 import { demoSummary, fingerprints } from './demo-summary.js';
 import { startEmbeddedPostgres, type PgServer } from './embedded-postgres.js';
 import { defaultPlanPath, demoAdminPassword as adminPassword, execArgs, secretEnv } from './plan-args.js';
-import { appHealth, repoRoot, restartStandin, stopStandin } from './standin.js';
+import { appDatabase, repoRoot, restartStandin, stopStandin } from './standin.js';
 import { createAppWorkspace, type AppWorkspace } from './workspace.js';
 
 const usage = 'usage: npm run demo [-- --fail-at <step-id>]\n  runs plans/sqlite-to-pg.yaml on a generated catalogue, an embedded PostgreSQL and a stand-in app;\n  --fail-at makes that step fail, to show the rollback\n';
@@ -76,8 +76,8 @@ async function demo(argv: readonly string[]): Promise<number> {
     if (stopped()) return 130;
     const started = await restartStandin(app.dir);
     if (!started.ok) throw new Error(`the stand-in app did not start:\n${started.output}`);
-    const health = await appHealth(app.appUrl);
-    say(`  the app     stand-in on ${app.appUrl}, serving from ${health.ok ? health.dialect : `? (${health.error})`}`);
+    const serving = await appDatabase(app.appUrl, adminPassword);
+    say(`  the app     stand-in on ${app.appUrl}, serving from ${serving.ok ? serving.dialect : `? (${serving.error})`}`);
     if (stopped()) return 130;
     return await runPlan(app, database.url, opts.failAt, interrupts);
   } catch (error) {

@@ -10,7 +10,16 @@ const standinDir = join(repoRoot, 'examples', 'agregator-standin');
 
 /** The shell command that (re)starts the stand-in of an app directory: the plan's restart_cmd. */
 export function restartCommand(appDir: string): string {
-  return [process.execPath, join(standinDir, 'restart.mjs'), '--dir', appDir].map(shellQuote).join(' ');
+  return scriptCommand('restart', appDir);
+}
+
+/** The shell command that stops the stand-in of an app directory: the plan's stop_cmd. */
+export function stopCommand(appDir: string): string {
+  return scriptCommand('stop', appDir);
+}
+
+function scriptCommand(name: 'restart' | 'stop', appDir: string): string {
+  return [process.execPath, join(standinDir, `${name}.mjs`), '--dir', appDir].map(shellQuote).join(' ');
 }
 
 /** What one of the stand-in's scripts said and how it exited. */
@@ -34,16 +43,27 @@ export function stopStandin(appDir: string): Promise<ScriptResult> {
   return script('stop', appDir);
 }
 
-/** The app's answer to GET /health: which database it serves from. */
-export type Health = { readonly ok: true; readonly dialect: string; readonly files: number } | { readonly ok: false; readonly error: string };
+/** Which database the app serves from, as its admin overview says. */
+export type AppDatabase = { readonly ok: true; readonly dialect: string; readonly files: number } | { readonly ok: false; readonly error: string };
 
-/** Asks the app at `appUrl` which database it serves from; never throws. */
-export async function appHealth(appUrl: string): Promise<Health> {
+/**
+ * Asks the app at `appUrl` which database it serves from, the way the plan does: log in as admin,
+ * then GET /api/admin/status/overview ($.database.dialect). Never throws.
+ */
+export async function appDatabase(appUrl: string, adminPassword: string): Promise<AppDatabase> {
   try {
-    const response = await fetch(`${appUrl}/health`, { signal: AbortSignal.timeout(5000) });
-    const body = (await response.json()) as { database?: { ok?: boolean; dialect?: string; files?: number } };
-    if (!response.ok || body.database?.ok !== true) return { ok: false, error: `HTTP ${response.status} ${JSON.stringify(body.database ?? body)}` };
-    return { ok: true, dialect: String(body.database.dialect), files: Number(body.database.files) };
+    const login = await fetch(`${appUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: adminPassword }),
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!login.ok) return { ok: false, error: `login: HTTP ${login.status} ${await login.text()}` };
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const response = await fetch(`${appUrl}/api/admin/status/overview`, { headers: { cookie }, signal: AbortSignal.timeout(5000) });
+    const body = (await response.json()) as { database?: { status?: string; dialect?: string; counts?: { files?: number } } };
+    if (!response.ok || body.database?.status !== 'ok') return { ok: false, error: `overview: HTTP ${response.status} ${JSON.stringify(body.database ?? body)}` };
+    return { ok: true, dialect: String(body.database.dialect), files: Number(body.database.counts?.files) };
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   }

@@ -19,7 +19,7 @@ export interface AppWorkspace {
 
 /**
  * Makes a fresh temp directory with a generated catalogue.db and a .env that points the app at
- * it (relative sqlite URL, a free port, a random SECRET_KEY), plus an empty backups/ folder.
+ * it (no database URL, so catalogue.db in the directory; a free port; a random FLASK_SECRET_KEY), plus an empty backups/ folder.
  */
 export async function createAppWorkspace(options: { readonly files?: number; readonly adminPassword?: string } = {}): Promise<AppWorkspace> {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-demo-'));
@@ -27,7 +27,8 @@ export async function createAppWorkspace(options: { readonly files?: number; rea
   const cataloguePath = join(dir, 'catalogue.db');
   const { tables } = createCatalogue(cataloguePath, { ...(options.files !== undefined && { files: options.files }), ...(options.adminPassword !== undefined && { adminPassword: options.adminPassword }) });
   const envPath = join(dir, '.env');
-  writeFileSync(envPath, `# Agregator settings\nDATABASE_URL=sqlite:///catalogue.db\nPORT=${port}\nSECRET_KEY=${randomBytes(16).toString('hex')}\n`);
+  // Like Agregator's own .env: no database URL, so the app uses catalogue.db in its directory.
+  writeFileSync(envPath, `# Agregator settings\nFLASK_SECRET_KEY=${randomBytes(16).toString('hex')}\nPORT=${port}\n`);
   const backupsDir = join(dir, 'backups');
   mkdirSync(backupsDir);
   return { dir, port, appUrl: `http://127.0.0.1:${port}`, envPath, cataloguePath, backupsDir, tables };

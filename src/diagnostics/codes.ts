@@ -36,6 +36,7 @@ export const codes = {
   'var-invalid': 'RB502',
   'var-unknown': 'RB503',
   'vars-file': 'RB504',
+  'var-fallback-env': 'RB505',
 } as const;
 
 /** A rule name from the table above. */

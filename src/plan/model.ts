@@ -6,6 +6,8 @@ export interface VarDecl {
   readonly default?: string | number | boolean;
   /** Environment variable that supplies the value when the command line does not. */
   readonly env?: string;
+  /** A second environment variable, read (with its warning printed) when `env` is not set. */
+  readonly fallbackEnv?: { readonly name: string; readonly warning: string };
   readonly required: boolean;
   readonly secret: boolean;
   readonly description?: string;
@@ -77,6 +79,8 @@ function actionFrom(raw: Json, path: readonly (string | number)[], common: reado
   };
 }
 
+const fallbackEnvOf = (f: Json): { name: string; warning: string } => ({ name: String(f.name), warning: String(f.warning) });
+
 /** Builds the plan model from a document that passed the schema. */
 export function planFromJson(file: string, doc: Json): Plan {
   const vars = Object.entries((doc.vars ?? {}) as Record<string, Json | null>).map(([name, raw]): VarDecl => {
@@ -85,6 +89,7 @@ export function planFromJson(file: string, doc: Json): Plan {
       name,
       ...(v.default !== undefined && v.default !== null && { default: v.default as string | number | boolean }),
       ...(v.env !== undefined && { env: String(v.env) }),
+      ...(v.fallback_env !== undefined && v.fallback_env !== null && { fallbackEnv: fallbackEnvOf(v.fallback_env as Json) }),
       required: v.required === true,
       secret: v.secret === true,
       ...(v.description !== undefined && { description: String(v.description) }),

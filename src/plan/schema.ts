@@ -100,6 +100,16 @@ export function buildPlanSchema(kinds: readonly AnyStepKind[]): SchemaObject {
           description: { type: 'string', description: 'What the value is; shown when it is missing.' },
           default: { type: ['string', 'number', 'boolean'], description: 'Value used when none is given.' },
           env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Environment variable that supplies the value.' },
+          fallback_env: {
+            type: 'object',
+            description: 'An older environment variable read when env is not set; using it prints the warning, so the plan can move users off it.',
+            additionalProperties: false,
+            required: ['name', 'warning'],
+            properties: {
+              name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'The environment variable read second.' },
+              warning: { type: 'string', minLength: 1, description: 'Why it should not be used, printed when it is.' },
+            },
+          },
           required: { type: 'boolean', description: 'exec refuses to start without a value.' },
           secret: { type: 'boolean', description: 'Masked in every line printed and every file written.' },
           type: { enum: ['string', 'integer', 'number', 'boolean'], description: 'Type of the value; command-line text is converted to it.' },

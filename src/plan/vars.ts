@@ -38,6 +38,17 @@ function convert(v: VarDecl, raw: unknown): { value?: string | number | boolean;
   }
 }
 
+/** The environment variable that gives a var its value, if one does: `env`, else `fallback_env`. */
+function fromEnv(v: VarDecl, env: VarInputs['env']): { value: string; from: string } | undefined {
+  for (const name of [v.env, v.fallbackEnv?.name]) {
+    const value = name === undefined ? undefined : env[name];
+    if (value !== undefined && value !== '') return { value, from: `environment variable ${name}` };
+  }
+  return undefined;
+}
+
+const fallbackSource = (v: VarDecl): string | undefined => (v.fallbackEnv ? `environment variable ${v.fallbackEnv.name}` : undefined);
+
 /**
  * Works out every var's value and checks type, pattern, choices and (for exec) required vars.
  * Findings about a declaration point at it in the plan; findings about input name the input.
@@ -79,8 +90,10 @@ export function resolveVars(plan: Plan, source: PlanSource | undefined, inputs: 
   const secrets: string[] = [];
   for (const v of plan.vars) {
     const at = source?.positionOf(['vars', v.name], { key: true }) ?? { line: 0, col: 0 };
-    const envValue = v.env !== undefined ? inputs.env[v.env] : undefined;
-    const pick = given.get(v.name) ?? (envValue !== undefined && envValue !== '' ? { value: envValue, from: `environment variable ${v.env}` } : undefined) ?? (v.default !== undefined ? { value: v.default, from: 'default' } : undefined);
+    const pick = given.get(v.name) ?? fromEnv(v, inputs.env) ?? (v.default !== undefined ? { value: v.default, from: 'default' } : undefined);
+    if (pick !== undefined && pick.from === fallbackSource(v)) {
+      diagnostics.push({ code: codes['var-fallback-env'], rule: 'var-fallback-env', severity: 'warning', message: `var "${v.name}" is taken from ${v.fallbackEnv?.name}: ${v.fallbackEnv?.warning}`, file: plan.file, line: at.line, col: at.col, hint: `set ${v.env ?? `--var ${v.name}=...`} instead` });
+    }
     if (!pick) {
       if (v.required && options.requireAll) {
         const how = v.env ? `set ${v.env} in the environment or pass --var ${v.name}=...` : `pass --var ${v.name}=...`;

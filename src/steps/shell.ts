@@ -13,6 +13,7 @@ export interface ShellSpec {
   readonly run: string | readonly string[];
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, string>>;
+  readonly unset_env?: readonly string[];
   readonly expect_exit?: readonly number[];
   readonly outputs?: Readonly<Record<string, OutputRule>>;
 }
@@ -101,6 +102,8 @@ async function runShell(spec: ShellSpec, ctx: StepContext): Promise<StepResult> 
 
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...ctx.env, ...spec.env })) if (v !== undefined) env[k] = v;
+  // Removed, not emptied: a program that loads a dotenv file without override keeps an empty variable.
+  for (const name of spec.unset_env ?? []) delete env[name];
   const [file, ...args] = typeof spec.run === 'string' ? ['/bin/sh', '-c', spec.run] : spec.run;
   if (file === undefined) return { ok: false, message: 'run is an empty list; expected the program and its arguments' };
 
@@ -178,6 +181,13 @@ export const shell = defineStepKind<ShellSpec>({
         propertyNames: { pattern: '^(?!RUNBOOK_VALUE_)[A-Za-z_][A-Za-z0-9_]*$' },
         additionalProperties: { type: 'string' },
       },
+      unset_env: {
+        type: 'array',
+        description: 'Environment variables removed from the command\'s environment (after env is applied), e.g. settings of runbook\'s own that must not reach an app it starts (RUNBOOK_VALUE_* carry template values and cannot be removed).',
+        items: { type: 'string', pattern: '^(?!RUNBOOK_VALUE_)[A-Za-z_][A-Za-z0-9_]*$' },
+        minItems: 1,
+        uniqueItems: true,
+      },
       expect_exit: {
         type: 'array',
         description: 'Exit codes that count as success; default [0].',
@@ -202,6 +212,7 @@ export const shell = defineStepKind<ShellSpec>({
     if (spec.cwd !== undefined) lines.push({ label: 'cwd', text: ctx.mask(spec.cwd) });
     const env = Object.entries(spec.env ?? {});
     if (env.length > 0) lines.push({ label: 'env', text: env.map(([k, v]) => `${k}=${ctx.mask(v)}`).join(', ') });
+    if (spec.unset_env) lines.push({ label: 'unset_env', text: spec.unset_env.join(', ') });
     const expected = spec.expect_exit ?? [0];
     if (expected.length !== 1 || expected[0] !== 0) lines.push({ label: 'expect_exit', text: expected.join(', ') });
     if (spec.outputs && Object.keys(spec.outputs).length > 0) lines.push({ label: 'outputs', text: ctx.mask(describeOutputs(spec.outputs)) });

@@ -2,10 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultPlanPath } from '../../src/demo/plan-args.js';
-import { appHealth } from '../../src/demo/standin.js';
 import { fileSha256 } from '../../src/demo/workspace.js';
 import { runCli } from '../helpers/cli.js';
-import { expectMigrated, installation, type Installation } from '../helpers/default-plan.js';
+import { expectBackOnSqlite, expectMigrated, installation, type Installation } from '../helpers/default-plan.js';
 
 function onPath(program: string): boolean {
   try {
@@ -40,7 +39,7 @@ describe('runbook exec plans/sqlite-to-pg.yaml --var transfer_tool=pgloader', ()
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const ran = inst.journal().flatMap((e) => (e.type === 'step-end' && e.status === 'succeeded' ? [e.step] : []));
-    expect(ran).toEqual(expect.arrayContaining(['pgloader-present', 'transfer-pgloader', 'repair-pgloader', 'verify-counts', 'switch-env', 'smoke']));
+    expect(ran).toEqual(expect.arrayContaining(['pgloader-present', 'transfer-pgloader', 'repair-pgloader', 'verify-counts', 'switch-env', 'smoke', 'app-writes']));
     expect(ran).not.toContain('transfer');
     await expectMigrated(inst.app, inst.databaseUrl);
     expect(readFileSync(inst.app.envPath, 'utf8')).toContain(`DATABASE_URL=${inst.databaseUrl}\n`);
@@ -52,7 +51,6 @@ describe('runbook exec plans/sqlite-to-pg.yaml --var transfer_tool=pgloader', ()
     const result = await inst.exec({ vars: ['transfer_tool=pgloader'], failAt: 'smoke' });
     expect(result.code).toBe(1);
     expect(fileSha256(inst.app.envPath)).toBe(inst.before.env);
-    expect(fileSha256(inst.app.cataloguePath)).toBe(inst.before.catalogue);
-    expect(await appHealth(inst.app.appUrl)).toMatchObject({ ok: true, dialect: 'sqlite' });
+    await expectBackOnSqlite(inst);
   });
 });

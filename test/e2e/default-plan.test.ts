@@ -1,12 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { defaultPlanPath, demoAdminPassword } from '../../src/demo/plan-args.js';
-import { appHealth } from '../../src/demo/standin.js';
 import { fileSha256 } from '../../src/demo/workspace.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { runCli } from '../helpers/cli.js';
-import { backups, expectMigrated, installation, runFiles, sqliteCounts, sqliteValue, type Installation } from '../helpers/default-plan.js';
+import { query } from '../helpers/pg.js';
+import { backups, expectBackOnSqlite, expectMigrated, installPerTest, runFiles, sqliteCounts, sqliteValue } from '../helpers/default-plan.js';
 import { readAll } from '../helpers/workspace.js';
 
 const stepIds = (parse(readFileSync(defaultPlanPath, 'utf8')) as { steps: { id: string }[] }).steps.map((s) => s.id);
@@ -15,16 +15,7 @@ type End = Extract<RunEvent, { type: 'run-end' }>;
 type ActionEnd = Extract<RunEvent, { type: 'rollback-action-end' }>;
 const of = <T extends RunEvent['type']>(events: readonly RunEvent[], type: T) => events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
 
-let current: Installation | undefined;
-afterEach(async () => {
-  await current?.stop();
-  current = undefined;
-});
-
-async function install(label: string): Promise<Installation> {
-  current = await installation(label);
-  return current;
-}
+const install = installPerTest();
 
 describe('runbook validate and plan on plans/sqlite-to-pg.yaml', () => {
   it('the default plan is valid', async () => {
@@ -35,7 +26,7 @@ describe('runbook validate and plan on plans/sqlite-to-pg.yaml', () => {
 
   it('the dry run shows every step, its rendered commands and rollbacks, and no secret', async () => {
     const result = await runCli(['plan', defaultPlanPath, '--var', 'restart_cmd=systemctl restart agregator', '--var', 'app_dir=/srv/agregator'], {
-      env: { DATABASE_URL: 'postgresql://u:secretpw@h/db', AGREGATOR_ADMIN_PASSWORD: 'admin-secret-pw' },
+      env: { RUNBOOK_DATABASE_URL: 'postgresql://u:secretpw@h/db', AGREGATOR_ADMIN_PASSWORD: 'admin-secret-pw' },
     });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -45,6 +36,7 @@ describe('runbook validate and plan on plans/sqlite-to-pg.yaml', () => {
     expect(result.stdout).toContain('run: alembic upgrade head');
     expect(result.stdout).toContain('run: sh -c "${RUNBOOK_VALUE_1}"');
     expect(result.stdout).toContain("RUNBOOK_VALUE_1: 'systemctl restart agregator'  ← {{vars.restart_cmd}}");
+    expect(result.stdout).toContain('unset_env: DATABASE_URL, SQLALCHEMY_DATABASE_URI');
     expect(result.stdout).toContain('set: DATABASE_URL=postgresql://u:****@h/db');
     expect(result.stdout).toContain('restore the SQLite file from this backup if it changed since');
     expect(result.stdout).toContain('[http-smoke] The app is back on SQLite and its key pages work');
@@ -75,7 +67,13 @@ describe('runbook exec plans/sqlite-to-pg.yaml on the stand-in app and an embedd
     for (const file of backups(app)) expect(statSync(file).size, file).toBeGreaterThan(0);
 
     const ends = of(journal(), 'step-end');
-    expect(ends.filter((e) => e.status === 'succeeded').map((e) => e.step)).toEqual(expect.arrayContaining(['backup', 'transfer', 'verify-counts', 'verify-writable', 'switch-env', 'restart', 'app-on-postgresql', 'smoke', 'keep-backup']));
+    expect(ends.filter((e) => e.status === 'succeeded').map((e) => e.step)).toEqual(
+      expect.arrayContaining(['stop-app', 'backup', 'transfer', 'verify-counts', 'verify-writable', 'switch-env', 'restart', 'app-on-postgresql', 'smoke', 'app-writes', 'app-deletes', 'keep-backup']),
+    );
+    // The probe file went in and out through the app's API.
+    const probe = `runbook-write-probe-${of(journal(), 'run-start')[0]?.runId}`;
+    expect(await query(databaseUrl, 'select id from files where filename = $1', [probe])).toEqual([]);
+    expect((await query<{ action: string }>(databaseUrl, "select action from user_action_log where action like 'file_%' order by id")).map((r) => r.action)).toEqual(['file_create', 'file_delete']);
     expect(ends.filter((e) => e.status === 'failed' && !e.continued)).toEqual([]);
   });
 
@@ -91,13 +89,13 @@ describe('runbook exec plans/sqlite-to-pg.yaml on the stand-in app and an embedd
     }
   });
 
-  it.each(['transfer', 'verify-counts', 'smoke'])('a failure at %s rolls back: .env and catalogue.db as before, the app on SQLite', async (step) => {
-    const { app, before, exec, journal } = await install(`default_fail_${step.replace('-', '_')}`);
+  it.each(['transfer', 'verify-counts', 'smoke', 'app-deletes'])('a failure at %s rolls back: .env as before, catalogue.db holds the backup, the app on SQLite', async (step) => {
+    const inst = await install(`default_fail_${step.replace('-', '_')}`);
+    const { app, before, exec, journal } = inst;
     const result = await exec({ failAt: step });
     expect(result.code).toBe(1);
     expect(fileSha256(app.envPath)).toBe(before.env);
-    expect(fileSha256(app.cataloguePath)).toBe(before.catalogue);
-    expect(await appHealth(app.appUrl)).toMatchObject({ ok: true, dialect: 'sqlite' });
+    await expectBackOnSqlite(inst);
 
     const events = journal();
     expect(of(events, 'run-end')[0]).toMatchObject<Partial<End>>({ status: 'failed-rolled-back', exitCode: 1, failedStep: step });
@@ -106,33 +104,40 @@ describe('runbook exec plans/sqlite-to-pg.yaml on the stand-in app and an embedd
     expect(of(events, 'rollback-end')[0]).toMatchObject({ complete: true, failed: [] });
     const undone = of(events, 'rollback-action-end').filter((e) => e.status === 'succeeded');
     expect(undone.some((e) => e.step === 'backup')).toBe(true);
-    if (step === 'smoke') {
-      // The .env went back, then the app was restarted on SQLite and its key pages checked.
-      expect(undone.filter((e) => e.step === 'switch-env').map((e) => e.title)).toEqual(
-        expect.arrayContaining(['Restart the app on SQLite', 'The app is back on SQLite and its key pages work']),
-      );
+    // Newest first: the app is stopped (once it was started on PostgreSQL), .env and catalogue.db go back, and only then is it started on SQLite and checked.
+    const order = undone.map((e) => `${e.step}: ${e.title}`);
+    const started = order.indexOf('stop-app: Start the app on SQLite');
+    expect(order.slice(started, started + 2)).toEqual(['stop-app: Start the app on SQLite', 'stop-app: The app is back on SQLite and its key pages work']);
+    expect(order.findIndex((t) => t.startsWith('backup:'))).toBeLessThan(started);
+    if (step === 'smoke' || step === 'app-deletes') {
+      expect(order.indexOf('restart: Stop the app')).toBeLessThan(order.findIndex((t) => t.startsWith('switch-env:')));
+      expect(order.findIndex((t) => t.startsWith('switch-env:'))).toBeLessThan(started);
+    }
+    if (step === 'app-deletes') {
+      // The probe file's own rollback deleted it through the app while it ran on PostgreSQL.
+      expect(order).toContain('app-writes: Delete the probe file record through the app');
     }
   });
 
-  it('a wrong admin password fails the smoke checks for real; the app is put back on SQLite and the run says who must look', async () => {
-    const { app, before, exec, journal } = await install('default_wrong_password');
+  it('a wrong admin password fails the checks for real; the app is put back on SQLite and the run says who must look', async () => {
+    const inst = await install('default_wrong_password');
+    const { app, before, exec, journal } = inst;
     const result = await exec({ adminPassword: 'not-the-admin-password' });
     const events = journal();
     const failed = of(events, 'step-end').find((e) => e.status === 'failed');
-    expect(failed?.step).toBe('smoke');
+    expect(failed?.step).toBe('app-on-postgresql');
     expect(failed?.error).toContain('401');
     // The rollback restores .env and restarts the app on SQLite, but its own login check fails with the same password: a human must look.
     expect(result.code).toBe(3);
     expect(of(events, 'run-end')[0]?.status).toBe('failed-rollback-incomplete');
-    const checks = of(events, 'rollback-action-end').filter((e): e is ActionEnd => e.step === 'switch-env');
+    const checks = of(events, 'rollback-action-end').filter((e): e is ActionEnd => e.step === 'stop-app');
     expect(checks.map((e) => [e.title, e.status])).toEqual(
       expect.arrayContaining([
-        ['Restart the app on SQLite', 'succeeded'],
+        ['Start the app on SQLite', 'succeeded'],
         ['The app is back on SQLite and its key pages work', 'failed'],
       ]),
     );
     expect(fileSha256(app.envPath)).toBe(before.env);
-    expect(fileSha256(app.cataloguePath)).toBe(before.catalogue);
-    expect(await appHealth(app.appUrl)).toMatchObject({ ok: true, dialect: 'sqlite' });
+    await expectBackOnSqlite(inst);
   });
 });

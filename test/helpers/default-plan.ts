@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoAdminPassword, execArgs, secretEnv, type PlanRunOptions } from '../../src/demo/plan-args.js';
-import { appHealth, restartStandin, stopStandin } from '../../src/demo/standin.js';
+import { appDatabase, restartStandin, stopStandin, type AppDatabase } from '../../src/demo/standin.js';
+import { rowsSinceBackup } from '../../src/demo/backup-compare.js';
+import { backupOf } from '../../src/demo/demo-summary.js';
 import { fingerprints, type Fingerprints } from '../../src/demo/demo-summary.js';
 import { createAppWorkspace, type AppWorkspace } from '../../src/demo/workspace.js';
 import type { RunEvent } from '../../src/engine/events.js';
@@ -18,10 +20,12 @@ export interface Installation {
   readonly databaseUrl: string;
   /** .env and catalogue.db as they were before any run. */
   readonly before: Fingerprints;
-  /** Runs the default plan in-process in the app's directory; `adminPassword` overrides the right one. */
-  exec(options?: PlanRunOptions & { readonly adminPassword?: string }): Promise<CliResult>;
+  /** Runs the default plan in-process in the app's directory; `adminPassword` overrides the right one, `env` adds to the environment. */
+  exec(options?: PlanRunOptions & { readonly adminPassword?: string; readonly env?: Record<string, string | undefined> }): Promise<CliResult>;
   /** The newest run's journal. */
   journal(): RunEvent[];
+  /** Which database the app serves from, by its admin overview. */
+  database(): Promise<AppDatabase>;
   /** Stops the stand-in and removes the workspace. */
   stop(): Promise<void>;
 }
@@ -36,8 +40,9 @@ export async function installation(label: string): Promise<Installation> {
     app,
     databaseUrl,
     before: fingerprints(app),
-    exec: (options = {}) => runCli(execArgs(app, options), { cwd: app.dir, env: secretEnv(databaseUrl, options.adminPassword ?? demoAdminPassword) }),
+    exec: (options = {}) => runCli(execArgs(app, options), { cwd: app.dir, env: { ...secretEnv(databaseUrl, options.adminPassword ?? demoAdminPassword), ...options.env } }),
     journal: () => readJournal(join(listRuns(app.dir)[0]!.dir, 'journal.jsonl')),
+    database: () => appDatabase(app.appUrl, demoAdminPassword),
     stop: async () => {
       await stopStandin(app.dir);
       rmSync(app.dir, { recursive: true, force: true });
@@ -45,11 +50,24 @@ export async function installation(label: string): Promise<Installation> {
   };
 }
 
-/** Row counts of every table of a SQLite file. */
+/** Makes an installation for a test and stops it after the test; call at the top level of a test file. */
+export function installPerTest(): (label: string) => Promise<Installation> {
+  let current: Installation | undefined;
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  return async (label) => {
+    current = await installation(label);
+    return current;
+  };
+}
+
+/** Row counts of every ordinary table of a SQLite file (the app's full-text tables and their storage left out). */
 export function sqliteCounts(path: string): Record<string, number> {
   const db = new Database(path, { readonly: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%\\_fts%' ESCAPE '\\' ORDER BY name").pluck().all() as string[];
     return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
   } finally {
     db.close();
@@ -108,8 +126,8 @@ export function runFiles(app: AppWorkspace): string[] {
     .filter((f) => statSync(f).isFile());
 }
 
-/** Tables the app writes to during the plan's smoke checks (AI search). */
-const writtenBySmoke = ['task_records', 'ai_search_metrics', 'ai_search_snippet_cache'];
+/** Tables the app writes to during the plan's checks: start-up task, AI search, logins and the probe file. */
+const writtenBySmoke = ['task_records', 'ai_search_metrics', 'ai_search_snippet_cache', 'user_action_log'];
 
 /**
  * Asserts a finished migration: every table holds as many rows in PostgreSQL as in SQLite (rows
@@ -122,7 +140,7 @@ export async function expectMigrated(app: AppWorkspace, databaseUrl: string): Pr
   const maxIds = Object.fromEntries(writtenBySmoke.map((t) => [t, Number(sqliteValue(app.cataloguePath, `SELECT coalesce(max(id), 0) FROM "${t}"`))]));
   expect(await postgresCounts(databaseUrl, Object.keys(source), maxIds)).toEqual(source);
 
-  expect(await appHealth(app.appUrl)).toEqual({ ok: true, dialect: 'postgresql', files: source.files });
+  expect(await appDatabase(app.appUrl, demoAdminPassword)).toEqual({ ok: true, dialect: 'postgresql', files: source.files });
   const call = await signIn(app.appUrl);
   const search = await call('POST', '/api/ai-search', { query: 'отчёт' });
   expect(search.status).toBe(200);
@@ -130,4 +148,19 @@ export async function expectMigrated(app: AppWorkspace, databaseUrl: string): Pr
   expect(search.body.task_id).toBe(task?.max);
   expect(search.body.task_id).toBeGreaterThan(maxIds.task_records!);
   expect(search.body.metric_id).toBeGreaterThan(maxIds.ai_search_metrics!);
+}
+
+/**
+ * Asserts a rolled-back run: the app serves from SQLite (by its admin overview), and catalogue.db
+ * holds every row of the run's verified backup; rows added since are only the app's own writes at
+ * its restart and the rollback's checks (a start-up task, logins).
+ */
+export async function expectBackOnSqlite(inst: Installation): Promise<void> {
+  expect(await inst.database()).toMatchObject({ ok: true, dialect: 'sqlite' });
+  const backup = backupOf(inst.journal());
+  expect(backup).toBeDefined();
+  const { lost, added } = rowsSinceBackup(inst.app.cataloguePath, backup!);
+  expect(lost).toEqual({});
+  expect(Object.keys(added).filter((t) => t !== 'task_records' && t !== 'user_action_log')).toEqual([]);
+  expect(readdirSync(inst.app.dir).filter((f) => f.includes('.replaced-'))).toEqual([]);
 }

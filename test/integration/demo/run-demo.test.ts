@@ -66,7 +66,7 @@ describe('npm run demo', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const workspace = await expectCleanedUp(run);
-    expect(run.stdout).toMatch(/^the app {5}serves from postgresql \(600 files, http:\/\/127\.0\.0\.1:\d+\/health\)$/m);
+    expect(run.stdout).toMatch(/^the app {5}serves from postgresql \(600 files, http:\/\/127\.0\.0\.1:\d+\/api\/admin\/status\/overview\)$/m);
     const report = captured(run.stdout, /^report: {5}(\S+)$/m);
     expect(readFileSync(report, 'utf8')).toMatch(/^# Migrate Agregator from SQLite to PostgreSQL: succeeded$/m);
     expect(run.stdout).toContain(`look:       cd ${workspace} && node ${resolve('bin/runbook.js')} show last\n`);
@@ -80,16 +80,16 @@ describe('npm run demo', () => {
     expect(run.stdout).toMatch(/^ {2}plan {8}plans\/sqlite-to-pg\.yaml \(step "transfer" is made to fail, to show the rollback\)$/m);
     expect(run.stdout).toMatch(/^the app {5}serves from sqlite \(600 files, /m);
     expect(run.stdout).toMatch(/^\.env {8}back as before \(sha256 [0-9a-f]{12}… as before\)$/m);
-    expect(run.stdout).toMatch(/^catalogue {3}intact \(sha256 [0-9a-f]{12}… as before\)$/m);
+    expect(run.stdout).toMatch(/^catalogue {3}every row of the backup \S+\/backups\/catalogue_before_pg_\d{8}_\d{6}\.db is there; rows the app wrote since its restart: task_records 1, user_action_log \d+$/m);
   });
 
   it('on Ctrl-C during the run rolls back, shows .env and catalogue.db as before, and still stops everything', async () => {
-    const run = await runDemo([], '▶ 19/24 restart');
+    const run = await runDemo([], '▶ 21/28 restart');
     expect(run.code).toBe(130);
     await expectCleanedUp(run);
     expect(run.stdout).toMatch(/^the app {5}serves from sqlite \(600 files, /m);
     expect(run.stdout).toMatch(/^\.env {8}back as before \(sha256 [0-9a-f]{12}… as before\)$/m);
-    expect(run.stdout).toMatch(/^catalogue {3}intact \(sha256 [0-9a-f]{12}… as before\)$/m);
+    expect(run.stdout).toMatch(/^catalogue {3}every row of the backup \S+\/backups\/catalogue_before_pg_\d{8}_\d{6}\.db is there; rows the app wrote since its restart: task_records 1, user_action_log \d+$/m);
   });
 
   it('refuses an unknown option before starting anything', async () => {

@@ -196,6 +196,25 @@ steps:
     expect(r.stderr).toContain(`${plan}:4:3: error RB501 var "database_url" is required but has no value (URL of the target PostgreSQL) [var-missing]`);
     expect(r.stderr).toContain('hint: set DATABASE_URL in the environment or pass --var database_url=...');
   });
+
+  it('takes a var from its fallback_env when its env is not set, and prints the fallback\'s warning', async () => {
+    const ws = workspace();
+    const vars = `vars:\n  database_url:\n    env: RUNBOOK_DATABASE_URL\n    fallback_env: { name: DATABASE_URL, warning: it also reaches the commands the plan runs }\n    secret: true\n  label: { description: a var with no value and no fallback }\n`;
+    const plan = ws.write('plan.yaml', `version: 1\nname: fallback\n${vars}steps:\n  - id: a\n    kind: shell\n    run: echo "got {{vars.database_url}}"\n`);
+    const fallback = await runCli(['exec', plan], { cwd: ws.dir, env: { RUNBOOK_DATABASE_URL: undefined, DATABASE_URL: 'postgresql://u:pw@h/old' } });
+    expect(fallback.code).toBe(0);
+    expect(fallback.stderr).toBe(
+      `${plan}:4:3: warning RB505 var "database_url" is taken from DATABASE_URL: it also reaches the commands the plan runs [var-fallback-env]\n` +
+        '    database_url:\n    ^\n  hint: set RUNBOOK_DATABASE_URL instead\n',
+    );
+    expect(fallback.stdout).toContain('got postgresql://u:****@h/old');
+    const none = await runCli(['validate', plan], { cwd: ws.dir, env: { RUNBOOK_DATABASE_URL: undefined, DATABASE_URL: undefined } });
+    expect(none.stdout + none.stderr).toBe(`${plan}: valid\n`);
+    const preferred = await runCli(['exec', plan], { cwd: ws.dir, env: { RUNBOOK_DATABASE_URL: 'postgresql://u:pw@h/new', DATABASE_URL: 'postgresql://u:pw@h/old' } });
+    expect(preferred.code).toBe(0);
+    expect(preferred.stderr).toBe('');
+    expect(preferred.stdout).toContain('got postgresql://u:****@h/new');
+  });
 });
 
 describe('bad invocations', () => {

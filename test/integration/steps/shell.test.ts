@@ -154,6 +154,14 @@ describe('shell', () => {
     expect(r.ok && r.outputs.stdout).toBe(`${join(ctx.workDir, 'app')} run a b`);
   });
 
+  it('removes the unset_env variables from the command\'s environment, those of the run and of env alike', async () => {
+    const ctx = stepContext({ env: { PATH: process.env.PATH, DATABASE_URL: 'postgresql://leak', KEEP: 'kept' } });
+    const script = 'echo "${DATABASE_URL-unset} ${SQLALCHEMY_DATABASE_URI-unset} $KEEP"';
+    const r = await shell.run({ run: script, env: { SQLALCHEMY_DATABASE_URI: 'postgresql://leak' }, unset_env: ['DATABASE_URL', 'SQLALCHEMY_DATABASE_URI'] }, ctx);
+    expect(r.ok && r.outputs.stdout).toBe('unset unset kept');
+    expect(shell.describe({ run: 'x', unset_env: ['DATABASE_URL'] }, { connection: () => undefined, mask })).toContainEqual({ label: 'unset_env', text: 'DATABASE_URL' });
+  });
+
   it('passes an argv element as one argument, never through a shell', async () => {
     const target = `/tmp/pwned-${randomBytes(6).toString('hex')}`;
     const r = await shell.run({ run: ['echo', `x; touch ${target}`] }, stepContext());
