@@ -15,7 +15,9 @@ const say = (line = '') => process.stdout.write(`${line}\n`);
 
 /** The demo's options, or the exit code when they are wrong or only help was asked for. */
 function options(argv: readonly string[]): { failAt?: string } | number {
-  const { values, tokens } = parseArgs({ args: [...argv], strict: false, tokens: true, options: { 'fail-at': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  // `node dist/demo/run-demo.js -- --fail-at X` passes npm's separator through: it is not an argument.
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+  const { values, tokens } = parseArgs({ args, strict: false, tokens: true, options: { 'fail-at': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   const wrong = tokens.find((t) => (t.kind === 'option' && t.name !== 'fail-at' && t.name !== 'help') || t.kind === 'positional');
   const problem =
     wrong?.kind === 'option' ? `unknown option "${wrong.rawName}"` : wrong?.kind === 'positional' ? `unexpected argument "${wrong.value}"` : values['fail-at'] === true ? '--fail-at needs a step id' : undefined;

@@ -74,7 +74,8 @@ describe('npm run demo', () => {
   });
 
   it('passes --fail-at on to the run and shows what the rollback gave back', async () => {
-    const run = await runDemo(['--fail-at', 'transfer']);
+    // As `npm run demo -- --fail-at transfer` would pass it when run directly: the separator is kept.
+    const run = await runDemo(['--', '--fail-at', 'transfer']);
     expect(run.code).toBe(1);
     await expectCleanedUp(run);
     expect(run.stdout).toMatch(/^ {2}plan {8}plans\/sqlite-to-pg\.yaml \(step "transfer" is made to fail, to show the rollback\)$/m);
