@@ -20,7 +20,7 @@ const databaseUrl = 'postgresql://agregator:pw-not-shown@127.0.0.1:1/agregator';
 function rendered(stepId: string, cli: readonly string[], cwd: string, rollback?: number) {
   const { plan, source } = validatePlanFile(defaultPlanPath);
   if (!plan) throw new Error('the default plan does not validate');
-  const vars = resolveVars(plan, source, { cli, files: [], env: { DATABASE_URL: databaseUrl, AGREGATOR_ADMIN_PASSWORD: 'admin-pw' } }, { requireAll: true });
+  const vars = resolveVars(plan, source, { cli, files: [], env: { RUNBOOK_DATABASE_URL: databaseUrl, AGREGATOR_ADMIN_PASSWORD: 'admin-pw' } }, { requireAll: true });
   expect(vars.diagnostics).toEqual([]);
   const step = plan.steps.find((s) => s.id === stepId)!;
   const action = rollback === undefined ? step : step.rollback[rollback]!;
@@ -66,7 +66,7 @@ describe('plans/sqlite-to-pg.yaml passes values to its shell commands as data', 
     new Database(join(ws.dir, hostileName)).close();
     const r = await runCli(['plan', defaultPlanPath, '--var', `sqlite_path=${hostileName}`, '--var', 'transfer_tool=pgloader'], {
       cwd: ws.dir,
-      env: { DATABASE_URL: databaseUrl, AGREGATOR_ADMIN_PASSWORD: 'admin-pw' },
+      env: { RUNBOOK_DATABASE_URL: databaseUrl, AGREGATOR_ADMIN_PASSWORD: 'admin-pw' },
     });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('run: pgloader "sqlite://${RUNBOOK_VALUE_1}" "$DATABASE_URL"');
