@@ -330,8 +330,9 @@ class Lexer {
         this.skipTo((x) => x === '\n', 'comment', false);
         return false;
       }
-      if (c === '(' && word === '' && this.src[this.pos + 1] === '(') {
-        // ((...)) and for ((...)): arithmetic commands.
+      if (c === '(' && this.src[this.pos + 1] === '(' && (word === '' || (commandStart && (leadingWords.has(word) || word === 'for')))) {
+        // ((...)) and for ((...)): arithmetic commands, also glued to the keyword as in while((...)).
+        endWord();
         this.pos += 2;
         this.bracketed('(', '))', 2, 'arithmetic');
       } else if (c === '<' && this.src.startsWith('<<', this.pos) && !this.src.startsWith('<<<', this.pos)) {

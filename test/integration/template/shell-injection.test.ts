@@ -174,6 +174,8 @@ describe('contexts where a value cannot go', () => {
     'printf -v NAME (bash)': { run: 'printf -v "{{vars.x}}" %s 1', rule: 'RB309', says: 'variable name', bash: true },
     'test -v NAME (bash)': { run: '[ -v {{vars.x}} ]', rule: 'RB309', says: 'variable name', bash: true },
     'declare -n (bash)': { run: 'declare -n r={{vars.x}}; echo "$r"', rule: 'RB309', says: 'variable name', bash: true },
+    'while((...)) glued to its keyword (bash)': { run: 'while((i < {{vars.x}})); do i=9; done', rule: 'RB309', says: 'arithmetic', bash: true },
+    'for((...)) glued to its keyword (bash)': { run: 'for((i = 0; i < {{vars.x}}; i++)); do :; done', rule: 'RB309', says: 'arithmetic', bash: true },
     'a name declared -i (bash)': { run: 'declare -i n\nn="{{vars.x}}"', rule: 'RB309', says: 'arithmetic', bash: true },
   } as const;
 

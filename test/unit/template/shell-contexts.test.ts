@@ -88,6 +88,10 @@ describe('shellSlots', () => {
     ['typeset -n r="@"', 'variable-name'],
     ['declare -i n; n="@"', 'arithmetic'],
     ['typeset -i n=0\nn+=@', 'arithmetic'],
+    ['for((i = 0; i < @; i++)); do :; done', 'arithmetic'],
+    ['while((i < @)); do :; done', 'arithmetic'],
+    ['until((i > @)); do :; done', 'arithmetic'],
+    ['if((1 < @)); then :; elif((2 < 1)); then :; fi', 'arithmetic'],
   ])('%j is refused: %s', (script, unsafe) => {
     expect(contexts(script)).toEqual([`unsafe:${unsafe}`]);
   });
