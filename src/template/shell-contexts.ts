@@ -44,6 +44,8 @@ const commandPrefixes = new Set(['command', 'builtin']);
 const nameCommands = new Set(['read', 'mapfile', 'readarray', 'getopts', 'unset']);
 /** Options whose next word is a variable name: printf -v, test -v, [ -v, wait -p. */
 const nameOptions: Readonly<Record<string, string>> = { printf: '-v', test: '-v', '[': '-v', wait: '-p' };
+/** An assignment to a prompt string, whose command substitutions bash runs when it shows the prompt. */
+const prompt = /^(?:PS[0-4]|PROMPT_COMMAND)\+?=/;
 /** A word inside an unclosed array subscript, e.g. `a[` of `a[i]=1`: bash evaluates the index. */
 const subscript = /^(?:[A-Za-z_][A-Za-z0-9_]*)?\[[^\]]*$/;
 
@@ -286,11 +288,14 @@ class Lexer {
       if (arithmeticCommand || subscript.test(word)) return 'arithmetic';
       const assigned = /^([A-Za-z_][A-Za-z0-9_]*)\+?=/.exec(word);
       if (commandStart && assigned && integers.has(assigned[1]!)) return 'arithmetic';
+      // bash expands command substitutions in a prompt string each time it shows one (PS4 under set -x).
+      if ((commandStart || integerDeclarations.has(firstWord)) && prompt.test(word)) return 'run-as-code';
       if (commandStart) return undefined;
       if (codeCommands.has(firstWord)) return 'run-as-code';
       if (redirected) return undefined;
       if (nameCommand && !word.startsWith('-')) return 'variable-name';
-      if (nameOptions[firstWord] !== undefined && previousWord === nameOptions[firstWord]) return 'variable-name';
+      const nameOption = nameOptions[firstWord];
+      if (nameOption !== undefined && (previousWord === nameOption || word === nameOption)) return 'variable-name';
       // declare NAME=value: the part before = is a name.
       if (integerDeclarations.has(firstWord) && !word.includes('=') && !word.startsWith('-')) return 'variable-name';
       return undefined;
@@ -407,7 +412,7 @@ export const unsafeContexts: Readonly<Record<UnsafeContext, { readonly where: st
   'double-brackets': { where: 'inside [[ ... ]], where bash may evaluate a value as arithmetic code', hint: 'use [ ... ] (test), which takes values as plain arguments' },
   'parameter-expansion': { where: 'inside ${...}, where the value would be read as a pattern, a number or a name', hint: 'put it outside the braces, e.g. "${HOME}/{{x}}"; for a fallback give the var a default' },
   'after-backslash': { where: 'right after a backslash, which would escape the quoting runbook puts around the value', hint: 'remove the backslash' },
-  'run-as-code': { where: 'in an argument of eval, trap or alias, which the shell runs as code', hint: "give the value a name first and refer to it inside single quotes, where it stays data: f={{x}}; trap 'rm -f \"$f\"' EXIT" },
+  'run-as-code': { where: 'in an argument of eval, trap or alias, or in a prompt string (PS4...), which the shell runs as code', hint: "give the value a name first and refer to it inside single quotes, where it stays data: f={{x}}; trap 'rm -f \"$f\"' EXIT" },
   'variable-name': { where: 'where the command takes a variable name (read, printf -v, test -v, unset, declare NAME, declare -n...), and bash evaluates an index such as a[$(...)] in a name', hint: 'write the variable name in the plan itself and pass the value as data, e.g. read -r line, or printf -v name %s {{x}}' },
   'after-dollar': { where: 'right after a $, which would join it to the value as a different expansion', hint: 'write \\$ for a literal dollar sign, or put the value in its own word' },
 };

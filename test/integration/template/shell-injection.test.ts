@@ -176,6 +176,8 @@ describe('contexts where a value cannot go', () => {
     'declare -n (bash)': { run: 'declare -n r={{vars.x}}; echo "$r"', rule: 'RB309', says: 'variable name', bash: true },
     'while((...)) glued to its keyword (bash)': { run: 'while((i < {{vars.x}})); do i=9; done', rule: 'RB309', says: 'arithmetic', bash: true },
     'for((...)) glued to its keyword (bash)': { run: 'for((i = 0; i < {{vars.x}}; i++)); do :; done', rule: 'RB309', says: 'arithmetic', bash: true },
+    'PS4 (bash)': { run: 'PS4="+{{vars.x}} "; set -x; true', rule: 'RB309', says: 'prompt string', bash: true },
+    'printf -vNAME (bash)': { run: 'printf -v{{vars.x}} %s 1', rule: 'RB309', says: 'variable name', bash: true },
     'a name declared -i (bash)': { run: 'declare -i n\nn="{{vars.x}}"', rule: 'RB309', says: 'arithmetic', bash: true },
   } as const;
 
