@@ -55,6 +55,9 @@ export function holderState(h: LockHolder): HolderState {
   return h.processStart === undefined || h.processStart === start ? 'running' : 'gone';
 }
 
+/** What a run id looks like: one plain file name, never `..` or a path. */
+const runIdShape = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 /** Reads a lock file's holder; undefined when it is missing, `text` when it is not a holder record. */
 export function readLock(path: string): { holder: LockHolder } | { text: string } | undefined {
   let text: string;
@@ -66,7 +69,8 @@ export function readLock(path: string): { holder: LockHolder } | { text: string 
   }
   try {
     const h = JSON.parse(text) as Partial<LockHolder>;
-    if (typeof h.runId === 'string' && typeof h.host === 'string' && typeof h.pid === 'number' && typeof h.startedAt === 'string') return { holder: h as LockHolder };
+    // The run id names a directory under runs/ that unlock cleans and writes to: never a path.
+    if (typeof h.runId === 'string' && runIdShape.test(h.runId) && typeof h.host === 'string' && typeof h.pid === 'number' && typeof h.startedAt === 'string') return { holder: h as LockHolder };
   } catch {
     // Not JSON: reported as unreadable below.
   }

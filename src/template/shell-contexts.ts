@@ -19,7 +19,9 @@ export type UnsafeContext =
   | 'double-brackets'
   | 'parameter-expansion'
   | 'after-backslash'
-  | 'after-dollar';
+  | 'after-dollar'
+  | 'run-as-code'
+  | 'variable-name';
 
 /** Where one slot sits: a context that takes a reference, or one that cannot. */
 export type Slot = { readonly slot: number; readonly context: ValueContext } | { readonly slot: number; readonly unsafe: UnsafeContext };
@@ -34,6 +36,16 @@ const operatorChars = new Set([';', '&', '|', '(', ')', '<', '>']);
 const leadingWords = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time']);
 /** Commands whose -i option makes every assignment an arithmetic evaluation. */
 const integerDeclarations = new Set(['declare', 'typeset', 'local', 'export', 'readonly']);
+/** Builtins that run their arguments as shell code later: eval now, trap on a signal, alias when used. */
+const codeCommands = new Set(['eval', 'trap', 'alias']);
+/** Words that run the next word as the command itself. */
+const commandPrefixes = new Set(['command', 'builtin']);
+/** Builtins whose operands are variable names; bash evaluates the index of a name such as a[$(...)]. */
+const nameCommands = new Set(['read', 'mapfile', 'readarray', 'getopts', 'unset']);
+/** Options whose next word is a variable name: printf -v, test -v, [ -v, wait -p. */
+const nameOptions: Readonly<Record<string, string>> = { printf: '-v', test: '-v', '[': '-v', wait: '-p' };
+/** An assignment to a prompt string, whose command substitutions bash runs when it shows the prompt. */
+const prompt = /^(?:PS[0-4]|PROMPT_COMMAND)\+?=/;
 /** A word inside an unclosed array subscript, e.g. `a[` of `a[i]=1`: bash evaluates the index. */
 const subscript = /^(?:[A-Za-z_][A-Za-z0-9_]*)?\[[^\]]*$/;
 
@@ -215,7 +227,8 @@ class Lexer {
 
   /** Turns the slots recorded since `from` unsafe: they sit where the shell evaluates text. */
   private poison(from: number, unsafe: UnsafeContext): void {
-    for (let i = from; i < this.slots.length; i++) this.slots[i] = { slot: this.slots[i]!.slot, unsafe };
+    // A slot already refused keeps its first, innermost reason.
+    for (let i = from; i < this.slots.length; i++) if ('context' in this.slots[i]!) this.slots[i] = { slot: this.slots[i]!.slot, unsafe };
   }
 
   /** A command list: the whole script, the inside of `$(...)`, or of backticks. */
@@ -227,6 +240,13 @@ class Lexer {
     let firstWord = '';
     let doubleBrackets = false;
     let arithmeticCommand = false;
+    // Where the current command puts a value: run as code, read as a variable name, or plain data.
+    let nameCommand = false;
+    let previousWord = '';
+    let redirected = false;
+    /** Names declared with -i: a later assignment to one evaluates the value as arithmetic. */
+    const integers = new Set<string>();
+    let declaresIntegers = false;
     let caseState: 'none' | 'word' | 'patterns' | 'body' = 'none';
     let pending: HereDoc[] = [];
     const endWord = () => {
@@ -237,10 +257,17 @@ class Lexer {
         if (commandStart && word === 'let') arithmeticCommand = true;
         // declare -i (and its kin) evaluate every value assigned as arithmetic.
         if (!commandStart && integerDeclarations.has(firstWord) && /^-[A-Za-z]*i/.test(word)) arithmeticCommand = true;
+        // declare -n makes every value a variable name, whose index bash evaluates.
+        if (!commandStart && integerDeclarations.has(firstWord) && /^-[A-Za-z]*n/.test(word)) nameCommand = true;
+        if (!commandStart && integerDeclarations.has(firstWord) && /^-[A-Za-z]*i/.test(word)) declaresIntegers = true;
+        else if (!commandStart && declaresIntegers && /^[A-Za-z_][A-Za-z0-9_]*/.test(word)) integers.add(/^[A-Za-z_][A-Za-z0-9_]*/.exec(word)![0]);
+        if (commandStart && nameCommands.has(word)) nameCommand = true;
+        previousWord = redirected ? '' : word;
+        redirected = false;
         if (commandStart && word === 'case') caseState = 'word';
         else if (caseState === 'word' && word === 'in') caseState = 'patterns';
         else if (word === 'esac') caseState = 'none';
-        commandStart = leadingWords.has(word) || (commandStart && /^[A-Za-z_][A-Za-z0-9_]*=/.test(word));
+        commandStart = leadingWords.has(word) || (commandStart && (/^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(word) || commandPrefixes.has(word)));
       }
       word = '';
       wordStart = true;
@@ -250,6 +277,28 @@ class Lexer {
       commandStart = true;
       firstWord = '';
       arithmeticCommand = false;
+      nameCommand = false;
+      declaresIntegers = false;
+      previousWord = '';
+      redirected = false;
+    };
+    /** Where a value in the current word would be evaluated rather than taken as data, if anywhere. */
+    const evaluatedHere = (): UnsafeContext | undefined => {
+      if (doubleBrackets) return 'double-brackets';
+      if (arithmeticCommand || subscript.test(word)) return 'arithmetic';
+      const assigned = /^([A-Za-z_][A-Za-z0-9_]*)\+?=/.exec(word);
+      if (commandStart && assigned && integers.has(assigned[1]!)) return 'arithmetic';
+      // bash expands command substitutions in a prompt string each time it shows one (PS4 under set -x).
+      if ((commandStart || integerDeclarations.has(firstWord)) && prompt.test(word)) return 'run-as-code';
+      if (commandStart) return undefined;
+      if (codeCommands.has(firstWord)) return 'run-as-code';
+      if (redirected) return undefined;
+      if (nameCommand && !word.startsWith('-')) return 'variable-name';
+      const nameOption = nameOptions[firstWord];
+      if (nameOption !== undefined && (previousWord === nameOption || word === nameOption)) return 'variable-name';
+      // declare NAME=value: the part before = is a name.
+      if (integerDeclarations.has(firstWord) && !word.includes('=') && !word.startsWith('-')) return 'variable-name';
+      return undefined;
     };
     /** Reads one token; true when the command list ends. */
     const step = (): boolean => {
@@ -286,8 +335,9 @@ class Lexer {
         this.skipTo((x) => x === '\n', 'comment', false);
         return false;
       }
-      if (c === '(' && word === '' && this.src[this.pos + 1] === '(') {
-        // ((...)) and for ((...)): arithmetic commands.
+      if (c === '(' && this.src[this.pos + 1] === '(' && (word === '' || (commandStart && (leadingWords.has(word) || word === 'for')))) {
+        // ((...)) and for ((...)): arithmetic commands, also glued to the keyword as in while((...)).
+        endWord();
         this.pos += 2;
         this.bracketed('(', '))', 2, 'arithmetic');
       } else if (c === '<' && this.src.startsWith('<<', this.pos) && !this.src.startsWith('<<<', this.pos)) {
@@ -308,6 +358,7 @@ class Lexer {
           depth--;
         }
         if (c !== '<' && c !== '>') commandEnds();
+        else redirected = true;
         return false;
       } else if (c === "'") {
         this.pos++;
@@ -334,7 +385,7 @@ class Lexer {
     while (this.pos < this.src.length) {
       // Inside [[ ]], let, declare -i or an array subscript, bash evaluates values as
       // arithmetic, where a[$(...)] runs code: quoting does not help, so nothing may go there.
-      const evaluated: UnsafeContext | undefined = doubleBrackets ? 'double-brackets' : arithmeticCommand || subscript.test(word) ? 'arithmetic' : undefined;
+      const evaluated = evaluatedHere();
       const from = this.slots.length;
       const ends = step();
       if (evaluated) this.poison(from, evaluated);
@@ -361,5 +412,7 @@ export const unsafeContexts: Readonly<Record<UnsafeContext, { readonly where: st
   'double-brackets': { where: 'inside [[ ... ]], where bash may evaluate a value as arithmetic code', hint: 'use [ ... ] (test), which takes values as plain arguments' },
   'parameter-expansion': { where: 'inside ${...}, where the value would be read as a pattern, a number or a name', hint: 'put it outside the braces, e.g. "${HOME}/{{x}}"; for a fallback give the var a default' },
   'after-backslash': { where: 'right after a backslash, which would escape the quoting runbook puts around the value', hint: 'remove the backslash' },
+  'run-as-code': { where: 'in an argument of eval, trap or alias, or in a prompt string (PS4...), which the shell runs as code', hint: "give the value a name first and refer to it inside single quotes, where it stays data: f={{x}}; trap 'rm -f \"$f\"' EXIT" },
+  'variable-name': { where: 'where the command takes a variable name (read, printf -v, test -v, unset, declare NAME, declare -n...), and bash evaluates an index such as a[$(...)] in a name', hint: 'write the variable name in the plan itself and pass the value as data, e.g. read -r line, or printf -v name %s {{x}}' },
   'after-dollar': { where: 'right after a $, which would join it to the value as a different expansion', hint: 'write \\$ for a literal dollar sign, or put the value in its own word' },
 };

@@ -108,4 +108,15 @@ describe('the workspace lock', () => {
     expect(await unlockWorkspace(ws.dir, { force: true })).toMatchObject({ ok: true });
     expect(acquireLock(ws.dir, 'after').ok).toBe(true);
   });
+
+  it('never takes a run id that is a path as the directory to clean and write the takeover in', async () => {
+    const ws = workspace();
+    const outside = join(ws.dir, 'outside');
+    mkdirSync(outside);
+    writeLock(ws.dir, { runId: '../../outside', pid: await deadPid() });
+    expect(await unlockWorkspace(ws.dir, { force: false })).toMatchObject({ ok: false, message: expect.stringContaining('does not name a run') });
+    expect(await unlockWorkspace(ws.dir, { force: true })).toMatchObject({ ok: true });
+    expect(existsSync(join(outside, 'lock-taken-over.json'))).toBe(false);
+    expect(existsSync(lockPath(ws.dir))).toBe(false);
+  });
 });

@@ -164,13 +164,33 @@ describe('contexts where a value cannot go', () => {
     'declare -i': { run: 'declare -i n="{{vars.x}}"', rule: 'RB309', says: 'arithmetic' },
     comment: { run: 'true # {{vars.x}}', rule: 'RB309', says: 'comment' },
     'raw output': { run: 'printf %s {{{vars.x}}}', rule: 'RB310', says: 'as code' },
+    // Builtins that run their arguments as code: a reference in "..." expands first, then runs.
+    eval: { run: 'eval "echo {{vars.x}}"', rule: 'RB309', says: 'eval, trap or alias' },
+    'command eval': { run: 'x=1 command eval "echo {{vars.x}}"', rule: 'RB309', says: 'eval, trap or alias' },
+    trap: { run: 'trap "rm -f {{vars.x}}" EXIT', rule: 'RB309', says: 'eval, trap or alias' },
+    alias: { run: 'alias e="echo {{vars.x}}"\ne', rule: 'RB309', says: 'eval, trap or alias' },
+    // bash evaluates the index of a variable name such as a[$(...)] given as a value.
+    'read NAME (bash)': { run: 'read {{vars.x}} <<< 1', rule: 'RB309', says: 'variable name', bash: true },
+    'printf -v NAME (bash)': { run: 'printf -v "{{vars.x}}" %s 1', rule: 'RB309', says: 'variable name', bash: true },
+    'test -v NAME (bash)': { run: '[ -v {{vars.x}} ]', rule: 'RB309', says: 'variable name', bash: true },
+    'declare -n (bash)': { run: 'declare -n r={{vars.x}}; echo "$r"', rule: 'RB309', says: 'variable name', bash: true },
+    'while((...)) glued to its keyword (bash)': { run: 'while((i < {{vars.x}})); do i=9; done', rule: 'RB309', says: 'arithmetic', bash: true },
+    'for((...)) glued to its keyword (bash)': { run: 'for((i = 0; i < {{vars.x}}; i++)); do :; done', rule: 'RB309', says: 'arithmetic', bash: true },
+    'PS4 (bash)': { run: 'PS4="+{{vars.x}} "; set -x; true', rule: 'RB309', says: 'prompt string', bash: true },
+    'printf -vNAME (bash)': { run: 'printf -v{{vars.x}} %s 1', rule: 'RB309', says: 'variable name', bash: true },
+    'a name declared -i (bash)': { run: 'declare -i n\nn="{{vars.x}}"', rule: 'RB309', says: 'arithmetic', bash: true },
   } as const;
 
-  for (const [name, { run, rule, says }] of Object.entries(refused)) {
+  for (const [name, entry] of Object.entries(refused)) {
+    const { run, rule, says } = entry;
+    const bash = 'bash' in entry;
     it(`${name}: validate and exec refuse the plan with its position, and nothing runs`, async () => {
       const ws = workspace();
       const marker = join(ws.dir, 'pwned');
-      const plan = ws.write('plan.yaml', `version: 1\nname: refused\nvars:\n  x: { default: "$(touch ${marker})" }\nsteps:\n  - id: use\n    kind: shell\n    run: |\n      ${indent(run, '      ')}\n`);
+      // a[$(...)] runs its index wherever bash reads the value as a name or a number, and as code elsewhere.
+      const value = bash ? `a[$(touch ${marker})]` : `$(touch ${marker})`;
+      const field = bash ? `run:\n      - bash\n      - -c\n      - |\n        ${indent(run, '        ')}` : `run: |\n      ${indent(run, '      ')}`;
+      const plan = ws.write('plan.yaml', `version: 1\nname: refused\nvars:\n  x: { default: "${value}" }\nsteps:\n  - id: use\n    kind: shell\n    ${field}\n`);
       const v = await runCli(['validate', plan], { cwd: ws.dir });
       expect(v.code).toBe(2);
       expect(v.stdout + v.stderr).toMatch(new RegExp(`plan\\.yaml:\\d+:\\d+: error ${rule} .*${says}`));

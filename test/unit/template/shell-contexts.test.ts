@@ -30,6 +30,10 @@ describe('shellSlots', () => {
     ['[ "@" -eq 1 ] && a[1]=@', ['double-quotes', 'word']],
     ['declare -r n=@', ['word']],
     ['echo "a[1] @ [@"', ['double-quotes', 'double-quotes']],
+    ['read -r line <<< @; printf -v n %s @', ['word', 'word']],
+    ['export A=@ B="@"; local c=@', ['word', 'double-quotes', 'word']],
+    ['declare -i n; m=@; echo eval @', ['word', 'word']],
+    ['evaluate @; traps @', ['word', 'word']],
   ])('%j takes references in %j', (script, expected) => {
     expect(contexts(script)).toEqual(expected);
   });
@@ -66,6 +70,31 @@ describe('shellSlots', () => {
     ['echo "\\@"', 'after-backslash'],
     ['echo $@', 'after-dollar'],
     ['echo "$@"', 'after-dollar'],
+    ['eval "echo @"', 'run-as-code'],
+    ['eval "$(echo @)"', 'run-as-code'],
+    ['x=1 command eval echo @', 'run-as-code'],
+    ['if builtin eval "true @"; then :; fi', 'run-as-code'],
+    ['trap "rm -f @" EXIT', 'run-as-code'],
+    ['trap -- "echo @" EXIT', 'run-as-code'],
+    ['alias e="echo @"', 'run-as-code'],
+    ['read @ <<< 1', 'variable-name'],
+    ['printf -v "@" %s 1', 'variable-name'],
+    ['test -v @', 'variable-name'],
+    ['[ -v @ ]', 'variable-name'],
+    ['wait -p @ $!', 'variable-name'],
+    ['declare -g @=1', 'variable-name'],
+    ['export @', 'variable-name'],
+    ['declare -n r=@', 'variable-name'],
+    ['typeset -n r="@"', 'variable-name'],
+    ['declare -i n; n="@"', 'arithmetic'],
+    ['typeset -i n=0\nn+=@', 'arithmetic'],
+    ['for((i = 0; i < @; i++)); do :; done', 'arithmetic'],
+    ['PS4="+@ "; set -x', 'run-as-code'],
+    ['export PS4=@', 'run-as-code'],
+    ['printf -v@ %s 1', 'variable-name'],
+    ['while((i < @)); do :; done', 'arithmetic'],
+    ['until((i > @)); do :; done', 'arithmetic'],
+    ['if((1 < @)); then :; elif((2 < 1)); then :; fi', 'arithmetic'],
   ])('%j is refused: %s', (script, unsafe) => {
     expect(contexts(script)).toEqual([`unsafe:${unsafe}`]);
   });
