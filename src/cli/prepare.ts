@@ -1,5 +1,5 @@
 import { hasErrors } from '../diagnostics/index.js';
-import type { Plan } from '../plan/model.js';
+import type { Plan, VarValue } from '../plan/model.js';
 import type { PlanSource } from '../plan/source.js';
 import { validatePlanFile } from '../plan/validate.js';
 import { resolveVars } from '../plan/vars.js';
@@ -11,7 +11,7 @@ import { printDiagnostics, type DiagnosticFormat } from './print-diagnostics.js'
 export interface PreparedPlan {
   readonly plan: Plan;
   readonly source: PlanSource;
-  readonly vars: Readonly<Record<string, string | number | boolean>>;
+  readonly vars: Readonly<Record<string, VarValue>>;
   readonly masker: Masker;
 }
 

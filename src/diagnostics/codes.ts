@@ -1,7 +1,7 @@
 /**
  * The code table: ranges by area, so a code tells where a finding comes from.
  * RB1xx loading YAML · RB2xx schema · RB3xx references and templates · RB4xx plan semantics ·
- * RB5xx values given on the command line.
+ * RB5xx values given on the command line · RB6xx plug-ins.
  */
 export const codes = {
   'file-unreadable': 'RB100',
@@ -32,6 +32,9 @@ export const codes = {
   'shell-raw': 'RB310',
   'duplicate-step-id': 'RB401',
   'bad-when': 'RB402',
+  'bad-loop': 'RB403',
+  'plugin-load': 'RB601',
+  'plugin-contract': 'RB602',
   'var-missing': 'RB501',
   'var-invalid': 'RB502',
   'var-unknown': 'RB503',

@@ -1,4 +1,4 @@
-import type { Plan, ActionDecl } from '../plan/model.js';
+import { allSteps, type ActionDecl, type Plan } from '../plan/model.js';
 import { getStepKind } from '../steps/index.js';
 import type { ConnectionSpec, DescribeLine } from '../steps/kind.js';
 import { TemplateError, TemplateRenderer, type TemplateScope } from '../template/render.js';
@@ -27,6 +27,10 @@ export interface StepDescription extends ActionDescription {
   readonly rollback: readonly ActionDescription[];
   /** The kind's built-in inverse (e.g. "restore the file byte-for-byte"), if it has one. */
   readonly builtInUndo?: string;
+  /** A finally step: it runs after the others whatever happened. */
+  readonly finally?: boolean;
+  /** A copy of a `for_each` step: the step it repeats and the item it reads. */
+  readonly item?: { readonly of: string; readonly index: number; readonly value: string };
 }
 
 /** The whole plan as a dry run shows it; every text already masked. */
@@ -50,18 +54,19 @@ export function describePlan(
   },
 ): PlanDescription {
   const renderer = new TemplateRenderer(input.now ?? new Date());
-  const scope: TemplateScope = buildScope({ plan, vars: input.vars, env: input.env, steps: placeholderSteps(plan), run: { id: '<run-id>', dir: '<run-dir>', cwd: process.cwd(), started_at: '<started-at>' } });
+  const stepsScope: TemplateScope = buildScope({ plan, vars: input.vars, env: input.env, steps: placeholderSteps(plan), run: { id: '<run-id>', dir: '<run-dir>', cwd: process.cwd(), started_at: '<started-at>' } });
   const mask = (t: string) => input.masker.mask(t);
   const connection = (name: string): ConnectionSpec | undefined => {
     const decl = plan.connections.find((c) => c.name === name);
     if (!decl) return undefined;
     try {
-      return renderConnection(decl, renderer, scope);
+      return renderConnection(decl, renderer, stepsScope);
     } catch {
       return undefined;
     }
   };
-  const describeAction = (a: ActionDecl): ActionDescription => {
+  const describeAction = (a: ActionDecl, item?: { readonly value: unknown }): ActionDescription => {
+    const scope = item ? { ...stepsScope, item: item.value } : stepsScope;
     const kind = getStepKind(a.kind);
     const common = {
       kind: a.kind,
@@ -86,14 +91,17 @@ export function describePlan(
       return { ...common, lines, unrendered: mask(e.message) };
     }
   };
-  const steps = plan.steps.map((s, index): StepDescription => {
+  const finallyFrom = plan.steps.length;
+  const steps = allSteps(plan).map((s, index): StepDescription => {
     const kind = getStepKind(s.kind);
     return {
-      ...describeAction(s),
+      ...describeAction(s, s.item),
       index,
       id: s.id,
       ...(s.description !== undefined && { description: mask(s.description) }),
-      rollback: s.rollback.map(describeAction),
+      ...(index >= finallyFrom && { finally: true }),
+      ...(s.item && { item: { of: s.item.of, index: s.item.index, value: mask(typeof s.item.value === 'string' ? s.item.value : JSON.stringify(s.item.value)) } }),
+      rollback: s.rollback.map((r) => describeAction(r, s.item)),
       ...(kind?.undo && { builtInUndo: `${kind.undoSummary ?? `undo the ${kind.kind} step`}${s.undo_when !== undefined ? ` — only when ${s.undo_when}` : ''}` }),
     };
   });

@@ -19,7 +19,7 @@ export interface RecordedAction {
  * before any renderer hears of it, so the journal is the run's source of truth.
  */
 export type RunEvent =
-  | { readonly type: 'run-start'; readonly at: string; readonly runId: string; readonly runDir: string; readonly plan: { readonly name: string; readonly file: string; readonly sha256: string; readonly title?: string }; readonly vars: { readonly [k: string]: JsonValue }; readonly steps: readonly { readonly id: string; readonly kind: string; readonly title?: string }[]; readonly cwd: string; readonly options: { readonly yes: boolean; readonly rollback: boolean; readonly failAt?: string } }
+  | { readonly type: 'run-start'; readonly at: string; readonly runId: string; readonly runDir: string; readonly plan: { readonly name: string; readonly file: string; readonly sha256: string; readonly title?: string }; readonly vars: { readonly [k: string]: JsonValue }; readonly steps: readonly { readonly id: string; readonly kind: string; readonly title?: string; readonly finally?: boolean }[]; readonly cwd: string; readonly options: { readonly yes: boolean; readonly rollback: boolean; readonly failAt?: string } }
   | { readonly type: 'step-start'; readonly at: string; readonly step: string; readonly index: number; readonly kind: string; readonly title?: string; readonly attempt: number; readonly inputs: { readonly [k: string]: unknown } }
   | { readonly type: 'step-retry'; readonly at: string; readonly step: string; readonly attempt: number; readonly error: string; readonly delayMs: number }
   | { readonly type: 'step-output'; readonly at: string; readonly step: string; readonly outputs: { readonly [k: string]: JsonValue }; readonly env?: { readonly [k: string]: string | null } }
@@ -33,7 +33,7 @@ export type RunEvent =
   | { readonly type: 'fault'; readonly at: string; readonly message: string; readonly during: string }
   /** Before this run: what an earlier run that died had left (processes ended, temp files removed). */
   | { readonly type: 'earlier-run-cleaned'; readonly at: string; readonly runId: string; readonly done: readonly string[] }
-  | { readonly type: 'run-end'; readonly at: string; readonly status: RunStatus; readonly exitCode: number; readonly durationMs: number; readonly failedStep?: string; readonly reportPath: string };
+  | { readonly type: 'run-end'; readonly at: string; readonly status: RunStatus; readonly exitCode: number; readonly durationMs: number; readonly failedStep?: string; readonly finallyFailed?: readonly string[]; readonly reportPath: string };
 
 /** Live, unjournaled signals for the screen only: the latest output line or progress of a step. */
 export type LiveEvent =

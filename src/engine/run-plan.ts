@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { ActionDecl, Plan, StepDecl } from '../plan/model.js';
+import { expandLoops } from '../plan/expand-loops.js';
+import type { ActionDecl, Plan, StepDecl, VarValue } from '../plan/model.js';
 import { getStepKind } from '../steps/index.js';
 import type { AnyStepKind, CrashTrail, JsonValue, StepContext, StepResult } from '../steps/kind.js';
 import { TemplateError, TemplateRenderer, type TemplateScope } from '../template/render.js';
@@ -8,6 +9,8 @@ import { parseDuration } from './duration.js';
 import type { LiveEvent, RecordedAction, RunEvent, RunObserver, RunStatus } from './events.js';
 import { checkCondition, type ConditionOutcome } from './conditions.js';
 import { executeAction } from './execute-action.js';
+import { runFinally } from './finally.js';
+import { typedSpec } from './typed-fields.js';
 import type { Interrupts, Stop, StopSignal } from './interrupts.js';
 import { exitCode, nothingUndone, undoByHand, type NotUndone } from './outcome.js';
 import { buildScope, renderConnection, type StepState } from './scope.js';
@@ -16,7 +19,7 @@ import { buildScope, renderConnection, type StepState } from './scope.js';
 export interface RunOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly vars: Readonly<Record<string, string | number | boolean>>;
+  readonly vars: Readonly<Record<string, VarValue>>;
   readonly masker: Masker;
   /** `--yes`: every confirm gate passes. */
   readonly yes: boolean;
@@ -51,6 +54,8 @@ export interface RunOutcome {
   readonly byHand: readonly string[];
   /** Faults the run met (a journal it could not write, an uncaught error), in order. */
   readonly faults: readonly string[];
+  /** Finally steps that failed (or could not start); the exit code is never 0 when there are any. */
+  readonly finallyFailed: readonly string[];
 }
 
 /** A finished step waiting on the rollback stack. */
@@ -77,7 +82,7 @@ function journaledInputs(r: Rendered): Record<string, unknown> {
 
 /** Runs a validated plan step by step; on failure undoes finished steps newest first. */
 export async function runPlan(plan: Plan, files: RunFiles, options: RunOptions, observer: RunObserver): Promise<RunOutcome> {
-  return new PlanRun(plan, files, options, observer).run();
+  return new PlanRun(expandLoops(plan, options.vars), files, options, observer).run();
 }
 
 class PlanRun {
@@ -94,6 +99,8 @@ class PlanRun {
   /** The step running, or the last one that ran: the one a fault fails. */
   private current: string | undefined;
   private rollingBack = false;
+  /** Running the finally steps: only a second signal stops them. */
+  private finalPhase = false;
   private signals = 0;
   private firstSignal: StopSignal | undefined;
   private readonly faults: string[] = [];
@@ -126,19 +133,20 @@ class PlanRun {
     }
   }
 
-  private scope(): TemplateScope {
-    return buildScope({ plan: this.plan, vars: this.options.vars, env: this.env, steps: this.states, run: { id: this.files.id, dir: this.files.dir, cwd: this.options.cwd, started_at: new Date(this.started).toISOString() } });
+  /** What templates read now; `step` adds the item of a looped step. */
+  private scope(step?: StepDecl): TemplateScope {
+    return buildScope({ plan: this.plan, vars: this.options.vars, env: this.env, steps: this.states, run: { id: this.files.id, dir: this.files.dir, cwd: this.options.cwd, started_at: new Date(this.started).toISOString() }, ...(step?.item && { item: step.item.value }) });
   }
 
-  private conditionHolds(when: string | undefined): ConditionOutcome {
-    const outcome = checkCondition(when, this.scope() as unknown as Record<string, unknown>, this.secretVars);
+  private conditionHolds(when: string | undefined, step?: StepDecl): ConditionOutcome {
+    const outcome = checkCondition(when, this.scope(step) as unknown as Record<string, unknown>, this.secretVars);
     return outcome.reason === undefined ? outcome : { ...outcome, reason: this.options.masker.mask(outcome.reason) };
   }
 
-  /** The action's fields rendered, and the values its shell fields read from the environment. */
-  private render(action: ActionDecl, kind: AnyStepKind): Rendered {
-    const { spec, values } = this.renderer.renderAction(action.spec, this.scope(), kind.shellFields);
-    return { spec, env: values.env() };
+  /** The action's fields rendered (typed fields converted to their type), and the values its shell fields read from the environment. */
+  private render(action: ActionDecl, kind: AnyStepKind, step?: StepDecl): Rendered {
+    const { spec, values } = this.renderer.renderAction(action.spec, this.scope(step), kind.shellFields);
+    return { spec: typedSpec(kind, action.spec, spec), env: values.env() };
   }
 
   private context(stepId: string, stepDir: () => string, signal: AbortSignal, warnings: string[], values: Readonly<Record<string, string>>): StepContext {
@@ -176,7 +184,7 @@ class PlanRun {
       const kind = getStepKind(a.kind);
       let inputs: Record<string, unknown>;
       try {
-        inputs = kind ? this.options.masker.maskDeep(journaledInputs(this.render(a, kind))) : {};
+        inputs = kind ? this.options.masker.maskDeep(journaledInputs(this.render(a, kind, step))) : {};
       } catch (e) {
         inputs = { unrendered: this.options.masker.mask((e as Error).message) };
       }
@@ -202,7 +210,12 @@ class PlanRun {
 
   /** Why the steps must stop now, if they must. */
   private stopping(): boolean {
-    return this.interrupt.signal.aborted || this.faulted.signal.aborted;
+    return this.stepInterrupt().aborted;
+  }
+
+  /** What stops a running step: a signal or a fault, or only a second signal for finally steps. */
+  private stepInterrupt(): AbortSignal {
+    return this.finalPhase ? this.stopRollback.signal : AbortSignal.any([this.interrupt.signal, this.faulted.signal]);
   }
 
   async run(): Promise<RunOutcome> {
@@ -216,7 +229,7 @@ class PlanRun {
       runDir: this.files.dir,
       plan: { name: this.plan.name, file: this.plan.file, sha256: this.files.planSha256, ...(this.plan.title && { title: this.plan.title }) },
       vars: Object.fromEntries(Object.entries(this.options.vars).map(([k, v]) => [k, secretVars.has(k) ? '****' : masker.mask(String(v))])),
-      steps: this.plan.steps.map((s) => ({ id: s.id, kind: s.kind, ...(s.title !== undefined && { title: masker.mask(s.title) }) })),
+      steps: [...this.plan.steps.map((s) => ({ id: s.id, kind: s.kind, ...(s.title !== undefined && { title: masker.mask(s.title) }) })), ...this.plan.finally.map((s) => ({ id: s.id, kind: s.kind, ...(s.title !== undefined && { title: masker.mask(s.title) }), finally: true }))],
       cwd: this.options.cwd,
       options: { yes: this.options.yes, rollback: this.options.rollback, ...(this.options.failAt && { failAt: this.options.failAt }) },
     });
@@ -254,7 +267,7 @@ class PlanRun {
     const masker = this.options.masker;
     const end = (e: Omit<Extract<RunEvent, { type: 'step-end' }>, 'type' | 'at' | 'step' | 'index' | 'durationMs'>) =>
       this.emit({ type: 'step-end', at: now(), step: step.id, index, durationMs: Date.now() - t0, ...e });
-    const condition = this.conditionHolds(step.when);
+    const condition = this.conditionHolds(step.when, step);
     if (!condition.holds) {
       this.states[step.id] = { status: 'skipped', outputs: {} };
       end({ status: 'skipped', ...(condition.reason !== undefined && { reason: condition.reason }), rollback: [] });
@@ -262,7 +275,7 @@ class PlanRun {
     }
     let rendered: Rendered;
     try {
-      rendered = this.render(step, kind);
+      rendered = this.render(step, kind, step);
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
       this.emit({ type: 'step-start', at: now(), step: step.id, index, kind: step.kind, ...(step.title !== undefined && { title: step.title }), attempt: 1, inputs: {} });
@@ -288,7 +301,7 @@ class PlanRun {
         retries: step.retries ?? 0,
         retryDelayMs: step.retry_delay !== undefined ? parseDuration(step.retry_delay) : 1000,
         context: (signal) => this.context(step.id, stepDir, signal, warnings, rendered.env),
-        interrupt: AbortSignal.any([this.interrupt.signal, this.faulted.signal]),
+        interrupt: this.stepInterrupt(),
         onRetry: (attempt, error, delayMs) => this.emit({ type: 'step-retry', at: now(), step: step.id, attempt, error: masker.mask(error), delayMs }),
       });
     }
@@ -324,7 +337,7 @@ class PlanRun {
       return true;
     }
     this.states[step.id] = { status: 'failed', outputs: result.outputs ?? {} };
-    const continued = step.continue_on_error === true && !this.interrupt.signal.aborted;
+    const continued = step.continue_on_error === true && !this.stopping();
     if (!continued && result.undo !== undefined) {
       // The step changed something before failing: its own undo runs first in rollback.
       this.stack.push({ index, step: { ...step, rollback: [] }, kind, undo: result.undo });
@@ -363,7 +376,26 @@ class PlanRun {
         status = interrupted ? (complete ? 'interrupted' : 'interrupted-rollback-incomplete') : complete ? 'failed-rolled-back' : 'failed-rollback-incomplete';
       }
     }
-    return { status, exitCode: exitCode(status, this.firstSignal), ...(failedStep !== undefined && { failedStep }), byHand: this.leftByHand, faults: [...this.faults] };
+    const finallyFailed = await this.runFinallySteps();
+    const code = exitCode(status, this.firstSignal);
+    // A failing finally step fails a run that otherwise succeeded; it never replaces an earlier failure's code.
+    return { status, exitCode: code === 0 && finallyFailed.length > 0 ? 1 : code, ...(failedStep !== undefined && { failedStep }), byHand: this.leftByHand, faults: [...this.faults], finallyFailed };
+  }
+
+  /** The finally steps, after the steps and any rollback; none after a second signal. */
+  private async runFinallySteps(): Promise<string[]> {
+    this.finalPhase = true;
+    this.interruptedDuring = 'finally';
+    return runFinally({
+      steps: this.plan.finally,
+      firstIndex: this.plan.steps.length,
+      stopped: this.stopRollback.signal,
+      run: (index, step) => {
+        this.current = step.id;
+        return this.runStep(index, step);
+      },
+      skip: (index, step, reason) => this.emit({ type: 'step-end', at: now(), step: step.id, index, status: 'skipped', durationMs: 0, reason, rollback: [] }),
+    });
   }
 
 
@@ -385,7 +417,7 @@ class PlanRun {
     for (const f of entries) {
       const actions = f.step.rollback;
       const hasUndo = f.undo !== undefined && f.kind.undo !== undefined;
-      const undoAllowed = this.conditionHolds(f.step.undo_when);
+      const undoAllowed = this.conditionHolds(f.step.undo_when, f.step);
       let ownUndo = false;
       const actionsLeft: string[] = [];
       this.emit({ type: 'rollback-step', at: now(), step: f.step.id, actions: actions.length + (hasUndo ? 1 : 0), nothingToUndo: actions.length === 0 && !hasUndo });
@@ -407,14 +439,14 @@ class PlanRun {
         const kind = getStepKind(action.kind)!;
         const n = i + (hasUndo ? 1 : 0);
         const title = action.title ?? `${action.kind} action ${i + 1}`;
-        const condition = this.conditionHolds(action.when);
+        const condition = this.conditionHolds(action.when, f.step);
         if (!condition.holds) {
           this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'skipped', durationMs: 0, ...(condition.reason !== undefined && { reason: condition.reason }) });
           continue;
         }
         let rendered: Rendered;
         try {
-          rendered = this.render(action, kind);
+          rendered = this.render(action, kind, f.step);
         } catch (e) {
           if (!(e instanceof TemplateError)) throw e;
           this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'failed', durationMs: 0, error: this.options.masker.mask(`cannot render the action: ${e.message}`) });

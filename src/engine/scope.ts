@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import type { ConnectionDecl, Plan } from '../plan/model.js';
+import { allSteps, type ConnectionDecl, type Plan } from '../plan/model.js';
 import type { ConnectionSpec } from '../steps/kind.js';
 import type { TemplateRenderer, TemplateScope } from '../template/render.js';
 
@@ -16,8 +16,10 @@ export function buildScope(input: {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly steps: Readonly<Record<string, StepState | unknown>>;
   readonly run: Readonly<Record<string, unknown>>;
+  readonly item?: unknown;
 }): TemplateScope {
   return {
+    ...(input.item !== undefined && { item: input.item }),
     vars: input.vars,
     env: Object.fromEntries(Object.entries(input.env).filter(([, v]) => v !== undefined)),
     steps: input.steps,
@@ -28,7 +30,7 @@ export function buildScope(input: {
 
 /** Placeholder outputs for a dry run: every step reads back as `<steps.ID.outputs.NAME>`. */
 export function placeholderSteps(plan: Plan): Record<string, unknown> {
-  const entries = plan.steps.map((s) => {
+  const entries = allSteps(plan).map((s) => {
     const outputs = new Proxy({} as Record<string, string>, {
       get: (_, name) => (typeof name === 'string' ? `<steps.${s.id}.outputs.${name}>` : undefined),
       has: () => true,

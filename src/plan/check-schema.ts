@@ -53,11 +53,13 @@ function valueAt(data: unknown, path: Path): unknown {
 
 /** Words for where a path points: `step "backup"`, `rollback action 1 of step "backup"`, `var "x"`. */
 export function describeWhere(path: Path, data: unknown): string {
+  const section = path[0] === 'finally' ? 'finally' : 'steps';
   const stepId = (i: unknown) => {
-    const id = (valueAt(data, ['steps', i as number, 'id']) as string | undefined) ?? undefined;
-    return typeof id === 'string' ? `step "${id}"` : `step ${Number(i) + 1}`;
+    const id = (valueAt(data, [section, i as number, 'id']) as string | undefined) ?? undefined;
+    const what = section === 'finally' ? 'finally step' : 'step';
+    return typeof id === 'string' ? `${what} "${id}"` : `${what} ${Number(i) + 1}`;
   };
-  if (path[0] === 'steps' && path.length >= 2) {
+  if ((path[0] === 'steps' || path[0] === 'finally') && path.length >= 2) {
     if (path[2] === 'rollback' && path.length >= 4) return `rollback action ${Number(path[3]) + 1} of ${stepId(path[1])}`;
     return stepId(path[1]);
   }
@@ -138,7 +140,7 @@ function mapError(e: ErrorObject, source: PlanSource, data: unknown): Diagnostic
     }
     case 'type': {
       const expected = (e.params as { type: string | string[] }).type;
-      if (typeof path[path.length - 1] === 'number' && (path[0] === 'steps')) {
+      if (typeof path[path.length - 1] === 'number' && (path[0] === 'steps' || path[0] === 'finally')) {
         return make('wrong-type', `${where} must be ${article(expected)} with id, kind and the kind's fields, got ${typeName(valueAt(data, path))}`, source.positionOf(path), 'write each step as a mapping: `- id: name` then `kind: shell` on the next line');
       }
       return make('wrong-type', `"${field}" in ${where} must be ${article(expected)}, got ${typeName(valueAt(data, path))}`, source.positionOf(path), (e.parentSchema as { description?: string } | undefined)?.description);

@@ -1,9 +1,15 @@
 /** The plan as the engine sees it: plain readonly data made from a validated YAML file. */
 
+/** A scalar value of a var or of a list var's item. */
+export type VarScalar = string | number | boolean;
+
+/** The value of a var: a scalar, or a list for vars of type list (what `for_each` walks). */
+export type VarValue = VarScalar | readonly VarScalar[];
+
 /** A declared variable. */
 export interface VarDecl {
   readonly name: string;
-  readonly default?: string | number | boolean;
+  readonly default?: VarValue;
   /** Environment variable that supplies the value when the command line does not. */
   readonly env?: string;
   /** A second environment variable, read (with its warning printed) when `env` is not set. */
@@ -11,7 +17,7 @@ export interface VarDecl {
   readonly required: boolean;
   readonly secret: boolean;
   readonly description?: string;
-  readonly type: 'string' | 'integer' | 'number' | 'boolean';
+  readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'list';
   readonly pattern?: string;
   readonly choices?: readonly (string | number | boolean)[];
 }
@@ -36,6 +42,9 @@ export interface ActionDecl {
   readonly path: readonly (string | number)[];
 }
 
+/** What a `for_each` walks: a literal list, or a var of type list named by `vars.NAME`. */
+export type LoopSource = { readonly items: readonly unknown[] } | { readonly var: string };
+
 /** A step: an action with an id, a description and the actions that undo it. */
 export interface StepDecl extends ActionDecl {
   readonly id: string;
@@ -43,6 +52,10 @@ export interface StepDecl extends ActionDecl {
   /** Condition for the kind's built-in undo; absent means always. */
   readonly undo_when?: string;
   readonly rollback: readonly ActionDecl[];
+  /** Before expansion: the list this step repeats over, once per item. */
+  readonly forEach?: LoopSource;
+  /** After expansion: the item this copy of a looped step reads as `{{item}}`. */
+  readonly item?: { readonly value: unknown; readonly index: number; readonly of: string };
 }
 
 /** A whole plan. */
@@ -55,11 +68,20 @@ export interface Plan {
   readonly vars: readonly VarDecl[];
   readonly connections: readonly ConnectionDecl[];
   readonly steps: readonly StepDecl[];
+  /** Steps that run after the others whatever happened: success, failure and rollback, a first signal. */
+  readonly finally: readonly StepDecl[];
+  /** Plug-in modules that add step kinds: paths relative to the plan, or package names. */
+  readonly plugins: readonly string[];
+}
+
+/** The steps then the finally steps, in the order a run meets them (indexes follow this order). */
+export function allSteps(plan: Plan): readonly StepDecl[] {
+  return [...plan.steps, ...plan.finally];
 }
 
 /** Keys of a step or action that the engine handles; everything else is the kind's. */
 export const commonActionKeys = ['kind', 'title', 'when', 'timeout', 'retries', 'retry_delay', 'continue_on_error'] as const;
-export const commonStepKeys = ['id', 'description', 'undo_when', 'rollback', ...commonActionKeys] as const;
+export const commonStepKeys = ['id', 'description', 'undo_when', 'rollback', 'for_each', ...commonActionKeys] as const;
 
 type Json = Record<string, unknown>;
 
@@ -87,7 +109,7 @@ export function planFromJson(file: string, doc: Json): Plan {
     const v = raw ?? {};
     return {
       name,
-      ...(v.default !== undefined && v.default !== null && { default: v.default as string | number | boolean }),
+      ...(v.default !== undefined && v.default !== null && { default: v.default as VarValue }),
       ...(v.env !== undefined && { env: String(v.env) }),
       ...(v.fallback_env !== undefined && v.fallback_env !== null && { fallbackEnv: fallbackEnvOf(v.fallback_env as Json) }),
       required: v.required === true,
@@ -102,17 +124,20 @@ export function planFromJson(file: string, doc: Json): Plan {
     ([name, c]): ConnectionDecl =>
       c.sqlite !== undefined ? { name, type: 'sqlite', path: String(c.sqlite) } : { name, type: 'postgres', url: String(c.postgres) },
   );
-  const steps = ((doc.steps ?? []) as Json[]).map((raw, i): StepDecl => {
-    const base = actionFrom(raw, ['steps', i], commonStepKeys);
-    const rollback = ((raw.rollback ?? []) as Json[]).map((a, j) => actionFrom(a, ['steps', i, 'rollback', j], commonActionKeys));
+  const stepsAt = (section: 'steps' | 'finally') => ((doc[section] ?? []) as Json[]).map((raw, i): StepDecl => {
+    const base = actionFrom(raw, [section, i], commonStepKeys);
+    const rollback = ((raw.rollback ?? []) as Json[]).map((a, j) => actionFrom(a, [section, i, 'rollback', j], commonActionKeys));
+    const forEach = loopSourceOf(raw.for_each);
     return {
       ...base,
       id: String(raw.id),
       ...(raw.description !== undefined && { description: String(raw.description) }),
       ...(raw.undo_when !== undefined && { undo_when: String(raw.undo_when) }),
       rollback,
+      ...(forEach && { forEach }),
     };
   });
+  const steps = stepsAt('steps');
   return {
     file,
     version: 1,
@@ -122,5 +147,19 @@ export function planFromJson(file: string, doc: Json): Plan {
     vars,
     connections,
     steps,
+    finally: stepsAt('finally'),
+    plugins: ((doc.plugins ?? []) as unknown[]).map(String),
   };
+}
+
+/** `for_each: [a, b]` or `for_each: vars.NAME` (also written `{{vars.NAME}}`). */
+function loopSourceOf(raw: unknown): LoopSource | undefined {
+  if (raw === undefined) return undefined;
+  if (Array.isArray(raw)) return { items: raw };
+  return { var: loopVarName(String(raw)) };
+}
+
+/** The var a `for_each` text names: `vars.dbs` and `{{ vars.dbs }}` both name `dbs`. */
+export function loopVarName(text: string): string {
+  return text.replace(/^\{\{\s*|\s*\}\}$/g, '').replace(/^vars\./, '');
 }

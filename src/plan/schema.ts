@@ -15,6 +15,13 @@ const stepCommon: Record<string, SchemaObject> = {
   id: { type: 'string', pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', description: 'Unique kebab-case name of the step; later steps read its outputs as steps.<id>.outputs.<name>.' },
   description: { type: 'string', description: 'Longer explanation for reviewers and for `runbook explain`.' },
   undo_when: { type: 'string', description: "A condition for the kind's built-in undo at rollback (e.g. `vars.drop_target_on_rollback`); when false the step's effect is kept and the report says so." },
+  for_each: {
+    description: 'Repeats the step once per item of a list: a literal list, or `vars.NAME` naming a var of type list. Each copy reads its item as {{item}}, has the id ID[0], ID[1]... and its own rollback.',
+    anyOf: [
+      { type: 'array', maxItems: 100, items: { type: ['string', 'number', 'boolean', 'object'] } },
+      { type: 'string', pattern: '^(\\{\\{\\s*)?vars\\.[a-z_][a-z0-9_]*(\\s*\\}\\})?$' },
+    ],
+  },
   ...actionCommon,
 };
 
@@ -27,7 +34,7 @@ function rawSchema(fields: readonly string[]): SchemaObject {
 }
 
 function kindBranch(kind: AnyStepKind, common: Record<string, SchemaObject>, withRollback: boolean): SchemaObject {
-  const own = kind.schema.properties;
+  const own = Object.fromEntries(Object.entries(kind.schema.properties).map(([k, v]) => [k, acceptTemplate(v)]));
   return {
     type: 'object',
     description: kind.summary,
@@ -47,6 +54,29 @@ function kindBranch(kind: AnyStepKind, common: Record<string, SchemaObject>, wit
     required: [...(withRollback ? ['id'] : []), 'kind', ...(kind.schema.required ?? [])],
     additionalProperties: false,
   };
+}
+
+/** A text holding a template: `{{vars.port}}`, converted to the field's type when the step starts. */
+const templateText: SchemaObject = { type: 'string', pattern: '\\{\\{', description: 'A template, rendered and converted to the field\'s type when the step starts.' };
+
+const typedScalars = ['number', 'integer', 'boolean'];
+
+/** A number, integer or boolean field (at any depth) also takes a template; other fields are left as they are. */
+export function acceptTemplate(schema: SchemaObject): SchemaObject {
+  const type = schema.type;
+  const types = Array.isArray(type) ? (type as string[]) : typeof type === 'string' ? [type] : [];
+  const props = schema.properties as Record<string, SchemaObject> | undefined;
+  const items = schema.items as SchemaObject | undefined;
+  const inner: SchemaObject = {
+    ...schema,
+    ...(props && { properties: Object.fromEntries(Object.entries(props).map(([k, v]) => [k, acceptTemplate(v)])) }),
+    ...(items && typeof items === 'object' && !Array.isArray(items) && { items: acceptTemplate(items) }),
+    ...(Array.isArray(schema.oneOf) && { oneOf: (schema.oneOf as SchemaObject[]).map(acceptTemplate) }),
+    ...(Array.isArray(schema.anyOf) && { anyOf: (schema.anyOf as SchemaObject[]).map(acceptTemplate) }),
+  };
+  if (types.length === 0 || !types.some((t) => typedScalars.includes(t)) || types.includes('string')) return inner;
+  const { description, ...rest } = inner;
+  return { ...(description !== undefined && { description }), anyOf: [rest, templateText] };
 }
 
 /** The whole plan format as JSON Schema (draft 2020-12), assembled from the registered kinds. */
@@ -90,6 +120,16 @@ export function buildPlanSchema(kinds: readonly AnyStepKind[]): SchemaObject {
         additionalProperties: { $ref: '#/$defs/connection' },
       },
       steps: { type: 'array', minItems: 1, description: 'The steps, run in order.', items: { $ref: '#/$defs/step' } },
+      finally: {
+        type: 'array',
+        description: 'Steps that run after the others whatever happened — success, a failure and its rollback, a first Ctrl-C (not a second) — in order, each journaled. A failing one is reported and fails the run, but never hides the first failure.',
+        items: { $ref: '#/$defs/step' },
+      },
+      plugins: {
+        type: 'array',
+        description: 'Modules that add step kinds, loaded before the plan is checked: paths relative to the plan (./kinds/pg-ping.mjs) or package names. Each default-exports a step kind or a list of them.',
+        items: { type: 'string', minLength: 1 },
+      },
     },
     $defs: {
       var: {
@@ -98,7 +138,7 @@ export function buildPlanSchema(kinds: readonly AnyStepKind[]): SchemaObject {
         additionalProperties: false,
         properties: {
           description: { type: 'string', description: 'What the value is; shown when it is missing.' },
-          default: { type: ['string', 'number', 'boolean'], description: 'Value used when none is given.' },
+          default: { type: ['string', 'number', 'boolean', 'array'], items: { type: ['string', 'number', 'boolean'] }, description: 'Value used when none is given (a list for a var of type list).' },
           env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Environment variable that supplies the value.' },
           fallback_env: {
             type: 'object',
@@ -112,7 +152,7 @@ export function buildPlanSchema(kinds: readonly AnyStepKind[]): SchemaObject {
           },
           required: { type: 'boolean', description: 'exec refuses to start without a value.' },
           secret: { type: 'boolean', description: 'Masked in every line printed and every file written.' },
-          type: { enum: ['string', 'integer', 'number', 'boolean'], description: 'Type of the value; command-line text is converted to it.' },
+          type: { enum: ['string', 'integer', 'number', 'boolean', 'list'], description: 'Type of the value; command-line text is converted to it. A list is given as comma-separated text (--var dbs=a,b) or a YAML list, and walked by for_each.' },
           pattern: { type: 'string', description: 'Regular expression the value must match.' },
           choices: { type: 'array', items: { type: ['string', 'number', 'boolean'] }, minItems: 1, description: 'The allowed values.' },
         },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { codes, didYouMean, type Diagnostic, type RuleName } from '../diagnostics/index.js';
-import type { Plan, VarDecl } from './model.js';
+import type { Plan, VarDecl, VarValue } from './model.js';
 import type { PlanSource } from './source.js';
 
 /** Where var values come from, strongest first: --var, then --vars-file, then the var's env, then its default. */
@@ -13,15 +13,17 @@ export interface VarInputs {
 
 /** Resolved values; a var without a value is absent (templates then fail instead of rendering ""). */
 export interface ResolvedVars {
-  readonly values: Readonly<Record<string, string | number | boolean>>;
+  readonly values: Readonly<Record<string, VarValue>>;
   /** Values of secret vars, to mask everywhere. */
   readonly secrets: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
-function convert(v: VarDecl, raw: unknown): { value?: string | number | boolean; problem?: string } {
+function convert(v: VarDecl, raw: unknown): { value?: VarValue; problem?: string } {
   const text = String(raw);
   switch (v.type) {
+    case 'list':
+      return listOf(raw);
     case 'boolean': {
       if (typeof raw === 'boolean') return { value: raw };
       const t = text.toLowerCase();
@@ -36,6 +38,15 @@ function convert(v: VarDecl, raw: unknown): { value?: string | number | boolean;
     default:
       return { value: typeof raw === 'string' ? raw : text };
   }
+}
+
+/** A list var's value: a YAML list of scalars, or comma-separated text (`a,b,c`; empty text is an empty list). */
+function listOf(raw: unknown): { value?: VarValue; problem?: string } {
+  if (Array.isArray(raw)) {
+    return raw.every((x) => ['string', 'number', 'boolean'].includes(typeof x)) ? { value: raw as VarValue } : { problem: 'expected a list of plain values (text, numbers, true/false)' };
+  }
+  const text = String(raw).trim();
+  return { value: text === '' ? [] : text.split(',').map((x) => x.trim()) };
 }
 
 /** The environment variable that gives a var its value, if one does: `env`, else `fallback_env`. */
@@ -86,7 +97,7 @@ export function resolveVars(plan: Plan, source: PlanSource | undefined, inputs: 
     if (!names.includes(k)) diag('var-unknown', `${g.from} sets "${k}", which the plan does not declare`, '<command line>', 0, 0, names.length ? didYouMean(k, names) : 'this plan declares no vars');
   }
 
-  const values: Record<string, string | number | boolean> = {};
+  const values: Record<string, VarValue> = {};
   const secrets: string[] = [];
   for (const v of plan.vars) {
     const at = source?.positionOf(['vars', v.name], { key: true }) ?? { line: 0, col: 0 };
@@ -116,7 +127,7 @@ export function resolveVars(plan: Plan, source: PlanSource | undefined, inputs: 
       continue;
     }
     values[v.name] = value;
-    if (v.secret && String(value) !== '') secrets.push(String(value));
+    if (v.secret) secrets.push(...(Array.isArray(value) ? value.map(String) : [String(value)]).filter((x) => x !== ''));
   }
   return { values, secrets, diagnostics };
 }

@@ -73,7 +73,7 @@ const planFields = ['name', 'title', 'description'] as const;
 
 /** Compares two plans by meaning; either may be missing (a plan added or deleted in git). */
 export function diffPlans(before: Plan | undefined, after: Plan | undefined, labels: { readonly old: string; readonly new: string }): PlanDiff {
-  const empty: Plan = { file: '/dev/null', version: 1, name: after?.name ?? before?.name ?? '', vars: [], connections: [], steps: [] };
+  const empty: Plan = { file: '/dev/null', version: 1, name: after?.name ?? before?.name ?? '', vars: [], connections: [], steps: [], finally: [], plugins: [] };
   const a = before ?? empty;
   const b = after ?? empty;
   const masker = reviewMasker([a, b]);

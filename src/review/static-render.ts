@@ -1,5 +1,5 @@
 import { buildScope, placeholderSteps } from '../engine/scope.js';
-import type { ActionDecl, Plan, StepDecl } from '../plan/model.js';
+import type { ActionDecl, Plan, StepDecl, VarValue } from '../plan/model.js';
 import { TemplateError, TemplateRenderer, type RenderMode, type TemplateScope } from '../template/render.js';
 import { Masker } from '../ui/mask.js';
 
@@ -26,12 +26,12 @@ function actionWithoutClock<A extends ActionDecl>(a: A): A {
 
 /** The plan with every clock template replaced by its placeholder (see withoutClock). */
 export function planWithoutClock(plan: Plan): Plan {
-  const steps = plan.steps.map((s): StepDecl => ({ ...actionWithoutClock(s), rollback: s.rollback.map(actionWithoutClock) }));
-  return { ...plan, steps };
+  const strip = (s: StepDecl): StepDecl => ({ ...actionWithoutClock(s), rollback: s.rollback.map(actionWithoutClock) });
+  return { ...plan, steps: plan.steps.map(strip), finally: plan.finally.map(strip) };
 }
 
 /** Var values a reviewer can know before the run: the default, else a `<vars.NAME>` placeholder. */
-export function reviewVars(plan: Plan): Record<string, string | number | boolean> {
+export function reviewVars(plan: Plan): Record<string, VarValue> {
   return Object.fromEntries(plan.vars.map((v) => [v.name, v.default ?? `<vars.${v.name}>`]));
 }
 

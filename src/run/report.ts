@@ -18,13 +18,14 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
  * The human summary of a run (report.md), made from its journal events alone. Without `final`
  * (a journal with no run-end: runbook was killed, or could not write its journal) it says so.
  */
-export function renderReport(events: readonly RunEvent[], final?: { status: RunStatus; exitCode: number; durationMs: number }): string {
+export function renderReport(events: readonly RunEvent[], final?: { status: RunStatus; exitCode: number; durationMs: number; finallyFailed?: readonly string[] }): string {
   const start = events.find((e): e is Ev<'run-start'> => e.type === 'run-start');
   if (!start) return '# Run\n\nThe journal has no run-start event.\n';
   const ends = new Map(events.filter((e): e is Ev<'step-end'> => e.type === 'step-end').map((e) => [e.step, e]));
   const starts = new Map(events.filter((e): e is Ev<'step-start'> => e.type === 'step-start').map((e) => [e.step, e]));
   const out: string[] = [];
-  out.push(`# ${start.plan.title ?? start.plan.name}: ${final ? statusLine[final.status] : 'its end is NOT in the journal — check by hand'}`, '');
+  const cleanupFailed = final?.finallyFailed?.length ? `; FINALLY STEP FAILED (${final.finallyFailed.join(', ')}) — its cleanup is not done` : '';
+  out.push(`# ${start.plan.title ?? start.plan.name}: ${final ? statusLine[final.status] + cleanupFailed : 'its end is NOT in the journal — check by hand'}`, '');
   if (!final) out.push('The journal has no end of the run: it is still running, or runbook was killed, or could not write its journal (a full disk). What the steps below changed may still be changed; the undo tokens and rollback actions are in the journal.', '');
   out.push(`- Run: \`${start.runId}\``);
   out.push(`- Plan: \`${start.plan.file}\` (${start.plan.name}, sha256 \`${start.plan.sha256.slice(0, 16)}…\`)`);
@@ -37,6 +38,7 @@ export function renderReport(events: readonly RunEvent[], final?: { status: RunS
 
   out.push('## Steps', '', '| # | Step | Kind | Status | Duration | Notes |', '|---|------|------|--------|----------|-------|');
   start.steps.forEach((s, i) => {
+    if (s.finally && !start.steps[i - 1]?.finally) out.push(`| | *finally: run whatever happened* | | | | |`);
     const e = ends.get(s.id);
     const began = starts.has(s.id);
     const status = e ? (e.status === 'failed' ? (e.continued ? 'failed (continued)' : '**failed**') : e.status) : began ? '**stopped**' : 'not run';
@@ -46,8 +48,9 @@ export function renderReport(events: readonly RunEvent[], final?: { status: RunS
   out.push('');
 
   const failed = [...ends.values()].filter((e) => e.status === 'failed' && !e.continued);
+  const isFinally = new Set(start.steps.filter((s) => s.finally).map((s) => s.id));
   for (const f of failed) {
-    out.push(`## Failure: ${f.step}`, '', '```', f.error ?? '', '```');
+    out.push(`## ${isFinally.has(f.step) ? 'Finally step failed' : 'Failure'}: ${f.step}`, '', '```', f.error ?? '', '```');
     if (f.hint) out.push('', `Hint: ${f.hint}`);
     out.push('');
   }

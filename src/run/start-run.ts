@@ -22,6 +22,8 @@ export type StartedRun =
       readonly status: RunStatus;
       readonly exitCode: number;
       readonly failedStep?: string;
+      /** Finally steps that failed: the cleanup they do is left for a human. */
+      readonly finallyFailed: readonly string[];
       /** What is still changed and how to undo it by hand (empty when everything was undone or nothing failed). */
       readonly byHand: readonly string[];
       /** What went wrong around the steps, for stderr: files of the run that could not be written (the record is incomplete), errors after the steps ended. */
@@ -108,16 +110,16 @@ export async function startRun(plan: Plan, options: RunOptions, renderer: RunRen
     const outcome = await runPlan(plan, files, { ...options, interrupts, trail }, observer).finally(() => (engineListens = false));
     const durationMs = Date.now() - t0;
     try {
-      writeFileSync(files.reportPath, options.masker.mask(renderReport(events, { status: outcome.status, exitCode: outcome.exitCode, durationMs })), { mode: 0o600 });
+      writeFileSync(files.reportPath, options.masker.mask(renderReport(events, { status: outcome.status, exitCode: outcome.exitCode, durationMs, finallyFailed: outcome.finallyFailed })), { mode: 0o600 });
     } catch (e) {
       problems.push(`cannot write the report ${files.reportPath}: ${(e as Error).message}`);
       // A cut-off report would pass for the whole story; without one, \`runbook show\` renders it from the journal.
       rmSync(files.reportPath, { force: true });
     }
-    observer.event({ type: 'run-end', at: new Date().toISOString(), status: outcome.status, exitCode: outcome.exitCode, durationMs, ...(outcome.failedStep !== undefined && { failedStep: outcome.failedStep }), reportPath: files.reportPath });
+    observer.event({ type: 'run-end', at: new Date().toISOString(), status: outcome.status, exitCode: outcome.exitCode, durationMs, ...(outcome.failedStep !== undefined && { failedStep: outcome.failedStep }), ...(outcome.finallyFailed.length > 0 && { finallyFailed: outcome.finallyFailed }), reportPath: files.reportPath });
     if (journal.lost > 0) problems.push(`${journal.lost} of ${events.length} events are missing from the journal`);
     await renderer.close().catch(drawingFailed);
-    return { ok: true, runId: files.id, runDir: files.dir, reportPath: files.reportPath, status: outcome.status, exitCode: outcome.exitCode, ...(outcome.failedStep !== undefined && { failedStep: outcome.failedStep }), byHand: outcome.byHand, problems };
+    return { ok: true, runId: files.id, runDir: files.dir, reportPath: files.reportPath, status: outcome.status, exitCode: outcome.exitCode, ...(outcome.failedStep !== undefined && { failedStep: outcome.failedStep }), finallyFailed: outcome.finallyFailed, byHand: outcome.byHand, problems };
   } finally {
     holdSignals();
     await journal.close().catch(() => {});

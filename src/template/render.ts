@@ -16,6 +16,8 @@ export interface TemplateScope {
   readonly steps: Readonly<Record<string, unknown>>;
   readonly run: Readonly<Record<string, unknown>>;
   readonly plan: Readonly<Record<string, unknown>>;
+  /** The item of a looped step (`for_each`); absent elsewhere. */
+  readonly item?: unknown;
 }
 
 /**

@@ -78,6 +78,9 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
       if (result.byHand.length > 0) {
         io.stderr.write(`runbook: not everything was undone (exit ${result.exitCode}); still changed, newest first:\n${result.byHand.map((l) => `  - ${l}\n`).join('')}`);
       }
+      if (result.finallyFailed.length > 0) {
+        io.stderr.write(`runbook: finally step${result.finallyFailed.length > 1 ? 's' : ''} ${result.finallyFailed.join(', ')} failed: the cleanup ${result.finallyFailed.length > 1 ? 'they do' : 'it does'} is not done; check by hand (exit ${result.exitCode})\n`);
+      }
       if (result.problems.length > 0 && result.byHand.length === 0 && result.status !== 'succeeded') {
         io.stderr.write(`runbook: the rollback ${result.exitCode === 3 ? 'did NOT complete' : 'completed: every finished step was undone'} (exit ${result.exitCode})\n`);
       }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createColors } from 'picocolors';
 import { describePlan, type ActionDescription, type PlanDescription } from '../../engine/describe.js';
+import { expandLoops } from '../../plan/expand-loops.js';
 import { exitCodes, wantsColor, type CliIO } from '../io.js';
 import { preparePlan } from '../prepare.js';
 import { collect, type Finish } from '../shared-options.js';
@@ -26,8 +27,10 @@ export function formatPlanDescription(d: PlanDescription, pc: Colors = createCol
   const out: string[] = [pc.bold(`Plan ${d.name}${d.title ? ` — ${d.title}` : ''}`), ''];
   const width = String(d.steps.length).length;
   for (const s of d.steps) {
+    if (s.finally && !d.steps[s.index - 1]?.finally) out.push(pc.yellow('finally (runs after the steps whatever happened: success, failure and rollback, Ctrl-C):'));
     out.push(`${String(s.index + 1).padStart(width)}. ${pc.bold(s.id)} ${pc.cyan(`[${s.kind}]`)}${s.title ? ` ${s.title}` : ''}`);
     const indent = ' '.repeat(width + 4);
+    if (s.item) out.push(`${indent}${pc.dim('item:')} ${s.item.value} ${pc.dim(`(item ${s.item.index + 1} of for_each in ${s.item.of})`)}`);
     out.push(...actionLines(s, indent, pc));
     if (s.rollback.length === 0 && !s.builtInUndo) out.push(`${indent}${pc.dim('rollback: nothing to undo')}`);
     else {
@@ -56,7 +59,7 @@ export function registerPlan(program: Command, io: CliIO, finish: Finish): void 
     .action((file: string, opts: { var: string[]; varsFile: string[]; json?: boolean }) => {
       const prepared = preparePlan(io, file, opts, false);
       if (!prepared) return finish(exitCodes.invalid);
-      const d = describePlan(prepared.plan, { vars: prepared.vars, env: io.env, masker: prepared.masker });
+      const d = describePlan(expandLoops(prepared.plan, prepared.vars), { vars: prepared.vars, env: io.env, masker: prepared.masker });
       io.stdout.write(opts.json ? `${JSON.stringify(d, null, 2)}\n` : formatPlanDescription(d, createColors(wantsColor(io))));
       finish(exitCodes.ok);
     });

@@ -1,11 +1,12 @@
 import { didYouMean } from '../../diagnostics/index.js';
+import { allSteps } from '../model.js';
 import type { Check } from './check.js';
 import { finding } from './check.js';
 
 /** Every connection a step names is declared under `connections:`. */
 export const connectionsExist: Check = (input) => {
   const declared = input.plan.connections.map((c) => c.name);
-  const actions = input.plan.steps.flatMap((s) => [s, ...s.rollback]);
+  const actions = allSteps(input.plan).flatMap((s) => [s, ...s.rollback]);
   return actions.flatMap((action) => {
     const kind = input.kindOf(action.kind);
     return (kind?.connectionFields ?? []).flatMap((field) => {

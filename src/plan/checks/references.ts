@@ -1,7 +1,7 @@
 import { closest, didYouMean, type Diagnostic, type RuleName } from '../../diagnostics/index.js';
 import { parseCondition } from '../../template/condition.js';
 import { helperNames, isKnownHelper, scanTemplate, templateRoots } from '../../template/references.js';
-import type { ActionDecl } from '../model.js';
+import { allSteps, type ActionDecl } from '../model.js';
 import type { Check, CheckInput } from './check.js';
 import { finding } from './check.js';
 
@@ -12,6 +12,8 @@ const planFields = ['name', 'file', 'dir'];
 interface Site {
   readonly stepIndex: number | undefined;
   readonly inRollback: boolean;
+  /** Inside a step with `for_each`, where `item` has a value. */
+  readonly inLoop?: boolean;
 }
 
 function checkParts(input: CheckInput, parts: readonly string[], site: Site): { message: string; hint: string; rule: RuleName } | undefined {
@@ -26,8 +28,12 @@ function checkParts(input: CheckInput, parts: readonly string[], site: Site): { 
       }
       return undefined;
     }
+    case 'item':
+      if (!site.inLoop) return { rule: 'unknown-reference', message: `"${shown}" reads the item of a loop, but this step has no for_each`, hint: 'add for_each: [...] (or for_each: vars.NAME) to the step, or read a var instead' };
+      return undefined;
     case 'steps': {
-      const ids = plan.steps.map((s) => s.id);
+      const steps = allSteps(plan);
+      const ids = steps.map((s) => s.id);
       const index = ids.indexOf(a ?? '');
       if (index < 0) return { rule: 'unknown-step', message: `"${shown}" refers to step "${a ?? ''}", which does not exist`, hint: didYouMean(a ?? '', ids) };
       if (b !== 'outputs' && b !== 'status') return { rule: 'unknown-reference', message: `"${shown}" must continue with .outputs.<name> or .status`, hint: `e.g. steps.${a}.outputs.stdout` };
@@ -37,8 +43,12 @@ function checkParts(input: CheckInput, parts: readonly string[], site: Site): { 
         const when = here === undefined ? 'before any step runs' : index === here ? 'while the step itself runs' : 'because that step runs later';
         return { rule: 'later-step-output', message: `"${shown}" reads step "${a}", which has no result yet ${when}`, hint: 'a step can read only outputs of steps listed before it (and its own, in its rollback)' };
       }
+      const target = steps[index]!;
+      if (target.forEach !== undefined) {
+        return { rule: 'unknown-reference', message: `"${shown}" reads step "${a}", which repeats with for_each: its copies are ${a}[0], ${a}[1]..., and no one of them is "${a}"`, hint: 'read what the loop produced in a step inside it, or check it with a later step of its own' };
+      }
       if (b === 'outputs') {
-        const step = plan.steps[index]!;
+        const step = target;
         const declared = input.kindOf(step.kind)?.outputs(step.spec);
         if (c === undefined) return { rule: 'unknown-output', message: `"${shown}" must name an output`, hint: declared === '*' || !declared ? 'e.g. .outputs.stdout' : `outputs of "${a}": ${declared.join(', ')}` };
         if (declared && declared !== '*' && !declared.includes(c)) {
@@ -113,10 +123,11 @@ export const referencesResolve: Check = (input) => {
   input.plan.connections.forEach((c) => {
     checkStrings(input, c.type === 'sqlite' ? c.path : c.url, ['connections', c.name, c.type], { stepIndex: undefined, inRollback: false }, out);
   });
-  input.plan.steps.forEach((step, i) => {
-    checkAction(input, step, { stepIndex: i, inRollback: false }, out);
-    if (step.undo_when !== undefined) checkCondition(input, step.undo_when, [...step.path, 'undo_when'], { stepIndex: i, inRollback: true }, out);
-    for (const action of step.rollback) checkAction(input, action, { stepIndex: i, inRollback: true }, out);
+  allSteps(input.plan).forEach((step, i) => {
+    const inLoop = step.forEach !== undefined;
+    checkAction(input, step, { stepIndex: i, inRollback: false, inLoop }, out);
+    if (step.undo_when !== undefined) checkCondition(input, step.undo_when, [...step.path, 'undo_when'], { stepIndex: i, inRollback: true, inLoop }, out);
+    for (const action of step.rollback) checkAction(input, action, { stepIndex: i, inRollback: true, inLoop }, out);
   });
   return out;
 };

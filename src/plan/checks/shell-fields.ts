@@ -2,7 +2,7 @@ import type { Diagnostic } from '../../diagnostics/index.js';
 import { shellScriptIndex } from '../../template/render.js';
 import { shellTemplateProblems, type ShellTemplateProblem } from '../../template/shell-check.js';
 import { unsafeContexts } from '../../template/shell-contexts.js';
-import type { ActionDecl } from '../model.js';
+import { allSteps, type ActionDecl } from '../model.js';
 import type { Check, CheckInput } from './check.js';
 import { finding } from './check.js';
 
@@ -40,7 +40,7 @@ function checkAction(input: CheckInput, action: ActionDecl, out: Diagnostic[]): 
  */
 export const shellValuesAreData: Check = (input) => {
   const out: Diagnostic[] = [];
-  for (const step of input.plan.steps) {
+  for (const step of allSteps(input.plan)) {
     checkAction(input, step, out);
     for (const action of step.rollback) checkAction(input, action, out);
   }
