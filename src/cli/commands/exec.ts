@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { Interrupts } from '../../engine/interrupts.js';
+import { expandLoops } from '../../plan/expand-loops.js';
+import { allSteps } from '../../plan/model.js';
 import { startRun } from '../../run/start-run.js';
 import { JsonRenderer } from '../../ui/json.js';
 import { PlainRenderer } from '../../ui/plain.js';
@@ -45,13 +47,14 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
     .action(async (file: string, opts: ExecOptions) => {
       const prepared = preparePlan(io, file, opts, true);
       if (!prepared) return finish(exitCodes.invalid);
-      if (opts.failAt !== undefined && !prepared.plan.steps.some((s) => s.id === opts.failAt)) {
-        io.stderr.write(`runbook: --fail-at names step "${opts.failAt}", which is not in ${file}\n  hint: steps: ${prepared.plan.steps.map((s) => s.id).join(', ')}\n`);
+      const steps = allSteps(expandLoops(prepared.plan, prepared.vars));
+      if (opts.failAt !== undefined && !steps.some((s) => s.id === opts.failAt)) {
+        io.stderr.write(`runbook: --fail-at names step "${opts.failAt}", which is not in ${file}\n  hint: steps: ${steps.map((s) => s.id).join(', ')}\n`);
         return finish(exitCodes.invalid);
       }
       const interrupts = io.interrupts ?? new Interrupts();
       const interactive = io.stdin?.isTTY === true;
-      const willAsk = interactive && opts.yes !== true && prepared.plan.steps.some((s) => s.kind === 'confirm' || s.rollback.some((a) => a.kind === 'confirm'));
+      const willAsk = interactive && opts.yes !== true && steps.some((s) => s.kind === 'confirm' || s.rollback.some((a) => a.kind === 'confirm'));
       const renderer = await chooseRenderer(io, opts.json === true, willAsk);
       const result = await startRun(
         prepared.plan,
