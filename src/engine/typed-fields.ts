@@ -7,9 +7,13 @@ const typed = ['number', 'integer', 'boolean'];
 const words: Record<string, string> = { number: 'a number', integer: 'a whole number', boolean: 'true or false' };
 const validators = new WeakMap<SchemaObject, ValidateFunction>();
 
+/** The JSON types a field allows, looking into anyOf/oneOf branches when it has no type of its own. */
 function typesOf(schema: SchemaObject | undefined): string[] {
   const t = schema?.type;
-  return Array.isArray(t) ? (t as string[]) : typeof t === 'string' ? [t] : [];
+  if (Array.isArray(t)) return t as string[];
+  if (typeof t === 'string') return [t];
+  const branches = [...((schema?.anyOf as SchemaObject[] | undefined) ?? []), ...((schema?.oneOf as SchemaObject[] | undefined) ?? [])];
+  return branches.flatMap((b) => typesOf(b));
 }
 
 /** Text rendered from a template, read as the first of the field's types it reads as. */

@@ -27,6 +27,16 @@ function statusOk(expected: ResponseExpectation['status'], got: number): boolean
   return codes.length === 0 ? got >= 200 && got <= 299 : codes.includes(got);
 }
 
+/**
+ * Equal JSON, where expected text (a template renders text) compares with a number or boolean
+ * by the type of the value read: "5" matches 5, "true" matches true.
+ */
+function sameJson(want: JsonValue, got: JsonValue): boolean {
+  if (typeof want === 'string' && typeof got === 'number') return want.trim() !== '' && Number(want) === got;
+  if (typeof want === 'string' && typeof got === 'boolean') return want === String(got);
+  return isDeepStrictEqual(got, want);
+}
+
 /** One JSON path: one match compares its value, several compare the list of them. */
 function checkPath(path: string, want: ValueMatcher, doc: JsonValue): string | undefined {
   const found = jsonPath({ path, json: doc as object, wrap: true }) as JsonValue[];
@@ -40,7 +50,7 @@ function checkPath(path: string, want: ValueMatcher, doc: JsonValue): string | u
     const text = typeof got === 'string' ? got : JSON.stringify(got);
     return got !== undefined && new RegExp(want.matches).test(text) ? undefined : `expected ${path} to match /${want.matches}/, got ${show(got)}`;
   }
-  return got !== undefined && isDeepStrictEqual(got, want) ? undefined : `expected ${path} = ${show(want)}, got ${show(got)}`;
+  return got !== undefined && sameJson(want, got) ? undefined : `expected ${path} = ${show(want)}, got ${show(got)}`;
 }
 
 function checkJson(paths: Readonly<Record<string, ValueMatcher>>, body: string): string[] {

@@ -32,7 +32,7 @@ const expectSchema: SchemaObject = {
     body_not_contains: { ...stringOrList, description: 'Text (or texts) the body must not contain, e.g. Traceback.' },
     json: {
       type: 'object',
-      description: 'JSONPath -> expected value (compared strictly: 1 is not "1"), {matches: regex} or {exists: true|false}. A path matching several values is compared as their list.',
+      description: 'JSONPath -> expected value, {matches: regex} or {exists: true|false}. Text is compared by the type of the value read ("5", e.g. from "{{vars.pool}}", matches the number 5; "true" matches true); otherwise values compare strictly. A path matching several values is compared as their list.',
       additionalProperties: {},
     },
     headers: {

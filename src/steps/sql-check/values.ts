@@ -21,13 +21,15 @@ export function textOf(value: JsonValue): string {
 /**
  * Whether a result value equals what the plan expects. The expectation's YAML type decides:
  * a number matches any value that reads as the same number (1, "1", "1.0"); a string matches
- * the value's text exactly (`ok`, and "1" matches 1); a boolean matches true/false or SQLite's
+ * the value's text exactly (`ok`), or a number read as the same number ("1" matches 1); a boolean matches true/false or SQLite's
  * 1/0; null matches only NULL.
  */
 export function sameValue(expected: Scalar, actual: JsonValue): boolean {
   if (expected === null) return actual === null;
   if (typeof expected === 'number') return asNumber(actual) === expected;
   if (typeof expected === 'boolean') return actual === expected || actual === (expected ? 1 : 0);
+  // Text from a template ("{{vars.pool}}") is compared by the type of the value read: "5" and "5.0" match 5.
+  if (typeof actual === 'number') return asNumber(expected) === actual;
   return actual !== null && textOf(actual) === expected;
 }
 

@@ -119,14 +119,14 @@ describe('http-smoke', () => {
         base_url: base,
         requests: [
           login,
-          { path: '/api/files', expect: { body_contains: ['a.pdf', 'report.pdf'], json: { '$.total': '2', '$.files[0].name': { matches: '^z' }, '$.nope': { exists: true } } } },
+          { path: '/api/files', expect: { body_contains: ['a.pdf', 'report.pdf'], json: { '$.total': '3', '$.files[0].name': { matches: '^z' }, '$.nope': { exists: true } } } },
           { path: '/api/auth/me' },
         ],
       },
       ctx(),
     );
     expect(failure(r).message).toBe(
-      'GET /api/files, request 2 of 3: expected the body to contain "report.pdf"; expected $.total = "2", got 2; expected $.files[0].name to match /^z/, got "a.pdf"; expected $.nope to exist. ' +
+      'GET /api/files, request 2 of 3: expected the body to contain "report.pdf"; expected $.total = "3", got 2; expected $.files[0].name to match /^z/, got "a.pdf"; expected $.nope to exist. ' +
         'Response 200: {"files":[{"name":"a.pdf"},{"name":"b.pdf"}],"total":2}. The 1 request(s) before it passed.',
     );
   });

@@ -13,11 +13,14 @@ describe('sql-check value comparison', () => {
     expect(sameValue(0, '')).toBe(false);
   });
 
-  it('matches a string expectation against the value\'s exact text', () => {
+  it('matches a string expectation against the value\'s exact text, or against a number by its number', () => {
     expect(sameValue('ok', 'ok')).toBe(true);
     expect(sameValue('ok', 'OK')).toBe(false);
     expect(sameValue('1', 1)).toBe(true);
-    expect(sameValue('1.0', 1)).toBe(false);
+    // Templates render text: "{{vars.pool}}" is compared as the type of the value read.
+    expect(sameValue('1.0', 1)).toBe(true);
+    expect(sameValue('2', 1)).toBe(false);
+    expect(sameValue('1.0', '1')).toBe(false);
     expect(sameValue('NULL', null)).toBe(false);
   });
 
