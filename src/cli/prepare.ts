@@ -5,6 +5,7 @@ import { validatePlanFile } from '../plan/validate.js';
 import { resolveVars } from '../plan/vars.js';
 import { Masker } from '../ui/mask.js';
 import type { CliIO } from './io.js';
+import { planFileTexts, usePlugins } from './plugins.js';
 import { printDiagnostics, type DiagnosticFormat } from './print-diagnostics.js';
 
 /** A valid plan with its var values and the masker that hides its secrets. */
@@ -16,15 +17,16 @@ export interface PreparedPlan {
 }
 
 /** Validates a plan and resolves its vars; prints the findings and returns undefined when it cannot run. */
-export function preparePlan(
+export async function preparePlan(
   io: CliIO,
   file: string,
-  opts: { readonly var: readonly string[]; readonly varsFile: readonly string[]; readonly format?: DiagnosticFormat },
+  opts: { readonly var: readonly string[]; readonly varsFile: readonly string[]; readonly format?: DiagnosticFormat; readonly plugin?: readonly string[] },
   requireAll: boolean,
-): PreparedPlan | undefined {
-  const result = validatePlanFile(file);
+): Promise<PreparedPlan | undefined> {
   const format = opts.format ?? 'text';
   const out = format === 'text' ? io.stderr : io.stdout;
+  if (!(await usePlugins(io, opts.plugin ?? [], planFileTexts([file], io.cwd), format, out))) return undefined;
+  const result = validatePlanFile(file);
   if (!result.plan || !result.source) {
     printDiagnostics(out, result.diagnostics, format);
     return undefined;

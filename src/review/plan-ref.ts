@@ -40,11 +40,33 @@ function readText(ref: string, cwd: string): { text?: string } | ReadPlan {
   }
 }
 
-/** Reads and validates a plan given as a file, `REV:path`, or /dev/null; `label` names it in messages. */
-export function readPlan(ref: string, cwd: string, label = ref): ReadPlan {
+/** A plan's text as read, not yet checked, with the path its relative plug-in paths start from. */
+export interface PlanSourceText {
+  readonly label: string;
+  readonly text?: string;
+  /** The plan's place in the working tree (a revision's file is placed where the path points). */
+  readonly home: string;
+}
+
+/** Reads a plan given as a file, `REV:path`, or /dev/null; `home` overrides where it lives (git's temp files). */
+export function readPlanSource(ref: string, cwd: string, label = ref, home?: string): PlanSourceText | ReadPlan {
   const got = readText(ref, cwd);
   if ('diagnostics' in got) return got;
-  if (got.text === undefined) return { label, diagnostics: [] };
-  const checked = validatePlanText(label, got.text);
-  return { label, text: got.text, diagnostics: checked.diagnostics, ...(checked.plan && { plan: checked.plan }) };
+  const git = gitRef.exec(ref);
+  const where = home ?? resolve(cwd, git && !existsSync(resolve(cwd, ref)) ? git[2]! : ref);
+  return { label, home: where, ...(got.text !== undefined && { text: got.text }) };
+}
+
+/** Validates a plan read by readPlanSource. */
+export function checkPlanSource(got: PlanSourceText | ReadPlan): ReadPlan {
+  if ('diagnostics' in got) return got;
+  const { label, text } = got;
+  if (text === undefined) return { label, diagnostics: [] };
+  const checked = validatePlanText(label, text);
+  return { label, text, diagnostics: checked.diagnostics, ...(checked.plan && { plan: checked.plan }) };
+}
+
+/** Reads and validates a plan given as a file, `REV:path`, or /dev/null; `label` names it in messages. */
+export function readPlan(ref: string, cwd: string, label = ref): ReadPlan {
+  return checkPlanSource(readPlanSource(ref, cwd, label));
 }

@@ -8,6 +8,7 @@ import { PlainRenderer } from '../../ui/plain.js';
 import type { RunRenderer } from '../../ui/renderer.js';
 import { terminalAsk } from '../ask.js';
 import { exitCodes, wantsColor, type CliIO } from '../io.js';
+import { withPluginOption } from '../plugins.js';
 import { preparePlan } from '../prepare.js';
 import { collect, type Finish } from '../shared-options.js';
 
@@ -18,6 +19,7 @@ interface ExecOptions {
   rollback: boolean;
   json?: boolean;
   failAt?: string;
+  plugin: string[];
 }
 
 async function chooseRenderer(io: CliIO, json: boolean, willAsk: boolean): Promise<RunRenderer> {
@@ -33,8 +35,7 @@ async function chooseRenderer(io: CliIO, json: boolean, willAsk: boolean): Promi
 
 /** `runbook exec PLAN`: runs the plan, rolling back finished steps if one fails. */
 export function registerExec(program: Command, io: CliIO, finish: Finish): void {
-  program
-    .command('exec')
+  withPluginOption(program.command('exec'))
     .description('run a plan step by step; when a step fails, undo the finished steps newest first')
     .argument('<plan>', 'plan file')
     .option('--var <name=value>', 'set a var (repeatable)', collect, [])
@@ -45,7 +46,7 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
     .option('--fail-at <step-id>', 'rollback drill: make this step fail instead of running it')
     .addHelpText('after', '\nExample:\n  DATABASE_URL=postgresql://app@db/app runbook exec plans/sqlite-to-pg.yaml --yes\n\nExit codes: 0 succeeded, 1 failed and rolled back, 2 invalid plan or usage,\n3 rollback incomplete, stopped or disabled (needs a human), 130/129/143 interrupted by\nSIGINT/SIGHUP/SIGTERM and rolled back.\n')
     .action(async (file: string, opts: ExecOptions) => {
-      const prepared = preparePlan(io, file, opts, true);
+      const prepared = await preparePlan(io, file, opts, true);
       if (!prepared) return finish(exitCodes.invalid);
       const steps = allSteps(expandLoops(prepared.plan, prepared.vars));
       if (opts.failAt !== undefined && !steps.some((s) => s.id === opts.failAt)) {

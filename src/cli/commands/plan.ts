@@ -3,6 +3,7 @@ import { createColors } from 'picocolors';
 import { describePlan, type ActionDescription, type PlanDescription } from '../../engine/describe.js';
 import { expandLoops } from '../../plan/expand-loops.js';
 import { exitCodes, wantsColor, type CliIO } from '../io.js';
+import { withPluginOption } from '../plugins.js';
 import { preparePlan } from '../prepare.js';
 import { collect, type Finish } from '../shared-options.js';
 
@@ -48,16 +49,15 @@ export function formatPlanDescription(d: PlanDescription, pc: Colors = createCol
 
 /** `runbook plan PLAN`: the dry run. */
 export function registerPlan(program: Command, io: CliIO, finish: Finish): void {
-  program
-    .command('plan')
+  withPluginOption(program.command('plan'))
     .description('show every step in order with its rendered command, query or URL and its rollback; runs nothing')
     .argument('<plan>', 'plan file')
     .option('--var <name=value>', 'set a var (repeatable)', collect, [])
     .option('--vars-file <file>', 'YAML file of var values (repeatable)', collect, [])
     .option('--json', 'print the description as JSON')
     .addHelpText('after', '\nExample:\n  runbook plan plans/sqlite-to-pg.yaml --var sqlite_path=/srv/agregator/catalogue.db\n')
-    .action((file: string, opts: { var: string[]; varsFile: string[]; json?: boolean }) => {
-      const prepared = preparePlan(io, file, opts, false);
+    .action(async (file: string, opts: { var: string[]; varsFile: string[]; json?: boolean; plugin: string[] }) => {
+      const prepared = await preparePlan(io, file, opts, false);
       if (!prepared) return finish(exitCodes.invalid);
       const d = describePlan(expandLoops(prepared.plan, prepared.vars), { vars: prepared.vars, env: io.env, masker: prepared.masker });
       io.stdout.write(opts.json ? `${JSON.stringify(d, null, 2)}\n` : formatPlanDescription(d, createColors(wantsColor(io))));
