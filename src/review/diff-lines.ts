@@ -4,6 +4,7 @@ import { diffSequence } from './sequence.js';
 /** What a change is about, as a reviewer names it: `step "backup" (shell)`, `var "database_url"`. */
 export function subject(c: PlanChange): string {
   if (c.target === 'plan') return `plan "${c.name}"`;
+  if (c.target === 'finally-step') return `finally step "${c.name}"${c.kind ? ` (${c.kind})` : ''}`;
   return `${c.target} "${c.name}"${c.kind ? ` (${c.kind})` : ''}`;
 }
 

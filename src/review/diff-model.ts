@@ -16,7 +16,9 @@ export type RiskKind =
   | 'shell-command'
   | 'raw-shell'
   | 'check-loosened'
-  | 'secret-unmasked';
+  | 'secret-unmasked'
+  | 'cleanup-removed'
+  | 'plugins-changed';
 
 /** A warning attached to a change: what to look at and why it matters. */
 export interface RiskNote {
@@ -35,7 +37,7 @@ export interface RollbackChange {
 
 /** A change to one thing in the plan: the plan's own fields, a var, a connection or a step. */
 export interface PlanChange {
-  readonly target: 'plan' | 'var' | 'connection' | 'step';
+  readonly target: 'plan' | 'var' | 'connection' | 'step' | 'finally-step';
   /** The step id, var or connection name; the plan's name for plan-level fields. */
   readonly name: string;
   readonly status: 'added' | 'removed' | 'changed';

@@ -1,5 +1,6 @@
 import type { ConnectionDecl, Plan, VarDecl } from '../plan/model.js';
 import type { FieldChange, PlanChange, PlanDiff } from './diff-model.js';
+import { diffFinally, diffPlugins } from './diff-reuse.js';
 import { diffSteps } from './diff-steps.js';
 import type { Sides } from './fields.js';
 import { sameData, showValue } from './flatten.js';
@@ -78,12 +79,14 @@ export function diffPlans(before: Plan | undefined, after: Plan | undefined, lab
   const b = after ?? empty;
   const masker = reviewMasker([a, b]);
   const sides: Sides = { old: new StaticRenderer(a, masker), new: new StaticRenderer(b, masker), masker };
-  const planChanges = recordChanges(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>, planFields, (v) => sides.masker.mask(String(v)));
+  const plugins = diffPlugins(a, b);
+  const planChanges = [...recordChanges(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>, planFields, (v) => sides.masker.mask(String(v))), ...plugins.fields];
   const changes: PlanChange[] = [
-    ...(planChanges.length > 0 ? [{ target: 'plan' as const, name: b.name, status: 'changed' as const, fields: planChanges, rollback: [], risks: [] }] : []),
+    ...(planChanges.length > 0 ? [{ target: 'plan' as const, name: b.name, status: 'changed' as const, fields: planChanges, rollback: [], risks: plugins.risks }] : []),
     ...diffVars(a.vars, b.vars, sides),
     ...diffConnections(a.connections, b.connections, sides),
     ...diffSteps(a.steps, b.steps, sides),
+    ...diffFinally(a.finally, b.finally, sides),
   ];
   return { old: labels.old, new: labels.new, same: changes.length === 0, changes };
 }

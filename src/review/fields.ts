@@ -2,6 +2,7 @@ import type { ActionDecl, StepDecl } from '../plan/model.js';
 import { getStepKind } from '../steps/index.js';
 import type { Masker } from '../ui/mask.js';
 import type { FieldChange } from './diff-model.js';
+import { loopShown } from './loop-text.js';
 import { flatten, sameData, showValue } from './flatten.js';
 import type { StaticRenderer } from './static-render.js';
 
@@ -19,6 +20,8 @@ export function actionLeaves(a: ActionDecl): Map<string, unknown> {
   const out = new Map<string, unknown>();
   const record = a as unknown as Record<string, unknown>;
   for (const f of commonFields) if (record[f] !== undefined) out.set(f, record[f]);
+  const loop = loopShown(a as StepDecl);
+  if (loop !== undefined) out.set('for_each', loop);
   for (const leaf of flatten(a.spec)) out.set(leaf.path, leaf.value);
   return out;
 }

@@ -149,3 +149,56 @@ describe('diffPlans on inline plans', () => {
     expect(diffPlans(a, b, { old: 'a', new: 'b' }).changes.flatMap((c) => c.risks)).toEqual([{ risk: 'check-loosened', message: 'check removed: step "ok" (sql-check) no longer runs' }]);
   });
 });
+
+describe('diffPlans on finally, for_each and plug-ins', () => {
+  const plan = (opts: { items?: string; finally?: string; plugins?: string }) => `version: 1
+name: reuse
+${opts.plugins ?? ''}
+steps:
+  - id: ping
+    kind: shell
+    for_each: ${opts.items ?? '[api, worker]'}
+    run: echo {{item}}
+${opts.finally ?? `finally:
+  - id: stop-helper
+    kind: shell
+    run: echo stop`}
+`;
+  const diff = (a: string, b: string) => {
+    const before = validatePlanText('old.yaml', a);
+    const after = validatePlanText('new.yaml', b);
+    expect(before.diagnostics).toEqual([]);
+    expect(after.diagnostics).toEqual([]);
+    return formatDiffText(diffPlans(before.plan, after.plan, { old: 'old.yaml', new: 'new.yaml' }), plain).trimEnd().split('\n').slice(1);
+  };
+
+  it('shows a loop list that grew or shrank, with its length', () => {
+    expect(diff(plan({}), plan({ items: '[api, worker, cron]' }))).toEqual(['~ step "ping" (shell)', '    for_each: [api, worker] (2 items) → [api, worker, cron] (3 items)', '', '1 change, 0 risk notes']);
+    expect(diff(plan({}), plan({ items: '[api]' }))[1]).toBe('    for_each: [api, worker] (2 items) → [api] (1 item)');
+  });
+
+  it('warns when a finally step is removed', () => {
+    expect(diff(plan({}), plan({ finally: '' }))).toEqual([
+      '- finally step "stop-helper" (shell)',
+      '    ! cleanup removed: finally step "stop-helper" no longer runs; what it cleaned up now stays after every run, failed or not',
+      '',
+      '1 change, 1 risk note',
+    ]);
+  });
+
+  it('shows a changed finally step like any step', () => {
+    expect(diff(plan({}), plan({ finally: 'finally:\n  - id: stop-helper\n    kind: shell\n    run: echo stop now' })).slice(0, 2)).toEqual(['~ finally step "stop-helper" (shell)', '    run: echo stop → echo stop now']);
+  });
+
+  it('warns when the plug-in list changes', () => {
+    const withPlugin = plan({ plugins: 'plugins: [./kinds/a.mjs]' });
+    expect(diff(plan({}), withPlugin)).toEqual([
+      '~ plan "reuse"',
+      '    plugins: ./kinds/a.mjs',
+      "    ! plug-ins changed: the plan adds ./kinds/a.mjs; the code of a plug-in runs with runbook's rights, so review it with the plan",
+      '',
+      '1 change, 1 risk note',
+    ]);
+    expect(diff(withPlugin, plan({ plugins: 'plugins: [./kinds/b.mjs]' }))[1]).toBe('    plugins: ./kinds/a.mjs → ./kinds/b.mjs');
+  });
+});
