@@ -43,9 +43,8 @@ function orderPlan(doc: Document.Parsed): void {
   }
   const vars = root.get('vars');
   if (isMap(vars)) for (const pair of vars.items) orderMap(pair.value, varKeyOrder);
-  const steps = root.get('steps');
-  if (!isSeq(steps)) return;
-  for (const step of steps.items) {
+  const steps = [root.get('steps'), root.get('finally')].flatMap((s) => (isSeq(s) ? s.items : []));
+  for (const step of steps) {
     if (!isMap(step)) continue;
     orderMap(step, stepKeyOrder(stepKind(step), true));
     const rollback = step.get('rollback');

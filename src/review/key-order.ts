@@ -1,12 +1,12 @@
 import { getStepKind } from '../steps/index.js';
 
 /** Top-level keys of a plan in the order `fmt` writes them. */
-export const planKeyOrder = ['version', 'name', 'title', 'description', 'vars', 'connections', 'steps'] as const;
+export const planKeyOrder = ['version', 'name', 'title', 'description', 'plugins', 'vars', 'connections', 'steps', 'finally'] as const;
 
 /** Keys of a var in the order `fmt` writes them: what it is, where it comes from, how it is treated, what it means. */
 export const varKeyOrder = ['type', 'default', 'choices', 'pattern', 'env', 'secret', 'required', 'description'] as const;
 
-const stepHead = ['id', 'kind', 'title', 'description', 'when', 'timeout', 'retries', 'retry_delay', 'continue_on_error'];
+const stepHead = ['id', 'kind', 'for_each', 'title', 'description', 'when', 'timeout', 'retries', 'retry_delay', 'continue_on_error'];
 
 /** Keys of a step (or, with `rollback: false`, a rollback action) of a kind, in canonical order. */
 export function stepKeyOrder(kind: string, withRollback: boolean): string[] {
