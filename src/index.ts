@@ -17,6 +17,8 @@ export { listRuns } from './run/list-runs.js';
 export { unlockWorkspace } from './run/unlock.js';
 export { planLimits } from './plan/limits.js';
 export { registerStepKind, getStepKind, allStepKinds } from './steps/index.js';
+export { loadPlugins, type PluginRequest } from './plugins/load-plugins.js';
+export { expandLoops } from './plan/expand-loops.js';
 export { defineStepKind } from './steps/kind.js';
 export type { StepKind, StepContext, StepResult, JsonValue, DescribeLine, CrashTrail } from './steps/kind.js';
 export { Masker } from './ui/mask.js';

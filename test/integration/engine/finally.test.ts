@@ -106,3 +106,17 @@ describe('finally steps', () => {
     ]);
   });
 });
+
+describe('finally steps in reviews', () => {
+  it('the dry run and explain list them after the steps, saying they always run', async () => {
+    const ws = workspace();
+    const file = ws.write('plan.yaml', plan('echo middle'));
+    const dry = await runCli(['plan', file], { cwd: ws.dir });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('finally (runs after the steps whatever happened: success, failure and rollback, Ctrl-C):\n3. cleanup-1 [shell]');
+    const explain = await runCli(['explain', '--format', 'markdown', file], { cwd: ws.dir });
+    expect(explain.stdout).toContain('Finally, whatever happened (success, a failure and its rollback, Ctrl-C):\n\n3. cleanup-1');
+    expect(explain.stdout).toContain('*Step `cleanup-2` · runs a command · finally: runs after the steps whatever happened*');
+    expect(explain.stdout).toContain('**If it fails:** the failure is reported and fails the run, but undoes nothing; the other finally steps still run.');
+  });
+});
