@@ -33,6 +33,8 @@ export const codes = {
   'duplicate-step-id': 'RB401',
   'bad-when': 'RB402',
   'bad-loop': 'RB403',
+  'include-cycle': 'RB404',
+  'include-invalid': 'RB405',
   'plugin-load': 'RB601',
   'plugin-contract': 'RB602',
   'var-missing': 'RB501',

@@ -4,6 +4,7 @@ import type { ConnectionSpec, DescribeLine } from '../steps/kind.js';
 import { TemplateError, TemplateRenderer, type TemplateScope } from '../template/render.js';
 import { shellQuote } from '../template/shell-quote.js';
 import type { Masker } from '../ui/mask.js';
+import { fragmentScope } from './fragment-scope.js';
 import { buildScope, placeholderSteps, renderConnection } from './scope.js';
 
 /** One action as a dry run shows it. */
@@ -66,7 +67,7 @@ export function describePlan(
     }
   };
   const describeAction = (a: ActionDecl, item?: { readonly value: unknown }): ActionDescription => {
-    const scope = item ? { ...stepsScope, item: item.value } : stepsScope;
+    const scope = safeScope(() => fragmentScope(item ? { ...stepsScope, item: item.value } : stepsScope, a, renderer), stepsScope);
     const kind = getStepKind(a.kind);
     const common = {
       kind: a.kind,
@@ -106,6 +107,16 @@ export function describePlan(
     };
   });
   return { name: plan.name, ...(plan.title !== undefined && { title: plan.title }), ...(plan.description !== undefined && { description: plan.description }), steps };
+}
+
+/** A scope that needs rendering (an include's params), or the plain one when a value is known only at run time. */
+function safeScope(make: () => TemplateScope, fallback: TemplateScope): TemplateScope {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof TemplateError) return fallback;
+    throw e;
+  }
 }
 
 function safeRender(renderer: TemplateRenderer, text: string, scope: TemplateScope): string {

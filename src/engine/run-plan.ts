@@ -10,6 +10,7 @@ import type { LiveEvent, RecordedAction, RunEvent, RunObserver, RunStatus } from
 import { checkCondition, type ConditionOutcome } from './conditions.js';
 import { executeAction } from './execute-action.js';
 import { runFinally } from './finally.js';
+import { fragmentScope } from './fragment-scope.js';
 import { typedSpec } from './typed-fields.js';
 import type { Interrupts, Stop, StopSignal } from './interrupts.js';
 import { exitCode, nothingUndone, undoByHand, type NotUndone } from './outcome.js';
@@ -133,19 +134,20 @@ class PlanRun {
     }
   }
 
-  /** What templates read now; `step` adds the item of a looped step. */
-  private scope(step?: StepDecl): TemplateScope {
-    return buildScope({ plan: this.plan, vars: this.options.vars, env: this.env, steps: this.states, run: { id: this.files.id, dir: this.files.dir, cwd: this.options.cwd, started_at: new Date(this.started).toISOString() }, ...(step?.item && { item: step.item.value }) });
+  /** What templates read now; `step` adds the item of a looped step, `action` the params of an included one. */
+  private scope(step?: StepDecl, action: ActionDecl | undefined = step): TemplateScope {
+    const scope = buildScope({ plan: this.plan, vars: this.options.vars, env: this.env, steps: this.states, run: { id: this.files.id, dir: this.files.dir, cwd: this.options.cwd, started_at: new Date(this.started).toISOString() }, ...(step?.item && { item: step.item.value }) });
+    return action ? fragmentScope(scope, action, this.renderer) : scope;
   }
 
-  private conditionHolds(when: string | undefined, step?: StepDecl): ConditionOutcome {
-    const outcome = checkCondition(when, this.scope(step) as unknown as Record<string, unknown>, this.secretVars);
+  private conditionHolds(when: string | undefined, step?: StepDecl, action: ActionDecl | undefined = step): ConditionOutcome {
+    const outcome = checkCondition(when, this.scope(step, action) as unknown as Record<string, unknown>, this.secretVars);
     return outcome.reason === undefined ? outcome : { ...outcome, reason: this.options.masker.mask(outcome.reason) };
   }
 
   /** The action's fields rendered (typed fields converted to their type), and the values its shell fields read from the environment. */
   private render(action: ActionDecl, kind: AnyStepKind, step?: StepDecl): Rendered {
-    const { spec, values } = this.renderer.renderAction(action.spec, this.scope(step), kind.shellFields);
+    const { spec, values } = this.renderer.renderAction(action.spec, this.scope(step, action), kind.shellFields);
     return { spec: typedSpec(kind, action.spec, spec), env: values.env() };
   }
 
@@ -439,7 +441,7 @@ class PlanRun {
         const kind = getStepKind(action.kind)!;
         const n = i + (hasUndo ? 1 : 0);
         const title = action.title ?? `${action.kind} action ${i + 1}`;
-        const condition = this.conditionHolds(action.when, f.step);
+        const condition = this.conditionHolds(action.when, f.step, action);
         if (!condition.holds) {
           this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'skipped', durationMs: 0, ...(condition.reason !== undefined && { reason: condition.reason }) });
           continue;

@@ -9,7 +9,8 @@ import type { PlanSource } from './source.js';
 /** Ajv settings shared with the build step that precompiles the validator. */
 export const ajvOptions = { allErrors: true, verbose: true, discriminator: true, strict: false } as const;
 
-let compiled: { schema: SchemaObject; validate: ValidateFunction } | undefined;
+/** Compiled validators by schema (a plan's and its fragments' are both in use). */
+const compiled = new WeakMap<SchemaObject, ValidateFunction>();
 const require = createRequire(import.meta.url);
 
 /**
@@ -17,7 +18,8 @@ const require = createRequire(import.meta.url);
  * schema (the usual case: built-in kinds only), else compiled now (plug-in kinds, tests on src/).
  */
 function validatorFor(schema: SchemaObject): ValidateFunction {
-  if (compiled?.schema === schema) return compiled.validate;
+  const known = compiled.get(schema);
+  if (known) return known;
   const prebuilt = new URL('./plan-validator.cjs', import.meta.url);
   let validate: ValidateFunction | undefined;
   if (existsSync(prebuilt)) {
@@ -28,7 +30,7 @@ function validatorFor(schema: SchemaObject): ValidateFunction {
     const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
     validate = new Ajv2020(ajvOptions).compile(schema);
   }
-  compiled = { schema, validate };
+  compiled.set(schema, validate);
   return validate;
 }
 

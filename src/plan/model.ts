@@ -40,6 +40,12 @@ export interface ActionDecl {
   readonly spec: Readonly<Record<string, unknown>>;
   /** Path of this action in the YAML document, for positions in messages. */
   readonly path: readonly (string | number)[];
+  /** For an action that comes from an `include:`: the fragment file `path` is in. */
+  readonly file?: string;
+  /** The values an included action reads as {{params.NAME}}: the include's `with:` (templates of the including plan) and the fragment's defaults. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** For an included action: the fragment's own step ids and the ids they have in the plan. */
+  readonly aliases?: Readonly<Record<string, string>>;
 }
 
 /** What a `for_each` walks: a literal list, or a var of type list named by `vars.NAME`. */
@@ -81,6 +87,9 @@ export function allSteps(plan: Plan): readonly StepDecl[] {
 
 /** Keys of a step or action that the engine handles; everything else is the kind's. */
 export const commonActionKeys = ['kind', 'title', 'when', 'timeout', 'retries', 'retry_delay', 'continue_on_error'] as const;
+
+/** Steps an `include:` entry stands for (its fragment's steps, ids prefixed), or an empty list when it cannot. */
+export type IncludeResolver = (raw: Readonly<Record<string, unknown>>, path: readonly (string | number)[]) => readonly StepDecl[];
 export const commonStepKeys = ['id', 'description', 'undo_when', 'rollback', 'for_each', ...commonActionKeys] as const;
 
 type Json = Record<string, unknown>;
@@ -103,8 +112,8 @@ function actionFrom(raw: Json, path: readonly (string | number)[], common: reado
 
 const fallbackEnvOf = (f: Json): { name: string; warning: string } => ({ name: String(f.name), warning: String(f.warning) });
 
-/** Builds the plan model from a document that passed the schema. */
-export function planFromJson(file: string, doc: Json): Plan {
+/** Builds the plan model from a document that passed the schema; `include` expands `include:` entries. */
+export function planFromJson(file: string, doc: Json, include: IncludeResolver = () => []): Plan {
   const vars = Object.entries((doc.vars ?? {}) as Record<string, Json | null>).map(([name, raw]): VarDecl => {
     const v = raw ?? {};
     return {
@@ -124,20 +133,7 @@ export function planFromJson(file: string, doc: Json): Plan {
     ([name, c]): ConnectionDecl =>
       c.sqlite !== undefined ? { name, type: 'sqlite', path: String(c.sqlite) } : { name, type: 'postgres', url: String(c.postgres) },
   );
-  const stepsAt = (section: 'steps' | 'finally') => ((doc[section] ?? []) as Json[]).map((raw, i): StepDecl => {
-    const base = actionFrom(raw, [section, i], commonStepKeys);
-    const rollback = ((raw.rollback ?? []) as Json[]).map((a, j) => actionFrom(a, [section, i, 'rollback', j], commonActionKeys));
-    const forEach = loopSourceOf(raw.for_each);
-    return {
-      ...base,
-      id: String(raw.id),
-      ...(raw.description !== undefined && { description: String(raw.description) }),
-      ...(raw.undo_when !== undefined && { undo_when: String(raw.undo_when) }),
-      rollback,
-      ...(forEach && { forEach }),
-    };
-  });
-  const steps = stepsAt('steps');
+  const steps = stepsFromJson(doc, 'steps', include);
   return {
     file,
     version: 1,
@@ -147,9 +143,34 @@ export function planFromJson(file: string, doc: Json): Plan {
     vars,
     connections,
     steps,
-    finally: stepsAt('finally'),
+    finally: stepsFromJson(doc, 'finally', include),
     plugins: ((doc.plugins ?? []) as unknown[]).map(String),
   };
+}
+
+/** The steps of a list in a document (a plan's `steps:`/`finally:`, a fragment's `steps:`), includes expanded. */
+export function stepsFromJson(doc: Json, section: string, include: IncludeResolver): StepDecl[] {
+  return ((doc[section] ?? []) as Json[]).flatMap((raw, i): StepDecl[] => {
+    if (raw.include !== undefined) return [...include(raw, [section, i])];
+    const base = actionFrom(raw, [section, i], commonStepKeys);
+    const rollback = ((raw.rollback ?? []) as Json[]).flatMap((a, j): ActionDecl[] => {
+      if (a.include === undefined) return [actionFrom(a, [section, i, 'rollback', j], commonActionKeys)];
+      // A fragment in a rollback contributes its steps as actions: their own ids and rollbacks do not apply.
+      // Their step ids (and so their outputs) do not exist there either.
+      return include(a, [section, i, 'rollback', j]).map(({ id: _id, description: _d, undo_when: _u, rollback: _r, forEach: _f, item: _i, aliases: _a, ...action }) => action);
+    });
+    const forEach = loopSourceOf(raw.for_each);
+    return [
+      {
+        ...base,
+        id: String(raw.id),
+        ...(raw.description !== undefined && { description: String(raw.description) }),
+        ...(raw.undo_when !== undefined && { undo_when: String(raw.undo_when) }),
+        rollback,
+        ...(forEach && { forEach }),
+      },
+    ];
+  });
 }
 
 /** `for_each: [a, b]` or `for_each: vars.NAME` (also written `{{vars.NAME}}`). */

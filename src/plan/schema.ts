@@ -47,7 +47,7 @@ function kindBranch(kind: AnyStepKind, common: Record<string, SchemaObject>, wit
         rollback: {
           type: 'array',
           description: 'Actions that undo this step, run newest step first when a later step fails.',
-          items: { $ref: '#/$defs/action' },
+          items: includeOr('action'),
         },
       }),
     },
@@ -77,6 +77,48 @@ export function acceptTemplate(schema: SchemaObject): SchemaObject {
   if (types.length === 0 || !types.some((t) => typedScalars.includes(t)) || types.includes('string')) return inner;
   const { description, ...rest } = inner;
   return { ...(description !== undefined && { description }), anyOf: [rest, templateText] };
+}
+
+/** A list entry that is either an `include:` of a fragment or a step (an action in rollbacks). */
+function includeOr(def: 'step' | 'action'): SchemaObject {
+  return { if: { type: 'object', required: ['include'] }, then: { $ref: '#/$defs/include' }, else: { $ref: `#/$defs/${def}` } };
+}
+
+const includeSchema: SchemaObject = {
+  type: 'object',
+  description: 'The steps of a fragment file, in place of this entry: ids become ID-<fragment step id>, and the fragment reads the values of with: as {{params.NAME}}.',
+  required: ['include', 'id'],
+  additionalProperties: false,
+  properties: {
+    include: { type: 'string', minLength: 1, description: 'The fragment file, relative to the file that includes it. A fragment has params: (each with an optional default and description) and steps:.' },
+    id: { type: 'string', pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', description: 'Prefix of the included step ids: a fragment step "restart" becomes "ID-restart".' },
+    with: { type: 'object', description: 'Values of the fragment\'s params (templates of the including plan allowed); a param without a default must be given.', propertyNames: { pattern: '^[a-z_][a-z0-9_]*$' } },
+  },
+};
+
+/** A fragment file: params and steps, checked with the kinds of the plan schema. */
+export function buildFragmentSchema(plan: SchemaObject): SchemaObject {
+  const properties = plan.properties as Record<string, SchemaObject>;
+  return {
+    ...plan,
+    $id: 'urn:runbook:fragment',
+    title: 'runbook fragment',
+    description: 'Steps another plan includes with include:, reading its parameters as {{params.NAME}}.',
+    required: ['steps'],
+    properties: {
+      params: {
+        type: 'object',
+        description: 'What the including plan passes with with:, each {default, description}.',
+        propertyNames: { pattern: '^[a-z_][a-z0-9_]*$' },
+        additionalProperties: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: { default: { type: ['string', 'number', 'boolean'], description: 'Used when with: does not give the param.' }, description: { type: 'string', description: 'What the value is.' } },
+        },
+      },
+      steps: properties.steps,
+    },
+  };
 }
 
 /** The whole plan format as JSON Schema (draft 2020-12), assembled from the registered kinds. */
@@ -119,11 +161,11 @@ export function buildPlanSchema(kinds: readonly AnyStepKind[]): SchemaObject {
         propertyNames: { pattern: '^[a-z_][a-z0-9_-]*$' },
         additionalProperties: { $ref: '#/$defs/connection' },
       },
-      steps: { type: 'array', minItems: 1, description: 'The steps, run in order.', items: { $ref: '#/$defs/step' } },
+      steps: { type: 'array', minItems: 1, description: 'The steps, run in order; an entry may be an include: of a fragment file.', items: includeOr('step') },
       finally: {
         type: 'array',
         description: 'Steps that run after the others whatever happened — success, a failure and its rollback, a first Ctrl-C (not a second) — in order, each journaled. A failing one is reported and fails the run, but never hides the first failure.',
-        items: { $ref: '#/$defs/step' },
+        items: includeOr('step'),
       },
       plugins: {
         type: 'array',
@@ -168,6 +210,7 @@ export function buildPlanSchema(kinds: readonly AnyStepKind[]): SchemaObject {
           postgres: { type: 'string', description: 'PostgreSQL URL (postgresql://user:password@host:port/db). The password is masked everywhere.' },
         },
       },
+      include: includeSchema,
       step: union('step', 'A step.'),
       action: union('action', 'A rollback action: any step kind, without id or rollback of its own.'),
       ...defs,

@@ -10,7 +10,8 @@ import { shellValuesAreData } from './checks/shell-fields.js';
 import { uniqueStepIds } from './checks/unique-step-ids.js';
 import { loadPlanFile, parsePlanText } from './load.js';
 import { planFromJson, type Plan } from './model.js';
-import { buildPlanSchema } from './schema.js';
+import { buildFragmentSchema, buildPlanSchema } from './schema.js';
+import { includeResolver, type Includes } from './include.js';
 import type { PlanSource } from './source.js';
 
 /** The semantic rules, run after the schema passes. */
@@ -23,7 +24,7 @@ export interface ValidatedPlan {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-let schemaCache: { count: number; schema: SchemaObject } | undefined;
+let schemaCache: { count: number; schema: SchemaObject; fragment?: SchemaObject } | undefined;
 
 /** The plan schema for the kinds registered now (rebuilt when a kind is added). */
 export function planSchema(): SchemaObject {
@@ -37,11 +38,21 @@ function validateLoaded(file: string, loaded: ReturnType<typeof loadPlanFile>): 
   if (!source || !data || hasErrors(loaded.diagnostics)) return { ...(source && { source }), diagnostics: sortDiagnostics(loaded.diagnostics) };
   const schemaFindings = checkSchema(source, data, planSchema());
   if (schemaFindings.length > 0) return { source, diagnostics: sortDiagnostics([...loaded.diagnostics, ...schemaFindings]) };
-  const plan = planFromJson(file, data);
-  const input = { plan, source, kindOf: getStepKind };
+  const includes: Includes = { sources: new Map(), diagnostics: [] };
+  const plan = planFromJson(file, data, includeResolver(source, fragmentSchema(), includes));
+  const input = { plan, source, sources: includes.sources, kindOf: getStepKind };
   const findings = checks.flatMap((check) => check(input));
-  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...findings]);
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...includes.diagnostics, ...findings]);
   return hasErrors(diagnostics) ? { source, diagnostics } : { plan, source, diagnostics };
+}
+
+/** The schema of fragment files, for the kinds registered now. */
+function fragmentSchema(): SchemaObject {
+  const cache = schemaCache?.count === allStepKinds().length ? schemaCache : undefined;
+  if (cache?.fragment) return cache.fragment;
+  const fragment = buildFragmentSchema(planSchema());
+  schemaCache = { ...schemaCache!, fragment };
+  return fragment;
 }
 
 /** Reads a plan file and reports everything wrong with it, before anything runs. */

@@ -20,7 +20,7 @@ export type TemplateScan =
   | { readonly ok: false; readonly message: string; readonly line: number; readonly col: number };
 
 /** Roots a template may read from. */
-export const templateRoots = ['vars', 'steps', 'env', 'run', 'plan', 'item'] as const;
+export const templateRoots = ['vars', 'steps', 'env', 'run', 'plan', 'item', 'params'] as const;
 
 // Only Handlebars' parser: validation never renders, and the full library costs start-up time.
 const { parse } = createRequire(import.meta.url)('handlebars/dist/cjs/handlebars/compiler/base.js') as { parse: (text: string) => hbs.AST.Program };

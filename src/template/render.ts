@@ -18,6 +18,8 @@ export interface TemplateScope {
   readonly plan: Readonly<Record<string, unknown>>;
   /** The item of a looped step (`for_each`); absent elsewhere. */
   readonly item?: unknown;
+  /** The params of an included fragment's action; absent elsewhere. */
+  readonly params?: Readonly<Record<string, unknown>>;
 }
 
 /**

@@ -1,13 +1,21 @@
 import { codes, type Diagnostic, type RuleName } from '../../diagnostics/index.js';
 import type { AnyStepKind } from '../../steps/kind.js';
-import type { Plan } from '../model.js';
+import type { ActionDecl, Plan } from '../model.js';
 import type { PlanSource } from '../source.js';
 
 /** What every semantic check reads: the plan, where its parts are in the file, the kinds. */
 export interface CheckInput {
   readonly plan: Plan;
   readonly source: PlanSource;
+  /** Fragment files the plan includes, by file name: where an included action's positions are. */
+  readonly sources?: ReadonlyMap<string, PlanSource>;
   kindOf(name: string): AnyStepKind | undefined;
+}
+
+/** The input as seen from one action: its positions are in the fragment it came from, when it was included. */
+export function inputFor(input: CheckInput, action: ActionDecl): CheckInput {
+  const source = action.file !== undefined ? input.sources?.get(action.file) : undefined;
+  return source ? { ...input, source } : input;
 }
 
 /** A semantic rule the schema cannot express. */

@@ -1,7 +1,7 @@
 import { didYouMean } from '../../diagnostics/index.js';
 import { allSteps } from '../model.js';
 import type { Check } from './check.js';
-import { finding } from './check.js';
+import { finding, inputFor } from './check.js';
 
 /** Every connection a step names is declared under `connections:`. */
 export const connectionsExist: Check = (input) => {
@@ -9,11 +9,12 @@ export const connectionsExist: Check = (input) => {
   const actions = allSteps(input.plan).flatMap((s) => [s, ...s.rollback]);
   return actions.flatMap((action) => {
     const kind = input.kindOf(action.kind);
+    const here = inputFor(input, action);
     return (kind?.connectionFields ?? []).flatMap((field) => {
       const name = action.spec[field];
       if (typeof name !== 'string' || declared.includes(name)) return [];
       const hint = declared.length === 0 ? 'declare it under `connections:` (sqlite: path or postgres: url)' : didYouMean(name, declared);
-      return [finding(input, 'unknown-connection', `"${field}" names connection "${name}", which is not declared under connections`, input.source.positionOf([...action.path, field]), hint)];
+      return [finding(here, 'unknown-connection', `"${field}" names connection "${name}", which is not declared under connections`, here.source.positionOf([...action.path, field]), hint)];
     });
   });
 };

@@ -3,7 +3,7 @@ import { parseCondition } from '../../template/condition.js';
 import { helperNames, isKnownHelper, scanTemplate, templateRoots } from '../../template/references.js';
 import { allSteps, type ActionDecl } from '../model.js';
 import type { Check, CheckInput } from './check.js';
-import { finding } from './check.js';
+import { finding, inputFor } from './check.js';
 
 const runFields = ['id', 'dir', 'cwd', 'started_at'];
 const planFields = ['name', 'file', 'dir'];
@@ -14,6 +14,9 @@ interface Site {
   readonly inRollback: boolean;
   /** Inside a step with `for_each`, where `item` has a value. */
   readonly inLoop?: boolean;
+  /** In an included action: the params of its fragment, and its fragment's step ids with their ids in the plan. */
+  readonly params?: readonly string[];
+  readonly aliases?: Readonly<Record<string, string>>;
 }
 
 function checkParts(input: CheckInput, parts: readonly string[], site: Site): { message: string; hint: string; rule: RuleName } | undefined {
@@ -31,10 +34,14 @@ function checkParts(input: CheckInput, parts: readonly string[], site: Site): { 
     case 'item':
       if (!site.inLoop) return { rule: 'unknown-reference', message: `"${shown}" reads the item of a loop, but this step has no for_each`, hint: 'add for_each: [...] (or for_each: vars.NAME) to the step, or read a var instead' };
       return undefined;
+    case 'params':
+      if (site.params === undefined) return { rule: 'unknown-reference', message: `"${shown}" reads a param, but only steps of an included fragment have params`, hint: 'read a var instead, or move the step into a fragment' };
+      if (!site.params.includes(a ?? '')) return { rule: 'undeclared-var', message: `"${shown}" refers to param "${a ?? ''}", which the fragment does not declare under params`, hint: site.params.length ? didYouMean(a ?? '', [...site.params]) : 'declare it under params:' };
+      return undefined;
     case 'steps': {
       const steps = allSteps(plan);
       const ids = steps.map((s) => s.id);
-      const index = ids.indexOf(a ?? '');
+      const index = ids.indexOf(site.aliases?.[a ?? ''] ?? a ?? '');
       if (index < 0) return { rule: 'unknown-step', message: `"${shown}" refers to step "${a ?? ''}", which does not exist`, hint: didYouMean(a ?? '', ids) };
       if (b !== 'outputs' && b !== 'status') return { rule: 'unknown-reference', message: `"${shown}" must continue with .outputs.<name> or .status`, hint: `e.g. steps.${a}.outputs.stdout` };
       const here = site.stepIndex;
@@ -108,7 +115,9 @@ function checkCondition(input: CheckInput, text: string, path: (string | number)
   }
 }
 
-function checkAction(input: CheckInput, action: ActionDecl, site: Site, out: Diagnostic[]): void {
+function checkAction(all: CheckInput, action: ActionDecl, outer: Site, out: Diagnostic[]): void {
+  const input = inputFor(all, action);
+  const site: Site = { ...outer, ...(action.params && { params: Object.keys(action.params) }), ...(action.aliases && { aliases: action.aliases }) };
   for (const [k, v] of Object.entries(action.spec)) checkStrings(input, v, [...action.path, k], site, out);
   if (action.title !== undefined) checkStrings(input, action.title, [...action.path, 'title'], site, out);
   if (action.when !== undefined) checkCondition(input, action.when, [...action.path, 'when'], site, out);
@@ -126,7 +135,7 @@ export const referencesResolve: Check = (input) => {
   allSteps(input.plan).forEach((step, i) => {
     const inLoop = step.forEach !== undefined;
     checkAction(input, step, { stepIndex: i, inRollback: false, inLoop }, out);
-    if (step.undo_when !== undefined) checkCondition(input, step.undo_when, [...step.path, 'undo_when'], { stepIndex: i, inRollback: true, inLoop }, out);
+    if (step.undo_when !== undefined) checkCondition(inputFor(input, step), step.undo_when, [...step.path, 'undo_when'], { stepIndex: i, inRollback: true, inLoop }, out);
     for (const action of step.rollback) checkAction(input, action, { stepIndex: i, inRollback: true, inLoop }, out);
   });
   return out;

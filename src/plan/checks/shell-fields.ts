@@ -4,7 +4,7 @@ import { shellTemplateProblems, type ShellTemplateProblem } from '../../template
 import { unsafeContexts } from '../../template/shell-contexts.js';
 import { allSteps, type ActionDecl } from '../model.js';
 import type { Check, CheckInput } from './check.js';
-import { finding } from './check.js';
+import { finding, inputFor } from './check.js';
 
 function report(input: CheckInput, path: readonly (string | number)[], p: ShellTemplateProblem): Diagnostic {
   const pos = input.source.positionInScalar(path, p.expression, p.nth);
@@ -22,7 +22,8 @@ function report(input: CheckInput, path: readonly (string | number)[], p: ShellT
   return finding(input, 'shell-value-context', `${p.expression} is ${why.where}`, pos, why.hint.replace(/\{\{x\}\}/g, p.expression));
 }
 
-function checkAction(input: CheckInput, action: ActionDecl, out: Diagnostic[]): void {
+function checkAction(all: CheckInput, action: ActionDecl, out: Diagnostic[]): void {
+  const input = inputFor(all, action);
   const fields = input.kindOf(action.kind)?.shellFields ?? [];
   const raw = action.spec.raw === true;
   for (const field of fields) {

@@ -1,6 +1,6 @@
 import { allSteps } from '../model.js';
 import type { Check } from './check.js';
-import { finding } from './check.js';
+import { finding, inputFor } from './check.js';
 
 /** Step ids name outputs and journal entries, so each must be unique. */
 export const uniqueStepIds: Check = (input) => {
@@ -12,6 +12,7 @@ export const uniqueStepIds: Check = (input) => {
       return [];
     }
     const at = input.source.positionOf([...earlier, 'id']);
-    return [finding(input, 'duplicate-step-id', `step id "${step.id}" is used twice (first at line ${at.line})`, input.source.positionOf([...step.path, 'id']), 'give each step its own id; later steps refer to outputs by id')];
+    const here = inputFor(input, step);
+    return [finding(here, 'duplicate-step-id', `step id "${step.id}" is used twice (first at line ${at.line})`, here.source.positionOf([...step.path, 'id']), 'give each step its own id; later steps refer to outputs by id')];
   });
 };

@@ -1,0 +1,82 @@
+import { dirname, join, resolve } from 'node:path';
+import { codes, type Diagnostic, type RuleName } from '../diagnostics/index.js';
+import type { SchemaObject } from '../steps/kind.js';
+import { checkSchema } from './check-schema.js';
+import { loadPlanFile } from './load.js';
+import { stepsFromJson, type ActionDecl, type IncludeResolver, type StepDecl } from './model.js';
+import type { PlanSource } from './source.js';
+
+type Json = Record<string, unknown>;
+
+/** What expanding the includes of a plan found: the fragments read (for positions) and every finding. */
+export interface Includes {
+  readonly sources: Map<string, PlanSource>;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Where an include entry is: its file's source and its path there. */
+interface Site {
+  readonly source: PlanSource;
+  readonly path: readonly (string | number)[];
+}
+
+function finding(site: Site, rule: RuleName, message: string, hint: string, key?: string): Diagnostic {
+  const pos = key ? site.source.positionOf([...site.path, key]) : site.source.positionOf(site.path);
+  return { code: codes[rule], rule, severity: 'error', message, file: site.source.file, line: pos.line, col: pos.col, hint };
+}
+
+/** The fragment's params with the include's `with:` values; findings for missing and unknown ones. */
+function paramsOf(site: Site, fragment: Json, given: Json, name: string): { params: Json; problems: Diagnostic[] } {
+  const declared = (fragment.params ?? {}) as Record<string, Json | null>;
+  const params: Json = {};
+  const problems: Diagnostic[] = [];
+  for (const [p, decl] of Object.entries(declared)) {
+    if (given[p] !== undefined) params[p] = given[p];
+    else if (decl?.default !== undefined) params[p] = decl.default;
+    else problems.push(finding(site, 'missing-field', `include of "${name}" does not give param "${p}"${decl?.description ? ` (${String(decl.description)})` : ''}, which has no default`, `add it: with: { ${p}: ... }`, 'include'));
+  }
+  for (const p of Object.keys(given)) {
+    if (!(p in declared)) problems.push(finding(site, 'unknown-key', `"${name}" has no param "${p}"`, Object.keys(declared).length ? `its params: ${Object.keys(declared).join(', ')}` : 'the fragment declares no params:', 'with'));
+  }
+  return { params, problems };
+}
+
+/** Prefixes a fragment step (and its own includes' steps) with the include's id, and records its file. */
+function placed(step: StepDecl, prefix: string, file: string, params: Json, aliases: Record<string, string>): StepDecl {
+  const mark = <A extends ActionDecl>(a: A): A => ({ ...a, file: a.file ?? file, params: a.params ?? params, aliases: a.aliases ?? aliases });
+  return { ...mark(step), id: `${prefix}-${step.id}`, rollback: step.rollback.map(mark) };
+}
+
+/**
+ * A resolver for planFromJson that reads each `include:` (relative to the file holding it),
+ * checks the fragment against `fragmentSchema`, and returns its steps with ids prefixed.
+ * Findings inside a fragment are positioned in the fragment, with one more at the include site;
+ * a cycle or a missing param is a finding at the include.
+ */
+export function includeResolver(root: PlanSource, fragmentSchema: SchemaObject, found: Includes): IncludeResolver {
+  const resolverFor = (source: PlanSource, chain: readonly string[]): IncludeResolver => (raw, path) => {
+    const site = { source, path };
+    const name = String(raw.include);
+    // Named like the including file (relative stays relative), so messages read as the user wrote the paths.
+    const shown = join(dirname(source.file), name);
+    const file = resolve(shown);
+    if (chain.includes(file)) {
+      found.diagnostics.push(finding(site, 'include-cycle', `include of "${name}" makes a cycle: ${[...chain, file].join(' → ')}`, 'a fragment must not include itself, directly or through others', 'include'));
+      return [];
+    }
+    const loaded = loadPlanFile(shown);
+    if (loaded.source) found.sources.set(loaded.source.file, loaded.source);
+    const inner = loaded.source && loaded.data && loaded.diagnostics.length === 0 ? checkSchema(loaded.source, loaded.data, fragmentSchema) : [];
+    const problems = [...loaded.diagnostics, ...inner];
+    if (problems.length > 0 || !loaded.source || !loaded.data) {
+      found.diagnostics.push(...problems, finding(site, 'include-invalid', `included file "${name}" is not a valid fragment (see the findings in ${shown})`, 'fix the fragment first', 'include'));
+      return [];
+    }
+    const { params, problems: paramProblems } = paramsOf(site, loaded.data, (raw.with ?? {}) as Json, name);
+    found.diagnostics.push(...paramProblems);
+    const steps = stepsFromJson(loaded.data, 'steps', resolverFor(loaded.source, [...chain, file]));
+    const aliases = Object.fromEntries(steps.map((s) => [s.id, `${String(raw.id)}-${s.id}`]));
+    return steps.map((s) => placed(s, String(raw.id), loaded.source!.file, params, aliases));
+  };
+  return resolverFor(root, [resolve(root.file)]);
+}
