@@ -1,5 +1,5 @@
 import type { ActionDecl } from '../plan/model.js';
-import type { TemplateRenderer, TemplateScope } from '../template/render.js';
+import { TemplateError, type TemplateRenderer, type TemplateScope } from '../template/render.js';
 
 /**
  * The scope an included action renders in: its fragment's params (the include's `with:` values,
@@ -7,7 +7,15 @@ import type { TemplateRenderer, TemplateScope } from '../template/render.js';
  */
 export function fragmentScope(scope: TemplateScope, action: ActionDecl, renderer: TemplateRenderer): TemplateScope {
   if (action.params === undefined && action.aliases === undefined) return scope;
-  const params = Object.fromEntries(Object.entries(action.params ?? {}).map(([k, v]) => [k, renderer.renderDeep(v, scope)]));
+  const params: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(action.params ?? {})) {
+    try {
+      params[k] = renderer.renderDeep(v, scope);
+    } catch (e) {
+      // A value not known yet (a step that did not run) leaves the param without one: reading it fails the action, a condition reads it as false.
+      if (!(e instanceof TemplateError)) throw e;
+    }
+  }
   const steps = { ...scope.steps };
   for (const [local, id] of Object.entries(action.aliases ?? {})) if (id in scope.steps) steps[local] = scope.steps[id];
   return { ...scope, steps, params };

@@ -22,6 +22,8 @@ export function actionLeaves(a: ActionDecl): Map<string, unknown> {
   for (const f of commonFields) if (record[f] !== undefined) out.set(f, record[f]);
   const loop = loopShown(a as StepDecl);
   if (loop !== undefined) out.set('for_each', loop);
+  // An included action's params: a changed with: value changes what it does.
+  for (const [name, value] of Object.entries(a.params ?? {})) out.set(`with.${name}`, value);
   for (const leaf of flatten(a.spec)) out.set(leaf.path, leaf.value);
   return out;
 }

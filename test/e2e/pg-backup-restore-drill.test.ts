@@ -44,13 +44,13 @@ describe('plans/examples/pg-backup-restore-drill.yaml on the embedded PostgreSQL
     expect(r.stdout).not.toContain(new URL(inject('pgUrl')).password);
     if (pgDumpMajor() >= serverMajor) {
       expect(r.code).toBe(0);
-      expect(ends).toEqual(['server-version:succeeded', 'create-scratch:succeeded', 'make-scratch:succeeded', 'pg-dump-fits:succeeded', 'dump:succeeded', 'restore:succeeded', 'restored-tables:succeeded', 'same-counts:succeeded', 'key-table[0]:succeeded', 'key-table[1]:succeeded', 'drop-scratch:succeeded']);
+      expect(ends).toEqual(['server-version:succeeded', 'create-scratch:succeeded', 'make-scratch:succeeded', 'pg-dump-fits:succeeded', 'dump:succeeded', 'restore:succeeded', 'restored-tables:succeeded', 'same-counts:succeeded', 'key-table[0]:succeeded', 'key-table[1]:succeeded', 'scratch-drop:succeeded']);
       const dumped = events.find((e): e is Extract<typeof e, { type: 'step-output' }> => e.type === 'step-output' && e.step === 'dump');
       expect(existsSync(join(ws.dir, String(dumped?.outputs.file)))).toBe(true);
     } else {
       // pg_dump on this machine is older than the server: the drill fails there, saying so.
       expect(r.code).toBe(1);
-      expect(ends).toEqual(['server-version:succeeded', 'create-scratch:succeeded', 'make-scratch:succeeded', 'pg-dump-fits:failed', 'drop-scratch:succeeded']);
+      expect(ends).toEqual(['server-version:succeeded', 'create-scratch:succeeded', 'make-scratch:succeeded', 'pg-dump-fits:failed', 'scratch-drop:succeeded']);
       const failed = events.find((e) => e.type === 'step-end' && e.status === 'failed');
       expect(failed).toMatchObject({ step: 'pg-dump-fits', error: expect.stringContaining(`older than the server (${serverMajor}) and refuses to dump it; set pg_bin`) });
     }
@@ -64,7 +64,7 @@ describe('plans/examples/pg-backup-restore-drill.yaml on the embedded PostgreSQL
     const ws = workspace();
     const r = await runCli(['exec', drill, '--var', `database=${database}`, '--var', `scratch_db=${scratch}`, '--fail-at', 'pg-dump-fits'], { cwd: ws.dir, env: { PG_DRILL_SERVER: serverUrl() } });
     const ends = ws.lastJournal().filter((e) => e.type === 'step-end').map((e) => (e.type === 'step-end' ? `${e.step}:${e.status}` : ''));
-    expect(ends).toEqual(['server-version:succeeded', 'create-scratch:succeeded', 'make-scratch:succeeded', 'pg-dump-fits:failed', 'drop-scratch:succeeded']);
+    expect(ends).toEqual(['server-version:succeeded', 'create-scratch:succeeded', 'make-scratch:succeeded', 'pg-dump-fits:failed', 'scratch-drop:succeeded']);
     expect(ws.lastJournal().at(-1)).toMatchObject({ type: 'run-end', status: 'failed-rolled-back', exitCode: 1, failedStep: 'pg-dump-fits' });
     expect(r.code).toBe(1);
     expect(await databaseExists(scratch)).toBe(false);
@@ -77,7 +77,7 @@ describe('plans/examples/pg-backup-restore-drill.yaml on the embedded PostgreSQL
     const ws = workspace();
     const r = await runCli(['exec', drill, '--var', `database=${database}`, '--var', `scratch_db=${scratch}`], { cwd: ws.dir, env: { PG_DRILL_SERVER: serverUrl() } });
     expect(r.code).toBe(1);
-    expect(ws.lastJournal().find((e) => e.type === 'step-end' && e.step === 'drop-scratch')).toMatchObject({ status: 'skipped' });
+    expect(ws.lastJournal().find((e) => e.type === 'step-end' && e.step === 'scratch-drop')).toMatchObject({ status: 'skipped' });
     expect(await databaseExists(scratch)).toBe(true);
   });
 });

@@ -202,3 +202,20 @@ ${opts.finally ?? `finally:
     expect(diff(withPlugin, plan({ plugins: 'plugins: [./kinds/b.mjs]' }))[1]).toBe('    plugins: ./kinds/a.mjs → ./kinds/b.mjs');
   });
 });
+
+describe('diffPlans on included fragments', () => {
+  it('shows a changed fragment parameter on each step it reaches', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-diff-include-'));
+    mkdirSync(join(dir, 'fragments'));
+    writeFileSync(join(dir, 'fragments/restart.yaml'), 'params:\n  service: {}\nsteps:\n  - id: restart\n    kind: shell\n    run: systemctl restart {{params.service}}\n');
+    const plan = (service: string) => `version: 1\nname: p\nsteps:\n  - include: fragments/restart.yaml\n    id: app\n    with: { service: ${service} }\n`;
+    const before = validatePlanText(join(dir, 'old.yaml'), plan('api'));
+    const after = validatePlanText(join(dir, 'new.yaml'), plan('worker'));
+    expect(before.diagnostics).toEqual([]);
+    const lines = formatDiffText(diffPlans(before.plan, after.plan, { old: 'old.yaml', new: 'new.yaml' }), plain).trimEnd().split('\n');
+    expect(lines.slice(1, 3)).toEqual(['~ step "app-restart" (shell)', '    with.service: api → worker']);
+  });
+});
