@@ -42,8 +42,9 @@ function paramsOf(site: Site, fragment: Json, given: Json, name: string): { para
 }
 
 /** Prefixes a fragment step (and its own includes' steps) with the include's id, and records its file. */
-function placed(step: StepDecl, prefix: string, file: string, params: Json, aliases: Record<string, string>): StepDecl {
-  const mark = <A extends ActionDecl>(a: A): A => ({ ...a, file: a.file ?? file, params: a.params ?? params, aliases: a.aliases ?? aliases });
+function placed(step: StepDecl, prefix: string, file: string, params: Json, aliases: Record<string, string>, site: Site): StepDecl {
+  const includedAt = { file: site.source.file, path: site.path };
+  const mark = <A extends ActionDecl>(a: A): A => ({ ...a, file: a.file ?? file, params: a.params ?? params, aliases: a.aliases ?? aliases, includedAt: a.includedAt ?? includedAt });
   return { ...mark(step), id: `${prefix}-${step.id}`, rollback: step.rollback.map(mark) };
 }
 
@@ -76,7 +77,7 @@ export function includeResolver(root: PlanSource, fragmentSchema: SchemaObject, 
     found.diagnostics.push(...paramProblems);
     const steps = stepsFromJson(loaded.data, 'steps', resolverFor(loaded.source, [...chain, file]));
     const aliases = Object.fromEntries(steps.map((s) => [s.id, `${String(raw.id)}-${s.id}`]));
-    return steps.map((s) => placed(s, String(raw.id), loaded.source!.file, params, aliases));
+    return steps.map((s) => placed(s, String(raw.id), loaded.source!.file, params, aliases, site));
   };
   return resolverFor(root, [resolve(root.file)]);
 }

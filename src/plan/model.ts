@@ -46,6 +46,8 @@ export interface ActionDecl {
   readonly params?: Readonly<Record<string, unknown>>;
   /** For an included action: the fragment's own step ids and the ids they have in the plan. */
   readonly aliases?: Readonly<Record<string, string>>;
+  /** For an included action: the `include:` entry that brought it (its file and path), whose `with:` values are templates of that file. */
+  readonly includedAt?: { readonly file: string; readonly path: readonly (string | number)[] };
 }
 
 /** What a `for_each` walks: a literal list, or a var of type list named by `vars.NAME`. */

@@ -132,8 +132,22 @@ export const referencesResolve: Check = (input) => {
   input.plan.connections.forEach((c) => {
     checkStrings(input, c.type === 'sqlite' ? c.path : c.url, ['connections', c.name, c.type], { stepIndex: undefined, inRollback: false }, out);
   });
+  const withChecked = new Set<string>();
+  /** The `with:` values of an include, once per include: templates of the file that includes. */
+  const checkWith = (action: ActionDecl, site: Site) => {
+    const at = action.includedAt;
+    if (!at || withChecked.has(`${at.file}\0${at.path.join('/')}`)) return;
+    withChecked.add(`${at.file}\0${at.path.join('/')}`);
+    // Only the plan's own includes: a nested include's values read its fragment's params, checked with that fragment.
+    if (at.file !== input.source.file) return;
+    const source = input.source;
+    const given = source.nodeAt([...at.path, 'with']).node?.toJSON() as Record<string, unknown> | undefined;
+    checkStrings({ ...input, source }, given ?? {}, [...at.path, 'with'], { stepIndex: site.stepIndex, inRollback: site.inRollback }, out);
+  };
   allSteps(input.plan).forEach((step, i) => {
     const inLoop = step.forEach !== undefined;
+    checkWith(step, { stepIndex: i, inRollback: false });
+    for (const action of step.rollback) checkWith(action, { stepIndex: i, inRollback: true });
     checkAction(input, step, { stepIndex: i, inRollback: false, inLoop }, out);
     if (step.undo_when !== undefined) checkCondition(inputFor(input, step), step.undo_when, [...step.path, 'undo_when'], { stepIndex: i, inRollback: true, inLoop }, out);
     for (const action of step.rollback) checkAction(input, action, { stepIndex: i, inRollback: true, inLoop }, out);

@@ -86,6 +86,13 @@ describe('include: steps from a fragment file with parameters', () => {
     expect(bad.stderr).toContain('hint: did you mean "greeting"?');
   });
 
+  it('checks the with: values as templates of the including plan', async () => {
+    const ws = withFragment();
+    const r = await runCli(['validate', ws.write('plan.yaml', plan('exit 0').replace('"{{vars.svc}}"', '"{{vars.svcs}}"'))], { cwd: ws.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('plan.yaml:8:23: error RB301 "vars.svcs" refers to var "svcs", which is not declared under vars [undeclared-var]');
+  });
+
   it('a missing or unknown param and a cycle are plan errors at the include', async () => {
     const ws = withFragment();
     const r = await runCli(['validate', ws.write('plan.yaml', plan('exit 0').replace('with: { service: "{{vars.svc}}" }', 'with: { sevice: x }'))], { cwd: ws.dir });
