@@ -33,7 +33,10 @@ function paramsOf(site: Site, fragment: Json, given: Json, name: string): { para
   for (const [p, decl] of Object.entries(declared)) {
     if (given[p] !== undefined) params[p] = given[p];
     else if (decl?.default !== undefined) params[p] = decl.default;
-    else problems.push(finding(site, 'missing-field', `include of "${name}" does not give param "${p}"${decl?.description ? ` (${String(decl.description)})` : ''}, which has no default`, `add it: with: { ${p}: ... }`, 'include'));
+    else {
+      params[p] = undefined;
+      problems.push(finding(site, 'missing-field', `include of "${name}" does not give param "${p}"${decl?.description ? ` (${String(decl.description)})` : ''}, which has no default`, `add it: with: { ${p}: ... }`, 'include'));
+    }
   }
   for (const p of Object.keys(given)) {
     if (!(p in declared)) problems.push(finding(site, 'unknown-key', `"${name}" has no param "${p}"`, Object.keys(declared).length ? `its params: ${Object.keys(declared).join(', ')}` : 'the fragment declares no params:', 'with'));
@@ -46,6 +49,25 @@ function placed(step: StepDecl, prefix: string, file: string, params: Json, alia
   const includedAt = { file: site.source.file, path: site.path };
   const mark = <A extends ActionDecl>(a: A): A => ({ ...a, file: a.file ?? file, params: a.params ?? params, aliases: a.aliases ?? aliases, includedAt: a.includedAt ?? includedAt });
   return { ...mark(step), id: `${prefix}-${step.id}`, rollback: step.rollback.map(mark) };
+}
+
+/**
+ * One more finding at each include whose fragment has findings from the plan checks (those are
+ * positioned in the fragment), so the plan that includes it shows where the problem comes in.
+ */
+export function includeSiteFindings(actions: readonly ActionDecl[], findings: readonly Diagnostic[], sources: ReadonlyMap<string, PlanSource>, root: PlanSource): Diagnostic[] {
+  const out = new Map<string, Diagnostic>();
+  for (const a of actions) {
+    const at = a.includedAt;
+    if (!at || a.file === undefined) continue;
+    const inFragment = findings.filter((d) => d.file === a.file && d.severity === 'error');
+    const source = at.file === root.file ? root : sources.get(at.file);
+    if (inFragment.length === 0 || !source) continue;
+    const key = `${at.file}\0${at.path.join('/')}`;
+    const first = inFragment[0]!;
+    out.set(key, finding({ source, path: at.path }, 'include-invalid', `the included fragment ${a.file} has ${inFragment.length === 1 ? 'an error' : `${inFragment.length} errors`} (the first at line ${first.line}: ${first.message})`, 'fix the fragment; every plan that includes it shares the error', 'include'));
+  }
+  return [...out.values()];
 }
 
 /**

@@ -9,9 +9,9 @@ import { referencesResolve } from './checks/references.js';
 import { shellValuesAreData } from './checks/shell-fields.js';
 import { uniqueStepIds } from './checks/unique-step-ids.js';
 import { loadPlanFile, parsePlanText } from './load.js';
-import { planFromJson, type Plan } from './model.js';
+import { allSteps, planFromJson, type Plan } from './model.js';
 import { buildFragmentSchema, buildPlanSchema } from './schema.js';
-import { includeResolver, type Includes } from './include.js';
+import { includeResolver, includeSiteFindings, type Includes } from './include.js';
 import type { PlanSource } from './source.js';
 
 /** The semantic rules, run after the schema passes. */
@@ -41,7 +41,8 @@ function validateLoaded(file: string, loaded: ReturnType<typeof loadPlanFile>): 
   const includes: Includes = { sources: new Map(), diagnostics: [] };
   const plan = planFromJson(file, data, includeResolver(source, fragmentSchema(), includes));
   const input = { plan, source, sources: includes.sources, kindOf: getStepKind };
-  const findings = checks.flatMap((check) => check(input));
+  const checked = checks.flatMap((check) => check(input));
+  const findings = [...checked, ...includeSiteFindings(allSteps(plan).flatMap((s) => [s, ...s.rollback]), checked, includes.sources, source)];
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...includes.diagnostics, ...findings]);
   return hasErrors(diagnostics) ? { source, diagnostics } : { plan, source, diagnostics };
 }
