@@ -1,6 +1,6 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -11,8 +11,11 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('runbook fmt', () => {
   it.each(plans)('formats %s without changing what it means', async (file) => {
-    const copy = join(work, `${file.replace(/\//g, '_')}`);
+    const copy = join(work, file);
+    mkdirSync(dirname(copy), { recursive: true });
     copyFileSync(file, copy);
+    // The fragments a plan includes sit next to it.
+    if (existsSync(join(dirname(file), 'fragments'))) cpSync(join(dirname(file), 'fragments'), join(dirname(copy), 'fragments'), { recursive: true });
     const r = await runCli(['fmt', copy]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
