@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { demoUsage } from '../../../src/demo/demo-options.js';
+import { freePort } from '../../helpers/embedded-pg.js';
 
 /** What a demo process printed and how it ended. */
 interface DemoRun {
@@ -61,10 +63,13 @@ async function expectCleanedUp(run: DemoRun): Promise<string> {
 }
 
 describe('npm run demo', () => {
-  it('runs the default plan to the end, says what the app serves, and stops everything it started', async () => {
-    const run = await runDemo([]);
+  it('runs the default plan to the end on the ports asked for, says what the app serves, and stops everything it started', async () => {
+    const [pgPort, appPort] = [await freePort(), await freePort()];
+    const run = await runDemo(['--', '--pg-port', String(pgPort), '--app-port', String(appPort)]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`(embedded) on 127.0.0.1:${pgPort}, database agregator\n`);
+    expect(run.stdout).toContain(`  the app     stand-in on http://127.0.0.1:${appPort}, serving from sqlite\n`);
     const workspace = await expectCleanedUp(run);
     expect(run.stdout).toMatch(/^the app {5}serves from postgresql \(600 files, http:\/\/127\.0\.0\.1:\d+\/api\/admin\/status\/overview\)$/m);
     const report = captured(run.stdout, /^report: {5}(\S+)$/m);
@@ -97,9 +102,22 @@ describe('npm run demo', () => {
     const run = await runDemo(['--keep']);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe(
-      'demo: unknown option "--keep"\n' +
-        'usage: npm run demo [-- --fail-at <step-id>]\n  runs plans/sqlite-to-pg.yaml on a generated catalogue, an embedded PostgreSQL and a stand-in app;\n  --fail-at makes that step fail, to show the rollback\n',
-    );
+    expect(run.stderr).toBe(`demo: unknown option "--keep"\n${demoUsage}`);
+  });
+
+  it('refuses a --pg-port or --app-port that is taken, before starting anything', async () => {
+    const taken = createServer();
+    await new Promise<void>((up) => taken.listen(0, '127.0.0.1', up));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      for (const option of ['--pg-port', '--app-port']) {
+        const run = await runDemo([option, String(port)]);
+        expect(run.code).toBe(2);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toBe(`demo: port ${port} (${option}) is in use on 127.0.0.1\n  hint: name another port, or leave ${option} out for a free one\n`);
+      }
+    } finally {
+      taken.close();
+    }
   });
 });
