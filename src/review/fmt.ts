@@ -74,7 +74,13 @@ export function formatPlanText(text: string): FormatResult {
     const at = error.linePos?.[0];
     return { problem: `not valid YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` };
   }
-  const meaning: unknown = doc.toJS();
+  let meaning: unknown;
+  try {
+    meaning = doc.toJS();
+  } catch (e) {
+    // An alias without its anchor, or aliases that expand too far: the loader refuses these too.
+    return { problem: `not valid YAML: ${(e as Error).message}` };
+  }
   orderPlan(doc);
   normaliseQuoting(doc);
   const out = doc.toString({ indent: 2, indentSeq: true, lineWidth: 0, minContentWidth: 0 });

@@ -37,6 +37,11 @@ describe('formatPlanText', () => {
     expect(formatPlanText('steps: [a\n')).toEqual({ problem: 'not valid YAML (line 2, column 1): Flow sequence in block collection must be sufficiently indented and end with a ]' });
   });
 
+  it('refuses an alias whose anchor is not in the plan, instead of crashing', () => {
+    // Found by fuzzing: a window of the default plan kept `*start-on-sqlite` without its anchor.
+    expect(formatPlanText('version: 1\nname: x\nsteps:\n  - *start-on-sqlite\n')).toEqual({ problem: 'not valid YAML: Unresolved alias (the anchor must be set before the alias): start-on-sqlite' });
+  });
+
   it('keeps a header comment first when the first key moves', () => {
     expect(format('# header\nname: x\nversion: 1\nsteps: []\n')).toBe('# header\n\nversion: 1\nname: x\nsteps: []\n');
   });
