@@ -1,11 +1,32 @@
 import { Interrupts, signalNumbers, stopSignals } from '../engine/interrupts.js';
 import { reportCrash } from './crash-report.js';
 import { drained } from './drain.js';
-import { exitCodes, terminalStream } from './io.js';
+import { exitCodes, terminalStream, type OutStream } from './io.js';
 import { main } from './main.js';
 
 /** 128 + SIGPIPE (13): how a shell reports a command whose reader closed the pipe, like `cat` under `| head`. */
 export const closedPipe = 141;
+
+/** Exits with `code` once a reader of any speed has everything written to stdout and stderr. */
+export async function exitDrained(code: number): Promise<void> {
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(code);
+}
+
+/**
+ * The last line of defence: an error nobody caught fails the running step and rolls back, instead
+ * of killing the process with the system half changed; with no run, it is said in one paragraph
+ * (the trace goes to a log file) and the process exits 1.
+ */
+export function onUncaught(interrupts: Interrupts, argv: readonly string[], stderr: OutStream, exit: (code: number) => void): void {
+  const uncaught = (error: unknown) => {
+    if (interrupts.fault(`unexpected error: ${error instanceof Error ? error.message : String(error)}`)) return;
+    reportCrash(error, argv, stderr);
+    exit(exitCodes.internalError);
+  };
+  process.on('uncaughtException', uncaught);
+  process.on('unhandledRejection', uncaught);
+}
 
 /**
  * Runs the CLI as this process: wires its streams, signals and last-resort error handlers, and
@@ -27,10 +48,9 @@ export async function runProcess(argv: readonly string[]): Promise<void> {
     if (interrupts.listening) tellRunGoesOn(e.code ?? e.message);
   });
   let exiting = false;
-  const exit = async (code: number) => {
+  const exit = (code: number) => {
     exiting = true;
-    await Promise.all([drained(process.stdout), drained(process.stderr)]);
-    process.exit(code);
+    void exitDrained(code);
   };
   // Ctrl-C, SIGTERM and SIGHUP (a dropped ssh session) never kill a run outright: the engine stops the
   // step and rolls back (a second signal stops that). With no run listening, the signal ends the
@@ -39,18 +59,10 @@ export async function runProcess(argv: readonly string[]): Promise<void> {
     process.on(signal, () => {
       if (interrupts.press(signal)) return;
       if (exiting) process.exit(128 + signalNumbers[signal]);
-      void exit(128 + signalNumbers[signal]);
+      exit(128 + signalNumbers[signal]);
     });
   }
-  // The last line of defence: an error nobody caught fails the running step and rolls back, instead
-  // of killing the process with the system half changed; with no run, it is said in one paragraph.
-  const uncaught = (error: unknown) => {
-    if (interrupts.fault(`unexpected error: ${error instanceof Error ? error.message : String(error)}`)) return;
-    reportCrash(error, argv, stderr);
-    void exit(exitCodes.internalError);
-  };
-  process.on('uncaughtException', uncaught);
-  process.on('unhandledRejection', uncaught);
+  onUncaught(interrupts, argv, stderr, exit);
 
   const ran = await main(argv, { stdout, stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), interrupts });
   await Promise.all([drained(process.stdout), drained(process.stderr)]);

