@@ -68,7 +68,7 @@ export async function runProcess(argv: readonly string[]): Promise<void> {
   await Promise.all([drained(process.stdout), drained(process.stderr)]);
   // Only now is it known whether the reader took every byte.
   const code = stdoutClosed && !interrupts.listened ? closedPipe : ran;
-  if (stdoutClosed && interrupts.listened && !toldRunGoesOn) tellRunGoesOn('closed');
+  if (stdoutClosed && interrupts.listened && !toldRunGoesOn) stderr.write('runbook: standard output was closed before the run ended; its journal and report have everything\n');
   await drained(process.stderr);
   process.exitCode = code;
   // Open handles (a terminal prompt, a lingering socket) must not keep a finished command alive.

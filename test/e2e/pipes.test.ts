@@ -64,4 +64,11 @@ describe('output into a pipe (real processes, a real slow reader)', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(141);
   });
+
+  it('exec --json | head: the run goes to its end and exits with its own code; stderr says the output was cut', () => {
+    const r = pipeInto(ws, ['exec', '--json', 'new.yaml'], 'head -c 100 >/dev/null');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^runbook: standard output (is gone \(EPIPE\); the run goes on|was closed before the run ended); its journal and report have everything\n$/);
+    expect(ws.lastJournal().at(-1)).toMatchObject({ type: 'run-end', status: 'succeeded', exitCode: 0 });
+  });
 });
