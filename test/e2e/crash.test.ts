@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBin, type CliResult } from '../helpers/cli.js';
@@ -15,6 +15,7 @@ function expectOneParagraph(r: CliResult, message: RegExp): string {
   expect(log).toBeDefined();
   expect(existsSync(log!)).toBe(true);
   const trace = readFileSync(log!, 'utf8');
+  rmSync(log!);
   expect(trace).toMatch(/\n\s+at /);
   return trace;
 }
