@@ -90,6 +90,7 @@ export const httpSmokeProperties: { readonly [k: string]: SchemaObject } = {
   requests: {
     type: 'array',
     description: 'Requests sent in order with one cookie session; the first that fails stops the step.',
+    examples: [[{ name: 'health', path: '/health', expect: { status: 200, body_not_contains: 'Traceback' } }]],
     items: requestSchema,
   },
   outputs: {
