@@ -38,8 +38,9 @@ function canKeep(node: Scalar, source: string): boolean {
  */
 export function keepWrittenText(doc: Document.Parsed, text: string): void {
   visit(doc, {
-    Scalar(_, node, path) {
-      if (typeof node.value !== 'string' || !isMultiLine(node, text)) return;
+    Scalar(key, node, path) {
+      // A key is written on one line whatever its source: an implicit key cannot span lines.
+      if (key === 'key' || typeof node.value !== 'string' || !isMultiLine(node, text)) return;
       if (path.some((p) => isCollection(p) && p.flow)) return;
       const source = text.slice(node.range![0], node.range![1]);
       if (canKeep(node, source)) node.value = new KeptText(source);
