@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
@@ -45,11 +46,12 @@ steps:
 `;
 
 /** The plain lines of `exec` (not a terminal), without their timestamps. */
-async function plainRun(): Promise<{ code: number; lines: string[] }> {
+async function plainRun(): Promise<{ code: number; lines: string[]; report: string }> {
   const ws = workspace();
   twoCopies(ws.dir);
   const r = await runCli(['exec', ws.write('plan.yaml', plan)], { cwd: ws.dir });
-  return { code: r.code, lines: r.stdout.split('\n').map((l) => l.replace(/^\d\d:\d\d:\d\d /, '')) };
+  const report = readFileSync(join(ws.lastRunDir(), 'report.md'), 'utf8');
+  return { code: r.code, lines: r.stdout.split('\n').map((l) => l.replace(/^\d\d:\d\d:\d\d /, '')), report };
 }
 
 describe('plain output of a run that fails and rolls back', () => {
@@ -75,6 +77,13 @@ describe('plain output of a run that fails and rolls back', () => {
     expect(lines[header]).toBe('⟲ rollback: step breaks failed — undoing stop-app');
     expect(lines[header + 1]).toBe('         nothing to undo in 2 finished step(s): look, counts');
     expect(lines.filter((l) => l.includes('nothing to undo'))).toHaveLength(1);
+  });
+
+  it('sums up the steps with nothing to undo in one line of the report too', async () => {
+    const { report } = await plainRun();
+    const rollback = report.slice(report.indexOf('## Rollback'));
+    expect(rollback).toContain('Nothing to undo (no rollback declared) in 2 finished step(s): `look`, `counts`.\n\n- **stop-app**\n  - done: Start the app again');
+    expect(rollback).not.toContain('**look**');
   });
 
   it("shows a rollback action as its step's undo, so starting the app is not read as the step that stopped it", async () => {
