@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -58,15 +58,18 @@ describe('runbook fmt', () => {
   });
 
   it('exits 2 on a file it cannot read or parse, and leaves it alone', async () => {
-    const broken = join(work, 'broken.yaml');
+    const dir = mkdtempSync(join(work, 'unreadable-'));
+    const broken = join(dir, 'broken.yaml');
+    const missing = join(dir, 'missing.yaml');
     writeFileSync(broken, 'steps: [a\n');
-    const r = await runCli(['fmt', broken, join(work, 'missing.yaml')]);
+    const r = await runCli(['fmt', broken, missing]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       `${broken}: not valid YAML (line 2, column 1): Flow sequence in block collection must be sufficiently indented and end with a ]\n  hint: run \`runbook validate ${broken}\` to see what is wrong\n` +
-        `${join(work, 'missing.yaml')}: cannot read plan: no such file\n`,
+        `${missing}: cannot read plan: no such file\n`,
     );
     expect(readFileSync(broken, 'utf8')).toBe('steps: [a\n');
-    expect(basename(broken)).toBe('broken.yaml');
+    // Nothing written beside it: no missing.yaml made, no temporary file left.
+    expect(readdirSync(dir)).toEqual(['broken.yaml']);
   });
 });

@@ -60,6 +60,21 @@ async function expectCleanedUp(run: DemoRun): Promise<string> {
   return workspace;
 }
 
+/**
+ * Asserts the demo's account of a rollback after switch-env: the app serves from SQLite, .env has
+ * its sha256 from before the run, catalogue.db had its sha256 from before when the rollback
+ * reached it (the report's note; the app writes to it when it starts again), and since then holds
+ * every row of the backup plus only the app's own start-up writes.
+ */
+function expectRolledBack(run: DemoRun): void {
+  expect(run.stdout).toMatch(/^the app {5}serves from sqlite \(600 files, /m);
+  expect(run.stdout).toMatch(/^\.env {8}back as before \(sha256 [0-9a-f]{12}… as before\)$/m);
+  const report = readFileSync(captured(run.stdout, /^report: {5}(\S+)$/m), 'utf8');
+  expect(report).toMatch(/ — restored \S+\/\.env byte-for-byte$/m);
+  expect(report).toMatch(/ — catalogue\.db unchanged since the backup; nothing to restore$/m);
+  expect(run.stdout).toMatch(/^catalogue {3}every row of the backup \S+\/backups\/catalogue_before_pg_\d{8}_\d{6}\.db is there; rows the app wrote since its restart: task_records 1, user_action_log \d+$/m);
+}
+
 describe('npm run demo', () => {
   it('runs the default plan to the end, says what the app serves, and stops everything it started', async () => {
     const run = await runDemo([]);
@@ -75,23 +90,20 @@ describe('npm run demo', () => {
   });
 
   it('passes --fail-at on to the run and shows what the rollback gave back', async () => {
-    // As `npm run demo -- --fail-at transfer` would pass it when run directly: the separator is kept.
-    const run = await runDemo(['--', '--fail-at', 'transfer']);
+    // smoke fails after switch-env and the restart on PostgreSQL: .env and the app need the rollback.
+    // As `npm run demo -- --fail-at smoke` would pass it when run directly: the separator is kept.
+    const run = await runDemo(['--', '--fail-at', 'smoke']);
     expect(run.code).toBe(1);
     await expectCleanedUp(run);
-    expect(run.stdout).toMatch(/^ {2}plan {8}plans\/sqlite-to-pg\.yaml \(step "transfer" is made to fail, to show the rollback\)$/m);
-    expect(run.stdout).toMatch(/^the app {5}serves from sqlite \(600 files, /m);
-    expect(run.stdout).toMatch(/^\.env {8}back as before \(sha256 [0-9a-f]{12}… as before\)$/m);
-    expect(run.stdout).toMatch(/^catalogue {3}every row of the backup \S+\/backups\/catalogue_before_pg_\d{8}_\d{6}\.db is there; rows the app wrote since its restart: task_records 1, user_action_log \d+$/m);
+    expect(run.stdout).toMatch(/^ {2}plan {8}plans\/sqlite-to-pg\.yaml \(step "smoke" is made to fail, to show the rollback\)$/m);
+    expectRolledBack(run);
   });
 
   it('on Ctrl-C during the run rolls back, shows .env and catalogue.db as before, and still stops everything', async () => {
     const run = await runDemo([], '▶ 21/28 restart');
     expect(run.code).toBe(130);
     await expectCleanedUp(run);
-    expect(run.stdout).toMatch(/^the app {5}serves from sqlite \(600 files, /m);
-    expect(run.stdout).toMatch(/^\.env {8}back as before \(sha256 [0-9a-f]{12}… as before\)$/m);
-    expect(run.stdout).toMatch(/^catalogue {3}every row of the backup \S+\/backups\/catalogue_before_pg_\d{8}_\d{6}\.db is there; rows the app wrote since its restart: task_records 1, user_action_log \d+$/m);
+    expectRolledBack(run);
   });
 
   it('refuses an unknown option before starting anything', async () => {

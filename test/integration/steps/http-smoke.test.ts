@@ -184,17 +184,17 @@ describe('http-smoke', () => {
 
   it('waits for an app that starts listening later', async () => {
     const port = await freePort();
-    let late: Server | undefined;
-    const starting = new Promise<void>((r) => setTimeout(() => void listen(port).then((s) => { late = s.server; r(); }), 300));
-    const c = ctx();
+    // The app starts when the step says its first try was refused: never before, whatever the machine's speed.
+    const lines: string[] = [];
+    let starting: Promise<{ server: Server }> | undefined;
+    const c = stepContext({ secrets: ['s3cret'], output: (line) => { lines.push(line); starting ??= listen(port); } });
     const r = await httpSmoke.run(
       { base_url: `http://127.0.0.1:${port}`, wait_until_up: { path: '/health', timeout: '30s', interval: '100ms' }, requests: [{ path: '/health', expect: { json: { '$.database': 'postgresql' } } }] },
       c,
     );
-    await starting;
-    if (late) await close(late);
+    if (starting) await close((await starting).server);
     expect(r.ok).toBe(true);
-    expect(c.lines[0]).toBe('/health not up yet (try 1): connection refused');
+    expect(lines[0]).toBe('/health not up yet (try 1): connection refused');
   });
 
   it('fails after the deadline when nothing ever listens', async () => {
