@@ -3,6 +3,7 @@ import { registerExec } from './commands/exec.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExplain } from './commands/explain.js';
 import { registerFmt } from './commands/fmt.js';
+import { registerKinds } from './commands/kinds.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   registerFmt(program, io, finish);
   registerUnlock(program, io, finish);
   registerVersion(program, io, finish);
+  registerKinds(program, io, finish);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;

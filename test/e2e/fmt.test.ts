@@ -1,6 +1,7 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -21,6 +22,21 @@ describe('runbook fmt', () => {
     expect(diff.code).toBe(0);
     const again = await runCli(['fmt', '--check', copy]);
     expect(again).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it("passes the README's own CI line on the shipped plans", async () => {
+    const line = readFileSync('README.md', 'utf8').split('\n').find((l) => l.startsWith('runbook fmt --check '));
+    const command = line!.replace(/\s+#.*$/, '');
+    expect(command).toBe('runbook fmt --check plans/*.yaml plans/examples/*.yaml');
+    // The line runs as a user's shell runs it: globs expanded by sh, `runbook` found on PATH.
+    const bin = mkdtempSync(join(work, 'bin-'));
+    symlinkSync(resolve('bin/runbook.js'), join(bin, 'runbook'));
+    const r = await new Promise<{ code: number; out: string }>((done) =>
+      execFile('sh', ['-c', command], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } }, (error, stdout, stderr) =>
+        done({ code: error ? Number(error.code) : 0, out: stdout + stderr }),
+      ),
+    );
+    expect(r).toEqual({ code: 0, out: '' });
   });
 
   it('with --check changes nothing and exits 1 listing the plans that would change', async () => {

@@ -62,14 +62,15 @@ export async function compareCounts(source: CountSession, target: CountSession, 
   // The target may hold tables the source list skips (e.g. a copied FTS table); look at all of them.
   const targetNames = located('target', [...targetList.tables, ...targetList.skipped.map((s) => s.table)]);
 
-  let done = 0;
-  const total = sourceNames.filter(Boolean).length + targetNames.filter(Boolean).length;
+  // Progress is in tables, not in counts: a table is counted once both of its sides are (a missing side needs no count).
+  const sidesLeft = tables.map((_, i) => (sourceNames[i] === undefined ? 0 : 1) + (targetNames[i] === undefined ? 0 : 1));
+  let done = sidesLeft.filter((n) => n === 0).length;
   const countSide = async (session: CountSession, names: readonly (string | undefined)[]) => {
     const out: (number | null)[] = [];
     for (const [i, name] of names.entries()) {
       const table = tables[i] ?? '';
       out.push(name === undefined ? null : await session.countRows(name, request.where[table]));
-      if (name !== undefined) request.onCounted(++done, total);
+      if (name !== undefined && --sidesLeft[i]! === 0) request.onCounted(++done, tables.length);
     }
     return out;
   };

@@ -217,6 +217,38 @@ describe('http-smoke', () => {
     expect(c.lines[0]).toBe('/health not up yet (try 1): status 503: {"database":"down"}');
   });
 
+  it('stops waiting at the first 500 and quotes the first lines of its body, masked', async () => {
+    const c = ctx();
+    const r = await httpSmoke.run({ base_url: base, wait_until_up: { path: '/boom', timeout: '10m' }, requests: [login] }, c);
+    expect(failure(r)).toEqual({
+      message:
+        `app at ${base} answered /boom with status 500 while waiting for it to come up; only a failed connection or 503 is waited out. The body begins:\n` +
+        `  Traceback (most recent call last):\n    File "app.py", line 3\n      connect(password="****")\n  ${'x'.repeat(200)}…`,
+      hint: 'the app is up but failing; its own log says why',
+    });
+    expect(c.lines).toEqual([]);
+  });
+
+  it('waits out 503 answers and stops at the first other one', async () => {
+    let tries = 0;
+    const starting = createServer((_req, res) => {
+      tries++;
+      if (tries <= 2) return json(res, 503, { status: 'starting' });
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('no such page\n\nat all\n');
+    });
+    await new Promise<void>((r) => starting.listen(0, '127.0.0.1', r));
+    const port = (starting.address() as { port: number }).port;
+    const c = ctx();
+    const r = await httpSmoke.run({ base_url: `http://127.0.0.1:${port}`, wait_until_up: { path: '/healthz', timeout: '10m', interval: '50ms' } }, c);
+    await close(starting);
+    expect(failure(r)).toEqual({
+      message: `app at http://127.0.0.1:${port} answered /healthz with status 404 while waiting for it to come up; only a failed connection or 503 is waited out. The body begins:\n  no such page\n  at all`,
+      hint: 'the app is up but has no /healthz: check base_url and wait_until_up.path',
+    });
+    expect(c.lines).toEqual(['/healthz not up yet (try 1): status 503: {"status":"starting"}', '/healthz not up yet (try 2): status 503: {"status":"starting"}']);
+  });
+
   it('rejects an output that names no request before sending anything', async () => {
     const r = await httpSmoke.run({ base_url: base, requests: [login], outputs: { user: { request: 'logn', json: '$.user' } } }, ctx());
     expect(failure(r)).toEqual({
