@@ -77,6 +77,8 @@ async function compareByKey(source: RowSource, target: RowSource, request: Table
       const within = (s: typeof left) => s.rows.takeWhile((row) => upper === null || byKey(keyOf(row, s.canon), upper) <= 0);
       const src = within(left);
       const tgt = within(right);
+      // Both sides sort by the same rules; if they ever did not, no range could end and the loop would not either.
+      if (src.length + tgt.length === 0) throw new Error(`the rows of "${request.table}" do not come in the order of their key (${key.map((k) => k.name).join(', ')})`);
       left.count += src.length;
       right.count += tgt.length;
       request.onRows(left.count + right.count);

@@ -176,3 +176,53 @@ describe('count-compare verify: checksums passes on equal data', () => {
     expect(r).toMatchObject({ ok: true, outputs: { checksums: { pair: { method: 'key ranges', key: ['a', 'b'] } } } });
   });
 });
+
+describe('count-compare verify: checksums over many key ranges', () => {
+  // Keys that sort differently by UTF-16 unit, by locale and by UTF-8 byte: the two sides must agree on byte order.
+  const odd = ['a', 'B', 'é', 'Ａ', '😀', 'z ', 'z', '\uE000', 'ä', '0'];
+  const path = () => sqliteFile(`
+    CREATE TABLE big (id INTEGER PRIMARY KEY, body TEXT);
+    CREATE TABLE named (name TEXT PRIMARY KEY, n INTEGER);
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 7000) INSERT INTO big SELECT i, 'row ' || i FROM n;
+  `, (db) => {
+    const put = db.prepare('INSERT INTO named VALUES (?, ?)');
+    db.transaction(() => {
+      for (let i = 0; i < 5000; i++) put.run(`${odd[i % odd.length]}${i}`, i);
+    })();
+  });
+
+  it('passes on equal data, then names rows missing at a range boundary, extra past the end, and one changed in the middle, in key order', async () => {
+    const { url, ctx } = await transferred('sums_ranges', path());
+    expect(await countCompare.run(checksums, ctx)).toMatchObject({ ok: true, outputs: { checksums: { named: { method: 'key ranges', source_rows: 5000 } } } });
+    await query(url, `DELETE FROM big WHERE id BETWEEN 1999 AND 2001; INSERT INTO big VALUES (7001, 'new'), (7002, 'new'); UPDATE big SET body = 'changed' WHERE id = 4500;
+      UPDATE named SET n = -1 WHERE name = '😀4'`);
+    const r = failure(await countCompare.run(checksums, ctx));
+    expect(r.message).toBe([
+      'row counts differ in 1 of 2 tables: big 7000 -> 6999',
+      'contents differ in 2 of 2 tables (2 rows differ, 3 missing on the target, 2 extra there):',
+      'big: 1 differing, 3 missing, 2 extra (7000 -> 6999 rows)',
+      '  id=1999: missing on the target',
+      '  id=2000: missing on the target',
+      '  id=2001: missing on the target',
+      '  id=4500: body "row 4500" -> "changed"',
+      '  id=7001: extra on the target',
+      '  id=7002: extra on the target',
+      'named: 1 differing, 0 missing, 0 extra (5000 -> 5000 rows)',
+      '  name=😀4: n "4" -> "-1"',
+    ].join('\n'));
+  });
+
+  it('lists 20 rows per table and counts the rest', async () => {
+    const { url, ctx } = await transferred('sums_many', path());
+    await query(url, `UPDATE big SET body = body || '!' WHERE id % 100 = 0`);
+    const r = failure(await countCompare.run(checksums, ctx));
+    const lines = r.message.split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'contents differ in 1 of 2 tables (70 rows differ, 0 missing on the target, 0 extra there):',
+      'big: 70 differing, 0 missing, 0 extra (7000 -> 7000 rows)',
+      '  id=100: body "row 100" -> "row 100!"',
+    ]);
+    expect(lines).toHaveLength(2 + 20 + 1);
+    expect(lines.at(-1)).toBe('  ... and 50 more');
+  });
+});
