@@ -251,6 +251,10 @@ describe('count-compare', () => {
       { label: 'where', text: 'files: deleted = 0' },
       { label: 'schema', text: 'app' },
     ]);
+    expect(countCompare.describe({ source: 'source', target: 'target', schemas: ['app', 'audit'], verify: 'checksums' }, ctx).slice(2)).toEqual([
+      { label: 'schemas', text: 'app, audit' },
+      { label: 'verify', text: 'row counts, then checksums of every row by key ranges' },
+    ]);
   });
 });
 
