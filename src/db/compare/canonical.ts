@@ -59,19 +59,55 @@ export function canonicalDecimal(text: string): string {
 
 const TIMESTAMP = /^(\d{4,})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?( BC)?$/;
 
+const daysIn = (y: number, m: number) => (m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
+
+// The number written by the digits from..to of s, or -1 when one is not a digit (no allocation: this runs per value).
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * The common case without parsing: `YYYY-MM-DD HH:MM:SS[.f{1,6}]` with no zone is already the
+ * canonical form once the fraction is padded to six digits. Undefined for anything else.
+ */
+function plainInstant(s: string): string | undefined {
+  const n = s.length;
+  if (n < 19 || n > 26 || n === 20 || (n > 19 && s.charCodeAt(19) !== 46) || s.charCodeAt(10) !== 32) return undefined;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const y = digits(s, 0, 4);
+  const m = digits(s, 5, 7);
+  const d = digits(s, 8, 10);
+  const h = digits(s, 11, 13);
+  const mi = digits(s, 14, 16);
+  const sec = digits(s, 17, 19);
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined;
+  if (n > 20 && digits(s, 20, n) < 0) return undefined;
+  return n === 26 ? s : n === 19 ? `${s}.000000` : s.padEnd(26, '0');
+}
+
 /**
  * A point in time as `YYYY-MM-DD HH:MM:SS.ffffff` in UTC (an offset is applied; no offset means
  * UTC), rounded to the microsecond as PostgreSQL stores it; undefined when it is not one.
  */
 export function canonicalInstant(text: string): string | undefined {
+  const plain = plainInstant(text);
+  if (plain !== undefined) return plain;
   const m = TIMESTAMP.exec(text);
   if (!m || m[9]) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || Number(m[4] ?? 0) > 23 || Number(m[5] ?? 0) > 59 || Number(m[6] ?? 0) > 59) return undefined;
   const fraction = m[7] ?? '';
   const micros = Math.round(Number(`0.${fraction || '0'}`) * 1e6);
   const zone = m[8] ?? 'Z';
   const offsetMinutes = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.length > 3 ? zone.slice(-2) : 0));
   const date = new Date(0);
-  date.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(Number(m[4] ?? 0), Number(m[5] ?? 0) - offsetMinutes, Number(m[6] ?? 0), Math.floor(micros / 1000));
   // Years outside 1-9999 print differently on each side; they stay as written (see callers).
   const iso = Number.isNaN(date.getTime()) ? '' : date.toISOString();
@@ -86,6 +122,14 @@ function canonicalTime(text: string): string | undefined {
   return m ? `${m[1]}:${m[2]}:${m[3] ?? '00'}.${(m[4] ?? '').padEnd(6, '0')}` : undefined;
 }
 
+// Writes parsed JSON back with object keys sorted at every depth.
+function sortedJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${sortedJson(o[k])}`).join(',')}}`;
+}
+
 /** JSON with object keys sorted and no insignificant space, so key order never matters. */
 export function canonicalJson(text: string): string | undefined {
   let parsed: unknown;
@@ -94,17 +138,14 @@ export function canonicalJson(text: string): string | undefined {
   } catch {
     return undefined;
   }
-  return JSON.stringify(parsed, (_k, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
-      : v,
-  );
+  return sortedJson(parsed);
 }
 
 const TRUE = new Set(['1', 't', 'true', 'y', 'yes', 'on']);
 const FALSE = new Set(['0', 'f', 'false', 'n', 'no', 'off']);
 
 function canonicalBool(v: unknown): string {
+  if (v === 1n || v === 0n) return v === 1n ? 't' : 'f';
   const s = typeof v === 'string' ? v.trim().toLowerCase() : typeof v === 'bigint' || typeof v === 'number' ? String(v) : '';
   return TRUE.has(s) ? 't' : FALSE.has(s) ? 'f' : odd(v);
 }
@@ -169,9 +210,11 @@ export function canonicalFromPostgres(type: CanonicalType, text: string | null):
     case 'numeric':
       return canonicalDecimal(text);
     case 'timestamp':
+      return canonicalInstant(text) ?? `?${text}`;
     case 'timestamptz': {
-      const s = canonicalInstant(text);
-      return s === undefined ? `?${text}` : type === 'timestamptz' ? `${s}+00` : s;
+      // The session runs in UTC, so the server prints every instant with +00.
+      const s = canonicalInstant(text.endsWith('+00') ? text.slice(0, -3) : text);
+      return s === undefined ? `?${text}` : `${s}+00`;
     }
     case 'time':
       return canonicalTime(text) ?? `?${text}`;

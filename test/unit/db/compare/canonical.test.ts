@@ -55,6 +55,10 @@ describe('canonical values: SQLite and PostgreSQL give the same text for the sam
     expect(canonicalInstant('2024-03-05 00:30:00-01:30')).toBe('2024-03-05 02:00:00.000000');
     expect(canonicalInstant('2024-03-05 00:30:00+0530')).toBe('2024-03-04 19:00:00.000000');
     expect(canonicalInstant('soon')).toBeUndefined();
+    // A day the month does not have is no instant, with or without a zone (never rolled over into March).
+    expect(canonicalInstant('2024-02-30 10:00:00')).toBeUndefined();
+    expect(canonicalInstant('2024-02-30 10:00:00Z')).toBeUndefined();
+    expect(canonicalInstant('2024-03-05 24:00:00')).toBeUndefined();
   });
 
   it('sorts JSON keys at every depth and leaves arrays in order', () => {
