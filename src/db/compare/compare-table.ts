@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { canonicalFromPostgres, canonicalFromSqlite, type CanonicalType } from './canonical.js';
-import { LISTED_ROWS, type RowDifference, type TableContents, type ValueDifference } from './differences.js';
+import type { CanonicalType } from './canonical.js';
+import type { TableContents } from './differences.js';
+import { Findings, result } from './findings.js';
+import { compareAsMultiset } from './multiset.js';
+import { canonOf, cellsOf, rowText, type Canon, type Cells } from './row-text.js';
 import { keyComparator } from './key-order.js';
-import { BATCH_ROWS, type RowReader, type RowSource } from './row-source.js';
+import { BATCH_ROWS, type RowSource } from './row-source.js';
 import type { TablePlan } from './table-plan.js';
 import { Peekable } from './peekable.js';
-
-type Cells = readonly (string | null)[];
-type Canon = (type: CanonicalType, v: unknown) => string | null;
 
 /** What one table comparison needs beyond the two sides. */
 export interface TableRequest {
@@ -17,40 +17,6 @@ export interface TableRequest {
   readonly where?: string;
   /** Called with the rows read so far on both sides together. */
   readonly onRows: (rows: number) => void;
-}
-
-const canonOf = (side: RowSource): Canon =>
-  side.dialect === 'sqlite' ? canonicalFromSqlite : (type, v) => canonicalFromPostgres(type, v as string | null);
-
-function cellsOf(row: readonly unknown[], types: readonly CanonicalType[], canon: Canon): Cells {
-  return types.map((t, i) => canon(t, row[i]));
-}
-
-// Length-prefixed cells: no two different rows give the same text, NULL included.
-function rowText(row: readonly unknown[], types: readonly CanonicalType[], canon: Canon): string {
-  let s = '';
-  for (let i = 0; i < types.length; i++) {
-    const c = canon(types[i] as CanonicalType, row[i]);
-    s += c === null ? '\u0000|' : `${c.length}|${c}`;
-  }
-  return s;
-}
-
-/** Collects what differs, keeping only the first rows for the report. */
-class Findings {
-  differing = 0;
-  missing = 0;
-  extra = 0;
-  readonly rows: RowDifference[] = [];
-  constructor(private readonly plan: TablePlan) {}
-  add(kind: RowDifference['kind'], key: Cells, columns: readonly ValueDifference[] = []): void {
-    if (kind === 'differs') this.differing++;
-    else if (kind === 'missing') this.missing++;
-    else this.extra++;
-    if (this.rows.length >= LISTED_ROWS) return;
-    const named = Object.fromEntries(this.plan.keyAt.map((at, i) => [this.plan.columns[at] as string, key[i] ?? null]));
-    this.rows.push({ kind, key: named, columns });
-  }
 }
 
 /**
@@ -123,53 +89,6 @@ function narrow(src: RowBatchArray, tgt: RowBatchArray, plan: TablePlan, sCanon:
       j++;
     }
   }
-}
-
-/**
- * Compares a table without a usable key: each side sums a 128-bit hash of every row (as four
- * 32-bit sums), which no row order changes. It says whether the contents differ, not where.
- */
-async function compareAsMultiset(source: RowSource, target: RowSource, request: TableRequest): Promise<TableContents> {
-  const { plan } = request;
-  const sumSide = async (side: RowSource, table: string, columns: readonly string[], already: () => number) => {
-    const sums = new Uint32Array(4);
-    let count = 0;
-    const canon = canonOf(side);
-    const reader: RowReader = side.read(table, columns, null, request.where);
-    try {
-      for (let batch = await reader.next(); batch; batch = await reader.next()) {
-        for (const row of batch) {
-          const h = createHash('md5').update(rowText(row, plan.types, canon)).digest();
-          for (let k = 0; k < 4; k++) sums[k] = ((sums[k] as number) + h.readUInt32LE(k * 4)) >>> 0;
-        }
-        count += batch.length;
-        request.onRows(count + already());
-      }
-    } finally {
-      await reader.close();
-    }
-    return { sums: [...sums].join(','), count };
-  };
-  const a = await sumSide(source, request.table, plan.columns, () => 0);
-  const b = await sumSide(target, request.targetTable, plan.targetColumns, () => a.count);
-  const found = new Findings(plan);
-  return result(plan, 'multiset', a.count, b.count, found, a.sums !== b.sums || a.count !== b.count);
-}
-
-function result(plan: TablePlan, method: TableContents['method'], sourceRows: number, targetRows: number, found: Findings, unnamed: boolean): TableContents {
-  return {
-    method,
-    key: plan.key?.map((k) => k.name) ?? [],
-    noKeyReason: plan.noKeyReason,
-    sourceRows,
-    targetRows,
-    differing: found.differing,
-    missing: found.missing,
-    extra: found.extra,
-    unnamedDifference: unnamed,
-    missingColumns: plan.missingColumns,
-    rows: found.rows,
-  };
 }
 
 /** Compares the contents of one table: by key ranges when it has a usable key, else as a multiset. */

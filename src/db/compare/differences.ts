@@ -29,7 +29,7 @@ export interface TableContents {
   readonly differing: number;
   readonly missing: number;
   readonly extra: number;
-  /** A multiset comparison found the contents differ but cannot name rows. */
+  /** A multiset comparison found more differing rows than it could match and name. */
   readonly unnamedDifference: boolean;
   /** Source columns the target does not have (their values were not compared). */
   readonly missingColumns: readonly string[];

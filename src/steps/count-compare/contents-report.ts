@@ -28,6 +28,8 @@ function shown(value: string | null, other: string | null): string {
 function masked(table: string, row: RowDifference, isSecret: IsSecretColumn): RowDifference {
   return {
     ...row,
+    // A row without a key is named by all its values, secret ones included.
+    key: Object.fromEntries(Object.entries(row.key).map(([k, v]) => [k, v !== null && isSecret(table, k) ? MASK : v])),
     columns: row.columns.map((c) => (isSecret(table, c.column) ? { column: c.column, source: c.source === null ? null : MASK, target: c.target === null ? null : MASK } : c)),
   };
 }
@@ -70,7 +72,7 @@ export function contentsOutputs(found: ReadonlyMap<string, TableContents>, isSec
 function tableLines(table: string, t: TableContents, isSecret: IsSecretColumn): string[] {
   const lines = [`${table}: ${t.differing} differing, ${t.missing} missing, ${t.extra} extra (${t.sourceRows} -> ${t.targetRows} rows)`];
   if (t.missingColumns.length > 0) lines.push(`  columns missing on the target: ${t.missingColumns.join(', ')}`);
-  if (t.unnamedDifference) lines.push(`  the contents differ; ${t.noKeyReason ?? 'it has no key'}, so the rows cannot be named`);
+  if (t.unnamedDifference) lines.push(`  more rows differ than are named here (${t.noKeyReason ?? 'it has no key'}, and too many rows differ to match them all)`);
   for (const row of t.rows) lines.push(`  ${rowLine(masked(table, row, isSecret))}`);
   const listed = t.differing + t.missing + t.extra;
   if (listed > t.rows.length) lines.push(`  ... and ${listed - t.rows.length} more`);
@@ -89,5 +91,5 @@ export function contentsFailure(found: ReadonlyMap<string, TableContents>, isSec
 /** Lines saying which tables had no usable key and were compared as a multiset. */
 export function multisetNotes(found: ReadonlyMap<string, TableContents>): string[] {
   return [...found].filter(([, t]) => t.method === 'multiset').map(([table, t]) =>
-    `${table}: compared as a multiset of rows (${t.noKeyReason ?? 'no key'}); a difference is found but its rows are not named`);
+    `${table}: compared as a multiset of rows (${t.noKeyReason ?? 'no key'}); a row that differs is named by all its values`);
 }

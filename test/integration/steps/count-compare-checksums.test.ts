@@ -77,7 +77,7 @@ describe('count-compare verify: checksums after a real transfer', () => {
       items: { method: 'key ranges', key: ['id'], source_rows: 4, target_rows: 4, differing: 0, missing: 0, extra: 0, rows: [] },
       log: { method: 'multiset', key: [], no_key_reason: 'it has no primary key', contents_differ: false },
     });
-    expect(ctx.lines).toContain('log: compared as a multiset of rows (it has no primary key); a difference is found but its rows are not named');
+    expect(ctx.lines).toContain('log: compared as a multiset of rows (it has no primary key); a row that differs is named by all its values');
   });
 
   it.each([
@@ -134,12 +134,17 @@ describe('count-compare verify: checksums after a real transfer', () => {
     );
   });
 
-  it('finds a changed row of a table without a key, without naming it', async () => {
+  it('names a changed row of a table without a key by all its values, as one missing and one extra', async () => {
     const r = failure(await withChange(`UPDATE log SET line = 'stop' WHERE at = '2024-01-01 00:00:01'`, `UPDATE log SET line = 'start' WHERE at = '2024-01-01 00:00:01'`));
     expect(r.message).toBe(
-      'contents differ in 1 of 2 tables (0 rows differ, 0 missing on the target, 0 extra there):\n' +
-        'log: 0 differing, 0 missing, 0 extra (3 -> 3 rows)\n  the contents differ; it has no primary key, so the rows cannot be named',
+      'contents differ in 1 of 2 tables (0 rows differ, 1 missing on the target, 1 extra there):\n' +
+        'log: 0 differing, 1 missing, 1 extra (3 -> 3 rows)\n' +
+        '  at=2024-01-01 00:00:01.000000, line=start: missing on the target\n' +
+        '  at=2024-01-01 00:00:01.000000, line=stop: extra on the target',
     );
+    // A duplicate row lost on the target is one missing row, even though an equal row remains.
+    const twice = failure(await withChange(`DELETE FROM log WHERE at IS NULL; INSERT INTO log VALUES (NULL, NULL), (NULL, NULL)`, `DELETE FROM log WHERE at IS NULL; INSERT INTO log VALUES (NULL, NULL)`));
+    expect(twice.message.split('\n').slice(2)).toEqual(['log: 0 differing, 0 missing, 1 extra (3 -> 4 rows)', '  at=NULL, line=NULL: extra on the target']);
   });
 
   it('masks the values of secret columns, named by the plan or by their name', async () => {
