@@ -231,3 +231,19 @@ describe('count-compare verify: checksums over many key ranges', () => {
     expect(lines.at(-1)).toBe('  ... and 50 more');
   });
 });
+
+describe('count-compare verify: checksums on a table without a key holding a secret', () => {
+  it('names the differing rows by their values with the secret column masked', async () => {
+    const { url, ctx } = await transferred('sums_keyless_secret', sqliteFile(`
+      CREATE TABLE sessions (user_name TEXT, api_token TEXT, note TEXT);
+      INSERT INTO sessions VALUES ('alice', 'tok-alice-123', 'a'), ('bob', 'tok-bob-456', 'b');`));
+    await query(url, `UPDATE sessions SET note = 'changed' WHERE user_name = 'bob'`);
+    const r = failure(await countCompare.run(checksums, ctx));
+    expect(r.message.split('\n').slice(1)).toEqual([
+      'sessions: 0 differing, 1 missing, 1 extra (2 -> 2 rows)',
+      '  user_name=bob, api_token=****, note=b: missing on the target',
+      '  user_name=bob, api_token=****, note=changed: extra on the target',
+    ]);
+    expect(JSON.stringify(r)).not.toContain('tok-bob');
+  });
+});
