@@ -111,7 +111,7 @@ function postgresSession(conn: ConnectionSpec, client: pg.Client, schemas: reado
       const result = await fromConnection(conn, client.query<{ n: string }>(sql), table);
       return Number(result.rows[0]?.n ?? 0);
     },
-    rows: postgresRows(client, nameOf),
+    rows: ownedRows(conn, postgresRows(client, nameOf)),
   };
 }
 
@@ -130,7 +130,7 @@ function sqliteSession(conn: ConnectionSpec, db: Database.Database, signal: Abor
       const row = await fromConnection(conn, Promise.resolve().then(() => db.prepare(sql).get() as { n: number }), table);
       return row.n;
     },
-    rows: sqliteRows(db, signal),
+    rows: ownedRows(conn, sqliteRows(db, signal)),
   };
 }
 
@@ -142,6 +142,18 @@ async function fromConnection<T>(conn: ConnectionSpec, work: Promise<T>, table?:
   } catch (err) {
     throw new ConnectionError(conn, err, table);
   }
+}
+
+/** The same reads, each failure marked with the connection and table it came from (see fromConnection). */
+function ownedRows(conn: ConnectionSpec, rows: RowSource): RowSource {
+  return {
+    dialect: rows.dialect,
+    shape: (table) => fromConnection(conn, rows.shape(table), table),
+    read(table, columns, order, where) {
+      const reader = rows.read(table, columns, order, where);
+      return { next: () => fromConnection(conn, reader.next(), table), close: () => reader.close() };
+    },
+  };
 }
 
 interface TableListRow {

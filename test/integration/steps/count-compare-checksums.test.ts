@@ -247,3 +247,19 @@ describe('count-compare verify: checksums on a table without a key holding a sec
     expect(JSON.stringify(r)).not.toContain('tok-bob');
   });
 });
+
+describe('count-compare verify: checksums when a read fails', () => {
+  it('names the side and the table whose read failed', async () => {
+    // A virtual generated column is computed while rows are read (count(*) never computes it): abs() of -2^63
+    // overflows. SQLite computes it on insert too, so the column is added to the schema after the row.
+    const path = sqliteFile('CREATE TABLE t (id INTEGER PRIMARY KEY, a INT); INSERT INTO t VALUES (1, -9223372036854775807 - 1);', (db) => {
+      db.unsafeMode(true);
+      db.exec(`PRAGMA writable_schema = ON;
+        UPDATE sqlite_schema SET sql = 'CREATE TABLE t (id INTEGER PRIMARY KEY, a INT, g INT GENERATED ALWAYS AS (abs(a)) VIRTUAL)' WHERE name = 't';`);
+    });
+    const url = await freshDatabase('sums_read_fails');
+    await query(url, 'CREATE TABLE t (id bigint primary key, a bigint, g bigint); INSERT INTO t VALUES (1, -9223372036854775808, NULL)');
+    const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
+    expect(failure(await countCompare.run(checksums, ctx)).message).toBe('count failed on connection "source": table "t": integer overflow');
+  });
+});
