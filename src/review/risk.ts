@@ -21,7 +21,7 @@ export function isDestructive(a: ActionDecl): boolean {
 
 /** Fields of a check that say what counts as passing. */
 export function isExpectation(field: string): boolean {
-  return /^(expect|tables|where|status|assert)/.test(field);
+  return /^(expect|tables|where|status|assert|verify|schemas?(\.|$))/.test(field);
 }
 
 const shellFields = /^(run|cwd|env)(\.|$)/;
