@@ -1,12 +1,12 @@
-import type { Plan, StepDecl } from '../plan/model.js';
+import type { Plan } from '../plan/model.js';
 import type { FieldChange, PlanChange, RiskNote } from './diff-model.js';
 import { diffSteps } from './diff-steps.js';
 import type { Sides } from './fields.js';
 import { sameData } from './flatten.js';
 
 /** Finally steps compared like steps; removing one is a risk, as its cleanup no longer happens. */
-export function diffFinally(before: readonly StepDecl[], after: readonly StepDecl[], sides: Sides): PlanChange[] {
-  return diffSteps(before, after, sides).map((c): PlanChange => {
+export function diffFinally(before: Plan, after: Plan, sides: Sides): PlanChange[] {
+  return diffSteps({ ...before, steps: before.finally }, { ...after, steps: after.finally }, sides).map((c): PlanChange => {
     const gone: RiskNote[] = c.status === 'removed' ? [{ risk: 'cleanup-removed', message: `cleanup removed: finally step "${c.name}" no longer runs; what it cleaned up now stays after every run, failed or not` }] : [];
     return { ...c, target: 'finally-step', risks: [...c.risks, ...gone] };
   });
