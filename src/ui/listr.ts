@@ -13,6 +13,8 @@ interface Gate {
   notRun?: string;
   /** What the task is called when it shows as not run. */
   name?: string;
+  /** A finally step: it runs after a rollback, so it is not "not run" when one starts. */
+  finally?: boolean;
   /** A title to show once the task starts (events may arrive before listr2 starts it). */
   title?: string;
   /** Why undoing this step failed, if it did. */
@@ -64,6 +66,7 @@ export class ListrRenderer implements RunRenderer {
         const tasks = e.steps.map((s, i) => {
           const g = gate();
           g.name = `${i + 1}/${e.steps.length} ${s.id}`;
+          if (s.finally) g.finally = true;
           this.steps.set(s.id, g);
           return {
             title: `${i + 1}/${e.steps.length} ${s.title ?? s.id}`,
@@ -97,7 +100,8 @@ export class ListrRenderer implements RunRenderer {
         // Steps after the failure never ran: close their tasks so the list finishes.
         this.rollingBack = true;
         for (const g of this.steps.values()) {
-          g.notRun = `${g.name ?? ''} not run`;
+          // Finally steps do run, after the rollback; the plain lines and the report show how they went.
+          g.notRun = g.finally ? `${g.name ?? ''} runs after the rollback` : `${g.name ?? ''} not run`;
           g.resolve();
         }
         const nothing = new Set(e.nothingToUndo ?? []);
