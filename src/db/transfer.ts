@@ -14,6 +14,7 @@ import { existingTables, targetColumns } from './transfer-target.js';
 import { hasLostConnection, LOST_HINT, lostConnection, lostMessage } from './lost-connection.js';
 import { cancelStatement } from './session.js';
 import type { CastRule, ColumnMapping } from './typemap.js';
+import type { Retyped } from './transfer-retype.js';
 import { createEmptyTables, type EmptyTable, type VirtualTablesPolicy } from './virtual-tables.js';
 
 /** How a transfer runs. */
@@ -26,13 +27,16 @@ export interface TransferOptions {
   readonly exclude?: readonly string[];
   readonly cast: readonly CastRule[];
   readonly jsonType: 'json' | 'jsonb';
-  readonly onBadValue: 'fail' | 'reject';
+  /** widen: a column whose values its type refuses becomes text; what text refuses too is rejected. */
+  readonly onBadValue: 'fail' | 'reject' | 'widen';
   readonly onOrphans: 'fail' | 'reject' | 'keep';
   readonly ifExists: 'fail' | 'drop' | 'truncate';
   readonly parallel: number;
   readonly virtualTables: VirtualTablesPolicy;
   readonly rejectDir: string;
   readonly signal: AbortSignal;
+  /** Filled with the conversions as tables load (transfer() starts it empty; the report sorts them). */
+  readonly conversions?: { table: string; column: string; what: string; rows: number }[];
   progress(table: string, done: number, total: number): void;
   warn(message: string): void;
 }
@@ -69,6 +73,18 @@ export interface TransferReport {
   /** Virtual tables made as empty plain tables, on purpose (no rows to compare). */
   readonly emptyTables: readonly EmptyTable[];
   readonly warnings: readonly string[];
+  /** Values written in another form than SQLite stored them, per column and kind (see sqlite-values.ts). */
+  readonly conversions: readonly Conversion[];
+  /** Columns given another type than their declaration because of their values. */
+  readonly retyped: readonly Retyped[];
+}
+
+/** How many values of a column were converted one way. */
+export interface Conversion {
+  readonly table: string;
+  readonly column: string;
+  readonly what: string;
+  readonly rows: number;
 }
 
 /** Starts an empty effects record for a target schema. */
@@ -100,12 +116,13 @@ async function withClients<T>(url: string, n: number, body: (clients: pg.Client[
 }
 
 /** Moves a SQLite database into PostgreSQL. `effects` is updated as objects are made, even when it fails. */
-export async function transfer(o: TransferOptions, effects: TransferEffects): Promise<TransferReport> {
+export async function transfer(options: TransferOptions, effects: TransferEffects): Promise<TransferReport> {
+  const o: TransferOptions = { ...options, conversions: [] };
   const db = openSqlite(o.sqlitePath, { readonly: true });
   try {
     const schema = o.mode === 'test-import' ? `runbook_test_import_${randomBytes(4).toString('hex')}` : o.schema;
     effects.schema = schema;
-    const plan = planTransfer(db, { schema, tables: o.tables, exclude: o.exclude, cast: o.cast, jsonType: o.jsonType, virtualTables: o.virtualTables });
+    const plan = planTransfer(db, { schema, tables: o.tables, exclude: o.exclude, cast: o.cast, jsonType: o.jsonType, virtualTables: o.virtualTables, widen: o.onBadValue === 'widen' });
     const warnings: string[] = [...plan.ddl.warnings];
     const warn = (m: string) => { warnings.push(m); o.warn(m); };
     plan.ddl.warnings.forEach((w) => o.warn(w));
@@ -114,7 +131,8 @@ export async function transfer(o: TransferOptions, effects: TransferEffects): Pr
       const control = clients[0] as pg.Client;
       try {
         const outcomes = o.mode === 'data-only' ? await loadInto(db, plan, o, clients, effects, warn, stage) : await createAndLoad(db, plan, { ...o, schema }, clients, effects, warn, stage);
-        return { mode: o.mode, schema, tables: outcomes, rejectFiles: effects.rejectFiles, skipped: plan.skipped, emptyTables: plan.emptyTables, warnings };
+        const conversions = [...(o.conversions ?? [])].sort((a, b) => a.table.localeCompare(b.table) || a.column.localeCompare(b.column) || a.what.localeCompare(b.what));
+        return { mode: o.mode, schema, tables: outcomes, rejectFiles: effects.rejectFiles, skipped: plan.skipped, emptyTables: plan.emptyTables, warnings, conversions, retyped: plan.retyped };
       } catch (e) {
         if (e instanceof TransferFailure) throw e;
         const lost = lostConnection(e, clients);
@@ -398,7 +416,13 @@ async function loadAll(clients: pg.Client[], pending: readonly LoadJob[], o: Tra
   await loadTables(clients, pending, {
     sqlitePath: o.sqlitePath,
     schema,
-    onBadValue: o.onBadValue,
+    onBadValue: o.onBadValue === 'fail' ? 'fail' : 'reject',
+    converted: (table, column, what, rows) => {
+      const list = o.conversions;
+      const same = list?.find((c) => c.table === table && c.column === column && c.what === what);
+      if (same) same.rows += rows;
+      else list?.push({ table, column, what, rows });
+    },
     rejects,
     signal: o.signal,
     parentsFirst,

@@ -97,7 +97,8 @@ function byDeclaredName(col: SqliteColumn, jsonType: 'json' | 'jsonb'): { pgType
   }
 }
 
-function ruleFor(table: string, col: SqliteColumn, rules: readonly CastRule[]): CastRule | undefined {
+/** The plan's cast rule for a column: its own first, then one for its declared type. */
+export function ruleFor(table: string, col: SqliteColumn, rules: readonly CastRule[]): CastRule | undefined {
   const key = `${table}.${col.name}`.toLowerCase();
   const base = col.declaredType.trim().toUpperCase().replace(/\s*\(.*$/, '');
   return rules.find((r) => r.column?.toLowerCase() === key) ?? rules.find((r) => r.type !== undefined && r.type.trim().toUpperCase() === base);

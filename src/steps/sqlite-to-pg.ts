@@ -41,6 +41,8 @@ function outputsOf(r: TransferReport): { [k: string]: JsonValue } {
     skipped: r.skipped.map((s) => ({ name: s.name, what: s.what, note: s.note })),
     virtual_tables: r.emptyTables.map((t) => ({ name: t.name, module: t.module, columns: t.columns.map((c) => `${c.name} ${c.pgType}`), note: EMPTY_BY_DESIGN })),
     warnings: [...r.warnings],
+    conversions: r.conversions.map((c) => ({ table: c.table, column: c.column, what: c.what, rows: c.rows })),
+    retyped: r.retyped.map((c) => ({ table: c.table, column: c.column, from: c.from, to: c.to, reason: c.reason })),
   };
 }
 
@@ -50,7 +52,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
   summary: 'Move a SQLite database into PostgreSQL: tables, types, keys, indexes, foreign keys, sequences and every row, with a report of what could not be carried over.',
   schema: { properties, required: ['source', 'target'] },
   connectionFields: ['source', 'target'],
-  outputs: (spec) => (spec.mode === 'align-schema' ? ['changes', 'warnings', 'counts', 'virtual_copies'] : ['schema', 'tables', 'rows', 'counts', 'rejected', 'reject_files', 'skipped', 'virtual_tables', 'warnings']),
+  outputs: (spec) => (spec.mode === 'align-schema' ? ['changes', 'warnings', 'counts', 'virtual_copies'] : ['schema', 'tables', 'rows', 'counts', 'rejected', 'reject_files', 'skipped', 'virtual_tables', 'warnings', 'conversions', 'retyped']),
   undoSummary: 'drop exactly the tables (and schema) this step created, or empty the tables it filled in data-only mode',
 
   describe(spec, ctx): readonly DescribeLine[] {
@@ -86,7 +88,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
     try {
       const db = openSqlite(source.path, { readonly: true, workDir: ctx.workDir });
       try {
-        const plan = planTransfer(db, { schema: spec.schema ?? 'public', tables: spec.tables, exclude: spec.exclude, cast: spec.cast ?? [], jsonType: spec.json_type ?? 'json', virtualTables: spec.virtual_tables ?? 'skip' });
+        const plan = planTransfer(db, { schema: spec.schema ?? 'public', tables: spec.tables, exclude: spec.exclude, cast: spec.cast ?? [], jsonType: spec.json_type ?? 'json', virtualTables: spec.virtual_tables ?? 'skip', widen: spec.on_bad_value === 'widen' });
         const mode = spec.mode ?? 'create';
         if (mode === 'align-schema') return (await import('./sqlite-to-pg/align.js')).alignInspectLines(plan, spec);
         const ddl = plan.ddl.tables.flatMap((t) => [
@@ -147,7 +149,9 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
       const undo = undoToken(spec.target, effects);
       const empty = report.emptyTables.length > 0 ? `; ${EMPTY_BY_DESIGN}: ${report.emptyTables.map((t) => `virtual table ${t.name}`).join(', ')}` : '';
       const skipped = report.skipped.length > 0 ? `; not copied: ${report.skipped.map((s) => `${s.what} ${s.name}`).join(', ')}` : '';
-      const note = `${report.tables.length} tables, ${String(outputs.rows)} rows${outputs.rejected ? `, ${String(outputs.rejected)} rejected` : ''}${empty}${skipped}`;
+      const converted = report.conversions.reduce((n, c) => n + c.rows, 0);
+      const changed = `${converted > 0 ? `, ${converted} values converted` : ''}${report.retyped.length > 0 ? `, ${report.retyped.length} columns retyped by their values` : ''}`;
+      const note = `${report.tables.length} tables, ${String(outputs.rows)} rows${outputs.rejected ? `, ${String(outputs.rejected)} rejected` : ''}${changed}${empty}${skipped}`;
       return undo ? { ok: true, outputs, undo: undo as unknown as JsonValue, note } : { ok: true, outputs, note };
     } catch (e) {
       const undo = undoToken(spec.target, effects) as unknown as JsonValue | undefined;
