@@ -77,7 +77,7 @@ function tableDdl(schema: string, table: SqliteTable, all: SqliteSchema, options
   for (const [i, m] of columns.entries()) {
     const col = table.columns[i]!;
     const dflt = col.generated ? null : translateDefault(col.defaultSql, m);
-    if (dflt && !dflt.certain) push('defaults', `ALTER TABLE ${name} ALTER COLUMN ${q(m.name)} SET DEFAULT ${dflt.sql}`, true, `default of ${table.name}.${m.name}`);
+    if (dflt && !dflt.certain) push('defaults', `ALTER TABLE ${name} ALTER COLUMN ${q(m.name)} SET DEFAULT ${dflt.sql}`, true, `default ${col.defaultSql ?? ''} of ${table.name}.${m.name}`);
   }
   const hasGenerated = table.columns.some((c) => c.generated && c.generatedExpr);
   const create = `CREATE TABLE ${name} (\n  ${columnSql(false).join(',\n  ')}\n)`;
