@@ -55,7 +55,13 @@ function impliedByType(expr: string, columns: readonly ColumnMapping[]): boolean
   return m !== null && columns.some((c) => c.name === m[1] && c.codec === 'bool');
 }
 
-function tableDdl(schema: string, table: SqliteTable, all: SqliteSchema, options: TypeMapOptions, relations: NameBook): TableDdl {
+/** Type mapping options, and what the data says about keys. */
+export interface DdlOptions extends TypeMapOptions {
+  /** Tables whose primary key holds NULLs (table → the key columns that do): made a UNIQUE constraint. */
+  readonly nullableKeys?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+function tableDdl(schema: string, table: SqliteTable, all: SqliteSchema, options: DdlOptions, relations: NameBook): TableDdl {
   const columns = mapTable(table, options);
   const warnings: string[] = [];
   const statements: DdlStatement[] = [];
@@ -88,7 +94,14 @@ function tableDdl(schema: string, table: SqliteTable, all: SqliteSchema, options
       warnings.push(`${table.name}.${m.name} is COLLATE NOCASE in SQLite: PostgreSQL compares it case-sensitively (indexes use lower(); queries may need lower() or citext)`);
     }
   }
-  if (table.primaryKey.length > 0) {
+  const nullable = options.nullableKeys?.get(table.name);
+  if (table.primaryKey.length > 0 && nullable !== undefined) {
+    // NULL in SQLite's primary key: PostgreSQL's would refuse the rows, a UNIQUE keeps them (NULLs never clash).
+    const uqName = relations.take(conventionalName(table.name, table.primaryKey, 'key'));
+    push('keys', `ALTER TABLE ${name} ADD CONSTRAINT ${q(uqName)} UNIQUE (${table.primaryKey.map(q).join(', ')})`, false, `unique constraint ${uqName}`);
+    for (const c of table.primaryKey.filter((k) => !nullable.has(k))) push('keys', `ALTER TABLE ${name} ALTER COLUMN ${q(c)} SET NOT NULL`, false, `not null ${table.name}.${c}`);
+    warnings.push(`${table.name}: the primary key (${table.primaryKey.join(', ')}) has rows with NULL in ${[...nullable].join(', ')}; PostgreSQL gets a UNIQUE constraint instead${table.primaryKey.length > nullable.size ? ', and NOT NULL on the other key columns' : ''}`);
+  } else if (table.primaryKey.length > 0) {
     const pkName = relations.take(table.primaryKeyName ?? `${table.name}_pkey`);
     push('keys', `ALTER TABLE ${name} ADD CONSTRAINT ${q(pkName)} PRIMARY KEY (${table.primaryKey.map(q).join(', ')})`, false, `primary key ${pkName}`);
   }
@@ -136,7 +149,7 @@ function indexStatements(name: string, table: SqliteTable, ix: SqliteIndex, case
 }
 
 /** Builds the PostgreSQL DDL of the chosen tables of a SQLite schema. Pure. */
-export function buildSchemaDdl(schema: string, sqlite: SqliteSchema, tables: readonly SqliteTable[], options: TypeMapOptions): SchemaDdl {
+export function buildSchemaDdl(schema: string, sqlite: SqliteSchema, tables: readonly SqliteTable[], options: DdlOptions): SchemaDdl {
   const relations = new NameBook();
   relations.reserve(sqlite.tables.map((t) => t.name));
   // Explicit index names are kept as they are, so they are booked before generated names.

@@ -7,6 +7,7 @@ import { qualified, type DdlStatement, type TableDdl } from './ddl.js';
 import { TransferFailure } from './transfer-failure.js';
 import { loadTables, type LoadJob } from './transfer-load.js';
 import { describeOrphans, findOrphans } from './transfer-orphans.js';
+import { describeClash } from './transfer-keys.js';
 import { planTransfer, type SkippedObject, type TransferPlan } from './transfer-plan.js';
 import { buildAfterLoad, uniqueKeyColumns } from './transfer-postload.js';
 import { createState, dropState, readState, type TransferState } from './transfer-state.js';
@@ -122,7 +123,7 @@ export async function transfer(options: TransferOptions, effects: TransferEffect
   try {
     const schema = o.mode === 'test-import' ? `runbook_test_import_${randomBytes(4).toString('hex')}` : o.schema;
     effects.schema = schema;
-    const plan = planTransfer(db, { schema, tables: o.tables, exclude: o.exclude, cast: o.cast, jsonType: o.jsonType, virtualTables: o.virtualTables, widen: o.onBadValue === 'widen' });
+    const plan = planTransfer(db, { schema, tables: o.tables, exclude: o.exclude, cast: o.cast, jsonType: o.jsonType, virtualTables: o.virtualTables, onBadValue: o.onBadValue });
     const warnings: string[] = [...plan.ddl.warnings];
     const warn = (m: string) => { warnings.push(m); o.warn(m); };
     plan.ddl.warnings.forEach((w) => o.warn(w));
@@ -169,6 +170,14 @@ function prepareLoad(db: Database.Database, plan: TransferPlan, o: TransferOptio
       'Delete or fix those rows in SQLite, or set on_orphans: reject (write them to a reject file) or keep (load them and leave the foreign key out).',
     );
   }
+  if (plan.keyClashes.length > 0 && o.onBadValue === 'fail') {
+    const shown = plan.keyClashes.slice(0, 10).map(describeClash).join('; ');
+    throw new TransferFailure(
+      `rows a PostgreSQL key would refuse (SQLite accepted them): ${shown}${plan.keyClashes.length > 10 ? `; and ${plan.keyClashes.length - 10} more` : ''}.`,
+      'Fix or delete those rows in SQLite, or set on_bad_value: reject to write them to a reject file (the key is still built).',
+    );
+  }
+  for (const c of plan.keyClashes) warn(`keys: ${describeClash(c)} — written to the reject file`);
   const skipFks = new Set<string>();
   for (const orphan of orphans) {
     warn(`orphans: ${describeOrphans(orphan)} — ${o.onOrphans === 'keep' ? 'loaded; the foreign key is left out' : 'written to the reject file'}`);
@@ -177,13 +186,20 @@ function prepareLoad(db: Database.Database, plan: TransferPlan, o: TransferOptio
   const jobs = plan.ddl.tables.map((t) => {
     const name = t.source.name;
     const mine = o.onOrphans === 'reject' ? orphans.filter((x) => x.table === name) : [];
-    const exclude = mine.length > 0 ? mine.map((x) => x.condition).join(' OR ') : null;
-    if (exclude) {
-      const key = t.source.withoutRowid ? '' : 'rowid AS "(rowid)", ';
-      for (const row of db.prepare(`SELECT ${key}* FROM ${q(name)} WHERE ${exclude}`).safeIntegers(true).all() as Record<string, unknown>[]) {
+    const clashes = plan.keyClashes.filter((c) => c.table === name);
+    const keyRows = clashes.length > 0 ? `rowid IN (${clashes.map((c) => c.rowid).join(', ')})` : null;
+    const orphanRows = mine.length > 0 ? mine.map((x) => x.condition).join(' OR ') : null;
+    const exclude = [orphanRows, keyRows].filter((c) => c !== null).join(' OR ') || null;
+    const key = t.source.withoutRowid ? '' : 'rowid AS "(rowid)", ';
+    if (orphanRows) {
+      for (const row of db.prepare(`SELECT ${key}* FROM ${q(name)} WHERE ${orphanRows}`).safeIntegers(true).all() as Record<string, unknown>[]) {
         const why = mine.find((x) => x.count > 0);
         rejects.add({ table: name, where: `rowid ${String(row['(rowid)'] ?? '?')}`, column: why?.foreignKey.columns.join(',') ?? null, reason: `has no parent row in "${why?.foreignKey.refTable ?? '?'}"`, row });
       }
+    }
+    for (const c of clashes) {
+      const row = db.prepare(`SELECT * FROM ${q(name)} WHERE rowid = ?`).safeIntegers(true).get(BigInt(c.rowid)) as Record<string, unknown>;
+      rejects.add({ table: name, where: `rowid ${c.rowid}`, column: c.columns.join(','), reason: describeClash(c).replace(/^[^:]*: /, ''), row });
     }
     const sourceRows = Number((db.prepare(`SELECT count(*) AS n FROM ${q(name)}`).get() as { n: number }).n);
     return { table: t.source, columns: columnsOf(t), sourceRows, excluded: rejects.count(name), exclude, truncate: false };

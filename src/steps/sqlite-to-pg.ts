@@ -88,7 +88,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
     try {
       const db = openSqlite(source.path, { readonly: true, workDir: ctx.workDir });
       try {
-        const plan = planTransfer(db, { schema: spec.schema ?? 'public', tables: spec.tables, exclude: spec.exclude, cast: spec.cast ?? [], jsonType: spec.json_type ?? 'json', virtualTables: spec.virtual_tables ?? 'skip', widen: spec.on_bad_value === 'widen' });
+        const plan = planTransfer(db, { schema: spec.schema ?? 'public', tables: spec.tables, exclude: spec.exclude, cast: spec.cast ?? [], jsonType: spec.json_type ?? 'json', virtualTables: spec.virtual_tables ?? 'skip', onBadValue: spec.on_bad_value ?? 'fail' });
         const mode = spec.mode ?? 'create';
         if (mode === 'align-schema') return (await import('./sqlite-to-pg/align.js')).alignInspectLines(plan, spec);
         const ddl = plan.ddl.tables.flatMap((t) => [

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TransferFailure } from '../../../src/db/transfer-failure.js';
 import { noEffects, transfer, type TransferOptions, type TransferReport } from '../../../src/db/transfer.js';
 import { freshDatabase, query } from '../../helpers/pg.js';
 import { expected, pgPrinted } from './corpus-oracle.js';
@@ -62,14 +63,18 @@ async function differences(url: string, name: string, e: Expectation): Promise<s
       const types = await query<{ column_name: string; data_type: string }>(url, `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`, [table]);
       const rejected = new Set(e.rejected[table] ?? []);
       const rows = db.prepare(`SELECT rowid AS "(rowid)", * FROM "${table}"`).safeIntegers(true).all() as Record<string, unknown>[];
-      const key = (db.prepare(`SELECT name FROM pragma_table_info(?) WHERE pk = 1`).pluck().get(table) as string | undefined) ?? 'id';
+      // Rows are matched by primary key (the rowid when it is one), printed as text on both sides.
+      const key = db.prepare(`SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`).pluck().all(table) as string[];
+      const byRowid = key.length === 0 || (key.length === 1 && rows.every((r) => r[key[0] as string] === r['(rowid)']));
+      const keyOf = (row: Record<string, unknown>) => (byRowid ? String(row['(rowid)']) : key.map((k) => String(row[k])).join('|'));
+      const keySql = byRowid ? `"${key[0] ?? 'id'}"::text` : key.map((k) => `coalesce("${k}"::text, 'null')`).join(` || '|' || `);
       for (const { column_name: column, data_type: type } of types) {
-        const printed = await query<{ k: string; v: string | null }>(url, `SELECT "${key}"::text AS k, ${pgPrinted(column, type)} AS v FROM "${table}"`);
+        const printed = await query<{ k: string; v: string | null }>(url, `SELECT ${keySql} AS k, ${pgPrinted(column, type)} AS v FROM "${table}"`);
         const inPg = new Map(printed.map((r) => [r.k, r.v]));
         for (const row of rows) {
-          const id = String(row['(rowid)']);
-          if (rejected.has(Number(id))) {
-            if (inPg.has(id)) out.push(`${table} rowid ${id}: rejected, yet in PostgreSQL`);
+          const id = keyOf(row);
+          if (rejected.has(Number(row['(rowid)']))) {
+            if (byRowid && inPg.has(id)) out.push(`${table} rowid ${id}: rejected, yet in PostgreSQL`);
             continue;
           }
           let want = expected(db, row[column], type, e.epoch?.[`${table}.${column}`]);
@@ -155,10 +160,45 @@ async function keysNotEnforced(url: string, name: string): Promise<string[]> {
   return out;
 }
 
+/** Explicit SQLite indexes PostgreSQL does not have (by name). */
+async function indexesMissing(url: string, name: string): Promise<string[]> {
+  const db = new Database(join(dir, `${name}.db`), { readonly: true });
+  try {
+    const wanted = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).pluck().all() as string[];
+    const have = new Set((await query<{ n: string }>(url, `SELECT indexname AS n FROM pg_indexes WHERE schemaname = 'public'`)).map((r) => r.n));
+    return wanted.filter((w) => !have.has(w));
+  } finally {
+    db.close();
+  }
+}
+
 describe('the SQLite corpus: every quirk loads faithfully or is reported', () => {
   it('has a corpus file for each expectation', () => {
     expect(cases.length).toBeGreaterThanOrEqual(8);
     for (const c of cases) expect(() => readFileSync(join(dir, `${c}.expect.json`), 'utf8')).not.toThrow();
+  });
+
+  // (NULL in a primary key is no failure: the key becomes UNIQUE, see null-pk.)
+  it('under fail, rows a key would refuse stop the transfer before anything is created, naming table, row and column', async () => {
+    const url = await freshDatabase('corpus_keys_fail');
+    const failure = await transfer(
+      {
+        sqlitePath: join(dir, 'keys.db'), pgUrl: url, mode: 'create', schema: 'public', cast: [], jsonType: 'json', onBadValue: 'fail', onOrphans: 'fail', ifExists: 'fail', parallel: 2,
+        virtualTables: 'skip', rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-corpus-')), 'rejects'), signal: new AbortController().signal, progress: () => {}, warn: () => {},
+      },
+      noEffects('public'),
+    ).then(() => null, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(TransferFailure);
+    const f = failure as TransferFailure;
+    expect(f.message).toBe(
+      'rows a PostgreSQL key would refuse (SQLite accepted them): ' +
+        'table "codes", rowid 2, column "code": the same unique constraint (code) as rowid 1 once PostgreSQL reads the values (SQLite tells 1, \'1\' and x\'31\' apart); ' +
+        'table "codes", rowid 2, column "raw": the same unique constraint (raw) as rowid 1 once PostgreSQL reads the values (SQLite tells 1, \'1\' and x\'31\' apart); ' +
+        'table "codes", rowid 3, column "raw": the same unique constraint (raw) as rowid 1 once PostgreSQL reads the values (SQLite tells 1, \'1\' and x\'31\' apart); ' +
+        'table "pairs", rowid 2, columns "a", "b": the same primary key (a, b) as rowid 1 once PostgreSQL reads the values (SQLite tells 1, \'1\' and x\'31\' apart).',
+    );
+    expect(f.hint).toBe('Fix or delete those rows in SQLite, or set on_bad_value: reject to write them to a reject file (the key is still built).');
+    expect(await query(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).toEqual([]);
   });
 
   for (const name of cases) {
@@ -179,6 +219,7 @@ describe('the SQLite corpus: every quirk loads faithfully or is reported', () =>
       for (const w of e.warnings ?? []) expect(report.warnings.join('\n')).toContain(w);
       expect(await differences(url, name, e)).toEqual([]);
       expect(await keysNotEnforced(url, name)).toEqual([]);
+      expect(await indexesMissing(url, name)).toEqual([]);
       expect(await defaultDifferences(url, name, e)).toEqual([]);
     });
   }
