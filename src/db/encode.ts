@@ -154,7 +154,8 @@ export function encoderFor(col: ColumnMapping, options: { readonly trustFffd?: b
       return (v) => (typeof v === 'bigint' ? v.toString() : typeof v === 'number' ? String(v) : typeof v === 'string' && numericText.test(v) ? v.trim() : notA('a number', v));
     case 'bool':
       return (v) => {
-        if (typeof v === 'bigint' || typeof v === 'number') return Number(v) === 0 ? 'f' : Number(v) === 1 ? 't' : refuse(`is ${v}, not a boolean (0 or 1)`);
+        if (typeof v === 'bigint') return v === 0n ? 'f' : v === 1n ? 't' : refuse(`is ${v}, not a boolean (0 or 1)`);
+        if (typeof v === 'number') return v === 0 ? 'f' : v === 1 ? 't' : refuse(`is ${v}, not a boolean (0 or 1)`);
         if (typeof v !== 'string') return notA('a boolean', v);
         const truth = booleanOfText(v);
         if (truth === null) return refuse('is not a boolean (PostgreSQL reads 0/1, true/false, t/f, yes/no, y/n, on/off)');
