@@ -87,7 +87,7 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
     const encoders: Encoder[] = job.columns.map((c, i) => encoderFor(c, { tally: tallies[i] }));
     const trusted: Encoder[] = job.columns.map((c, i) => encoderFor(c, { trustFffd: true, tally: tallies[i] }));
     const n = encoders.length;
-    const stream = client.query(copyFrom(`COPY ${job.target} (${job.columns.map((c) => q(c.name)).join(', ')}) FROM STDIN${job.freeze ? ' (FREEZE)' : ''}`));
+    const stream = client.query(copyFrom(`COPY ${job.target} (${job.columns.map((c) => q(c.pgName ?? c.name)).join(', ')}) FROM STDIN${job.freeze ? ' (FREEZE)' : ''}`));
     open = stream;
     let streamError: Error | undefined;
     const failed = new Promise<never>((_, reject) => stream.on('error', (e: Error) => { streamError = e; reject(e); }));

@@ -5,7 +5,10 @@ export type Codec = 'int' | 'float' | 'numeric' | 'bool' | 'timestamp' | 'timest
 
 /** The PostgreSQL column a SQLite column becomes. */
 export interface ColumnMapping {
+  /** The column's name in SQLite. */
   readonly name: string;
+  /** Its name in PostgreSQL when that differs (a system column name, over 63 bytes); see ddl-names.ts. */
+  readonly pgName?: string;
   /** PostgreSQL type as SQL (`bigint`, `varchar(64)`, `timestamp`). */
   readonly pgType: string;
   readonly codec: Codec;
