@@ -11,6 +11,7 @@ const library = async () => ({
   ...(await import('../db/transfer.js')),
   ...(await import('../db/transfer-plan.js')),
   ...(await import('../db/transfer-failure.js')),
+  ...(await import('../db/transfer-keys.js')),
   ...(await import('./sqlite-to-pg/undo.js')),
 });
 
@@ -84,7 +85,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
   async inspect(spec, ctx): Promise<readonly DescribeLine[]> {
     const source = ctx.connection(spec.source);
     if (source?.type !== 'sqlite') return [];
-    const { planTransfer, TransferFailure } = await library();
+    const { planTransfer, TransferFailure, describeClash } = await library();
     try {
       const db = openSqlite(source.path, { readonly: true, workDir: ctx.workDir });
       try {
@@ -102,6 +103,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
           ...plan.ddl.tables.filter((t) => t.identity).map((t) => ({ label: 'sequence', text: `${t.source.name}.${t.identity?.column} continues after max(${t.identity?.column})` })),
           ...plan.skipped.map((s) => ({ label: 'skip', text: `${s.what} "${s.name}": ${s.note}` })),
           ...plan.ddl.warnings.map((w) => ({ label: 'warning', text: w })),
+          ...plan.keyClashes.map((c) => ({ label: 'key', text: `${describeClash(c)} — ${(spec.on_bad_value ?? 'fail') === 'fail' ? 'the transfer stops before creating anything' : 'the row goes to the reject file'}` })),
         ];
       } finally {
         db.close();

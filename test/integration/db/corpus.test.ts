@@ -218,6 +218,20 @@ describe('the SQLite corpus: under reject the step succeeds on every file, and e
     expect(await query(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).toEqual([]);
   });
 
+  it('the dry run names the rows a key would refuse, and what the policy does with them', async () => {
+    const ctx = stepContext({ connections: { src: { name: 'src', type: 'sqlite', path: join(dir, 'keys.db') }, db: { name: 'db', type: 'postgres', url: 'postgresql://u@h/db' } } });
+    const dry = { connection: (n: string) => ctx.connection(n), mask: (t: string) => t, workDir: '/' };
+    const lines = await sqliteToPg.inspect!({ source: 'src', target: 'db', on_bad_value: 'reject' }, dry);
+    expect(lines.filter((l) => l.label === 'key').map((l) => l.text)).toEqual([
+      'table "codes", rowid 2, column "code": the same unique constraint (code) as rowid 1 once PostgreSQL reads the values (SQLite tells 1, \'1\' and x\'31\' apart) — the row goes to the reject file',
+      'table "codes", rowid 2, column "raw": the same unique constraint (raw) as rowid 1 once PostgreSQL reads the values (SQLite tells 1, \'1\' and x\'31\' apart) — the row goes to the reject file',
+      'table "codes", rowid 3, column "raw": the same unique constraint (raw) as rowid 1 once PostgreSQL reads the values (SQLite tells 1, \'1\' and x\'31\' apart) — the row goes to the reject file',
+      'table "names", rowid 2, column "name": NULL in the primary key (name), which PostgreSQL does not allow — the row goes to the reject file',
+      'table "names", rowid 3, column "name": NULL in the primary key (name), which PostgreSQL does not allow — the row goes to the reject file',
+      'table "pairs", rowid 2, columns "a", "b": the same primary key (a, b) as rowid 1 once PostgreSQL reads the values (SQLite tells 1, \'1\' and x\'31\' apart) — the row goes to the reject file',
+    ]);
+  });
+
   for (const name of cases) {
     const e = JSON.parse(readFileSync(join(dir, `${name}.expect.json`), 'utf8')) as Expectation;
     it(`${name}: ${e.about}`, async () => {
