@@ -27,15 +27,17 @@ interface Key {
   readonly name: string;
   readonly columns: readonly string[];
   readonly primary: boolean;
+  /** Per column, COLLATE NOCASE: PostgreSQL's index is on lower(), which folds more than SQLite's ASCII. */
+  readonly caseless: readonly boolean[];
 }
 
 function keysOf(table: SqliteTable): Key[] {
   const keys: Key[] = [];
-  if (table.primaryKey.length > 0 && table.rowidAlias === null) keys.push({ name: `primary key (${table.primaryKey.join(', ')})`, columns: table.primaryKey, primary: true });
+  if (table.primaryKey.length > 0 && table.rowidAlias === null) keys.push({ name: `primary key (${table.primaryKey.join(', ')})`, columns: table.primaryKey, primary: true, caseless: table.primaryKey.map(() => false) });
   for (const ix of table.indexes) {
-    if (!ix.unique || ix.origin === 'pk' || ix.where !== null || ix.parts.some((p) => p.column === null || p.collate !== null)) continue;
+    if (!ix.unique || ix.origin === 'pk' || ix.where !== null || ix.parts.some((p) => p.column === null || (p.collate !== null && p.collate !== 'NOCASE'))) continue;
     const what = ix.origin === 'u' ? `unique constraint${ix.constraintName ? ` ${ix.constraintName}` : ''}` : `unique index ${ix.name}`;
-    keys.push({ name: `${what} (${ix.parts.map((p) => p.column).join(', ')})`, columns: ix.parts.map((p) => p.column as string), primary: false });
+    keys.push({ name: `${what} (${ix.parts.map((p) => p.column).join(', ')})`, columns: ix.parts.map((p) => p.column as string), primary: false, caseless: ix.parts.map((p) => p.collate === 'NOCASE') });
   }
   return keys;
 }
@@ -57,16 +59,19 @@ export function findKeyClashes(db: Database.Database, tables: readonly SqliteTab
         for (const r of nulls) out.push({ table: table.name, rowid: String(r), key: key.name, columns: key.columns, sameAs: null });
       }
       const maps = cols.map((c) => mapColumn(table, c, options));
-      const mixed = maps.some((m) => {
+      const mixed = maps.some((m, i) => {
         const only = onlyClass[m.codec];
-        return only === undefined || db.prepare(`SELECT 1 FROM ${from} WHERE typeof(${q(m.name)}) NOT IN ('null', '${only}') LIMIT 1`).get() !== undefined;
+        const c = q(m.name);
+        // Under NOCASE only letters beyond ASCII can fold together in PostgreSQL and not in SQLite.
+        const beyondAscii = key.caseless[i] ? ` OR typeof(${c}) = 'text' AND length(${c}) <> length(CAST(${c} AS BLOB))` : '';
+        return only === undefined || db.prepare(`SELECT 1 FROM ${from} WHERE typeof(${c}) NOT IN ('null', '${only}')${beyondAscii} LIMIT 1`).get() !== undefined;
       });
       if (!mixed) continue;
       const encoders = maps.map((m) => encoderFor(m));
       const seen = new Map<string, string>();
       const rows = db.prepare(`SELECT rowid, ${maps.map((m) => q(m.name)).join(', ')} FROM ${from} ORDER BY rowid`).raw(true).safeIntegers(true);
       for (const row of rows.iterate() as IterableIterator<unknown[]>) {
-        const fields = encoders.map((e, i) => (row[i + 1] === null ? null : e(row[i + 1])));
+        const fields = encoders.map((e, i) => (row[i + 1] === null ? null : e(row[i + 1]))).map((f, i) => (key.caseless[i] && f ? f.toLowerCase() : f));
         // NULLs never clash in a UNIQUE; a refused value is rejected on its own.
         if (fields.some((f) => f === null || f === undefined)) continue;
         const k = fields.join('\t');
