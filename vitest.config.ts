@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // A missing golden file fails the test, on CI or not; `--update` writes it.
+    update: 'none',
   },
 });

@@ -1,11 +1,11 @@
 /** Runs one transfer in its own process, so its peak RSS is measured alone; prints JSON. */
 import { noEffects, transfer } from '../../src/db/transfer.js';
 
-const [sqlitePath, pgUrl, rejectDir] = process.argv.slice(2) as [string, string, string];
+const [sqlitePath, pgUrl, rejectDir, parallel] = process.argv.slice(2) as [string, string, string, string];
 const report = await transfer(
   {
     sqlitePath, pgUrl, mode: 'create', schema: 'public', cast: [], jsonType: 'json', onBadValue: 'fail', onOrphans: 'fail', ifExists: 'fail',
-    parallel: 2, virtualTables: 'skip', rejectDir, signal: new AbortController().signal, progress: () => {}, warn: () => {},
+    parallel: Number(parallel), virtualTables: 'skip', rejectDir, signal: new AbortController().signal, progress: () => {}, warn: () => {},
   },
   noEffects('public'),
 );

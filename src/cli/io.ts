@@ -27,6 +27,8 @@ export const exitCodes = {
   /** Also used by `diff` for "the plans differ". */
   differ: 1,
   invalid: 2,
+  /** An error runbook did not expect, outside a run (a run turns it into a failed step and rolls back). */
+  internalError: 1,
   rollbackIncomplete: 3,
   /** 128 + the signal's number: 130 for SIGINT (Ctrl-C), 129 for SIGHUP, 143 for SIGTERM. */
   interrupted: 130,

@@ -3,11 +3,14 @@ import { registerExec } from './commands/exec.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExplain } from './commands/explain.js';
 import { registerFmt } from './commands/fmt.js';
+import { registerKinds } from './commands/kinds.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerUnlock } from './commands/unlock.js';
 import { registerValidate } from './commands/validate.js';
+import { registerVersion } from './commands/version.js';
+import { reportCrash } from './crash-report.js';
 import { exitCodes, type CliIO } from './io.js';
 
 /** Runs the CLI on an argument list and returns the exit code; never throws for user errors. */
@@ -32,6 +35,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   registerExplain(program, io, finish);
   registerFmt(program, io, finish);
   registerUnlock(program, io, finish);
+  registerVersion(program, io, finish);
+  registerKinds(program, io, finish);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
@@ -39,8 +44,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version' ? exitCodes.ok : exitCodes.invalid;
     }
-    const err = e as Error;
-    io.stderr.write(`runbook: internal error: ${err.message}\n${argv.includes('--debug') ? `${err.stack ?? ''}\n` : 'run again with --debug for details\n'}`);
-    return exitCodes.invalid;
+    reportCrash(e, argv, io.stderr);
+    return exitCodes.internalError;
   }
 }

@@ -5,6 +5,9 @@ import { quoteIdent } from './connections.js';
 import { ConnectionError } from './failure.js';
 import { EMPTY_BY_DESIGN } from './empty-by-design.js';
 import { withPostgres, withSqlite, type Outcome } from './session.js';
+import { CANONICAL_OUTPUT_SETTINGS, postgresRows, type PgTableName } from './compare/postgres-rows.js';
+import type { RowSource } from './compare/row-source.js';
+import { sqliteRows } from './compare/sqlite-rows.js';
 
 /** A table left out of "all tables", and why. */
 export interface SkippedTable {
@@ -26,19 +29,29 @@ export interface CountSession {
   listTables(): Promise<TableList>;
   /** Rows of `table` (optionally only those matching the SQL condition `where`). */
   countRows(table: string, where?: string): Promise<number>;
+  /** Reads the rows of tables for a content comparison, in the same snapshot. */
+  readonly rows: RowSource;
+}
+
+/** Where a counting session looks on PostgreSQL: the listed schemas, or null for every schema but the system ones. */
+export interface CountOptions {
+  readonly workDir: string;
+  readonly signal: AbortSignal;
+  readonly schemas: readonly string[] | null;
 }
 
 /** Opens a counting session on a connection (read-only), runs `work`, and closes it. */
 export async function withCountSession<T>(
   conn: ConnectionSpec,
-  options: { readonly workDir: string; readonly signal: AbortSignal; readonly schema: string },
+  options: CountOptions,
   work: (session: CountSession) => Promise<T>,
 ): Promise<Outcome<T>> {
   if (conn.type === 'postgres') {
     return withPostgres(conn, options.signal, async (client) => {
       await client.query('begin transaction isolation level repeatable read read only');
       try {
-        return await work(postgresSession(conn, client, options.schema));
+        await client.query(CANONICAL_OUTPUT_SETTINGS);
+        return await work(postgresSession(conn, client, options.schemas));
       } finally {
         await client.query('rollback').catch(() => {});
       }
@@ -54,24 +67,51 @@ export async function withCountSession<T>(
   }, 'count');
 }
 
-function postgresSession(conn: ConnectionSpec, client: pg.Client, schema: string): CountSession {
+const SYSTEM_SCHEMA = "n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'";
+
+/**
+ * A table's name in the session: the bare name, unless tables of that name are in more than one
+ * of the schemas looked at; then each is named `schema.table`.
+ */
+function sessionNames(rows: readonly { readonly schema: string; readonly name: string }[]): Map<string, PgTableName> {
+  const holders = new Map<string, number>();
+  for (const r of rows) holders.set(r.name, (holders.get(r.name) ?? 0) + 1);
+  return new Map(rows.map((r) => [holders.get(r.name) === 1 ? r.name : `${r.schema}.${r.name}`, { schema: r.schema, name: r.name }]));
+}
+
+function postgresSession(conn: ConnectionSpec, client: pg.Client, schemas: readonly string[] | null): CountSession {
+  let names = new Map<string, PgTableName>();
+  const nameOf = (table: string): PgTableName => names.get(table) ?? { schema: schemas?.[0] ?? 'public', name: table };
   return {
     conn,
     async listTables() {
       // sqlite-to-pg marks its stand-ins for virtual tables with a comment; that is how they are told apart.
-      const result = await fromConnection(conn, client.query<{ name: string; by_design: boolean }>(
-        `select c.relname as name, coalesce(obj_description(c.oid, 'pg_class') like $2, false) as by_design
+      const result = await fromConnection(conn, client.query<{ schema: string; name: string; by_design: boolean }>(
+        `select n.nspname as schema, c.relname as name, coalesce(obj_description(c.oid, 'pg_class') like $2, false) as by_design
            from pg_class c join pg_namespace n on n.oid = c.relnamespace
-          where n.nspname = $1 and c.relkind in ('r', 'p') and not c.relispartition order by c.relname`,
-        [schema, `%${EMPTY_BY_DESIGN}%`],
+          where ${schemas ? 'n.nspname = any($1)' : `${SYSTEM_SCHEMA} and $1::text[] is null`}
+            and c.relkind in ('r', 'p') and not c.relispartition order by c.relname, n.nspname`,
+        [schemas, `%${EMPTY_BY_DESIGN}%`],
       ));
-      return { tables: result.rows.map((r) => r.name), skipped: [], emptyByDesign: result.rows.filter((r) => r.by_design).map((r) => r.name) };
+      names = sessionNames(result.rows);
+      const named = [...names.keys()];
+      const byDesign = new Set(result.rows.filter((r) => r.by_design).map((r) => `${r.schema}.${r.name}`));
+      return {
+        tables: named,
+        skipped: [],
+        emptyByDesign: named.filter((n) => {
+          const t = nameOf(n);
+          return byDesign.has(`${t.schema}.${t.name}`);
+        }),
+      };
     },
     async countRows(table, where) {
-      const sql = `select count(*) as n from ${quoteIdent(schema)}.${quoteIdent(table)}${where ? ` where (${where})` : ''}`;
+      const t = nameOf(table);
+      const sql = `select count(*) as n from ${quoteIdent(t.schema)}.${quoteIdent(t.name)}${where ? ` where (${where})` : ''}`;
       const result = await fromConnection(conn, client.query<{ n: string }>(sql), table);
       return Number(result.rows[0]?.n ?? 0);
     },
+    rows: ownedRows(conn, postgresRows(client, nameOf)),
   };
 }
 
@@ -90,6 +130,7 @@ function sqliteSession(conn: ConnectionSpec, db: Database.Database, signal: Abor
       const row = await fromConnection(conn, Promise.resolve().then(() => db.prepare(sql).get() as { n: number }), table);
       return row.n;
     },
+    rows: ownedRows(conn, sqliteRows(db, signal)),
   };
 }
 
@@ -101,6 +142,18 @@ async function fromConnection<T>(conn: ConnectionSpec, work: Promise<T>, table?:
   } catch (err) {
     throw new ConnectionError(conn, err, table);
   }
+}
+
+/** The same reads, each failure marked with the connection and table it came from (see fromConnection). */
+function ownedRows(conn: ConnectionSpec, rows: RowSource): RowSource {
+  return {
+    dialect: rows.dialect,
+    shape: (table) => fromConnection(conn, rows.shape(table), table),
+    read(table, columns, order, where) {
+      const reader = rows.read(table, columns, order, where);
+      return { next: () => fromConnection(conn, reader.next(), table), close: () => reader.close() };
+    },
+  };
 }
 
 interface TableListRow {

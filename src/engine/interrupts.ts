@@ -21,9 +21,20 @@ export type Stop = { readonly type: 'signal'; readonly signal: StopSignal } | { 
 export class Interrupts {
   private presses = 0;
   private readonly listeners = new Set<(stop: Stop) => void>();
+  private everListened = false;
 
   get count(): number {
     return this.presses;
+  }
+
+  /** Whether a run listens now. */
+  get listening(): boolean {
+    return this.listeners.size > 0;
+  }
+
+  /** Whether a run ever listened: the process changed things and its exit code is the run's. */
+  get listened(): boolean {
+    return this.everListened;
   }
 
   /** Delivers a signal (Ctrl-C by default); false when no run is listening, so the caller exits as the signal would. */
@@ -46,6 +57,7 @@ export class Interrupts {
   /** Calls `listener` on every signal and fault until the returned function is called. */
   subscribe(listener: (stop: Stop) => void): () => void {
     this.listeners.add(listener);
+    this.everListened = true;
     return () => this.listeners.delete(listener);
   }
 }

@@ -380,7 +380,8 @@ class PlanRun {
     this.interruptedDuring = 'rollback';
     this.rollingBack = true;
     const notUndone: NotUndone[] = [];
-    this.emit({ type: 'rollback-start', at: now(), reason, steps: entries.map((f) => f.step.id) });
+    const nothingToUndo = entries.filter((f) => f.step.rollback.length === 0 && (f.undo === undefined || f.kind.undo === undefined)).map((f) => f.step.id);
+    this.emit({ type: 'rollback-start', at: now(), reason, steps: entries.map((f) => f.step.id), nothingToUndo });
     const failed: string[] = [];
     for (const f of entries) {
       const actions = f.step.rollback;

@@ -68,7 +68,8 @@ function tooDeep(doc: CST.Document): LimitFinding | undefined {
 function tooManySteps(doc: CST.Document): LimitFinding | undefined {
   const top = doc.value;
   if (!top || !isCollectionToken(top)) return undefined;
-  const steps = top.items.find((i) => i.key && CST.resolveAsScalar(i.key)?.value === 'steps')?.value;
+  // A key the parser will refuse (a block scalar with a bad header) is not `steps`; the parser reports it.
+  const steps = top.items.find((i) => i.key && CST.resolveAsScalar(i.key, true, () => {})?.value === 'steps')?.value;
   if (!steps || !isCollectionToken(steps) || steps.items.length <= planLimits.steps) return undefined;
   const extra = steps.items[planLimits.steps]!;
   return {

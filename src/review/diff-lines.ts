@@ -1,4 +1,4 @@
-import type { FieldChange, PlanChange, PlanDiff } from './diff-model.js';
+import type { AffectedField, FieldChange, PlanChange, PlanDiff } from './diff-model.js';
 import { diffSequence } from './sequence.js';
 
 /** What a change is about, as a reviewer names it: `step "backup" (shell)`, `var "database_url"`. */
@@ -29,4 +29,9 @@ export function summary(d: PlanDiff): string {
 /** How a step's move reads: `moved from 2 to 4, after "check"`. */
 export function movedText(m: NonNullable<PlanChange['moved']>, quote: (s: string) => string): string {
   return `moved from ${m.from} to ${m.to}, ${m.after ? `after ${quote(m.after)}` : 'now first'}`;
+}
+
+/** How a field re-rendered by a var's new default is named: `step "prune" run, re-rendered`. */
+export function affectedName(f: AffectedField): string {
+  return `${f.rollback === undefined ? '' : `rollback ${f.rollback} of `}step "${f.step}" ${f.field}, re-rendered`;
 }

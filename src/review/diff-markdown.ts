@@ -1,5 +1,5 @@
 import type { FieldChange, PlanChange, PlanDiff, RollbackChange } from './diff-model.js';
-import { isMultiLine, lineDiff, movedText, subject, summary } from './diff-lines.js';
+import { affectedName, isMultiLine, lineDiff, movedText, subject, summary } from './diff-lines.js';
 import { code, codeBlock } from './markdown.js';
 
 const verbs = { added: 'added', removed: 'removed', changed: 'changed' } as const;
@@ -20,6 +20,7 @@ function changeLines(c: PlanChange): string[] {
     ...(c.moved ? [`  - ${movedText(c.moved, code)}`] : []),
     ...c.fields.flatMap((f) => fieldLines(f, '  ')),
     ...c.rollback.flatMap((r) => rollbackLines(r, '  ')),
+    ...(c.affected ?? []).flatMap((f) => fieldLines({ ...f, field: affectedName(f) }, '  ')),
     ...c.risks.map((r) => `  - ⚠️ **${r.message.split(':')[0]}**:${r.message.slice(r.message.indexOf(':') + 1)}`),
   ];
 }

@@ -16,7 +16,9 @@ export type RiskKind =
   | 'shell-command'
   | 'raw-shell'
   | 'check-loosened'
-  | 'secret-unmasked';
+  | 'secret-unmasked'
+  | 'order-changed'
+  | 'var-default-changed';
 
 /** A warning attached to a change: what to look at and why it matters. */
 export interface RiskNote {
@@ -33,6 +35,12 @@ export interface RollbackChange {
   readonly fields: readonly FieldChange[];
 }
 
+/** A field of a step (or of its rollback action `rollback`, 1-based) that renders differently because a var's default changed. */
+export interface AffectedField extends FieldChange {
+  readonly step: string;
+  readonly rollback?: number;
+}
+
 /** A change to one thing in the plan: the plan's own fields, a var, a connection or a step. */
 export interface PlanChange {
   readonly target: 'plan' | 'var' | 'connection' | 'step';
@@ -45,6 +53,8 @@ export interface PlanChange {
   readonly moved?: { readonly from: number; readonly to: number; readonly after?: string };
   readonly fields: readonly FieldChange[];
   readonly rollback: readonly RollbackChange[];
+  /** For a var whose default changed: the step fields it renders into, before → after. */
+  readonly affected?: readonly AffectedField[];
   readonly risks: readonly RiskNote[];
 }
 

@@ -1,8 +1,9 @@
-import type { StepDecl } from '../plan/model.js';
+import type { Plan, StepDecl } from '../plan/model.js';
 import type { FieldChange, PlanChange, RiskNote, RollbackChange } from './diff-model.js';
 import { changedLeaves, fieldChanges, type Sides } from './fields.js';
 import { sameData } from './flatten.js';
 import { gateRisks } from './gates.js';
+import { orderRisks } from './order.js';
 import { addedStepRisks, removedStepRisks, rollbackRisks, stepFieldRisks } from './risk.js';
 import { diffSequence } from './sequence.js';
 
@@ -44,7 +45,10 @@ function rollbackChanges(id: string, before: StepDecl | undefined, after: StepDe
 }
 
 /** Steps matched by id: added, removed, moved (against the longest run kept in order) and changed. */
-export function diffSteps(before: readonly StepDecl[], after: readonly StepDecl[], sides: Sides): PlanChange[] {
+export function diffSteps(beforePlan: Plan, afterPlan: Plan, sides: Sides): PlanChange[] {
+  const before = beforePlan.steps;
+  const after = afterPlan.steps;
+  const reordered = orderRisks(beforePlan, afterPlan, sides.new);
   const oldIds = new Map(before.map((s, i) => [s.id, i]));
   const newIds = new Map(after.map((s, i) => [s.id, i]));
   const gates = gateRisks(before, after);
@@ -69,7 +73,7 @@ export function diffSteps(before: readonly StepDecl[], after: readonly StepDecl[
     const fields = fieldChanges(old, step, sides);
     const rollback = rollbackChanges(step.id, old, step, sides);
     const moved = op.op === 'add' ? { from: was + 1, to: op.newIndex + 1, ...(op.newIndex > 0 && { after: after[op.newIndex - 1]!.id }) } : undefined;
-    const risks = [...stepFieldRisks(step.id, old, step, changedLeaves(old, step)), ...rollback.risks, ...(gates.get(step.id) ?? [])];
+    const risks = [...stepFieldRisks(step.id, old, step, changedLeaves(old, step)), ...rollback.risks, ...(gates.get(step.id) ?? []), ...(reordered.get(step.id) ?? [])];
     if (fields.length === 0 && rollback.changes.length === 0 && !moved && risks.length === 0) continue;
     changes.push({ target: 'step', name: step.id, status: 'changed', kind: step.kind, ...(moved && { moved }), fields, rollback: rollback.changes, risks });
   }

@@ -1,6 +1,6 @@
 import type pc from 'picocolors';
 import type { FieldChange, PlanChange, PlanDiff, RollbackChange } from './diff-model.js';
-import { isMultiLine, lineDiff, movedText, subject, summary } from './diff-lines.js';
+import { affectedName, isMultiLine, lineDiff, movedText, subject, summary } from './diff-lines.js';
 
 /** Colour functions (picocolors), real or no-ops. */
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -29,6 +29,7 @@ function changeLines(ch: PlanChange, c: Colors): string[] {
     ...(ch.moved ? [`    ${c.cyan(movedText(ch.moved, (s) => `"${s}"`))}`] : []),
     ...ch.fields.flatMap((f) => fieldLines(f, '    ', c)),
     ...ch.rollback.flatMap((r) => rollbackLines(r, '    ', c)),
+    ...(ch.affected ?? []).flatMap((f) => fieldLines({ ...f, field: affectedName(f) }, '    ', c)),
     ...ch.risks.map((r) => `    ${c.bold(c.magenta(`! ${r.message}`))}`),
   ];
 }

@@ -1,9 +1,10 @@
 import type { ConnectionDecl, Plan, VarDecl } from '../plan/model.js';
-import type { FieldChange, PlanChange, PlanDiff } from './diff-model.js';
+import type { FieldChange, PlanChange, PlanDiff, RiskNote } from './diff-model.js';
 import { diffSteps } from './diff-steps.js';
 import type { Sides } from './fields.js';
 import { sameData, showValue } from './flatten.js';
 import { reviewMasker, StaticRenderer } from './static-render.js';
+import { defaultEffects } from './var-effects.js';
 
 const varFields = ['type', 'default', 'choices', 'pattern', 'env', 'secret', 'required', 'description'] as const;
 
@@ -24,19 +25,21 @@ function newVarRecord(v: VarDecl): Record<string, unknown> {
   return { ...v, ...(v.type === 'string' && { type: undefined }), ...(!v.required && { required: undefined }), ...(!v.secret && { secret: undefined }) };
 }
 
-function diffVars(before: readonly VarDecl[], after: readonly VarDecl[], sides: Sides): PlanChange[] {
-  const names = [...new Set([...after.map((v) => v.name), ...before.map((v) => v.name)])];
+function diffVars(before: readonly VarDecl[], after: Plan, sides: Sides): PlanChange[] {
+  const names = [...new Set([...after.vars.map((v) => v.name), ...before.map((v) => v.name)])];
   const changes: PlanChange[] = [];
   for (const name of names) {
     const a = before.find((v) => v.name === name);
-    const b = after.find((v) => v.name === name);
+    const b = after.vars.find((v) => v.name === name);
     const secret = a?.secret === true || b?.secret === true;
     const shown = (v: unknown, key: string) => (key === 'default' && secret ? '****' : sides.masker.mask(showValue(v)));
     // A new var lists what it is; a removed one only its name.
     const fields = !b ? [] : a ? recordChanges({ ...a }, { ...b }, varFields, shown) : recordChanges(undefined, newVarRecord(b), varFields, shown);
     if (a && b && fields.length === 0) continue;
-    const risks = a?.secret === true && b !== undefined && !b.secret ? [{ risk: 'secret-unmasked' as const, message: `secret no longer masked: var "${name}" is not secret any more; its value will show in output, logs and reports` }] : [];
-    changes.push({ target: 'var', name, status: !a ? 'added' : !b ? 'removed' : 'changed', fields, rollback: [], risks });
+    const risks: RiskNote[] = a?.secret === true && b !== undefined && !b.secret ? [{ risk: 'secret-unmasked', message: `secret no longer masked: var "${name}" is not secret any more; its value will show in output, logs and reports` }] : [];
+    const effects = a && b && fields.some((f) => f.field === 'default') ? defaultEffects(name, a.default, after, sides.masker) : undefined;
+    risks.push(...(effects?.risks ?? []));
+    changes.push({ target: 'var', name, status: !a ? 'added' : !b ? 'removed' : 'changed', fields, rollback: [], ...(effects?.affected.length && { affected: effects.affected }), risks });
   }
   return changes;
 }
@@ -81,9 +84,9 @@ export function diffPlans(before: Plan | undefined, after: Plan | undefined, lab
   const planChanges = recordChanges(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>, planFields, (v) => sides.masker.mask(String(v)));
   const changes: PlanChange[] = [
     ...(planChanges.length > 0 ? [{ target: 'plan' as const, name: b.name, status: 'changed' as const, fields: planChanges, rollback: [], risks: [] }] : []),
-    ...diffVars(a.vars, b.vars, sides),
+    ...diffVars(a.vars, b, sides),
     ...diffConnections(a.connections, b.connections, sides),
-    ...diffSteps(a.steps, b.steps, sides),
+    ...diffSteps(a, b, sides),
   ];
   return { old: labels.old, new: labels.new, same: changes.length === 0, changes };
 }

@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, parseDocument, Scalar, visit, type Document, type YAMLMap } from 'yaml';
 import { listComments } from './comments.js';
+import { keepWrittenText, keptTextTag } from './kept-text.js';
 import { sameData } from './flatten.js';
 import { planKeyOrder, stepKeyOrder, varKeyOrder } from './key-order.js';
 
@@ -64,19 +65,26 @@ function normaliseQuoting(doc: Document.Parsed): void {
 
 /**
  * Rewrites a plan in the canonical style: key order per step kind, 2-space indentation, quotes
- * only where YAML needs them; every comment is kept. It refuses (returns a problem) when the
+ * only where YAML needs them; block scalars and wrapped text stay as written, every comment is kept. It refuses (returns a problem) when the
  * text does not parse, and checks its own output means the same and keeps the same comments.
  */
 export function formatPlanText(text: string): FormatResult {
-  const doc = parseDocument(text, { keepSourceTokens: false });
+  const doc = parseDocument(text, { keepSourceTokens: false, customTags: [keptTextTag] });
   const error = doc.errors[0];
   if (error) {
     const at = error.linePos?.[0];
     return { problem: `not valid YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` };
   }
-  const meaning: unknown = doc.toJS();
+  let meaning: unknown;
+  try {
+    meaning = doc.toJS();
+  } catch (e) {
+    // An alias without its anchor, or aliases that expand too far: the loader refuses these too.
+    return { problem: `not valid YAML: ${(e as Error).message}` };
+  }
   orderPlan(doc);
   normaliseQuoting(doc);
+  keepWrittenText(doc, text);
   const out = doc.toString({ indent: 2, indentSeq: true, lineWidth: 0, minContentWidth: 0 });
   const again = parseDocument(out);
   if (again.errors.length > 0 || !sameData(again.toJS(), meaning)) return { problem: 'formatting would change the meaning of the plan; it was left as it is' };

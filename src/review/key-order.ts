@@ -4,7 +4,7 @@ import { getStepKind } from '../steps/index.js';
 export const planKeyOrder = ['version', 'name', 'title', 'description', 'vars', 'connections', 'steps'] as const;
 
 /** Keys of a var in the order `fmt` writes them: what it is, where it comes from, how it is treated, what it means. */
-export const varKeyOrder = ['type', 'default', 'choices', 'pattern', 'env', 'secret', 'required', 'description'] as const;
+export const varKeyOrder = ['type', 'default', 'choices', 'pattern', 'env', 'fallback_env', 'secret', 'required', 'description'] as const;
 
 const stepHead = ['id', 'kind', 'title', 'description', 'when', 'timeout', 'retries', 'retry_delay', 'continue_on_error'];
 

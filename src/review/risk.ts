@@ -1,6 +1,7 @@
 import type { ActionDecl, StepDecl } from '../plan/model.js';
 import { getStepKind } from '../steps/index.js';
 import type { RiskNote } from './diff-model.js';
+import { httpChecksLoosened } from './http-checks.js';
 
 /** Kinds that only look at the world and assert on it. */
 const checkKinds = new Set(['sql-check', 'count-compare', 'http-smoke']);
@@ -20,7 +21,7 @@ export function isDestructive(a: ActionDecl): boolean {
 
 /** Fields of a check that say what counts as passing. */
 export function isExpectation(field: string): boolean {
-  return /^(expect|tables|where|status|assert)/.test(field);
+  return /^(expect|tables|where|status|assert|verify|schemas?(\.|$))/.test(field);
 }
 
 const shellFields = /^(run|cwd|env)(\.|$)/;
@@ -42,6 +43,7 @@ export function stepFieldRisks(id: string, before: StepDecl, after: StepDecl, ch
   if (isCheck(before)) {
     const loosened = changed.filter(isExpectation);
     if (!isCheck(after)) notes.push({ risk: 'check-loosened', message: `check removed: step "${id}" was a ${before.kind} check and is now a ${after.kind} step` });
+    else if (before.kind === 'http-smoke' && after.kind === 'http-smoke') notes.push(...httpChecksLoosened(id, before, after));
     else if (loosened.length > 0) notes.push({ risk: 'check-loosened', message: `check loosened: what step "${id}" accepts changed (${loosened.join(', ')}); make sure it still fails when it should` });
   }
   if (before.kind === 'shell' && after.kind === 'shell' && changed.includes('expect_exit')) {

@@ -60,9 +60,12 @@ export function renderReport(events: readonly RunEvent[], final?: { status: RunS
   if (rb) {
     const rbEnd = events.find((e): e is Ev<'rollback-end'> => e.type === 'rollback-end');
     out.push('## Rollback', '', `Reason: ${rb.reason}`, '');
+    // Steps with nothing to undo are named once, not listed one by one among the real undo work.
+    const nothing = events.filter((e): e is Ev<'rollback-step'> => e.type === 'rollback-step' && e.nothingToUndo).map((e) => `\`${e.step}\``);
+    if (nothing.length) out.push(`Nothing to undo (no rollback declared) in ${nothing.length} finished step(s): ${nothing.join(', ')}.`, '');
     for (const e of events) {
       if (e.type === 'rollback-step') {
-        out.push(`- **${e.step}**${e.nothingToUndo ? ': nothing to undo (the step declares no rollback)' : ''}`);
+        if (!e.nothingToUndo) out.push(`- **${e.step}**`);
       } else if (e.type === 'rollback-action-end') {
         const mark = e.status === 'succeeded' ? 'done' : e.status === 'skipped' ? 'skipped' : '**FAILED**';
         const why = e.error ?? e.reason ?? e.note;

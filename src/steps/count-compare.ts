@@ -1,6 +1,10 @@
 import { connectionLabel } from './database/connection-label.js';
 import { dbFailureResult } from './database/db-result.js';
 import { compareCounts, type Comparison, type TableCounts } from './count-compare/compare.js';
+import type { TableContents } from '../db/compare/differences.js';
+import { compareContents } from './count-compare/contents.js';
+import { countCompareSchema } from './count-compare/spec-schema.js';
+import { contentsFailure, contentsOutputs, multisetNotes, secretColumns } from './count-compare/contents-report.js';
 import { defineStepKind, type DescribeLine, type JsonValue, type StepContext, type StepResult } from './kind.js';
 
 /** The fields of a `count-compare` step, rendered. */
@@ -10,13 +14,31 @@ export interface CountCompareSpec {
   readonly tables?: readonly string[];
   readonly where?: Readonly<Record<string, string>>;
   readonly schema?: string;
+  readonly schemas?: readonly string[];
+  readonly verify?: 'counts' | 'checksums';
+  readonly secret_columns?: readonly string[];
 }
+
+/** What the sessions found: counts, and contents when checksums were asked for. */
+interface Found {
+  readonly counted: Comparison;
+  readonly contents: ReadonlyMap<string, TableContents> | null;
+  /** Rows read per second (counted rows for counts; rows read on both sides for checksums). */
+  readonly rowsPerSecond: number;
+}
+
+const schemasOf = (spec: CountCompareSpec): readonly string[] | null => spec.schemas ?? (spec.schema === undefined ? null : [spec.schema]);
+const schemaText = (spec: CountCompareSpec) => {
+  const listed = schemasOf(spec);
+  return listed ? `PostgreSQL ${listed.length === 1 ? 'schema' : 'schemas'} ${listed.map((n) => `"${n}"`).join(', ')}` : 'PostgreSQL: every schema but the system ones';
+};
 
 const quoted = (names: readonly string[]) => names.map((t) => `"${t}"`).join(', ');
 const shown = (n: number | null) => (n === null ? 'missing' : String(n));
 const differs = (c: TableCounts) => c.source === null || c.target === null || c.source !== c.target;
 
-function outputsOf(found: Comparison): { [k: string]: JsonValue } {
+function outputsOf(all: Found, spec: CountCompareSpec): { [k: string]: JsonValue } {
+  const found = all.counted;
   const counts: { [k: string]: JsonValue } = {};
   let totalSource = 0;
   let totalTarget = 0;
@@ -31,11 +53,18 @@ function outputsOf(found: Comparison): { [k: string]: JsonValue } {
     total_source: totalSource,
     total_target: totalTarget,
     skipped: found.skipped.map((s) => ({ table: s.table, reason: s.reason })),
+    verify: spec.verify ?? 'counts',
+    rows_per_second: all.rowsPerSecond,
+    ...(all.contents ? { checksums: contentsOutputs(all.contents, secretColumns(spec.secret_columns)) } : {}),
   };
 }
 
-function verdict(found: Comparison, spec: CountCompareSpec, ctx: StepContext): StepResult {
-  const outputs = outputsOf(found);
+function verdict(all: Found, spec: CountCompareSpec, ctx: StepContext): StepResult {
+  const found = all.counted;
+  const outputs = outputsOf(all, spec);
+  const contentsMessage = all.contents ? contentsFailure(all.contents, secretColumns(spec.secret_columns)) : null;
+  for (const line of all.contents ? multisetNotes(all.contents) : []) ctx.output(ctx.mask(line));
+  const ambiguity = found.ambiguous.map((a) => `; "${a.table}" is in more than one schema on the ${a.side} (${a.candidates.join(', ')}): name the one to compare with schemas:`).join('');
   for (const r of found.renamed) {
     ctx.warn(ctx.mask(`table "${r.table}" was counted as "${r.as}" on the ${r.side} (no table of that exact name there)`));
   }
@@ -45,10 +74,10 @@ function verdict(found: Comparison, spec: CountCompareSpec, ctx: StepContext): S
     const list = different.map(([t, c]) => `${t} ${shown(c.source)} -> ${shown(c.target)}`).join(', ');
     return {
       ok: false,
-      message: ctx.mask(`row counts differ in ${different.length} of ${found.tables.length} tables: ${list}`),
+      message: ctx.mask(`row counts differ in ${different.length} of ${found.tables.length} tables: ${list}${contentsMessage ? `\n${contentsMessage}` : ''}`),
       hint: ctx.mask(
         `counts read "source -> target" for ${spec.source} and ${spec.target}; "missing" means the table does not exist on that side` +
-          ` (PostgreSQL schema "${spec.schema ?? 'public'}")`,
+          ` (${schemaText(spec)})${ambiguity}`,
       ),
       outputs,
     };
@@ -56,7 +85,16 @@ function verdict(found: Comparison, spec: CountCompareSpec, ctx: StepContext): S
   if (found.tables.length === 0) {
     return { ok: false, message: `no tables to compare: the source "${spec.source}" has none`, hint: 'name the tables with `tables:`', outputs };
   }
-  return { ok: true, outputs, note: `${found.tables.length} tables, ${String(outputs.total_source)} rows on each side` };
+  if (contentsMessage) {
+    return {
+      ok: false,
+      message: ctx.mask(contentsMessage),
+      hint: 'values read "source -> target" in a canonical form (UTC instants with microseconds, exact decimals, JSON with sorted keys, bytes as hex); fix the rows or run the transfer again',
+      outputs,
+    };
+  }
+  const checked = all.contents ? ', contents equal' : '';
+  return { ok: true, outputs, note: `${found.tables.length} tables, ${String(outputs.total_source)} rows on each side${checked}` };
 }
 
 async function runCountCompare(spec: CountCompareSpec, ctx: StepContext): Promise<StepResult> {
@@ -69,56 +107,52 @@ async function runCountCompare(spec: CountCompareSpec, ctx: StepContext): Promis
       hint: 'add the table to tables, or remove its condition; nothing was counted',
     };
   }
-  const options = { workDir: ctx.workDir, signal: ctx.signal, schema: spec.schema ?? 'public' };
+  if (spec.schema !== undefined && spec.schemas !== undefined) {
+    return { ok: false, message: 'the step gives both schema and schemas', hint: 'keep schemas (a list); schema is its one-name form' };
+  }
+  const options = { workDir: ctx.workDir, signal: ctx.signal, schemas: schemasOf(spec) };
   const { withCountSession } = await import('../db/count.js');
+  const started = performance.now();
   const outcome = await withCountSession(ctx.connection(spec.source), options, (source) =>
-    withCountSession(ctx.connection(spec.target), options, (target) =>
-      compareCounts(source, target, {
+    withCountSession(ctx.connection(spec.target), options, async (target): Promise<Found> => {
+      const counted = await compareCounts(source, target, {
         ...(spec.tables ? { tables: spec.tables } : {}),
         where,
         onCounted: (done, total) => ctx.progress({ label: 'tables counted', done, total, unit: 'tables' }),
-      }),
-    ),
+      });
+      const rowsCounted = [...counted.counts.values()].reduce((n, c) => n + (c.source ?? 0) + (c.target ?? 0), 0);
+      if (spec.verify !== 'checksums') return { counted, contents: null, rowsPerSecond: perSecond(rowsCounted, started) };
+      const checking = performance.now();
+      const contents = await compareContents(source, target, counted, {
+        where,
+        onRows: (done, total) => ctx.progress({ label: 'rows checked', done, total, unit: 'rows' }),
+      });
+      const read = [...contents.values()].reduce((n, t) => n + t.sourceRows + t.targetRows, 0);
+      return { counted, contents, rowsPerSecond: perSecond(read, checking) };
+    }),
   );
   const found = outcome.ok ? outcome.value : outcome;
   if (!found.ok) return dbFailureResult(found, ctx);
-  const missingWhere = Object.keys(where).filter((t) => !found.value.tables.includes(t));
+  const missingWhere = Object.keys(where).filter((t) => !found.value.counted.tables.includes(t));
   if (missingWhere.length > 0) {
     return {
       ok: false,
       message: ctx.mask(`where has a condition for ${quoted(missingWhere)}, but the source "${spec.source}" has no such table`),
-      hint: ctx.mask(`the tables of the source are: ${found.value.tables.join(', ')}`),
+      hint: ctx.mask(`the tables of the source are: ${found.value.counted.tables.join(', ')}`),
     };
   }
   return verdict(found.value, spec, ctx);
 }
 
+const perSecond = (rows: number, since: number) => Math.round(rows / Math.max((performance.now() - since) / 1000, 1e-3));
+
 /** Compares row counts table by table between two connections. */
 export const countCompare = defineStepKind<CountCompareSpec>({
   kind: 'count-compare',
-  summary: 'Compares row counts table by table between two connections and fails listing every table that differs.',
-  schema: {
-    properties: {
-      source: { type: 'string', minLength: 1, description: 'Connection whose counts are expected (from connections:).' },
-      target: { type: 'string', minLength: 1, description: 'Connection whose counts must match the source (from connections:).' },
-      tables: {
-        type: 'array',
-        description: 'Tables to compare; default all tables of the source (without SQLite internals, virtual tables and their shadow tables).',
-        items: { type: 'string', minLength: 1 },
-        minItems: 1,
-        uniqueItems: true,
-      },
-      where: {
-        type: 'object',
-        description: 'Per table, an SQL condition both sides count with (table name -> condition, e.g. files: "deleted = 0").',
-        additionalProperties: { type: 'string', minLength: 1 },
-      },
-      schema: { type: 'string', minLength: 1, description: 'PostgreSQL schema the tables are in; default public.' },
-    },
-    required: ['source', 'target'],
-  },
+  summary: 'Compares row counts (and, with verify: checksums, the contents) table by table between two connections and fails listing every table and row that differs.',
+  schema: countCompareSchema,
   connectionFields: ['source', 'target'],
-  outputs: () => ['counts', 'tables', 'total_source', 'total_target', 'skipped'],
+  outputs: (spec) => ['counts', 'tables', 'total_source', 'total_target', 'skipped', 'verify', 'rows_per_second', ...(spec.verify === 'checksums' ? ['checksums'] : [])],
   describe(spec, ctx) {
     const lines: DescribeLine[] = [
       { label: 'compare', text: `${connectionLabel(spec.source, ctx)} -> ${connectionLabel(spec.target, ctx)}` },
@@ -126,6 +160,8 @@ export const countCompare = defineStepKind<CountCompareSpec>({
     ];
     for (const [table, condition] of Object.entries(spec.where ?? {})) lines.push({ label: 'where', text: ctx.mask(`${table}: ${condition}`) });
     if (spec.schema !== undefined) lines.push({ label: 'schema', text: ctx.mask(spec.schema) });
+    if (spec.schemas !== undefined) lines.push({ label: 'schemas', text: ctx.mask(spec.schemas.join(', ')) });
+    if (spec.verify === 'checksums') lines.push({ label: 'verify', text: 'row counts, then checksums of every row by key ranges' });
     return lines;
   },
   run: runCountCompare,

@@ -165,10 +165,11 @@ export const envSwitch = defineStepKind<EnvSwitchSpec>({
   summary: 'Sets, updates and unsets keys in a dotenv file atomically, keeping every other line; rollback restores the file byte-for-byte.',
   schema: {
     properties: {
-      file: { type: 'string', minLength: 1, description: 'The dotenv file, relative to the directory runbook was started in.' },
+      file: { type: 'string', minLength: 1, description: 'The dotenv file, relative to the directory runbook was started in.', examples: ['.env'] },
       set: {
         type: 'object',
         description: 'Keys to set, with their new values; existing lines are changed in place, new keys are appended.',
+        examples: [{ APP_MODE: 'maintenance' }],
         propertyNames: { pattern: KEY_PATTERN },
         additionalProperties: { type: 'string' },
       },

@@ -47,7 +47,7 @@ async function runHttpSmoke(spec: HttpSmokeSpec, ctx: StepContext): Promise<Step
   if (spec.wait_until_up) {
     const down = await waitUntilUp(spec.base_url, spec.wait_until_up, jar, ctx);
     if (down === 'aborted') return stoppedResult(ctx.signal);
-    if (down !== undefined) return { ok: false, message: down, hint: 'is the app started? Its log says why it is not answering' };
+    if (down !== undefined) return { ok: false, ...down };
   }
   const results: JsonValue[] = [];
   const responses: HttpResponse[] = [];

@@ -169,6 +169,7 @@ export const shell = defineStepKind<ShellSpec>({
     properties: {
       run: {
         description: 'The command: a string run by /bin/sh -c, where each {{ }} value reaches the command as data through an environment variable and never runs as code; or a list [program, arg, ...] run without a shell.',
+        examples: ['systemctl restart app'],
         oneOf: [
           { type: 'string', minLength: 1 },
           { type: 'array', items: { type: 'string' }, minItems: 1 },

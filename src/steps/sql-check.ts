@@ -65,8 +65,9 @@ export const sqlCheck = defineStepKind<SqlCheckSpec>({
   schema: {
     properties: {
       connection: { type: 'string', minLength: 1, description: 'Name of the connection from the plan\'s connections: section.' },
-      query: { type: 'string', minLength: 1, description: 'One SQL statement. Values go in params, never into the text.' },
+      query: { type: 'string', minLength: 1, description: 'One SQL statement. Values go in params, never into the text.', examples: ['select count(*) from users where active = ?'] },
       params: {
+        examples: [[1]],
         type: 'array',
         description: 'Values bound to the placeholders: ? for SQLite, $1, $2, ... for PostgreSQL.',
         items: {},
@@ -78,6 +79,7 @@ export const sqlCheck = defineStepKind<SqlCheckSpec>({
       expect: {
         type: 'object',
         description: 'The assertion, exactly one of: value, rows, row_count, compare, matches, empty. Without it the step fails only when the query fails.',
+        examples: [{ compare: { op: '>=', value: 1 } }],
         minProperties: 1,
         maxProperties: 1,
         additionalProperties: false,

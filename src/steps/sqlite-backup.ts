@@ -98,7 +98,7 @@ export const sqliteBackup = defineStepKind<SqliteBackupSpec>({
   schema: {
     properties: {
       source: { type: 'string', minLength: 1, description: 'Name of the sqlite connection (from connections:) whose file is backed up.' },
-      to: { type: 'string', minLength: 1, description: 'Path of the backup, relative to the directory runbook was started in, e.g. backups/catalogue_before_pg_{{now "yyyyMMdd_HHmmss"}}.db; its directory is created when missing.' },
+      to: { type: 'string', minLength: 1, description: 'Path of the backup, relative to the directory runbook was started in, e.g. backups/catalogue_before_pg_{{now "yyyyMMdd_HHmmss"}}.db; its directory is created when missing.', examples: ['backups/app_before_upgrade.db'] },
       overwrite: { type: 'boolean', default: false, description: 'Replace an existing file at `to`; otherwise an existing destination fails the step.' },
     },
     required: ['source', 'to'],

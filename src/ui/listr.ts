@@ -11,6 +11,8 @@ interface Gate {
   task?: Task;
   /** Set when the step will never run (a failure before it): its task shows as skipped. */
   notRun?: string;
+  /** What the task is called when it shows as not run. */
+  name?: string;
   /** A title to show once the task starts (events may arrive before listr2 starts it). */
   title?: string;
   /** Why undoing this step failed, if it did. */
@@ -61,6 +63,7 @@ export class ListrRenderer implements RunRenderer {
       case 'run-start': {
         const tasks = e.steps.map((s, i) => {
           const g = gate();
+          g.name = `${i + 1}/${e.steps.length} ${s.id}`;
           this.steps.set(s.id, g);
           return {
             title: `${i + 1}/${e.steps.length} ${s.title ?? s.id}`,
@@ -94,10 +97,11 @@ export class ListrRenderer implements RunRenderer {
         // Steps after the failure never ran: close their tasks so the list finishes.
         this.rollingBack = true;
         for (const g of this.steps.values()) {
-          g.notRun = 'not run';
+          g.notRun = `${g.name ?? ''} not run`;
           g.resolve();
         }
-        const tasks = e.steps.map((id) => {
+        const nothing = new Set(e.nothingToUndo ?? []);
+        const tasks = e.steps.filter((id) => !nothing.has(id)).map((id) => {
           const g = gate();
           this.rollbackGates.set(id, g);
           return {
@@ -110,7 +114,8 @@ export class ListrRenderer implements RunRenderer {
             },
           };
         });
-        const list = new Listr([{ title: `Rolling back: ${e.reason}`, task: (_: unknown, task: Task) => task.newListr(tasks, { concurrent: false, exitOnError: false }) }], this.options);
+        const rest = nothing.size ? ` (nothing to undo in ${nothing.size} finished step(s): ${[...nothing].join(', ')})` : '';
+        const list = new Listr([{ title: `Rolling back: ${e.reason}${rest}`, task: (_: unknown, task: Task) => task.newListr(tasks, { concurrent: false, exitOnError: false }) }], this.options);
         this.rollbackList = (this.main ?? Promise.resolve()).then(() => list.run()).catch(() => {});
         break;
       }

@@ -11,6 +11,11 @@ const clock = (iso: string) => iso.slice(11, 19);
 export class PlainRenderer implements RunRenderer {
   private readonly c;
   private total = 0;
+  private steps: readonly { readonly id: string }[] = [];
+  /** Steps that started or ended; the others, once the run stops going forward, never ran. */
+  private readonly reached = new Set<string>();
+  private notRunShown = false;
+  private rollingBack = false;
   private readonly lastProgress = new Map<string, number>();
   private readonly progress = new ProgressBoard();
 
@@ -27,15 +32,18 @@ export class PlainRenderer implements RunRenderer {
     switch (e.type) {
       case 'run-start':
         this.total = e.steps.length;
+        this.steps = e.steps;
         this.line(e.at, `${c.bold(`run ${e.runId}`)}: ${e.plan.title ?? e.plan.name} (${this.total} steps)`);
         break;
       case 'step-start':
+        this.reached.add(e.step);
         this.line(e.at, `${c.cyan('▶')} ${e.index + 1}/${this.total} ${c.bold(e.step)}${e.title ? ` — ${e.title}` : ''} ${c.dim(`[${e.kind}]`)}`);
         break;
       case 'step-retry':
-        this.line(e.at, `${c.yellow('↻')} ${e.step}: attempt ${e.attempt} in ${formatDuration(e.delayMs)} after: ${e.error}`);
+        this.line(e.at, `${c.yellow('↻')} ${this.rollingBack ? `undo ${e.step}` : e.step}: attempt ${e.attempt} in ${formatDuration(e.delayMs)} after: ${e.error}`);
         break;
       case 'step-end':
+        this.reached.add(e.step);
         if (e.status === 'succeeded') this.line(e.at, `${c.green('✔')} ${e.step} ${c.dim(`(${formatDuration(e.durationMs)})`)}${e.note ? ` ${e.note}` : ''}`);
         else if (e.status === 'skipped') this.line(e.at, `${c.dim('↓')} ${e.index + 1}/${this.total} ${e.step} skipped: ${e.reason ?? ''}`);
         else {
@@ -44,19 +52,25 @@ export class PlainRenderer implements RunRenderer {
         }
         for (const w of e.warnings ?? []) this.out.write(`         ${c.yellow('warning:')} ${w}\n`);
         break;
-      case 'rollback-start':
-        this.line(e.at, `${c.yellow('⟲ rollback')}: ${e.reason}${e.steps.length ? ` — undoing ${e.steps.join(', ')}` : ''}`);
+      case 'rollback-start': {
+        this.showNotRun(e.at);
+        this.rollingBack = true;
+        const nothing = new Set(e.nothingToUndo ?? []);
+        const undoing = e.steps.filter((s) => !nothing.has(s));
+        this.line(e.at, `${c.yellow('⟲ rollback')}: ${e.reason}${undoing.length ? ` — undoing ${undoing.join(', ')}` : ''}`);
+        if (nothing.size) this.out.write(`         ${c.dim(`nothing to undo in ${nothing.size} finished step(s): ${[...nothing].join(', ')}`)}\n`);
         break;
+      }
       case 'rollback-step':
-        if (e.nothingToUndo) this.line(e.at, `  ${e.step}: nothing to undo`);
         break;
+      // Each action is named as the undo of its step, so an action that starts the app is never read as that step.
       case 'rollback-action-start':
-        this.line(e.at, `  ${c.yellow('▶')} ${e.step}: ${e.title}`);
+        this.line(e.at, `  ${c.yellow('▶')} undo ${e.step}: ${e.title}`);
         break;
       case 'rollback-action-end':
-        if (e.status === 'succeeded') this.line(e.at, `  ${c.green('✔')} ${e.step}: ${e.title} ${c.dim(`(${formatDuration(e.durationMs)})`)}${e.note ? ` ${e.note}` : ''}`);
-        else if (e.status === 'skipped') this.line(e.at, `  ${c.dim('↓')} ${e.step}: ${e.title} skipped: ${e.reason ?? ''}`);
-        else this.line(e.at, `  ${c.red('✖')} ${e.step}: ${e.title} failed: ${e.error ?? ''}`);
+        if (e.status === 'succeeded') this.line(e.at, `  ${c.green('✔')} undo ${e.step}: ${e.title} ${c.dim(`(${formatDuration(e.durationMs)})`)}${e.note ? ` ${e.note}` : ''}`);
+        else if (e.status === 'skipped') this.line(e.at, `  ${c.dim('↓')} undo ${e.step}: ${e.title} skipped: ${e.reason ?? ''}`);
+        else this.line(e.at, `  ${c.red('✖')} undo ${e.step}: ${e.title} failed: ${e.error ?? ''}`);
         break;
       case 'rollback-end':
         this.line(e.at, e.complete ? c.green('rollback complete') : c.red(`rollback INCOMPLETE${e.failed.length ? `: ${e.failed.join('; ')}` : ''}`));
@@ -70,12 +84,22 @@ export class PlainRenderer implements RunRenderer {
         this.line(e.at, c.red(`cannot go on: ${e.message}`));
         break;
       case 'run-end':
+        this.showNotRun(e.at);
         this.line(e.at, `${e.status === 'succeeded' ? c.green('run succeeded') : c.red(`run ${e.status.replace(/-/g, ' ')}`)} in ${formatDuration(e.durationMs)} (exit ${e.exitCode})`);
         this.out.write(`report: ${e.reportPath}\n`);
         break;
       case 'step-output':
         break;
     }
+  }
+
+  /** Names the steps that never ran, once, when the run stops going forward. */
+  private showNotRun(at: string): void {
+    if (this.notRunShown) return;
+    this.notRunShown = true;
+    this.steps.forEach((s, i) => {
+      if (!this.reached.has(s.id)) this.line(at, `${this.c.dim('↓')} ${i + 1}/${this.total} ${s.id} not run`);
+    });
   }
 
   live(e: LiveEvent): void {

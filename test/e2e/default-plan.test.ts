@@ -89,34 +89,68 @@ describe('runbook exec plans/sqlite-to-pg.yaml on the stand-in app and an embedd
     }
   });
 
-  it.each(['transfer', 'verify-counts', 'smoke', 'app-deletes'])('a failure at %s rolls back: .env as before, catalogue.db holds the backup, the app on SQLite', async (step) => {
+  it.each(['transfer', 'verify-counts'])('a failure at %s, before switch-env, starts the stopped app again on SQLite and checks it', async (step) => {
+    // .env and catalogue.db were not touched yet, so their being as before proves no rollback: only
+    // what the rollback did is asserted here (the app, stopped by the run, serves again from SQLite).
+    const inst = await install(`default_fail_${step.replace('-', '_')}`);
+    const result = await inst.exec({ failAt: step });
+    expect(result.code).toBe(1);
+    const events = inst.journal();
+    expect(of(events, 'run-end')[0]).toMatchObject<Partial<End>>({ status: 'failed-rolled-back', exitCode: 1, failedStep: step });
+    expect(of(events, 'rollback-end')[0]).toMatchObject({ complete: true, failed: [] });
+    const undone = of(events, 'rollback-action-end').filter((e) => e.status === 'succeeded').map((e) => `${e.step}: ${e.title}`);
+    const started = undone.indexOf('stop-app: Start the app on SQLite');
+    expect(undone.slice(started, started + 2)).toEqual(['stop-app: Start the app on SQLite', 'stop-app: The app is back on SQLite and its key pages work']);
+    expect(await inst.database()).toMatchObject({ ok: true, dialect: 'sqlite' });
+  });
+
+  it.each([
+    ['restart', "after switch-env, before the app restarts; the transfer's undo on", true],
+    ['smoke', 'after the app restarted on PostgreSQL', false],
+    ['app-deletes', 'after the app wrote to PostgreSQL', false],
+  ] as const)('a failure at %s (%s) rolls back: .env byte for byte, catalogue.db as before, the app on SQLite, no table left behind', async (step, _when, dropTables) => {
     const inst = await install(`default_fail_${step.replace('-', '_')}`);
     const { app, before, exec, journal } = inst;
-    const result = await exec({ failAt: step });
+    const result = await exec({ failAt: step, vars: dropTables ? ['drop_target_on_rollback=true'] : [] });
     expect(result.code).toBe(1);
-    expect(fileSha256(app.envPath)).toBe(before.env);
-    await expectBackOnSqlite(inst);
-
     const events = journal();
     expect(of(events, 'run-end')[0]).toMatchObject<Partial<End>>({ status: 'failed-rolled-back', exitCode: 1, failedStep: step });
-    const rollback = of(events, 'rollback-start')[0];
-    expect(rollback?.steps).toContain('backup');
     expect(of(events, 'rollback-end')[0]).toMatchObject({ complete: true, failed: [] });
     const undone = of(events, 'rollback-action-end').filter((e) => e.status === 'succeeded');
-    expect(undone.some((e) => e.step === 'backup')).toBe(true);
-    // Newest first: the app is stopped (once it was started on PostgreSQL), .env and catalogue.db go back, and only then is it started on SQLite and checked.
     const order = undone.map((e) => `${e.step}: ${e.title}`);
+
+    // switch-env had written the target's URL into .env: its rollback put the old bytes back.
+    expect(order.some((t) => t.startsWith('switch-env:'))).toBe(true);
+    expect(fileSha256(app.envPath)).toBe(before.env);
+
+    // catalogue.db: the backup holds its bytes from before the run, and when the rollback reached it
+    // (before the app was started again, which writes to it) it still had them.
+    const backup = of(events, 'step-end').find((e) => e.step === 'backup' && e.status === 'succeeded')?.undo as { source_sha256: string; backup_sha256: string; backup: string };
+    expect(backup.source_sha256).toBe(before.catalogue);
+    expect(fileSha256(backup.backup)).toBe(backup.backup_sha256);
+    expect(undone.find((e) => e.step === 'backup')?.note).toBe('catalogue.db unchanged since the backup; nothing to restore');
+    // Since then only the app's own start-up writes, row by row as the demo compares.
+    await expectBackOnSqlite(inst);
+
+    // Newest first: the app is stopped (once it was started on PostgreSQL), .env and catalogue.db go back, and only then is it started on SQLite and checked.
     const started = order.indexOf('stop-app: Start the app on SQLite');
     expect(order.slice(started, started + 2)).toEqual(['stop-app: Start the app on SQLite', 'stop-app: The app is back on SQLite and its key pages work']);
+    expect(order.findIndex((t) => t.startsWith('switch-env:'))).toBeLessThan(started);
     expect(order.findIndex((t) => t.startsWith('backup:'))).toBeLessThan(started);
-    if (step === 'smoke' || step === 'app-deletes') {
+    if (step !== 'restart') {
+      expect(order).toContain('restart: Stop the app');
       expect(order.indexOf('restart: Stop the app')).toBeLessThan(order.findIndex((t) => t.startsWith('switch-env:')));
-      expect(order.findIndex((t) => t.startsWith('switch-env:'))).toBeLessThan(started);
     }
     if (step === 'app-deletes') {
       // The probe file's own rollback deleted it through the app while it ran on PostgreSQL.
       expect(order).toContain('app-writes: Delete the probe file record through the app');
     }
+
+    // PostgreSQL: the transfer's undo dropped every table it made; with it off (the default) its
+    // tables stay for inspection, and nothing else does (no state table, no scratch schema).
+    const tables = (await query<{ name: string }>(inst.databaseUrl, "select table_schema || '.' || table_name as name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')")).map((r) => r.name).sort();
+    const made = of(events, 'step-output').find((e) => e.step === 'transfer')?.outputs as { counts: Record<string, number>; virtual_tables: { name: string }[] };
+    expect(tables).toEqual(dropTables ? [] : [...Object.keys(made.counts), ...made.virtual_tables.map((t) => t.name)].map((t) => `public.${t}`).sort());
   });
 
   it('a wrong admin password fails the checks for real; the app is put back on SQLite and the run says who must look', async () => {

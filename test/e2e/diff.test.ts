@@ -51,6 +51,33 @@ describe('runbook diff', () => {
     );
   });
 
+  it('shows in markdown each command a changed var default feeds, re-rendered', async () => {
+    const r = await runCli(['diff', '--format', 'markdown', `${dir}/deploy.yaml`, `${dir}/deploy-default-changed.yaml`]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      [
+        '- **changed** var `release_dir`',
+        '  - `default`: `/srv/releases/current` → `/srv`',
+        '  - `step "prune" run, re-rendered`: `find /srv/releases/current/.. -maxdepth 1 -mtime +30 -exec rm -rf {} +` → `find /srv/.. -maxdepth 1 -mtime +30 -exec rm -rf {} +`',
+        '  - ⚠️ **var default changed**: var "release_dir" now gives step "prune" (shell) a different run; read it re-rendered in this diff before approving',
+      ].join('\n'),
+    );
+  });
+
+  it('exits 2 naming the reference when a step moves ahead of the step whose outputs it reads', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'runbook-diff-outputs-'));
+    const step = (id: string, run: string) => `  - id: ${id}\n    kind: shell\n    run: ${run}\n`;
+    const head = 'version: 1\nname: outputs\nsteps:\n';
+    const make = step('make', 'echo /srv/new');
+    const use = step('use', 'ls {{steps.make.outputs.stdout}}');
+    writeFileSync(join(work, 'old.yaml'), head + make + use);
+    writeFileSync(join(work, 'new.yaml'), head + use + make);
+    const r = await runCli(['diff', 'old.yaml', 'new.yaml'], { cwd: work });
+    rmSync(work, { recursive: true, force: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('new.yaml:6:13: error RB303 "steps.make.outputs.stdout" reads step "make", which has no result yet because that step runs later [later-step-output]');
+  });
+
   it('shows a multi-line command change as a line diff in markdown', async () => {
     const r = await runCli(['diff', '--format', 'markdown', 'plans/examples/rotate-logs.yaml', 'test/fixtures/review/rotate-logs-copying.yaml']);
     expect(r.stdout).toContain(
@@ -157,5 +184,16 @@ describe('runbook diff with git', () => {
     expect(log).toContain('+plans/*.yaml diff=runbook\na/plans/switch.yaml → b/plans/switch.yaml\n~ plan "switch-app"\n    title: Switch the app to the new database\n');
     expect(log).toContain('+ step "restart" (shell)\n');
     expect(readFileSync(join(repo, 'plans/switch.yaml'), 'utf8')).toContain('Diff case: gate-removed');
+  });
+
+  it('hides a comment-only change behind the driver; `git diff --no-ext-diff` shows it, `git show` needs --ext-diff for the driver', () => {
+    const driver = ['-c', `diff.runbook.command=node ${bin} diff --git-driver`];
+    const file = join(repo, 'plans/switch.yaml');
+    writeFileSync(file, `# Reviewed by the release team.\n${readFileSync(file, 'utf8')}`);
+    expect(git(...driver, 'diff')).toBe('a/plans/switch.yaml and b/plans/switch.yaml mean the same\n');
+    expect(git(...driver, 'diff', '--no-ext-diff')).toContain('+# Reviewed by the release team.\n');
+    git('commit', '-q', '-am', 'comment');
+    expect(git(...driver, 'show', '--format=')).toContain('+# Reviewed by the release team.\n');
+    expect(git(...driver, 'show', '--ext-diff', '--format=')).toBe('a/plans/switch.yaml and b/plans/switch.yaml mean the same\n');
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { expectGolden } from '../helpers/golden.js';
 
 const golden = 'test/fixtures/review/explain/rotate-logs.md';
 
@@ -9,7 +10,7 @@ describe('runbook explain', () => {
     const r = await runCli(['explain', '--format', 'markdown', 'plans/examples/rotate-logs.yaml']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    await expect(r.stdout).toMatchFileSnapshot(`../../${golden}`);
+    await expectGolden(r.stdout, golden);
   });
 
   it('prints the same document for a terminal without markdown marks', async () => {

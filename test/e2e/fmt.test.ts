@@ -1,6 +1,7 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -23,6 +24,21 @@ describe('runbook fmt', () => {
     expect(again).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
+  it("passes the README's own CI line on the shipped plans", async () => {
+    const line = readFileSync('README.md', 'utf8').split('\n').find((l) => l.startsWith('runbook fmt --check '));
+    const command = line!.replace(/\s+#.*$/, '');
+    expect(command).toBe('runbook fmt --check plans/*.yaml plans/examples/*.yaml');
+    // The line runs as a user's shell runs it: globs expanded by sh, `runbook` found on PATH.
+    const bin = mkdtempSync(join(work, 'bin-'));
+    symlinkSync(resolve('bin/runbook.js'), join(bin, 'runbook'));
+    const r = await new Promise<{ code: number; out: string }>((done) =>
+      execFile('sh', ['-c', command], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } }, (error, stdout, stderr) =>
+        done({ code: error ? Number(error.code) : 0, out: stdout + stderr }),
+      ),
+    );
+    expect(r).toEqual({ code: 0, out: '' });
+  });
+
   it('with --check changes nothing and exits 1 listing the plans that would change', async () => {
     const messy = join(work, 'messy.yaml');
     const tidy = join(work, 'tidy.yaml');
@@ -42,15 +58,18 @@ describe('runbook fmt', () => {
   });
 
   it('exits 2 on a file it cannot read or parse, and leaves it alone', async () => {
-    const broken = join(work, 'broken.yaml');
+    const dir = mkdtempSync(join(work, 'unreadable-'));
+    const broken = join(dir, 'broken.yaml');
+    const missing = join(dir, 'missing.yaml');
     writeFileSync(broken, 'steps: [a\n');
-    const r = await runCli(['fmt', broken, join(work, 'missing.yaml')]);
+    const r = await runCli(['fmt', broken, missing]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       `${broken}: not valid YAML (line 2, column 1): Flow sequence in block collection must be sufficiently indented and end with a ]\n  hint: run \`runbook validate ${broken}\` to see what is wrong\n` +
-        `${join(work, 'missing.yaml')}: cannot read plan: no such file\n`,
+        `${missing}: cannot read plan: no such file\n`,
     );
     expect(readFileSync(broken, 'utf8')).toBe('steps: [a\n');
-    expect(basename(broken)).toBe('broken.yaml');
+    // Nothing written beside it: no missing.yaml made, no temporary file left.
+    expect(readdirSync(dir)).toEqual(['broken.yaml']);
   });
 });

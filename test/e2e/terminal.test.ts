@@ -55,7 +55,7 @@ steps:
     expect(screen).toContain('✔ 1/4 First step');
     expect(screen).toContain('↓ skip-me skipped: condition is false: false');
     expect(screen).toContain('✖ two: command exited with code 3, expected 0');
-    expect(screen).toContain('↓ not run');
+    expect(screen).toContain('↓ 4/4 three not run');
     expect(screen).toContain('✔ Rolling back: step two failed');
     expect(screen).toContain('✔ undo one');
     expect(screen).toMatch(/run failed rolled back in \S+ \(exit 1\)\nreport: /);

@@ -58,7 +58,7 @@ describe('runbook validate', () => {
   });
 
   it('has --help with an example on every command', async () => {
-    for (const cmd of ['validate', 'plan', 'exec', 'runs', 'show', 'schema', 'diff', 'explain', 'fmt']) {
+    for (const cmd of ['validate', 'plan', 'exec', 'runs', 'show', 'schema', 'diff', 'explain', 'fmt', 'kinds']) {
       const r = await runCli([cmd, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Examples?:\n  .*runbook /);

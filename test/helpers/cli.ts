@@ -23,8 +23,8 @@ export async function runCli(argv: readonly string[], options: { env?: Record<st
 }
 
 /** Runs the built binary (`bin/runbook.js`, from `npm run build`) as a real child process. */
-export function runBin(argv: readonly string[], options: { env?: Record<string, string | undefined>; cwd?: string; input?: string } = {}): Promise<CliResult> {
-  const bin = resolve('bin/runbook.js');
+export function runBin(argv: readonly string[], options: { env?: Record<string, string | undefined>; cwd?: string; input?: string; bin?: string } = {}): Promise<CliResult> {
+  const bin = options.bin ?? resolve('bin/runbook.js');
   return new Promise((done) => {
     const child = execFile(process.execPath, [bin, ...argv], { cwd: options.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', ...options.env } as NodeJS.ProcessEnv, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

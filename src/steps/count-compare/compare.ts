@@ -14,6 +14,10 @@ export interface Comparison {
   readonly skipped: readonly SkippedTable[];
   /** Tables matched to a differently cased name on the other side ("MyTable" -> "mytable"). */
   readonly renamed: readonly { readonly table: string; readonly side: 'source' | 'target'; readonly as: string }[];
+  /** Each compared table's name on the source and on the target (undefined where missing). */
+  readonly names: ReadonlyMap<string, { readonly source: string | undefined; readonly target: string | undefined }>;
+  /** Tables missing on a side because more than one schema there holds a table of that name. */
+  readonly ambiguous: readonly { readonly table: string; readonly side: 'source' | 'target'; readonly candidates: readonly string[] }[];
 }
 
 /** How to compare: explicit tables (or all tables of the source) and per-table conditions. */
@@ -52,28 +56,33 @@ export async function compareCounts(source: CountSession, target: CountSession, 
     byDesign.has(s.table) ? { table: s.table, reason: `virtual table, ${EMPTY_BY_DESIGN}` } : s,
   );
   const renamed: Comparison['renamed'][number][] = [];
+  const ambiguous: Comparison['ambiguous'][number][] = [];
   const located = (side: 'source' | 'target', present: readonly string[]) =>
     tables.map((table) => {
       const found = findTable(table, present);
       if (found !== undefined && found !== table) renamed.push({ table, side, as: found });
+      const candidates = present.filter((p) => p.endsWith(`.${table}`));
+      if (found === undefined && candidates.length > 1) ambiguous.push({ table, side, candidates });
       return found;
     });
   const sourceNames = located('source', sourceList.tables);
   // The target may hold tables the source list skips (e.g. a copied FTS table); look at all of them.
   const targetNames = located('target', [...targetList.tables, ...targetList.skipped.map((s) => s.table)]);
 
-  let done = 0;
-  const total = sourceNames.filter(Boolean).length + targetNames.filter(Boolean).length;
+  // Progress is in tables, not in counts: a table is counted once both of its sides are (a missing side needs no count).
+  const sidesLeft = tables.map((_, i) => (sourceNames[i] === undefined ? 0 : 1) + (targetNames[i] === undefined ? 0 : 1));
+  let done = sidesLeft.filter((n) => n === 0).length;
   const countSide = async (session: CountSession, names: readonly (string | undefined)[]) => {
     const out: (number | null)[] = [];
     for (const [i, name] of names.entries()) {
       const table = tables[i] ?? '';
       out.push(name === undefined ? null : await session.countRows(name, request.where[table]));
-      if (name !== undefined) request.onCounted(++done, total);
+      if (name !== undefined && --sidesLeft[i]! === 0) request.onCounted(++done, tables.length);
     }
     return out;
   };
   const [sourceCounts, targetCounts] = await Promise.all([countSide(source, sourceNames), countSide(target, targetNames)]);
   const counts = new Map(tables.map((t, i) => [t, { source: sourceCounts[i] ?? null, target: targetCounts[i] ?? null }]));
-  return { tables, counts, skipped, renamed };
+  const names = new Map(tables.map((t, i) => [t, { source: sourceNames[i], target: targetNames[i] }]));
+  return { tables, counts, skipped, renamed, names, ambiguous };
 }

@@ -78,7 +78,7 @@ export const httpSmokeProperties: { readonly [k: string]: SchemaObject } = {
   base_url: { type: 'string', pattern: '^(https?://|\\{\\{)', description: 'Where the app answers, e.g. http://127.0.0.1:5050 (or a template giving one); request paths are appended.' },
   wait_until_up: {
     type: 'object',
-    description: 'Before the requests, poll path until it answers 2xx (a refused connection means not up yet).',
+    description: 'Before the requests, poll path until it answers 2xx; a failed connection or 503 means not up yet, any other answer fails the step at once.',
     additionalProperties: false,
     required: ['path'],
     properties: {
@@ -90,6 +90,7 @@ export const httpSmokeProperties: { readonly [k: string]: SchemaObject } = {
   requests: {
     type: 'array',
     description: 'Requests sent in order with one cookie session; the first that fails stops the step.',
+    examples: [[{ name: 'health', path: '/health', expect: { status: 200, body_not_contains: 'Traceback' } }]],
     items: requestSchema,
   },
   outputs: {

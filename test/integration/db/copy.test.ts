@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { WORKER_ROWS } from '../../../src/db/copy.js';
 import { TransferFailure } from '../../../src/db/transfer-failure.js';
 import { noEffects, transfer, type TransferEffects, type TransferOptions } from '../../../src/db/transfer.js';
-import { freshDatabase, query } from '../../helpers/pg.js';
+import { freshDatabase, gateTruncate, query, waitForRow } from '../../helpers/pg.js';
 import { sqliteFile } from './trap-fixture.js';
 
 // Even and a multiple of 5: the last row is false and has JSON.
@@ -104,10 +104,18 @@ async function failingKey(database: string, pointedAt: boolean): Promise<{ err: 
      WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < ${rows * 4})
      INSERT INTO notes SELECT i, 'note ' || i, NULL FROM g;`,
   );
+  // When the key is built beside the load, the big table waits at a gate until the key has failed
+  // and the transfer has rolled that connection back: its load starts after the failure, always.
+  const gate = pointedAt ? await gateTruncate(url, 'notes') : null;
   const effects = noEffects('public');
   let notesSent = 0;
-  const err = await transfer(options(file, url, { onBadValue: 'fail', progress: (table, done) => { if (table === 'notes') notesSent = done; } }), effects).catch((e: unknown) => e);
-  return { err, notesSent, effects, url };
+  const running = transfer(options(file, url, { onBadValue: 'fail', progress: (table, done) => { if (table === 'notes') notesSent = done; } }), effects).catch((e: unknown) => e);
+  if (gate) {
+    await gate.held();
+    await waitForRow(url, `select 1 as failed from pg_stat_activity where datname = current_database() and state = 'idle' and query = 'ROLLBACK'`, []);
+    await gate.open();
+  }
+  return { err: await running, notesSent, effects, url };
 }
 
 const atKeyFailed = 'building unique constraint events_at_key on "events" failed: could not create unique index "events_at_key".';

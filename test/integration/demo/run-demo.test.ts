@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { demoUsage } from '../../../src/demo/demo-options.js';
+import { freePort } from '../../helpers/embedded-pg.js';
 
 /** What a demo process printed and how it ended. */
 interface DemoRun {
@@ -60,46 +62,75 @@ async function expectCleanedUp(run: DemoRun): Promise<string> {
   return workspace;
 }
 
+/**
+ * Asserts the demo's account of a rollback after switch-env: the app serves from SQLite, .env has
+ * its sha256 from before the run, catalogue.db had its sha256 from before when the rollback
+ * reached it (the report's note; the app writes to it when it starts again), and since then holds
+ * every row of the backup plus only the app's own start-up writes.
+ */
+function expectRolledBack(run: DemoRun): void {
+  expect(run.stdout).toMatch(/^the app {5}serves from sqlite \(600 files, /m);
+  expect(run.stdout).toMatch(/^\.env {8}back as before \(sha256 [0-9a-f]{12}… as before\)$/m);
+  const report = readFileSync(captured(run.stdout, /^report: (\S+)$/m), 'utf8');
+  expect(report).toMatch(/ — restored \S+\/\.env byte-for-byte$/m);
+  expect(report).toMatch(/ — catalogue\.db unchanged since the backup; nothing to restore$/m);
+  expect(run.stdout).toMatch(/^catalogue {3}every row of the backup \S+\/backups\/catalogue_before_pg_\d{8}_\d{6}\.db is there; rows the app wrote since its restart: task_records 1, user_action_log \d+$/m);
+}
+
 describe('npm run demo', () => {
-  it('runs the default plan to the end, says what the app serves, and stops everything it started', async () => {
-    const run = await runDemo([]);
+  it('runs the default plan to the end on the ports asked for, says what the app serves, and stops everything it started', async () => {
+    const [pgPort, appPort] = [await freePort(), await freePort()];
+    const run = await runDemo(['--', '--pg-port', String(pgPort), '--app-port', String(appPort)]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`(embedded) on 127.0.0.1:${pgPort}, database agregator\n`);
+    expect(run.stdout).toContain(`  the app     stand-in on http://127.0.0.1:${appPort}, serving from sqlite\n`);
     const workspace = await expectCleanedUp(run);
     expect(run.stdout).toMatch(/^the app {5}serves from postgresql \(600 files, http:\/\/127\.0\.0\.1:\d+\/api\/admin\/status\/overview\)$/m);
-    const report = captured(run.stdout, /^report: {5}(\S+)$/m);
+    const report = captured(run.stdout, /^report: (\S+)$/m);
+    expect(run.stdout.match(/^report:/gm)).toHaveLength(1);
     expect(readFileSync(report, 'utf8')).toMatch(/^# Migrate Agregator from SQLite to PostgreSQL: succeeded$/m);
     expect(run.stdout).toContain(`look:       cd ${workspace} && node ${resolve('bin/runbook.js')} show last\n`);
     expect(readFileSync(join(workspace, '.env'), 'utf8')).toMatch(/^DATABASE_URL=postgresql:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/agregator$/m);
   });
 
   it('passes --fail-at on to the run and shows what the rollback gave back', async () => {
-    // As `npm run demo -- --fail-at transfer` would pass it when run directly: the separator is kept.
-    const run = await runDemo(['--', '--fail-at', 'transfer']);
+    // smoke fails after switch-env and the restart on PostgreSQL: .env and the app need the rollback.
+    // As `npm run demo -- --fail-at smoke` would pass it when run directly: the separator is kept.
+    const run = await runDemo(['--', '--fail-at', 'smoke']);
     expect(run.code).toBe(1);
     await expectCleanedUp(run);
-    expect(run.stdout).toMatch(/^ {2}plan {8}plans\/sqlite-to-pg\.yaml \(step "transfer" is made to fail, to show the rollback\)$/m);
-    expect(run.stdout).toMatch(/^the app {5}serves from sqlite \(600 files, /m);
-    expect(run.stdout).toMatch(/^\.env {8}back as before \(sha256 [0-9a-f]{12}… as before\)$/m);
-    expect(run.stdout).toMatch(/^catalogue {3}every row of the backup \S+\/backups\/catalogue_before_pg_\d{8}_\d{6}\.db is there; rows the app wrote since its restart: task_records 1, user_action_log \d+$/m);
+    expect(run.stdout).toMatch(/^ {2}plan {8}plans\/sqlite-to-pg\.yaml \(step "smoke" is made to fail, to show the rollback\)$/m);
+    expectRolledBack(run);
   });
 
   it('on Ctrl-C during the run rolls back, shows .env and catalogue.db as before, and still stops everything', async () => {
     const run = await runDemo([], '▶ 21/28 restart');
     expect(run.code).toBe(130);
     await expectCleanedUp(run);
-    expect(run.stdout).toMatch(/^the app {5}serves from sqlite \(600 files, /m);
-    expect(run.stdout).toMatch(/^\.env {8}back as before \(sha256 [0-9a-f]{12}… as before\)$/m);
-    expect(run.stdout).toMatch(/^catalogue {3}every row of the backup \S+\/backups\/catalogue_before_pg_\d{8}_\d{6}\.db is there; rows the app wrote since its restart: task_records 1, user_action_log \d+$/m);
+    expectRolledBack(run);
   });
 
   it('refuses an unknown option before starting anything', async () => {
     const run = await runDemo(['--keep']);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe(
-      'demo: unknown option "--keep"\n' +
-        'usage: npm run demo [-- --fail-at <step-id>]\n  runs plans/sqlite-to-pg.yaml on a generated catalogue, an embedded PostgreSQL and a stand-in app;\n  --fail-at makes that step fail, to show the rollback\n',
-    );
+    expect(run.stderr).toBe(`demo: unknown option "--keep"\n${demoUsage}`);
+  });
+
+  it('refuses a --pg-port or --app-port that is taken, before starting anything', async () => {
+    const taken = createServer();
+    await new Promise<void>((up) => taken.listen(0, '127.0.0.1', up));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      for (const option of ['--pg-port', '--app-port']) {
+        const run = await runDemo([option, String(port)]);
+        expect(run.code).toBe(2);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toBe(`demo: port ${port} (${option}) is in use on 127.0.0.1\n  hint: name another port, or leave ${option} out for a free one\n`);
+      }
+    } finally {
+      taken.close();
+    }
   });
 });

@@ -162,7 +162,9 @@ steps:
     const plan = ws.write('plan.yaml', fiveSteps('echo ok'));
     const r = await runCli(['exec', '--json', plan], { cwd: ws.dir });
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
-    expect(lines.map((e) => e.type)).toEqual(ws.lastJournal().map((e) => e.type));
+    // The same events, field for field, as the journal: not only the same sequence of types.
+    expect(lines).toEqual(ws.lastJournal());
+    expect(lines.filter((e) => e.type === 'step-end' && e.status === 'succeeded')).toHaveLength(5);
   });
 
   it('lists runs and shows the last report', async () => {

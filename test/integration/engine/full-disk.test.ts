@@ -59,7 +59,7 @@ ${quick}  - id: the-end
     expect(r.stderr).toContain('runbook: the rollback completed: every finished step was undone (exit 1)');
     expect(r.stderr).not.toMatch(/cannot \w+ .*\.env/);
     // Plain output still shows the whole run, rollback included.
-    expect(r.stdout).toContain('✔ switch: restore the file byte-for-byte');
+    expect(r.stdout).toContain('✔ undo switch: restore the file byte-for-byte');
     expect(r.stdout).toContain('run failed rolled back');
 
     // The journal ends early (maybe mid-line) and still reads back, as does the report made from it.

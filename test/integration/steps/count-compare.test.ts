@@ -101,6 +101,8 @@ describe('count-compare', () => {
         total_source: 12,
         total_target: 12,
         skipped: fts,
+        verify: 'counts',
+        rows_per_second: expect.any(Number),
       },
       note: '6 tables, 12 rows on each side',
     });
@@ -114,7 +116,7 @@ describe('count-compare', () => {
     const r = await countCompare.run({ source: 'source', target: 'target' }, ctxWith(url));
     expect(failure(r)).toEqual({
       message: 'row counts differ in 2 of 6 tables: files 3 -> 2, tags 5 -> missing',
-      hint: 'counts read "source -> target" for source and target; "missing" means the table does not exist on that side (PostgreSQL schema "public")',
+      hint: 'counts read "source -> target" for source and target; "missing" means the table does not exist on that side (PostgreSQL: every schema but the system ones)',
     });
     expect(!r.ok && r.outputs?.counts).toMatchObject({ files: { source: 3, target: 2 }, tags: { source: 5, target: null } });
   });
@@ -130,6 +132,8 @@ describe('count-compare', () => {
       total_source: 3,
       total_target: 3,
       skipped: [],
+      verify: 'counts',
+      rows_per_second: expect.any(Number),
     });
   });
 
@@ -179,6 +183,35 @@ describe('count-compare', () => {
     expect(failure(r).message).toBe('row counts differ in 1 of 1 tables: users 2 -> 1');
   });
 
+  it('looks for the tables in every schema but the system ones by default, or only in the listed schemas', async () => {
+    const url = await freshDatabase('count_schemas');
+    await query(url, 'create schema catalog; create table catalog.files (id int primary key, name text, deleted int); insert into catalog.files values (1, \'a\', 0), (2, \'b\', 0), (3, \'c\', 1)');
+    const found = await countCompare.run({ source: 'source', target: 'target', tables: ['files'] }, ctxWith(url));
+    expect(found).toMatchObject({ ok: true, outputs: { counts: { files: { source: 3, target: 3 } } } });
+    const listed = await countCompare.run({ source: 'source', target: 'target', tables: ['files'], schemas: ['public'] }, ctxWith(url));
+    expect(failure(listed)).toEqual({
+      message: 'row counts differ in 1 of 1 tables: files 3 -> missing',
+      hint: 'counts read "source -> target" for source and target; "missing" means the table does not exist on that side (PostgreSQL schema "public")',
+    });
+  });
+
+  it('asks for schemas: when a table name is in more than one schema of the target', async () => {
+    const url = await freshDatabase('count_schemas_twice');
+    await query(url, 'create schema catalog; create table catalog.files (id int); create table public.files (id int)');
+    const twice = await countCompare.run({ source: 'source', target: 'target', tables: ['files'] }, ctxWith(url));
+    expect(failure(twice).hint).toBe(
+      'counts read "source -> target" for source and target; "missing" means the table does not exist on that side (PostgreSQL: every schema but the system ones);' +
+        ' "files" is in more than one schema on the target (catalog.files, public.files): name the one to compare with schemas:',
+    );
+    const chosen = await countCompare.run({ source: 'source', target: 'target', tables: ['files'], schemas: ['catalog'] }, ctxWith(url));
+    expect(failure(chosen).message).toBe('row counts differ in 1 of 1 tables: files 3 -> 0');
+  });
+
+  it('refuses schema and schemas together', async () => {
+    const r = await countCompare.run({ source: 'source', target: 'target', schema: 'a', schemas: ['b'] }, ctxWith(same));
+    expect(failure(r)).toEqual({ message: 'the step gives both schema and schemas', hint: 'keep schemas (a list); schema is its one-name form' });
+  });
+
   it('fails naming the lost connection and the table when a session is ended mid-count, and leaves no client open', async () => {
     const a = await freshDatabase('count_lost_a');
     const b = await freshDatabase('count_lost_b');
@@ -218,6 +251,10 @@ describe('count-compare', () => {
       { label: 'where', text: 'files: deleted = 0' },
       { label: 'schema', text: 'app' },
     ]);
+    expect(countCompare.describe({ source: 'source', target: 'target', schemas: ['app', 'audit'], verify: 'checksums' }, ctx).slice(2)).toEqual([
+      { label: 'schemas', text: 'app, audit' },
+      { label: 'verify', text: 'row counts, then checksums of every row by key ranges' },
+    ]);
   });
 });
 
@@ -239,7 +276,7 @@ describe('count-compare after a transfer with virtual_tables: empty', () => {
     const skipped = [{ table: 'files_fts', reason: 'virtual table, created empty by design' }, ...shadowsOf('files_fts'), { table: 'tags_fts', reason: 'virtual table, created empty by design' }, ...shadowsOf('tags_fts')];
     expect(r).toEqual({
       ok: true,
-      outputs: { counts: { files: { source: 2, target: 2 }, tags: { source: 3, target: 3 } }, tables: ['files', 'tags'], total_source: 5, total_target: 5, skipped },
+      outputs: { counts: { files: { source: 2, target: 2 }, tags: { source: 3, target: 3 } }, tables: ['files', 'tags'], total_source: 5, total_target: 5, skipped, verify: 'counts', rows_per_second: expect.any(Number) },
       note: '2 tables, 5 rows on each side',
     });
     expect(ctx.lines).toContain('skipped files_fts: virtual table, created empty by design');

@@ -184,17 +184,17 @@ describe('http-smoke', () => {
 
   it('waits for an app that starts listening later', async () => {
     const port = await freePort();
-    let late: Server | undefined;
-    const starting = new Promise<void>((r) => setTimeout(() => void listen(port).then((s) => { late = s.server; r(); }), 300));
-    const c = ctx();
+    // The app starts when the step says its first try was refused: never before, whatever the machine's speed.
+    const lines: string[] = [];
+    let starting: Promise<{ server: Server }> | undefined;
+    const c = stepContext({ secrets: ['s3cret'], output: (line) => { lines.push(line); starting ??= listen(port); } });
     const r = await httpSmoke.run(
       { base_url: `http://127.0.0.1:${port}`, wait_until_up: { path: '/health', timeout: '30s', interval: '100ms' }, requests: [{ path: '/health', expect: { json: { '$.database': 'postgresql' } } }] },
       c,
     );
-    await starting;
-    if (late) await close(late);
+    if (starting) await close((await starting).server);
     expect(r.ok).toBe(true);
-    expect(c.lines[0]).toBe('/health not up yet (try 1): connection refused');
+    expect(lines[0]).toBe('/health not up yet (try 1): connection refused');
   });
 
   it('fails after the deadline when nothing ever listens', async () => {
@@ -215,6 +215,38 @@ describe('http-smoke', () => {
     await close(sick);
     expect(failure(r).message).toBe(`app at http://127.0.0.1:${port}/ did not answer /health with 2xx within 600ms; last error: status 503: {"database":"down"}`);
     expect(c.lines[0]).toBe('/health not up yet (try 1): status 503: {"database":"down"}');
+  });
+
+  it('stops waiting at the first 500 and quotes the first lines of its body, masked', async () => {
+    const c = ctx();
+    const r = await httpSmoke.run({ base_url: base, wait_until_up: { path: '/boom', timeout: '10m' }, requests: [login] }, c);
+    expect(failure(r)).toEqual({
+      message:
+        `app at ${base} answered /boom with status 500 while waiting for it to come up; only a failed connection or 503 is waited out. The body begins:\n` +
+        `  Traceback (most recent call last):\n    File "app.py", line 3\n      connect(password="****")\n  ${'x'.repeat(200)}…`,
+      hint: 'the app is up but failing; its own log says why',
+    });
+    expect(c.lines).toEqual([]);
+  });
+
+  it('waits out 503 answers and stops at the first other one', async () => {
+    let tries = 0;
+    const starting = createServer((_req, res) => {
+      tries++;
+      if (tries <= 2) return json(res, 503, { status: 'starting' });
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('no such page\n\nat all\n');
+    });
+    await new Promise<void>((r) => starting.listen(0, '127.0.0.1', r));
+    const port = (starting.address() as { port: number }).port;
+    const c = ctx();
+    const r = await httpSmoke.run({ base_url: `http://127.0.0.1:${port}`, wait_until_up: { path: '/healthz', timeout: '10m', interval: '50ms' } }, c);
+    await close(starting);
+    expect(failure(r)).toEqual({
+      message: `app at http://127.0.0.1:${port} answered /healthz with status 404 while waiting for it to come up; only a failed connection or 503 is waited out. The body begins:\n  no such page\n  at all`,
+      hint: 'the app is up but has no /healthz: check base_url and wait_until_up.path',
+    });
+    expect(c.lines).toEqual(['/healthz not up yet (try 1): status 503: {"status":"starting"}', '/healthz not up yet (try 2): status 503: {"status":"starting"}']);
   });
 
   it('rejects an output that names no request before sending anything', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOST_HINT } from '../../../src/db/lost-connection.js';
 import { writeBigCatalogue } from '../../helpers/big-catalogue.js';
-import { copyingInto, freshDatabase, noSessionsLeft, query, waitForRow } from '../../helpers/pg.js';
+import { copyingInto, freshDatabase, gateTruncate, noSessionsLeft, query, waitForRow } from '../../helpers/pg.js';
 import { stepContext } from '../../helpers/step-context.js';
 import { sqliteFile } from '../db/trap-fixture.js';
 
@@ -181,17 +181,24 @@ describe('sqlite-to-pg on a SQLAlchemy-made catalogue', () => {
       db.exec(`WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000000) INSERT INTO big SELECT i, 'row ' || i, i * 0.5 FROM s`);
     });
     const controller = new AbortController();
+    // big waits at a gate until small is loaded; its first progress (one batch of a million rows) stops it.
+    const gate = await gateTruncate(url, 'big');
     let smallDone = false;
+    let opened: Promise<void> | undefined;
     const first = await sqliteToPg.run(
       { source: 'src', target: 'db' },
       context(path, url, {
         signal: controller.signal,
         progress: (p) => {
-          if (p.label === 'small' && p.done === p.total) smallDone = true;
+          if (p.label === 'small' && p.done === p.total && !smallDone) {
+            smallDone = true;
+            opened = gate.open();
+          }
           if (p.label === 'big' && smallDone && p.done < (p.total ?? 0)) controller.abort();
         },
       }),
     );
+    await opened;
     expect(first).toMatchObject({ ok: false, message: 'the transfer was stopped while copying "big"' });
     expect(await query(url, `SELECT table_name, status FROM _runbook_transfer ORDER BY 1`)).toEqual([{ table_name: 'big', status: 'pending' }, { table_name: 'small', status: 'complete' }]);
     expect(await query(url, 'SELECT count(*)::int AS n FROM big')).toEqual([{ n: 0 }]);

@@ -63,4 +63,12 @@ describe('plan limits', () => {
     const reuse = `${head}${Array.from({ length: 200 }, (_, i) => `  - id: s${i}\n    kind: shell\n    run: "true"\n    env: ${i === 0 ? '&env ' : '*env'}${i === 0 ? '{ A: "1", B: "2", C: "3" }' : ''}\n`).join('')}`;
     expect(parsePlanText('ok.yaml', reuse).diagnostics).toEqual([]);
   });
+
+  it('reports a top-level key written as a block scalar with a bad header, instead of crashing while looking for steps', () => {
+    // Found by fuzzing: a "|" typed before `name:`.
+    const text = 'version: 1\n|name: x\nsteps:\n  - id: a\n    kind: note\n    message: hi\n';
+    const r = parsePlanText('big.yaml', text);
+    expect(r.data).toBeUndefined();
+    expect(formatText(r.diagnostics, new Map([['big.yaml', text]]))).toMatch(/^big\.yaml:2:1: error RB101 YAML syntax/);
+  });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatText } from '../../../src/diagnostics/index.js';
 import { validatePlanFile } from '../../../src/plan/validate.js';
+import { expectGolden } from '../../helpers/golden.js';
 
 const root = 'test/fixtures/plans';
 const cases = (dir: string) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.yaml')).sort();
@@ -18,7 +19,7 @@ describe('broken plans: each finding, its message and line:col', () => {
       expect(result.plan).toBeUndefined();
       expect(result.diagnostics.length).toBeGreaterThan(0);
       const text = formatText(result.diagnostics, new Map([[file, readFileSync(file, 'utf8')]]));
-      await expect(text).toMatchFileSnapshot(join('..', '..', 'fixtures', 'plans', 'err', name.replace(/\.yaml$/, '.out')));
+      await expectGolden(text, join(root, 'err', name.replace(/\.yaml$/, '.out')));
     });
   }
 });

@@ -7,17 +7,17 @@ import { formatDiffText } from '../../../src/review/diff-text.js';
 const dir = 'test/fixtures/review/diff';
 const plain = pc.createColors(false);
 
-function diffOf(name: string) {
-  const a = validatePlanFile(`${dir}/base.yaml`).plan;
+function diffOf(name: string, baseName = 'base') {
+  const a = validatePlanFile(`${dir}/${baseName}.yaml`).plan;
   const b = validatePlanFile(`${dir}/${name}.yaml`).plan;
   expect(a).toBeDefined();
   expect(b).toBeDefined();
-  return diffPlans(a, b, { old: 'base.yaml', new: `${name}.yaml` });
+  return diffPlans(a, b, { old: `${baseName}.yaml`, new: `${name}.yaml` });
 }
 
 /** The printed diff without its header and summary lines. */
-function body(name: string): string[] {
-  return formatDiffText(diffOf(name), plain).trimEnd().split('\n').slice(1, -2);
+function body(name: string, baseName = 'base'): string[] {
+  return formatDiffText(diffOf(name, baseName), plain).trimEnd().split('\n').slice(1, -2);
 }
 
 describe('diffPlans', () => {
@@ -96,6 +96,8 @@ describe('diffPlans', () => {
     expect(body('secret-unmasked')).toEqual([
       '~ var "app_dir"',
       '    default: /srv/app → /opt/app',
+      '    step "switch-env" file, re-rendered: /srv/app/.env → /opt/app/.env',
+      '    ! var default changed: var "app_dir" now gives step "switch-env" (env-switch) a different file; read it re-rendered in this diff before approving',
       '~ var "api_token"',
       '    secret: true → false',
       '    ! secret no longer masked: var "api_token" is not secret any more; its value will show in output, logs and reports',
@@ -141,6 +143,61 @@ describe('diffPlans on inline plans', () => {
       '    run: echo 3 → echo three',
       '    ! shell command changed: step "three" now runs a different command; read it before approving',
     ]);
+  });
+
+  it('warns when an http-smoke check is loosened: a status list widened, body and JSON checks removed, a request gone', () => {
+    expect(body('deploy-smoke-loosened', 'deploy').filter((l) => l.includes('!'))).toEqual([
+      '    ! check loosened: request "documents" of step "smoke" accepts status 200, 500 (was 200); no longer checks that the body contains "b.pdf"; no longer checks JSON path $.total; make sure it still fails when it should',
+      '    ! check loosened: step "smoke" no longer sends request "health", so nothing checks its answer',
+    ]);
+  });
+
+  it('says nothing loosened when an http-smoke check only gets stricter', () => {
+    const a = plan(`${head}steps:\n  - { id: s, kind: http-smoke, base_url: http://h, requests: [{ path: /a }] }\n`);
+    const b = plan(`${head}steps:\n  - { id: s, kind: http-smoke, base_url: http://h, requests: [{ path: /a, expect: { status: 200, body_contains: ok } }] }\n`);
+    expect(diffPlans(a, b, { old: 'a', new: 'b' }).changes.flatMap((c) => c.risks)).toEqual([]);
+    const wider = plan(`${head}steps:\n  - { id: s, kind: http-smoke, base_url: http://h, requests: [{ path: /a, expect: { status: [200, 404] } }] }\n`);
+    expect(diffPlans(a, wider, { old: 'a', new: 'b' }).changes.flatMap((c) => c.risks.map((r) => r.message))).toEqual([
+      'check loosened: request GET /a of step "s" accepts status 200, 404 (was any 2xx); make sure it still fails when it should',
+    ]);
+  });
+
+  it('shows each step a changed var default feeds, re-rendered before → after', () => {
+    expect(body('deploy-default-changed', 'deploy')).toEqual([
+      '~ var "release_dir"',
+      '    default: /srv/releases/current → /srv',
+      '    step "prune" run, re-rendered: find /srv/releases/current/.. -maxdepth 1 -mtime +30 -exec rm -rf {} + → find /srv/.. -maxdepth 1 -mtime +30 -exec rm -rf {} +',
+      '    ! var default changed: var "release_dir" now gives step "prune" (shell) a different run; read it re-rendered in this diff before approving',
+    ]);
+  });
+
+  it('re-renders rollback actions and checks too, with a note only for what changes something', () => {
+    const vars = (d: string) => `${head}vars:\n  dir: { default: ${d} }\nconnections:\n  db: { sqlite: app.db }\nsteps:\n  - id: q\n    kind: sql-check\n    connection: db\n    query: select count(*) from files where dir = ?\n    params: ["{{vars.dir}}"]\n  - id: mv\n    kind: shell\n    run: echo hi\n    rollback:\n      - kind: shell\n        run: rm -r {{vars.dir}}/new\n`;
+    const d = diffPlans(plan(vars('/a')), plan(vars('/b')), { old: 'a', new: 'b' });
+    expect(d.changes[0]?.affected).toEqual([
+      { step: 'q', field: 'params', old: '/a', new: '/b' },
+      { step: 'mv', rollback: 1, field: 'run', old: 'rm -r /a/new', new: 'rm -r /b/new' },
+    ]);
+    expect(d.changes[0]?.risks.map((r) => r.message)).toEqual(['var default changed: var "dir" now gives rollback action 1 of step "mv" (shell) a different run; read it re-rendered in this diff before approving']);
+  });
+
+  it('warns when a step moves ahead of a step that changes the table or file it reads', () => {
+    expect(body('deploy-moved', 'deploy')).toEqual([
+      '~ step "files-counted" (sql-check)',
+      '    ! order changed: step "files-counted" now runs before "migrate" (shell), which it used to follow and which changes what both name (table files, file /srv/app/app.db); make sure what it reads is there when it runs',
+      '~ step "migrate" (shell)',
+      '    moved from 1 to 2, after "files-counted"',
+    ]);
+  });
+
+  it('says nothing of a reorder when the steps share no data or the overtaken step only checks', () => {
+    const steps = (order: string[]) => `${head}connections:\n  db: { sqlite: app.db }\nsteps:\n${order.join('')}`;
+    const count = '  - { id: count, kind: sql-check, connection: db, query: select count(*) from files }\n';
+    const other = '  - { id: other, kind: shell, run: touch /tmp/elsewhere.txt }\n';
+    const check = '  - { id: check, kind: sql-check, connection: db, query: select count(*) from files where 1 }\n';
+    const risks = (a: string[], b: string[]) => diffPlans(plan(steps(a)), plan(steps(b)), { old: 'a', new: 'b' }).changes.flatMap((c) => c.risks);
+    expect(risks([other, count], [count, other])).toEqual([]);
+    expect(risks([check, count], [count, check])).toEqual([]);
   });
 
   it('counts a removed check as a loosened check', () => {

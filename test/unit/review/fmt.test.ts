@@ -33,8 +33,26 @@ describe('formatPlanText', () => {
     expect(format(once)).toBe(once);
   });
 
+  it('keeps block scalars and wrapped text line for line, only re-indented', () => {
+    const text = readFileSync('test/fixtures/review/fmt/wrapped.yaml', 'utf8');
+    expect(format(text)).toBe(readFileSync('test/fixtures/review/fmt/wrapped.formatted.yaml', 'utf8'));
+  });
+
+  it('writes a wrapped value inside a flow collection as one line', () => {
+    expect(format('version: 1\nname: x\nsteps: [ { id: a, kind: note, message: "one\n  two" } ]\n')).toBe('version: 1\nname: x\nsteps: [ { id: a, kind: note, message: one two } ]\n');
+  });
+
+  it('writes a wrapped key on one line, as an implicit key must be', () => {
+    expect(format('version: 1\nname: x\nsteps:\n  - id: a\n    kind: shell\n    run: echo\n    env:\n      ? "A\n        B"\n      : v\n')).toBe('version: 1\nname: x\nsteps:\n  - id: a\n    kind: shell\n    run: echo\n    env:\n      A B: v\n');
+  });
+
   it('refuses text that is not YAML', () => {
     expect(formatPlanText('steps: [a\n')).toEqual({ problem: 'not valid YAML (line 2, column 1): Flow sequence in block collection must be sufficiently indented and end with a ]' });
+  });
+
+  it('refuses an alias whose anchor is not in the plan, instead of crashing', () => {
+    // Found by fuzzing: a window of the default plan kept `*start-on-sqlite` without its anchor.
+    expect(formatPlanText('version: 1\nname: x\nsteps:\n  - *start-on-sqlite\n')).toEqual({ problem: 'not valid YAML: Unresolved alias (the anchor must be set before the alias): start-on-sqlite' });
   });
 
   it('keeps a header comment first when the first key moves', () => {
