@@ -21,11 +21,16 @@ export interface RejectedRow {
 /** Reject files of a transfer: one JSON-lines file per table, created on the first refused row. */
 export class RejectLog {
   private readonly files = new Map<string, { fd: number; path: string; count: number }>();
+  /** Rows already written: a table loaded again (after PostgreSQL refused a row) refuses the same rows again. */
+  private readonly written = new Set<string>();
 
   constructor(private readonly dir: string) {}
 
   /** Appends a refused row to its table's file. */
   add(r: RejectedRow): void {
+    const key = `${r.table}\u0000${r.where}`;
+    if (this.written.has(key)) return;
+    this.written.add(key);
     let f = this.files.get(r.table);
     if (!f) {
       mkdirSync(this.dir, { recursive: true });

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { from as copyFrom } from 'pg-copy-streams';
 import { quoteIdent as q } from './connections.js';
 import type { RejectLog } from './copy-rejects.js';
-import { encoderFor, MAYBE_INVALID_UTF8, refusal, type Encoder } from './encode.js';
+import { encoderFor, MAYBE_INVALID_UTF8, refusal, type Encoder, type Tally } from './encode.js';
 import { batchesHere, batchesInWorker, READ_CACHE_KB, type BatchQuery, type BatchSource } from './copy-batches.js';
 import { batchSql, tableSql } from './encode-sql.js';
 import { showValue, TransferFailure } from './transfer-failure.js';
@@ -30,6 +30,12 @@ export interface CopyJob {
   readonly rejects: RejectLog;
   readonly signal: AbortSignal;
   progress(done: number): void;
+  /** Rows PostgreSQL refused in an earlier attempt (by `where`), rejected with its reason without being sent. */
+  readonly refused?: ReadonlyMap<string, string>;
+  /** When given, every row goes through JS and the `where` of each line sent is appended, so a COPY error's line number names its row. */
+  readonly lines?: string[];
+  /** Called once the table is read, for each kind of value written in another form than stored (see Tally). */
+  converted?(column: string, kind: string, rows: number): void;
 }
 
 /**
@@ -77,10 +83,11 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
     const offset = keyCols.length;
     const selected = [...keyCols, ...job.columns.map((c) => q(c.name))].join(', ');
     const kept = job.exclude ? ` AND NOT (${job.exclude})` : '';
-    const encoders: Encoder[] = job.columns.map((c) => encoderFor(c));
-    const trusted: Encoder[] = job.columns.map((c) => encoderFor(c, { trustFffd: true }));
+    const tallies: Tally[] = job.columns.map(() => new Map());
+    const encoders: Encoder[] = job.columns.map((c, i) => encoderFor(c, { tally: tallies[i] }));
+    const trusted: Encoder[] = job.columns.map((c, i) => encoderFor(c, { trustFffd: true, tally: tallies[i] }));
     const n = encoders.length;
-    const stream = client.query(copyFrom(`COPY ${job.target} (${job.columns.map((c) => q(c.name)).join(', ')}) FROM STDIN${job.freeze ? ' (FREEZE)' : ''}`));
+    const stream = client.query(copyFrom(`COPY ${job.target} (${job.columns.map((c) => q(c.pgName ?? c.name)).join(', ')}) FROM STDIN${job.freeze ? ' (FREEZE)' : ''}`));
     open = stream;
     let streamError: Error | undefined;
     const failed = new Promise<never>((_, reject) => stream.on('error', (e: Error) => { streamError = e; reject(e); }));
@@ -98,6 +105,13 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
     };
     /** The row's COPY line, or null when it was written to the reject file; throws under on_bad_value: fail. */
     const encodeRow = (row: unknown[]): string | null => {
+      if (job.refused !== undefined && job.refused.size > 0) {
+        const why = job.refused.get(where(row));
+        if (why !== undefined) {
+          job.rejects.add({ table: job.table, where: where(row), column: null, reason: why, row: Object.fromEntries(job.columns.map((c, i) => [c.name, row[i + offset]])) });
+          return null;
+        }
+      }
       let line = '';
       let badColumn = -1;
       for (let i = 0; i < n; i++) {
@@ -183,13 +197,14 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
         const line = encodeRow(row);
         if (count) seen++;
         if (line === null) continue;
+        job.lines?.push(where(row));
         text += `${line}\n`;
         sent++;
         await flush(false);
       }
     };
     // Batches are UTF-8 bytes as stored: a UTF-16 file goes through JS.
-    const fast = job.withoutRowid || db.pragma('encoding', { simple: true }) !== 'UTF-8' ? null : tableSql(job.columns);
+    const fast = job.withoutRowid || job.lines !== undefined || db.pragma('encoding', { simple: true }) !== 'UTF-8' ? null : tableSql(job.columns);
     if (fast === null) {
       const stmt = db.prepare(`SELECT ${selected} FROM ${q(job.table)}${job.exclude ? ` WHERE NOT (${job.exclude})` : ''}`).raw(true).safeIntegers(true);
       await encodeAll(stmt.iterate() as IterableIterator<unknown[]>, true);
@@ -226,6 +241,7 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
     await Promise.race([finished, failed]);
     open = undefined;
     job.progress(seen);
+    job.columns.forEach((c, i) => tallies[i]?.forEach((n, kind) => job.converted?.(c.name, kind, n)));
     return sent;
   } finally {
     if (open && !open.destroyed) open.destroy(new Error('stopped'));

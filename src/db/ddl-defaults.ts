@@ -1,3 +1,4 @@
+import { clockDefault } from './ddl-default-clock.js';
 import { pgExpression } from './introspect-sql.js';
 import type { ColumnMapping } from './typemap.js';
 
@@ -30,11 +31,17 @@ export function translateDefault(raw: string | null, col: ColumnMapping): PgDefa
     const sql = clockSql[codec] ?? clockSql.text;
     return sql ? { sql, certain: clockSql[codec] !== undefined } : null;
   }
+  const clockFn = clockDefault(text, col);
+  if (clockFn !== null) return { sql: clockFn, certain: false };
+  // SQLite reads 0x10 as the integer 16.
+  if (/^[-+]?0x[0-9a-f]+$/i.test(text)) text = (text.startsWith('-') ? -BigInt(text.slice(1)) : BigInt(text.replace(/^\+/, ''))).toString();
   // SQLite takes "abc" as a string when no column has that name: a classic of hand-written DDL.
   if (/^"([^"]|"")*"$/.test(text)) text = quote(text.slice(1, -1).replace(/""/g, '"'));
+  const isBool = upper === 'TRUE' || upper === 'FALSE';
+  // TRUE and FALSE are the integers 1 and 0 in SQLite: a text column stores '1' or '0'.
+  if (isBool && codec !== 'bool') text = upper === 'TRUE' ? '1' : '0';
   const isString = /^'([^']|'')*'$/s.test(text);
   const isNumber = /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i.test(text);
-  const isBool = upper === 'TRUE' || upper === 'FALSE';
   const value = isString ? unquote(text) : text;
   if (codec === 'bool' && (isString || isNumber || isBool)) {
     const v = value.toLowerCase();
@@ -42,7 +49,6 @@ export function translateDefault(raw: string | null, col: ColumnMapping): PgDefa
     if (falsy.has(v)) return { sql: 'false', certain: true };
     return { sql: quote(value), certain: false };
   }
-  if (isBool) return { sql: codec === 'int' || codec === 'float' || codec === 'numeric' ? (upper === 'TRUE' ? '1' : '0') : quote(upper.toLowerCase()), certain: true };
   if (codec === 'int' || codec === 'float' || codec === 'numeric') {
     if (isNumber) return { sql: text, certain: true };
     if (isString && /^\s*[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?\s*$/i.test(value)) return { sql: value.trim(), certain: true };

@@ -36,3 +36,22 @@ export class NameBook {
 export function conventionalName(table: string, columns: readonly string[], suffix: string): string {
   return [table, ...columns, suffix].join('_');
 }
+
+/** Names PostgreSQL keeps for the system columns of every table. */
+const systemColumns = new Set(['xmin', 'xmax', 'cmin', 'cmax', 'ctid', 'tableoid', 'oid']);
+
+/**
+ * PostgreSQL names of a table's columns (SQLite name → PostgreSQL name), the same on every run: a
+ * system column name gets a "_" suffix, a name over 63 bytes is shortened with a hash, and a
+ * clash after either gets _1, _2, ... Only the columns whose name changes are in the map.
+ */
+export function pgColumnNames(columns: readonly string[]): Map<string, string> {
+  const book = new NameBook();
+  book.reserve(columns.filter((c) => !systemColumns.has(c.toLowerCase()) && Buffer.byteLength(c) <= MAX));
+  const out = new Map<string, string>();
+  for (const c of columns) {
+    if (!systemColumns.has(c.toLowerCase()) && Buffer.byteLength(c) <= MAX) continue;
+    out.set(c, book.take(systemColumns.has(c.toLowerCase()) ? `${c}_` : c));
+  }
+  return out;
+}

@@ -5,6 +5,14 @@
  * the reason is then in `refusal.reason` (a module variable, so the fast path allocates nothing).
  */
 import type { ColumnMapping } from './typemap.js';
+import { booleanOfText, bytesOfNumber, floatText, instantOfNumber, instantOfText, textOfReal, type SqliteInstant } from './sqlite-values.js';
+
+/** Values written in another form than SQLite stored them, counted per kind of conversion. */
+export type Tally = Map<string, number>;
+
+const count = (tally: Tally | undefined, kind: string) => {
+  if (tally) tally.set(kind, (tally.get(kind) ?? 0) + 1);
+};
 
 /** Field text, or undefined when the value is refused (see `refusal`). */
 export type Encoder = (v: unknown) => string | undefined;
@@ -100,14 +108,14 @@ function timestampText(s: string, withZone: boolean): string | undefined {
   return refuse(`has the UTC offset "${zone}"; a timestamp without time zone would drop it (cast the column to timestamptz)`);
 }
 
-function fromEpoch(v: number, unit: 'seconds' | 'milliseconds'): string | undefined {
-  const us = Math.round(v * (unit === 'seconds' ? 1e6 : 1e3));
-  const ms = Math.floor(us / 1000);
-  const date = new Date(ms);
-  if (!Number.isFinite(us) || Number.isNaN(date.getTime())) return refuse(`is not an epoch value in ${unit}`);
-  const iso = date.toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}${String(us - ms * 1000).padStart(3, '0')}`;
+/** PostgreSQL text of a moment read by SQLite's rules, or a refusal; counts how it was read. */
+function instantField(at: SqliteInstant | null, what: string, tally: Tally | undefined): string | undefined {
+  if (at === null) return refuse(what);
+  if (at.conversion) count(tally, at.conversion);
+  return `${at.date} ${at.time ?? '00:00:00'}`;
 }
+
+const midnight = /^00:00:00(\.0*)?$/;
 
 const numericText = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i;
 const INT64_MIN = -(2n ** 63n);
@@ -115,14 +123,21 @@ const INT64_MAX = 2n ** 63n - 1n;
 const uuidText = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 /** The encoder for one mapped column. */
-export function encoderFor(col: ColumnMapping, options: { readonly trustFffd?: boolean } = {}): Encoder {
+export function encoderFor(col: ColumnMapping, options: { readonly trustFffd?: boolean; readonly tally?: Tally } = {}): Encoder {
   const trust = options.trustFffd ?? false;
+  const tally = options.tally;
   const max = col.maxLength;
   const epoch = col.epoch;
   switch (col.codec) {
     case 'text':
     case 'passthrough':
-      return (v) => (typeof v === 'string' ? text(v, max, trust) : typeof v === 'bigint' || typeof v === 'number' ? text(String(v), max, trust) : notA('text', v));
+      return (v) => {
+        if (typeof v === 'string') return text(v, max, trust);
+        if (typeof v === 'bigint') return text(v.toString(), max, trust);
+        if (typeof v !== 'number') return notA('text', v);
+        count(tally, 'real as SQLite text');
+        return text(textOfReal(v), max, trust);
+      };
     case 'int':
       return (v) => {
         if (typeof v === 'bigint') return v.toString();
@@ -134,39 +149,59 @@ export function encoderFor(col: ColumnMapping, options: { readonly trustFffd?: b
         return notA('an integer', v);
       };
     case 'float':
-      return (v) => (typeof v === 'number' || typeof v === 'bigint' ? String(v) : typeof v === 'string' && numericText.test(v) ? v.trim() : notA('a number', v));
+      return (v) => (typeof v === 'number' ? floatText(v) : typeof v === 'bigint' ? String(v) : typeof v === 'string' && numericText.test(v) ? v.trim() : notA('a number', v));
     case 'numeric':
       return (v) => (typeof v === 'bigint' ? v.toString() : typeof v === 'number' ? String(v) : typeof v === 'string' && numericText.test(v) ? v.trim() : notA('a number', v));
     case 'bool':
       return (v) => {
         if (typeof v === 'bigint') return v === 0n ? 'f' : v === 1n ? 't' : refuse(`is ${v}, not a boolean (0 or 1)`);
         if (typeof v === 'number') return v === 0 ? 'f' : v === 1 ? 't' : refuse(`is ${v}, not a boolean (0 or 1)`);
-        if (typeof v === 'string') {
-          const s = v.toLowerCase();
-          return s === 'true' || s === 't' || s === '1' ? 't' : s === 'false' || s === 'f' || s === '0' ? 'f' : refuse('is not a boolean (0/1, true/false, t/f)');
-        }
-        return notA('a boolean', v);
+        if (typeof v !== 'string') return notA('a boolean', v);
+        const truth = booleanOfText(v);
+        if (truth === null) return refuse('is not a boolean (PostgreSQL reads 0/1, true/false, t/f, yes/no, y/n, on/off)');
+        if (!/^(?:[01tf]|true|false)$/i.test(v)) count(tally, 'boolean spelling');
+        return truth ? 't' : 'f';
       };
     case 'timestamp':
     case 'timestamptz': {
       const zone = col.codec === 'timestamptz';
+      const suffix = zone ? '+00' : '';
       return (v) => {
-        if (typeof v === 'string') return timestampText(v, zone);
-        if ((typeof v === 'number' || typeof v === 'bigint') && epoch) {
-          const s = fromEpoch(Number(v), epoch);
-          return s === undefined ? s : zone ? `${s}+00` : s;
+        if (typeof v === 'string') {
+          const plain = timestampText(v, zone);
+          if (plain !== undefined) return plain;
+          const field = instantField(instantOfText(v), `is not ${TS}`, tally);
+          return field === undefined ? field : field + suffix;
         }
-        return typeof v === 'string' || Buffer.isBuffer(v) ? notA(TS, v) : refuse(`is the number ${String(v)}, not ${TS} (set epoch: seconds or milliseconds in a cast rule if it is an epoch)`);
+        if (typeof v === 'number' || typeof v === 'bigint') {
+          const field = instantField(instantOfNumber(v, epoch), `is the number ${String(v)}, outside the years 1-9999 as a Julian day or Unix epoch time`, tally);
+          return field === undefined ? field : field + suffix;
+        }
+        return notA(TS, v);
       };
     }
     case 'date':
       return (v) => {
-        if (typeof v === 'string') return datePart(v) === 10 && v.length === 10 ? v : refuse('is not a date (YYYY-MM-DD)');
-        if ((typeof v === 'number' || typeof v === 'bigint') && epoch) return fromEpoch(Number(v), epoch)?.slice(0, 10);
-        return notA('a date (YYYY-MM-DD)', v);
+        if (typeof v === 'string' && datePart(v) === 10 && v.length === 10) return v;
+        if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'bigint') return notA('a date (YYYY-MM-DD)', v);
+        const at = typeof v === 'string' ? instantOfText(v) : instantOfNumber(v, epoch);
+        if (at === null) return refuse(typeof v === 'string' ? 'is not a date (YYYY-MM-DD)' : `is the number ${String(v)}, outside the years 1-9999 as a Julian day or Unix epoch time`);
+        // An epoch rule says the numbers are moments: their day is taken, as SQLite's date() would.
+        if (at.time !== null && !midnight.test(at.time) && !(epoch && typeof v !== 'string')) {
+          return refuse(`has the time of day ${at.time}, which a date column would drop (cast the column to timestamp)`);
+        }
+        count(tally, at.conversion ?? 'midnight datetime as date');
+        return at.date;
       };
     case 'time':
-      return (v) => (typeof v === 'string' ? (timePart(v, 0) === v.length ? v : refuse('is not a time (HH:MM:SS[.ffffff])')) : notA('a time', v));
+      return (v) => {
+        if (typeof v !== 'string') return notA('a time', v);
+        if (timePart(v, 0) === v.length) return v;
+        const at = instantOfText(v);
+        if (at === null || at.conversion !== 'time without date' || at.time === null) return refuse('is not a time (HH:MM:SS[.ffffff])');
+        count(tally, 'time with utc offset');
+        return at.time;
+      };
     case 'json': {
       const binary = col.pgType.toLowerCase() === 'jsonb';
       return (v) => {
@@ -182,7 +217,13 @@ export function encoderFor(col: ColumnMapping, options: { readonly trustFffd?: b
       };
     }
     case 'bytea':
-      return (v) => (Buffer.isBuffer(v) ? `\\\\x${v.toString('hex')}` : typeof v === 'string' ? `\\\\x${Buffer.from(v, 'utf8').toString('hex')}` : notA('a BLOB', v));
+      return (v) => {
+        if (Buffer.isBuffer(v)) return `\\\\x${v.toString('hex')}`;
+        if (typeof v === 'string') return `\\\\x${Buffer.from(v, 'utf8').toString('hex')}`;
+        if (typeof v !== 'number' && typeof v !== 'bigint') return notA('a BLOB', v);
+        count(tally, 'number as the bytes of its text');
+        return `\\\\x${bytesOfNumber(v).toString('hex')}`;
+      };
     case 'uuid':
       return (v) => {
         if (typeof v === 'string') return uuidText.test(v) ? v : refuse('is not a UUID');

@@ -31,6 +31,8 @@ export interface LoadSettings {
   /** Loads a table only after the tables it references (data-only loads into tables with live FKs). */
   readonly parentsFirst: boolean;
   progress(table: string, done: number, total: number): void;
+  /** Values of a column written in another form than SQLite stored them (see encode.ts Tally), once the table is loaded. */
+  converted?(table: string, column: string, kind: string, rows: number): void;
   /** Called after a table's COPY and its state row are committed. */
   loaded(table: string, rows: number): void;
   /**
@@ -38,6 +40,13 @@ export interface LoadSettings {
    * work for that table (its keys) runs while the last tables are still loading.
    */
   meanwhile?(table: string, client: pg.Client): Promise<void>;
+}
+
+/** The line of the COPY data PostgreSQL refused for its value (a data or integrity error), or undefined. */
+function refusedLine(e: unknown): number | undefined {
+  const err = e as { code?: string; where?: string };
+  const m = /COPY .*, line (\d+)/.exec(err.where ?? '');
+  return m && /^2[23]/.test(err.code ?? '') ? Number(m[1]) : undefined;
 }
 
 /**
@@ -73,24 +82,32 @@ export async function loadTables(clients: readonly pg.Client[], jobs: readonly L
     // first) are emptied in the load's own transaction: it costs nothing on a new table and lets
     // COPY FREEZE write rows already frozen, so index builds and VACUUM need not revisit pages.
     const truncate = job.truncate || !s.parentsFirst;
-    try {
+    // A row PostgreSQL itself refuses (an overflow, a date out of its range) ends the COPY; under
+    // reject the table is loaded again, one row at a time through JS so the error's line number
+    // names the row, without the rows refused so far.
+    const refused = new Map<string, string>();
+    let lines: string[] | undefined;
+    const attempt = async (): Promise<number> => {
       await client.query('BEGIN');
       // Only this transaction: a server crash may lose it, and then the table is still pending.
       await client.query('SET LOCAL synchronous_commit = off');
       if (truncate) await client.query(`TRUNCATE ${target}`);
-      const rows = await copyTable(client, {
+      return copyTable(client, {
         sqlitePath: s.sqlitePath,
         table: job.table.name,
         columns: job.columns,
         target,
         withoutRowid: job.table.withoutRowid,
         freeze: truncate,
-        reader,
+        reader: reader && lines === undefined,
         primaryKey: job.table.primaryKey,
         exclude: job.exclude,
         onBadValue: s.onBadValue,
         rejects: s.rejects,
         signal: stop.signal,
+        refused,
+        lines,
+        converted: (column, kind, n) => s.converted?.(job.table.name, column, kind, n),
         progress: (done) => {
           const now = Date.now();
           if (done !== lastDone && (now - last >= 250 || done === job.sourceRows)) {
@@ -100,6 +117,22 @@ export async function loadTables(clients: readonly pg.Client[], jobs: readonly L
           }
         },
       });
+    };
+    try {
+      let rows: number | undefined;
+      while (rows === undefined) {
+        try {
+          rows = await attempt();
+        } catch (e) {
+          const line = s.onBadValue === 'fail' || e instanceof TransferFailure ? undefined : refusedLine(e);
+          if (line === undefined || lostConnection(e, [client]) !== undefined) throw e;
+          await client.query('ROLLBACK');
+          const at = lines?.[line - 1];
+          if ((lines !== undefined && at === undefined) || (at !== undefined && refused.has(at))) throw e;
+          if (at !== undefined) refused.set(at, `PostgreSQL refused it: ${(e as Error).message}`);
+          lines = [];
+        }
+      }
       await markComplete(client, s.schema, job.table.name, rows, job.sourceRows);
       await client.query('COMMIT');
       s.loaded(job.table.name, rows);

@@ -4,6 +4,9 @@ import { buildSchemaDdl, type SchemaDdl } from './ddl.js';
 import { introspectSqlite, type SqliteSchema, type SqliteTable } from './introspect.js';
 import { TransferFailure } from './transfer-failure.js';
 import type { TypeMapOptions } from './typemap.js';
+import { quoteIdent } from './connections.js';
+import { findKeyClashes, type KeyClash } from './transfer-keys.js';
+import { retypeColumns, withRetypes, type Retyped } from './transfer-retype.js';
 import { EMPTY_BY_DESIGN } from './empty-by-design.js';
 import { planEmptyTables, type EmptyTable, type VirtualTablesPolicy } from './virtual-tables.js';
 
@@ -22,6 +25,10 @@ export interface TransferPlan {
   /** Virtual tables made as empty plain tables (virtual_tables: empty). */
   readonly emptyTables: readonly EmptyTable[];
   readonly skipped: readonly SkippedObject[];
+  /** Columns given another type than their declaration because of their values. */
+  readonly retyped: readonly Retyped[];
+  /** Rows a PostgreSQL key would refuse (NULLs left out when their key became UNIQUE). */
+  readonly keyClashes: readonly KeyClash[];
   /** Hash of the DDL, so a resumed run knows it continues the same transfer. */
   readonly fingerprint: string;
 }
@@ -47,14 +54,28 @@ function pick<T extends { readonly name: string }>(all: readonly T[], include: r
 /** Reads the SQLite schema and builds the PostgreSQL DDL and the list of what is not copied. Read-only. */
 export function planTransfer(
   db: Database.Database,
-  options: TypeMapOptions & { readonly schema: string; readonly tables?: readonly string[]; readonly exclude?: readonly string[]; readonly virtualTables?: VirtualTablesPolicy },
+  options: TypeMapOptions & { readonly schema: string; readonly tables?: readonly string[]; readonly exclude?: readonly string[]; readonly virtualTables?: VirtualTablesPolicy; readonly onBadValue?: 'fail' | 'reject' | 'widen' },
 ): TransferPlan {
   const sqlite = introspectSqlite(db);
   const empty = options.virtualTables === 'empty';
   // With empty stand-ins, tables/exclude may name virtual tables too; without, naming one stays an error.
   const virtualNames = empty ? sqlite.virtualTables.map((v) => v.name) : [];
   const tables = pick(sqlite.tables, options.tables, options.exclude ?? [], virtualNames);
-  const ddl = buildSchemaDdl(options.schema, sqlite, tables, options);
+  const retyped = retypeColumns(db, tables, options, options.onBadValue === 'widen');
+  const typeOptions = { ...options, cast: withRetypes(options.cast, retyped) };
+  const keyClashes = findKeyClashes(db, tables, typeOptions);
+  // Under fail a NULL in a primary key keeps its row: the key becomes UNIQUE. Otherwise the row is rejected.
+  const nullableKeys = new Map<string, Set<string>>();
+  if ((options.onBadValue ?? 'fail') === 'fail') {
+    for (const c of keyClashes.filter((k) => k.sameAs === null)) {
+      const table = tables.find((t) => t.name === c.table);
+      const cols = nullableKeys.get(c.table) ?? new Set<string>();
+      for (const col of c.columns) if (db.prepare(`SELECT 1 FROM ${quoteIdent(c.table)} WHERE rowid = ? AND ${quoteIdent(col)} IS NULL`).get(BigInt(c.rowid)) !== undefined) cols.add(col);
+      if (table) nullableKeys.set(c.table, cols);
+    }
+  }
+  const built = buildSchemaDdl(options.schema, sqlite, tables, { ...typeOptions, nullableKeys });
+  const ddl = { ...built, warnings: [...built.warnings, ...retyped.map((r) => `${r.table}.${r.column} becomes ${r.to} instead of ${r.from}: it ${r.reason}`)] };
   const wanted = empty ? pick(sqlite.virtualTables, options.tables, options.exclude ?? [], sqlite.tables.map((t) => t.name)) : [];
   const { made, unreadable } = planEmptyTables(db, options.schema, { ...sqlite, virtualTables: wanted }, options);
   const skipped: SkippedObject[] = [
@@ -78,5 +99,5 @@ export function planTransfer(
     .update(JSON.stringify([...ddl.tables.map((t) => [t.create, t.createPlain, t.statements.map((s) => s.sql)]), ...(made.length > 0 ? [made.map((m) => m.sql)] : [])]))
     .digest('hex')
     .slice(0, 16);
-  return { sqlite, tables, ddl, emptyTables: made, skipped, fingerprint };
+  return { sqlite, tables, ddl, emptyTables: made, skipped, retyped, keyClashes: keyClashes.filter((k) => k.sameAs !== null || !nullableKeys.has(k.table)), fingerprint };
 }

@@ -7,6 +7,7 @@ import { qualified, type DdlStatement, type TableDdl } from './ddl.js';
 import { TransferFailure } from './transfer-failure.js';
 import { loadTables, type LoadJob } from './transfer-load.js';
 import { describeOrphans, findOrphans } from './transfer-orphans.js';
+import { describeClash } from './transfer-keys.js';
 import { planTransfer, type SkippedObject, type TransferPlan } from './transfer-plan.js';
 import { buildAfterLoad, uniqueKeyColumns } from './transfer-postload.js';
 import { createState, dropState, readState, type TransferState } from './transfer-state.js';
@@ -14,6 +15,7 @@ import { existingTables, targetColumns } from './transfer-target.js';
 import { hasLostConnection, LOST_HINT, lostConnection, lostMessage } from './lost-connection.js';
 import { cancelStatement } from './session.js';
 import type { CastRule, ColumnMapping } from './typemap.js';
+import type { Retyped } from './transfer-retype.js';
 import { createEmptyTables, type EmptyTable, type VirtualTablesPolicy } from './virtual-tables.js';
 
 /** How a transfer runs. */
@@ -26,13 +28,16 @@ export interface TransferOptions {
   readonly exclude?: readonly string[];
   readonly cast: readonly CastRule[];
   readonly jsonType: 'json' | 'jsonb';
-  readonly onBadValue: 'fail' | 'reject';
+  /** widen: a column whose values its type refuses becomes text; what text refuses too is rejected. */
+  readonly onBadValue: 'fail' | 'reject' | 'widen';
   readonly onOrphans: 'fail' | 'reject' | 'keep';
   readonly ifExists: 'fail' | 'drop' | 'truncate';
   readonly parallel: number;
   readonly virtualTables: VirtualTablesPolicy;
   readonly rejectDir: string;
   readonly signal: AbortSignal;
+  /** Filled with the conversions as tables load (transfer() starts it empty; the report sorts them). */
+  readonly conversions?: { table: string; column: string; what: string; rows: number }[];
   progress(table: string, done: number, total: number): void;
   warn(message: string): void;
 }
@@ -69,6 +74,18 @@ export interface TransferReport {
   /** Virtual tables made as empty plain tables, on purpose (no rows to compare). */
   readonly emptyTables: readonly EmptyTable[];
   readonly warnings: readonly string[];
+  /** Values written in another form than SQLite stored them, per column and kind (see sqlite-values.ts). */
+  readonly conversions: readonly Conversion[];
+  /** Columns given another type than their declaration because of their values. */
+  readonly retyped: readonly Retyped[];
+}
+
+/** How many values of a column were converted one way. */
+export interface Conversion {
+  readonly table: string;
+  readonly column: string;
+  readonly what: string;
+  readonly rows: number;
 }
 
 /** Starts an empty effects record for a target schema. */
@@ -100,12 +117,13 @@ async function withClients<T>(url: string, n: number, body: (clients: pg.Client[
 }
 
 /** Moves a SQLite database into PostgreSQL. `effects` is updated as objects are made, even when it fails. */
-export async function transfer(o: TransferOptions, effects: TransferEffects): Promise<TransferReport> {
+export async function transfer(options: TransferOptions, effects: TransferEffects): Promise<TransferReport> {
+  const o: TransferOptions = { ...options, conversions: [] };
   const db = openSqlite(o.sqlitePath, { readonly: true });
   try {
     const schema = o.mode === 'test-import' ? `runbook_test_import_${randomBytes(4).toString('hex')}` : o.schema;
     effects.schema = schema;
-    const plan = planTransfer(db, { schema, tables: o.tables, exclude: o.exclude, cast: o.cast, jsonType: o.jsonType, virtualTables: o.virtualTables });
+    const plan = planTransfer(db, { schema, tables: o.tables, exclude: o.exclude, cast: o.cast, jsonType: o.jsonType, virtualTables: o.virtualTables, onBadValue: o.onBadValue });
     const warnings: string[] = [...plan.ddl.warnings];
     const warn = (m: string) => { warnings.push(m); o.warn(m); };
     plan.ddl.warnings.forEach((w) => o.warn(w));
@@ -114,7 +132,8 @@ export async function transfer(o: TransferOptions, effects: TransferEffects): Pr
       const control = clients[0] as pg.Client;
       try {
         const outcomes = o.mode === 'data-only' ? await loadInto(db, plan, o, clients, effects, warn, stage) : await createAndLoad(db, plan, { ...o, schema }, clients, effects, warn, stage);
-        return { mode: o.mode, schema, tables: outcomes, rejectFiles: effects.rejectFiles, skipped: plan.skipped, emptyTables: plan.emptyTables, warnings };
+        const conversions = [...(o.conversions ?? [])].sort((a, b) => a.table.localeCompare(b.table) || a.column.localeCompare(b.column) || a.what.localeCompare(b.what));
+        return { mode: o.mode, schema, tables: outcomes, rejectFiles: effects.rejectFiles, skipped: plan.skipped, emptyTables: plan.emptyTables, warnings, conversions, retyped: plan.retyped };
       } catch (e) {
         if (e instanceof TransferFailure) throw e;
         const lost = lostConnection(e, clients);
@@ -151,6 +170,14 @@ function prepareLoad(db: Database.Database, plan: TransferPlan, o: TransferOptio
       'Delete or fix those rows in SQLite, or set on_orphans: reject (write them to a reject file) or keep (load them and leave the foreign key out).',
     );
   }
+  if (plan.keyClashes.length > 0 && o.onBadValue === 'fail') {
+    const shown = plan.keyClashes.slice(0, 10).map(describeClash).join('; ');
+    throw new TransferFailure(
+      `rows a PostgreSQL key would refuse (SQLite accepted them): ${shown}${plan.keyClashes.length > 10 ? `; and ${plan.keyClashes.length - 10} more` : ''}.`,
+      'Fix or delete those rows in SQLite, or set on_bad_value: reject to write them to a reject file (the key is still built).',
+    );
+  }
+  for (const c of plan.keyClashes) warn(`keys: ${describeClash(c)} — written to the reject file`);
   const skipFks = new Set<string>();
   for (const orphan of orphans) {
     warn(`orphans: ${describeOrphans(orphan)} — ${o.onOrphans === 'keep' ? 'loaded; the foreign key is left out' : 'written to the reject file'}`);
@@ -159,13 +186,20 @@ function prepareLoad(db: Database.Database, plan: TransferPlan, o: TransferOptio
   const jobs = plan.ddl.tables.map((t) => {
     const name = t.source.name;
     const mine = o.onOrphans === 'reject' ? orphans.filter((x) => x.table === name) : [];
-    const exclude = mine.length > 0 ? mine.map((x) => x.condition).join(' OR ') : null;
-    if (exclude) {
-      const key = t.source.withoutRowid ? '' : 'rowid AS "(rowid)", ';
-      for (const row of db.prepare(`SELECT ${key}* FROM ${q(name)} WHERE ${exclude}`).safeIntegers(true).all() as Record<string, unknown>[]) {
+    const clashes = plan.keyClashes.filter((c) => c.table === name);
+    const keyRows = clashes.length > 0 ? `rowid IN (${clashes.map((c) => c.rowid).join(', ')})` : null;
+    const orphanRows = mine.length > 0 ? mine.map((x) => x.condition).join(' OR ') : null;
+    const exclude = [orphanRows, keyRows].filter((c) => c !== null).join(' OR ') || null;
+    const key = t.source.withoutRowid ? '' : 'rowid AS "(rowid)", ';
+    if (orphanRows) {
+      for (const row of db.prepare(`SELECT ${key}* FROM ${q(name)} WHERE ${orphanRows}`).safeIntegers(true).all() as Record<string, unknown>[]) {
         const why = mine.find((x) => x.count > 0);
         rejects.add({ table: name, where: `rowid ${String(row['(rowid)'] ?? '?')}`, column: why?.foreignKey.columns.join(',') ?? null, reason: `has no parent row in "${why?.foreignKey.refTable ?? '?'}"`, row });
       }
+    }
+    for (const c of clashes) {
+      const row = db.prepare(`SELECT * FROM ${q(name)} WHERE rowid = ?`).safeIntegers(true).get(BigInt(c.rowid)) as Record<string, unknown>;
+      rejects.add({ table: name, where: `rowid ${c.rowid}`, column: c.columns.join(','), reason: describeClash(c).replace(/^[^:]*: /, ''), row });
     }
     const sourceRows = Number((db.prepare(`SELECT count(*) AS n FROM ${q(name)}`).get() as { n: number }).n);
     return { table: t.source, columns: columnsOf(t), sourceRows, excluded: rejects.count(name), exclude, truncate: false };
@@ -398,7 +432,13 @@ async function loadAll(clients: pg.Client[], pending: readonly LoadJob[], o: Tra
   await loadTables(clients, pending, {
     sqlitePath: o.sqlitePath,
     schema,
-    onBadValue: o.onBadValue,
+    onBadValue: o.onBadValue === 'fail' ? 'fail' : 'reject',
+    converted: (table, column, what, rows) => {
+      const list = o.conversions;
+      const same = list?.find((c) => c.table === table && c.column === column && c.what === what);
+      if (same) same.rows += rows;
+      else list?.push({ table, column, what, rows });
+    },
     rejects,
     signal: o.signal,
     parentsFirst,

@@ -5,7 +5,10 @@ export type Codec = 'int' | 'float' | 'numeric' | 'bool' | 'timestamp' | 'timest
 
 /** The PostgreSQL column a SQLite column becomes. */
 export interface ColumnMapping {
+  /** The column's name in SQLite. */
   readonly name: string;
+  /** Its name in PostgreSQL when that differs (a system column name, over 63 bytes); see ddl-names.ts. */
+  readonly pgName?: string;
   /** PostgreSQL type as SQL (`bigint`, `varchar(64)`, `timestamp`). */
   readonly pgType: string;
   readonly codec: Codec;
@@ -97,7 +100,8 @@ function byDeclaredName(col: SqliteColumn, jsonType: 'json' | 'jsonb'): { pgType
   }
 }
 
-function ruleFor(table: string, col: SqliteColumn, rules: readonly CastRule[]): CastRule | undefined {
+/** The plan's cast rule for a column: its own first, then one for its declared type. */
+export function ruleFor(table: string, col: SqliteColumn, rules: readonly CastRule[]): CastRule | undefined {
   const key = `${table}.${col.name}`.toLowerCase();
   const base = col.declaredType.trim().toUpperCase().replace(/\s*\(.*$/, '');
   return rules.find((r) => r.column?.toLowerCase() === key) ?? rules.find((r) => r.type !== undefined && r.type.trim().toUpperCase() === base);

@@ -11,6 +11,7 @@ const library = async () => ({
   ...(await import('../db/transfer.js')),
   ...(await import('../db/transfer-plan.js')),
   ...(await import('../db/transfer-failure.js')),
+  ...(await import('../db/transfer-keys.js')),
   ...(await import('./sqlite-to-pg/undo.js')),
 });
 
@@ -41,6 +42,8 @@ function outputsOf(r: TransferReport): { [k: string]: JsonValue } {
     skipped: r.skipped.map((s) => ({ name: s.name, what: s.what, note: s.note })),
     virtual_tables: r.emptyTables.map((t) => ({ name: t.name, module: t.module, columns: t.columns.map((c) => `${c.name} ${c.pgType}`), note: EMPTY_BY_DESIGN })),
     warnings: [...r.warnings],
+    conversions: r.conversions.map((c) => ({ table: c.table, column: c.column, what: c.what, rows: c.rows })),
+    retyped: r.retyped.map((c) => ({ table: c.table, column: c.column, from: c.from, to: c.to, reason: c.reason })),
   };
 }
 
@@ -50,7 +53,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
   summary: 'Move a SQLite database into PostgreSQL: tables, types, keys, indexes, foreign keys, sequences and every row, with a report of what could not be carried over.',
   schema: { properties, required: ['source', 'target'] },
   connectionFields: ['source', 'target'],
-  outputs: (spec) => (spec.mode === 'align-schema' ? ['changes', 'warnings', 'counts', 'virtual_copies'] : ['schema', 'tables', 'rows', 'counts', 'rejected', 'reject_files', 'skipped', 'virtual_tables', 'warnings']),
+  outputs: (spec) => (spec.mode === 'align-schema' ? ['changes', 'warnings', 'counts', 'virtual_copies'] : ['schema', 'tables', 'rows', 'counts', 'rejected', 'reject_files', 'skipped', 'virtual_tables', 'warnings', 'conversions', 'retyped']),
   undoSummary: 'drop exactly the tables (and schema) this step created, or empty the tables it filled in data-only mode',
 
   describe(spec, ctx): readonly DescribeLine[] {
@@ -82,11 +85,11 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
   async inspect(spec, ctx): Promise<readonly DescribeLine[]> {
     const source = ctx.connection(spec.source);
     if (source?.type !== 'sqlite') return [];
-    const { planTransfer, TransferFailure } = await library();
+    const { planTransfer, TransferFailure, describeClash } = await library();
     try {
       const db = openSqlite(source.path, { readonly: true, workDir: ctx.workDir });
       try {
-        const plan = planTransfer(db, { schema: spec.schema ?? 'public', tables: spec.tables, exclude: spec.exclude, cast: spec.cast ?? [], jsonType: spec.json_type ?? 'json', virtualTables: spec.virtual_tables ?? 'skip' });
+        const plan = planTransfer(db, { schema: spec.schema ?? 'public', tables: spec.tables, exclude: spec.exclude, cast: spec.cast ?? [], jsonType: spec.json_type ?? 'json', virtualTables: spec.virtual_tables ?? 'skip', onBadValue: spec.on_bad_value ?? 'fail' });
         const mode = spec.mode ?? 'create';
         if (mode === 'align-schema') return (await import('./sqlite-to-pg/align.js')).alignInspectLines(plan, spec);
         const ddl = plan.ddl.tables.flatMap((t) => [
@@ -100,6 +103,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
           ...plan.ddl.tables.filter((t) => t.identity).map((t) => ({ label: 'sequence', text: `${t.source.name}.${t.identity?.column} continues after max(${t.identity?.column})` })),
           ...plan.skipped.map((s) => ({ label: 'skip', text: `${s.what} "${s.name}": ${s.note}` })),
           ...plan.ddl.warnings.map((w) => ({ label: 'warning', text: w })),
+          ...plan.keyClashes.map((c) => ({ label: 'key', text: `${describeClash(c)} — ${(spec.on_bad_value ?? 'fail') === 'fail' ? 'the transfer stops before creating anything' : 'the row goes to the reject file'}` })),
         ];
       } finally {
         db.close();
@@ -147,7 +151,9 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
       const undo = undoToken(spec.target, effects);
       const empty = report.emptyTables.length > 0 ? `; ${EMPTY_BY_DESIGN}: ${report.emptyTables.map((t) => `virtual table ${t.name}`).join(', ')}` : '';
       const skipped = report.skipped.length > 0 ? `; not copied: ${report.skipped.map((s) => `${s.what} ${s.name}`).join(', ')}` : '';
-      const note = `${report.tables.length} tables, ${String(outputs.rows)} rows${outputs.rejected ? `, ${String(outputs.rejected)} rejected` : ''}${empty}${skipped}`;
+      const converted = report.conversions.reduce((n, c) => n + c.rows, 0);
+      const changed = `${converted > 0 ? `, ${converted} values converted` : ''}${report.retyped.length > 0 ? `, ${report.retyped.length} columns retyped by their values` : ''}`;
+      const note = `${report.tables.length} tables, ${String(outputs.rows)} rows${outputs.rejected ? `, ${String(outputs.rejected)} rejected` : ''}${changed}${empty}${skipped}`;
       return undo ? { ok: true, outputs, undo: undo as unknown as JsonValue, note } : { ok: true, outputs, note };
     } catch (e) {
       const undo = undoToken(spec.target, effects) as unknown as JsonValue | undefined;

@@ -8,6 +8,7 @@
  * Buffer); PostgreSQL values arrive as the server's text output (ISO dates in UTC, hex bytea).
  */
 import type { Codec } from '../typemap.js';
+import { booleanOfText, bytesOfNumber, instantOfNumber, instantOfText, textOfReal, type SqliteInstant } from '../sqlite-values.js';
 
 /** How values of a column are made canonical. */
 export type CanonicalType = 'int' | 'float' | 'float4' | 'numeric' | 'bool' | 'timestamp' | 'timestamptz' | 'date' | 'time' | 'json' | 'bytes' | 'uuid' | 'text';
@@ -146,6 +147,9 @@ const FALSE = new Set(['0', 'f', 'false', 'n', 'no', 'off']);
 
 function canonicalBool(v: unknown): string {
   if (v === 1n || v === 0n) return v === 1n ? 't' : 'f';
+  // Every spelling PostgreSQL's boolean input takes, as the transfer reads it (sqlite-values.ts).
+  const truth = typeof v === 'string' ? booleanOfText(v) : null;
+  if (truth !== null) return truth ? 't' : 'f';
   const s = typeof v === 'string' ? v.trim().toLowerCase() : typeof v === 'bigint' || typeof v === 'number' ? String(v) : '';
   return TRUE.has(s) ? 't' : FALSE.has(s) ? 'f' : odd(v);
 }
@@ -153,12 +157,21 @@ function canonicalBool(v: unknown): string {
 const asText = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'bigint' ? v.toString() : typeof v === 'number' ? String(v) : undefined;
 
+/** A moment SQLite's date functions read from text or a number (sqlite-values.ts), as `canonicalInstant` text. */
+function sqliteInstant(v: unknown): SqliteInstant | null {
+  if (typeof v === 'string') return instantOfText(v);
+  return typeof v === 'number' || typeof v === 'bigint' ? instantOfNumber(v, null) : null;
+}
+
+const instantText = (at: SqliteInstant | null) => (at === null ? undefined : canonicalInstant(`${at.date} ${at.time ?? '00:00:00'}`));
+
 /** The canonical form of a value as SQLite stores it, for a column of type `type`. */
 export function canonicalFromSqlite(type: CanonicalType, v: unknown): string | null {
   if (v === null || v === undefined) return null;
   switch (type) {
     case 'text':
-      return typeof v === 'string' ? v : asText(v) ?? odd(v);
+      // A REAL reads as SQLite's own text of it, as the transfer writes it.
+      return typeof v === 'string' ? v : typeof v === 'number' ? textOfReal(v) : asText(v) ?? odd(v);
     case 'int':
       if (typeof v === 'bigint') return v.toString();
       if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v).toString();
@@ -175,18 +188,24 @@ export function canonicalFromSqlite(type: CanonicalType, v: unknown): string | n
       return canonicalBool(v);
     case 'timestamp':
     case 'timestamptz': {
-      const s = typeof v === 'string' ? canonicalInstant(v) : undefined;
+      const s = (typeof v === 'string' ? canonicalInstant(v) : undefined) ?? instantText(sqliteInstant(v));
       return s === undefined ? odd(v) : type === 'timestamptz' ? `${s}+00` : s;
     }
-    case 'date':
-      return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : odd(v);
-    case 'time':
-      return (typeof v === 'string' ? canonicalTime(v) : undefined) ?? odd(v);
+    case 'date': {
+      if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
+      const at = sqliteInstant(v);
+      return at !== null && (at.time === null || /^00:00:00(\.0*)?$/.test(at.time)) ? at.date : odd(v);
+    }
+    case 'time': {
+      const at = typeof v === 'string' ? instantOfText(v) : null;
+      return (typeof v === 'string' ? canonicalTime(v) : undefined) ?? (at?.conversion === 'time without date' && at.time ? canonicalTime(at.time) : undefined) ?? odd(v);
+    }
     case 'json': {
       const s = asText(v);
       return (s === undefined ? undefined : canonicalJson(s)) ?? odd(v);
     }
     case 'bytes':
+      if (typeof v === 'number' || typeof v === 'bigint') return bytesOfNumber(v).toString('hex');
       return Buffer.isBuffer(v) ? v.toString('hex') : Buffer.from(asText(v) ?? '', 'utf8').toString('hex');
     case 'uuid':
       if (Buffer.isBuffer(v) && v.length === 16) return v.toString('hex');

@@ -10,7 +10,7 @@ export interface SqliteToPgSpec {
   readonly exclude?: readonly string[];
   readonly cast?: readonly { readonly column?: string; readonly type?: string; readonly to: string; readonly epoch?: 'seconds' | 'milliseconds' }[];
   readonly json_type?: 'json' | 'jsonb';
-  readonly on_bad_value?: 'fail' | 'reject';
+  readonly on_bad_value?: 'fail' | 'reject' | 'widen';
   readonly on_orphans?: 'fail' | 'reject' | 'keep';
   readonly if_exists?: 'fail' | 'drop' | 'truncate';
   readonly parallel?: number;
@@ -51,9 +51,9 @@ export const properties: { readonly [k: string]: SchemaObject } = {
   },
   json_type: { enum: ['json', 'jsonb'], default: 'json', description: 'PostgreSQL type of JSON columns (SQLAlchemy JSON expects json).' },
   on_bad_value: {
-    enum: ['fail', 'reject'],
+    enum: ['fail', 'reject', 'widen'],
     default: 'fail',
-    description: 'A value PostgreSQL would refuse (NUL byte, invalid UTF-8, text in a number column, bad date): fail names it; reject writes the row to a reject file in the run directory.',
+    description: 'A value PostgreSQL would refuse (NUL byte, invalid UTF-8, text in a number column, bad date): fail names it; reject writes the row to a reject file in the run directory and loads the rest; widen makes a column whose values cannot share its type text (values verbatim, reported) and rejects what text cannot hold either.',
   },
   on_orphans: {
     enum: ['fail', 'reject', 'keep'],

@@ -99,6 +99,8 @@ describe('sqlite-to-pg on a SQLAlchemy-made catalogue', () => {
       ],
       virtual_tables: [],
       warnings: [],
+      conversions: [],
+      retyped: [],
     });
     expect(r.note).toBe('5 tables, 9 rows; not copied: virtual table files_fts, shadow table files_fts_config, shadow table files_fts_data, shadow table files_fts_docsize, shadow table files_fts_idx');
     expect(r.undo).toEqual({ target: 'db', schema: 'public', schema_created: false, tables_created: ['users', 'files', 'tags', 'rag_chunk_embeddings', 'doc_chat_cache'], tables_filled: [], state_table: false });

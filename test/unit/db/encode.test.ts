@@ -32,25 +32,39 @@ describe('COPY encoders', () => {
     expect(enc('double precision', Infinity)).toBe('Infinity');
   });
 
-  it('reads booleans as SQLAlchemy and hand-written SQL store them', () => {
+  it('reads booleans in every spelling PostgreSQL takes, counting the unusual ones', () => {
     expect([0n, 1n, 0, 1, 'true', 'false', 't', 'F', '1'].map((v) => enc('boolean', v))).toEqual(['f', 't', 'f', 't', 't', 'f', 't', 'f', 't']);
+    const tally = new Map<string, number>();
+    const bool = encoderFor(col('boolean'), { tally });
+    expect(['yes', ' No ', 'ON', 'off', 'y', 'N', 'tru', 'fal'].map((v) => bool(v))).toEqual(['t', 'f', 't', 'f', 't', 'f', 't', 'f']);
+    expect(tally).toEqual(new Map([['boolean spelling', 8]]));
     expect(enc('boolean', 2n)).toBe('refused: is 2, not a boolean (0 or 1)');
-    expect(enc('boolean', 'yes')).toBe('refused: is not a boolean (0/1, true/false, t/f)');
+    expect(enc('boolean', 'o')).toBe('refused: is not a boolean (PostgreSQL reads 0/1, true/false, t/f, yes/no, y/n, on/off)');
   });
 
-  it('checks timestamps and keeps microseconds; UTC suffixes go, other offsets are refused', () => {
+  it('checks timestamps and keeps microseconds; offsets become the UTC instant', () => {
     expect(enc('timestamp', '2024-03-05 10:11:12.123456')).toBe('2024-03-05 10:11:12.123456');
     expect(enc('timestamp', '2024-03-05T10:11')).toBe('2024-03-05T10:11');
     expect(enc('timestamp', '2024-03-05 10:11:12Z')).toBe('2024-03-05 10:11:12');
     expect(enc('timestamp', '2024-02-30 00:00:00')).toBe('refused: is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff])');
-    expect(enc('timestamp', '2024-01-01 10:00:00.1234567')).toBe('refused: is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff])');
-    expect(enc('timestamp', '2024-01-01 10:00:00+03:00')).toBe('refused: has the UTC offset "+03:00"; a timestamp without time zone would drop it (cast the column to timestamptz)');
+    expect(enc('timestamp', '2024-01-01 10:00:00.1234567')).toBe('2024-01-01 10:00:00.1234567');
+    expect(enc('timestamp', '2024-01-01 01:30:00.5+03:00')).toBe('2023-12-31 22:30:00.5');
+    expect(enc('timestamp', '2024-01-01T10:00-00:30')).toBe('2024-01-01 10:30:00');
+    expect(enc('timestamp', '12:30')).toBe('2000-01-01 12:30:00');
+    expect(enc('timestamp', '2024-01-01 10:00:00 +3')).toBe('refused: is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff])');
     expect(enc('timestamptz', '2024-01-01 10:00:00')).toBe('2024-01-01 10:00:00+00');
     expect(enc('timestamptz', '2024-01-01 10:00:00+03:00')).toBe('2024-01-01 10:00:00+03:00');
   });
 
-  it('reads epoch numbers only when a cast rule says so', () => {
-    expect(enc('timestamp', 1700000000)).toBe('refused: is the number 1700000000, not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff]) (set epoch: seconds or milliseconds in a cast rule if it is an epoch)');
+  it('reads numbers as SQLite does: Julian day REALs, epoch seconds or milliseconds by size; a cast rule says the unit', () => {
+    expect(enc('timestamp', 1700000000n)).toBe('2023-11-14 22:13:20.000000');
+    expect(enc('timestamp', 1700000000123n)).toBe('2023-11-14 22:13:20.123000');
+    expect(enc('timestamp', 2460000.25)).toBe('2023-02-24 18:00:00.000000');
+    expect(enc('timestamptz', 2460000.25)).toBe('2023-02-24 18:00:00.000000+00');
+    expect(enc('timestamp', 2460000n, { epoch: 'milliseconds' })).toBe('1970-01-01 00:41:00.000000');
+    expect(enc('timestamp', 1e18)).toBe('refused: is the number 1000000000000000000, outside the years 1-9999 as a Julian day or Unix epoch time');
+    expect(enc('date', '2024-05-06 00:00:00')).toBe('2024-05-06');
+    expect(enc('date', '2024-05-06 10:00:00')).toBe('refused: has the time of day 10:00:00, which a date column would drop (cast the column to timestamp)');
     expect(enc('timestamp', 1700000000.25, { epoch: 'seconds' })).toBe('2023-11-14 22:13:20.250000');
     expect(enc('timestamp', 1700000000123n, { epoch: 'milliseconds' })).toBe('2023-11-14 22:13:20.123000');
     expect(enc('date', 86400, { epoch: 'seconds' })).toBe('1970-01-02');
