@@ -11,6 +11,7 @@ import { executeAction } from './execute-action.js';
 import type { Interrupts, Stop, StopSignal } from './interrupts.js';
 import { exitCode, nothingUndone, undoByHand, type NotUndone } from './outcome.js';
 import { buildScope, renderConnection, type StepState } from './scope.js';
+import { seedCarried, type CarriedRun } from './carry-over.js';
 
 /** How to run a plan. */
 export interface RunOptions {
@@ -30,6 +31,8 @@ export interface RunOptions {
   readonly now?: Date;
   /** Where steps note temp files and child processes, so a crash leaves them findable. */
   readonly trail?: CrashTrail;
+  /** Carries on a recorded run (resume, rollback later): its run-start is in the journal already. */
+  readonly carried?: CarriedRun;
 }
 
 /** Where the engine keeps a run's files; the run/ layer provides it. */
@@ -111,6 +114,7 @@ class PlanRun {
     this.env = { ...options.env };
     this.secretVars = new Set(plan.vars.filter((v) => v.secret).map((v) => v.name));
     for (const value of Object.values(options.vars)) options.masker.addUrlPasswords(String(value));
+    if (options.carried) seedCarried(plan, options.carried, this.states, this.env, this.stack);
   }
 
   private emit(e: RunEvent): void {
@@ -127,7 +131,7 @@ class PlanRun {
   }
 
   private scope(): TemplateScope {
-    return buildScope({ plan: this.plan, vars: this.options.vars, env: this.env, steps: this.states, run: { id: this.files.id, dir: this.files.dir, cwd: this.options.cwd, started_at: new Date(this.started).toISOString() } });
+    return buildScope({ plan: this.plan, vars: this.options.vars, env: this.env, steps: this.states, run: { id: this.files.id, dir: this.files.dir, cwd: this.options.cwd, started_at: this.options.carried?.startedAt ?? new Date(this.started).toISOString() } });
   }
 
   private conditionHolds(when: string | undefined): ConditionOutcome {
@@ -209,7 +213,7 @@ class PlanRun {
     const unsubscribe = this.options.interrupts?.subscribe((stop) => this.onStop(stop));
     const masker = this.options.masker;
     const secretVars = new Set(this.plan.vars.filter((v) => v.secret).map((v) => v.name));
-    this.emit({
+    if (!this.options.carried) this.emit({
       type: 'run-start',
       at: now(),
       runId: this.files.id,
@@ -222,6 +226,7 @@ class PlanRun {
     });
     try {
       let failed: string | undefined;
+      if (this.options.carried?.mode === 'rollback') return await this.rollBackLater(this.options.carried.reason ?? 'rolled back by runbook rollback');
       try {
         failed = await this.runSteps();
       } catch (e) {
@@ -238,7 +243,9 @@ class PlanRun {
 
   /** Runs the steps in order; returns the id of the step that failed (and was not allowed to), if any. */
   private async runSteps(): Promise<string | undefined> {
+    const carried = new Set([...(this.options.carried?.steps.map((c) => c.id) ?? []), ...(this.options.carried?.passed ?? [])]);
     for (const [index, step] of this.plan.steps.entries()) {
+      if (carried.has(step.id)) continue;
       if (this.faulted.signal.aborted) return this.current ?? step.id;
       if (this.interrupt.signal.aborted) return step.id;
       this.current = step.id;
@@ -351,15 +358,7 @@ class PlanRun {
         status = interrupted ? 'interrupted-rollback-incomplete' : 'failed-not-rolled-back';
       } else {
         const reason = interrupted ? `interrupted by ${this.firstSignal ?? 'SIGINT'}` : this.faults[0] !== undefined ? `the run cannot go on: ${this.faults[0]}` : `step ${failedStep} failed`;
-        let complete: boolean;
-        try {
-          complete = await this.rollBack(reason);
-        } catch (e) {
-          // A bug in the rollback loop: say what is left, never claim it is undone.
-          this.onStop({ type: 'fault', message: `internal error in runbook during the rollback: ${this.options.masker.mask((e as Error).message)}` });
-          this.emit({ type: 'rollback-end', at: now(), complete: false, failed: ['the rollback stopped on an internal error'], byHand: this.byHand(nothingUndone(this.stack)) });
-          complete = false;
-        }
+        const complete = await this.rollBackSafely(reason);
         status = interrupted ? (complete ? 'interrupted' : 'interrupted-rollback-incomplete') : complete ? 'failed-rolled-back' : 'failed-rollback-incomplete';
       }
     }
@@ -367,6 +366,25 @@ class PlanRun {
   }
 
 
+
+  /** `runbook rollback`: undoes the carried steps; a signal stops it as a second signal stops a rollback. */
+  private async rollBackLater(reason: string): Promise<RunOutcome> {
+    this.interrupt.signal.addEventListener('abort', () => this.stopRollback.abort('interrupted'), { once: true });
+    const complete = await this.rollBackSafely(reason);
+    const status: RunStatus = complete ? 'rolled-back' : 'rollback-incomplete';
+    return { status, exitCode: exitCode(status, undefined), byHand: this.leftByHand, faults: [...this.faults] };
+  }
+
+  private async rollBackSafely(reason: string): Promise<boolean> {
+    try {
+      return await this.rollBack(reason);
+    } catch (e) {
+      // A bug in the rollback loop: say what is left, never claim it is undone.
+      this.onStop({ type: 'fault', message: `internal error in runbook during the rollback: ${this.options.masker.mask((e as Error).message)}` });
+      this.emit({ type: 'rollback-end', at: now(), complete: false, failed: ['the rollback stopped on an internal error'], byHand: this.byHand(nothingUndone(this.stack)) });
+      return false;
+    }
+  }
 
   /** Says what is still changed (kept for the outcome too). */
   private byHand(entries: readonly NotUndone[]): string[] {

@@ -7,6 +7,7 @@ import type { RunRenderer } from '../../ui/renderer.js';
 import { terminalAsk } from '../ask.js';
 import { exitCodes, wantsColor, type CliIO } from '../io.js';
 import { preparePlan } from '../prepare.js';
+import { reportOutcome } from '../run-outcome.js';
 import { collect, type Finish } from '../shared-options.js';
 
 interface ExecOptions {
@@ -18,7 +19,8 @@ interface ExecOptions {
   failAt?: string;
 }
 
-async function chooseRenderer(io: CliIO, json: boolean, willAsk: boolean): Promise<RunRenderer> {
+/** The progress display for a run: JSON lines, a redrawn task list on a terminal, or plain lines. */
+export async function chooseRenderer(io: CliIO, json: boolean, willAsk: boolean): Promise<RunRenderer> {
   if (json) return new JsonRenderer(io.stdout);
   const color = wantsColor(io);
   // The task list redraws the screen and would overwrite a question: runs that ask get plain lines.
@@ -69,18 +71,6 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
         renderer,
         (text) => io.stderr.write(text),
       );
-      if (!result.ok) {
-        io.stderr.write(`runbook: ${result.message}\n  hint: ${result.hint}\n`);
-        return finish(exitCodes.invalid);
-      }
-      // Said on stderr too: the report may be unwritable (a full disk) and stdout may be gone.
-      for (const line of result.problems) io.stderr.write(`runbook: ${line}\n`);
-      if (result.byHand.length > 0) {
-        io.stderr.write(`runbook: not everything was undone (exit ${result.exitCode}); still changed, newest first:\n${result.byHand.map((l) => `  - ${l}\n`).join('')}`);
-      }
-      if (result.problems.length > 0 && result.byHand.length === 0 && result.status !== 'succeeded') {
-        io.stderr.write(`runbook: the rollback ${result.exitCode === 3 ? 'did NOT complete' : 'completed: every finished step was undone'} (exit ${result.exitCode})\n`);
-      }
-      finish(result.exitCode);
+      finish(reportOutcome(io, result));
     });
 }
