@@ -4,6 +4,7 @@ import { registerDiff } from './commands/diff.js';
 import { registerExplain } from './commands/explain.js';
 import { registerFmt } from './commands/fmt.js';
 import { registerPlan } from './commands/plan.js';
+import { registerResume } from './commands/resume.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   registerExplain(program, io, finish);
   registerFmt(program, io, finish);
   registerUnlock(program, io, finish);
+  registerResume(program, io, finish);
   registerRollback(program, io, finish);
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -9,16 +9,19 @@ import { rebuildRun } from '../../../src/run/run-state.js';
 import { runBin, startBin } from '../../helpers/cli.js';
 import { workspace, type Workspace } from '../../helpers/workspace.js';
 
-/** Two steps that make files; each rollback removes its file and logs what it used. `second` can be made slow. */
-const plan = (second = 'echo made > two.txt', undoSecond = 'rm two.txt') => `version: 1
-name: files
+/** The head of the test plans: a secret var, a var with a default, and the start of step `one`. */
+const head = (name: string) => `version: 1
+name: ${name}
 vars:
   token: { secret: true, env: FILES_TOKEN, required: true }
   word: { default: hi }
 steps:
   - id: one
     kind: shell
-    run: echo made > one.txt; echo "value=42"
+`;
+
+/** Two steps that make files; each rollback removes its file and logs what it used. `second` can be made slow. */
+const plan = (second = 'echo made > two.txt', undoSecond = 'rm two.txt') => `${head('files')}    run: echo made > one.txt; echo "value=42"
     outputs:
       value: { regex: "^value=(.+)$" }
     rollback:
@@ -186,5 +189,71 @@ describe('runbook exec while a run of the same plan is unfinished', () => {
     expect((await runBin(['rollback', id], { cwd: ws.dir, env })).code).toBe(0);
     writeFileSync(file, plan());
     expect((await runBin(['exec', file], { cwd: ws.dir, env })).code).toBe(0);
+  });
+});
+
+/** A step `two` that hangs on its first run only; `idempotent` says whether it may run again. */
+const resumable = (idempotent: boolean, third = 'echo "{{steps.one.outputs.value}} {{vars.word}} {{vars.token}}" > three.txt') => `${head('resumable')}    run: echo run >> one.log; echo "value=42"
+    outputs:
+      value: { regex: "^value=(.+)$" }
+    rollback:
+      - kind: shell
+        run: echo "undo one {{steps.one.outputs.value}}" >> undo.log
+  - id: two
+    kind: shell
+    idempotent: ${idempotent}
+    run: if [ ! -e two.started ]; then touch two.started; sleep 30; fi; echo run >> two.log
+  - id: three
+    kind: shell
+    run: ${third}
+`;
+
+/** A workspace whose run of the plan was killed while `two` ran for real. */
+async function killedInTwo(text: string): Promise<{ ws: Workspace; id: string }> {
+  const ws = workspace();
+  const file = ws.write('plan.yaml', text);
+  const run = startBin(['exec', file, '--var', 'word=yo'], { cwd: ws.dir, env });
+  await ws.waitForEvent(stepStart('two'));
+  while (!existsSync(join(ws.dir, 'two.started'))) await new Promise((r) => setTimeout(r, 25));
+  run.child.kill('SIGKILL');
+  await run.exited;
+  expect((await runBin(['unlock'], { cwd: ws.dir })).code).toBe(0);
+  return { ws, id: runId(ws) };
+}
+
+describe('runbook resume RUN', () => {
+  it('goes on without running finished steps again: their recorded outputs and the recorded vars feed later steps; the idempotent step that was running runs again', async () => {
+    const { ws, id } = await killedInTwo(resumable(true));
+    const r = await runBin(['resume', id], { cwd: ws.dir, env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(ws.dir, 'one.log'), 'utf8')).toBe('run\n');
+    expect(readFileSync(join(ws.dir, 'two.log'), 'utf8')).toBe('run\n');
+    expect(readFileSync(join(ws.dir, 'three.txt'), 'utf8')).toBe('42 yo tok-Secr3t\n');
+    expect((await runBin(['runs'], { cwd: ws.dir })).stdout).toBe(`${id}  succeeded (resumed) (exit 0)\n`);
+    const events = readJournal(join(ws.lastRunDir(), 'journal.jsonl'));
+    expect(events.filter((e) => e.type === 'run-continue')).toMatchObject([{ mode: 'resume', planChanged: false }]);
+    expect(events.filter((e) => e.type === 'step-start').map((e) => (e as { step: string }).step)).toEqual(['one', 'two', 'two', 'three']);
+    const again = await runBin(['resume', id], { cwd: ws.dir, env });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(`runbook: run ${id} ended (succeeded (resumed)); resume is for a run that died before its end\n  hint: to undo what it changed: runbook rollback ${id}\n`);
+  });
+
+  it('rolls back the steps of the earlier process too when a step fails after the resume', async () => {
+    const { ws, id } = await killedInTwo(resumable(true, 'exit 7'));
+    const r = await runBin(['resume', id], { cwd: ws.dir, env });
+    expect(r.code).toBe(1);
+    expect(readFileSync(join(ws.dir, 'undo.log'), 'utf8')).toBe('undo one 42\n');
+    expect((await runBin(['runs'], { cwd: ws.dir })).stdout).toBe(`${id}  failed at three, rolled back (exit 1)\n`);
+  });
+
+  it('stops and explains when the step that was running is not safe to run again', async () => {
+    const { ws, id } = await killedInTwo(resumable(false));
+    const r = await runBin(['resume', id], { cwd: ws.dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `runbook: step two was running when run ${id} died, and it is not safe to run again: a shell command may have done part of its work; mark it \`idempotent: true\` in the plan when running it again does no harm\n  hint: check by hand what it did; then undo the run with "runbook rollback ${id}"\n`,
+    );
+    expect(readFileSync(join(ws.dir, 'one.log'), 'utf8')).toBe('run\n');
   });
 });
