@@ -19,7 +19,8 @@ export function repeatable(step: StepDecl): Repeatable {
     case 'sql-check':
       return step.spec.write === true ? { ok: false, why: 'it writes (write: true), and its write may have been done already' } : { ok: true };
     case 'http-smoke':
-      return step.rollback.length === 0 ? { ok: true } : { ok: false, why: 'it declares rollback actions, so its requests change something that may have been changed already' };
+      if (step.rollback.length > 0) return { ok: false, why: 'it declares rollback actions, so its requests change something that may have been changed already' };
+      return sendsChanges(step.spec) ? { ok: false, why: 'it sends DELETE, PUT or PATCH requests, which may have been done already' } : { ok: true };
     case 'shell':
       return step.spec.idempotent === true ? { ok: true } : { ok: false, why: 'a shell command may have done part of its work; mark it `idempotent: true` in the plan when running it again does no harm' };
     case 'env-switch':
@@ -27,4 +28,10 @@ export function repeatable(step: StepDecl): Repeatable {
     default:
       return { ok: false, why: `kind ${step.kind} does not say that running it twice is safe` };
   }
+}
+
+/** Whether an http-smoke step sends a request that changes a resource by its method. */
+function sendsChanges(spec: Readonly<Record<string, unknown>>): boolean {
+  const requests = Array.isArray(spec.requests) ? (spec.requests as unknown[]) : [];
+  return requests.some((r) => typeof r === 'object' && r !== null && /^(DELETE|PUT|PATCH)$/i.test(String((r as { method?: unknown }).method ?? '')));
 }
