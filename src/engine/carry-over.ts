@@ -26,6 +26,8 @@ export interface CarriedRun {
   readonly steps: readonly CarriedStep[];
   /** Steps passed over (skipped, or failed and let go on): never run again. */
   readonly passed: readonly string[];
+  /** The step that was running when the run died (`runbook rollback` asks its kind what it changed). */
+  readonly crashed?: string;
   /** Why the rollback runs (`runbook rollback`). */
   readonly reason?: string;
 }

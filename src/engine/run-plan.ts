@@ -370,9 +370,31 @@ class PlanRun {
   /** `runbook rollback`: undoes the carried steps; a signal stops it as a second signal stops a rollback. */
   private async rollBackLater(reason: string): Promise<RunOutcome> {
     this.interrupt.signal.addEventListener('abort', () => this.stopRollback.abort('interrupted'), { once: true });
+    if (this.options.carried?.crashed !== undefined) await this.recoverCrashed(this.options.carried.crashed);
     const complete = await this.rollBackSafely(reason);
     const status: RunStatus = complete ? 'rolled-back' : 'rollback-incomplete';
     return { status, exitCode: exitCode(status, undefined), byHand: this.leftByHand, faults: [...this.faults] };
+  }
+
+  /** The step that was running when the run died: its kind may read back what it changed, so the rollback undoes that too. */
+  private async recoverCrashed(id: string): Promise<void> {
+    const index = this.plan.steps.findIndex((s) => s.id === id);
+    const step = this.plan.steps[index];
+    const kind = step && getStepKind(step.kind);
+    if (!step || !kind?.undoAfterCrash) return;
+    const masker = this.options.masker;
+    const t0 = Date.now();
+    let undo: JsonValue | undefined;
+    let problem: string | undefined;
+    try {
+      const { spec, env } = this.render(step, kind);
+      undo = await kind.undoAfterCrash(spec, this.context(step.id, () => this.files.stepDir(index, step.id), this.stopRollback.signal, [], env));
+    } catch (e) {
+      problem = masker.mask((e as Error).message);
+    }
+    const said = problem !== undefined ? `cannot read back what it changed: ${problem}; check it by hand` : undo !== undefined ? 'what it changed was read back, so the rollback undoes it' : 'it left nothing to undo';
+    this.emit({ type: 'step-end', at: now(), step: id, index, status: 'failed', durationMs: Date.now() - t0, error: `the run died while this step ran; ${said}`, ...(undo !== undefined && { undo: masker.maskDeep(undo) }), rollback: [] });
+    if (undo !== undefined) this.stack.push({ index, step: { ...step, rollback: [] }, kind, undo });
   }
 
   private async rollBackSafely(reason: string): Promise<boolean> {

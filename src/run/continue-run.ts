@@ -30,6 +30,7 @@ export function carriedSteps(state: RunState, mode: Continuation['mode'], rerun:
     startedAt: state.start.at,
     steps: state.finished.filter((f) => !rerun.includes(f.id)).map((f) => ({ id: f.id, outputs: f.outputs, ...(f.env && { env: f.env }), ...(f.undo !== undefined && { undo: f.undo }), failed: f.failed, undoable: true })),
     passed: state.passed.filter((id) => !rerun.includes(id)),
+    ...(mode === 'rollback' && state.running && { crashed: state.running.id }),
     ...(mode === 'rollback' && { reason: `runbook rollback of run ${state.start.runId} (${state.end ? `it ended ${state.end.status}` : 'it had crashed'})` }),
   };
 }
