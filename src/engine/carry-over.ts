@@ -17,9 +17,13 @@ export interface CarriedStep {
   readonly undoable: boolean;
 }
 
-/** What a run carries on from its journal: `runbook resume` goes on with the steps, `runbook rollback` undoes them. */
+/**
+ * What a run carries on from a journal: `runbook resume` goes on with the steps, `runbook rollback`
+ * undoes them, and a `partial` run (exec --from/--only) is a new run that skips steps, taking their
+ * outputs from an earlier run.
+ */
 export interface CarriedRun {
-  readonly mode: 'resume' | 'rollback';
+  readonly mode: 'resume' | 'rollback' | 'partial';
   /** When the run first started, for `run.started_at`. */
   readonly startedAt: string;
   /** In the order they ran: never run again. */
@@ -28,6 +32,8 @@ export interface CarriedRun {
   readonly passed: readonly string[];
   /** The step that was running when the run died (`runbook rollback` asks its kind what it changed). */
   readonly crashed?: string;
+  /** Why the carried steps do not run, journaled with each in a partial run. */
+  readonly skipReason?: string;
   /** Why the rollback runs (`runbook rollback`). */
   readonly reason?: string;
 }
@@ -38,8 +44,10 @@ export interface CarriedRun {
  */
 export function seedCarried(plan: Plan, carried: CarriedRun, states: Record<string, StepState>, env: Record<string, string | undefined>, stack: Finished[]): void {
   for (const id of carried.passed) states[id] = { status: 'skipped', outputs: {} };
-  for (const c of carried.steps) {
-    const index = plan.steps.findIndex((s) => s.id === c.id);
+  const at = (id: string) => plan.steps.findIndex((s) => s.id === id);
+  // In the order the steps run: a later step's environment change wins.
+  for (const c of [...carried.steps].sort((a, b) => at(a.id) - at(b.id))) {
+    const index = at(c.id);
     const step = plan.steps[index];
     const kind = step && getStepKind(step.kind);
     if (!step || !kind) throw new Error(`step "${c.id}" of the recorded run is not in the plan`);

@@ -213,7 +213,7 @@ class PlanRun {
     const unsubscribe = this.options.interrupts?.subscribe((stop) => this.onStop(stop));
     const masker = this.options.masker;
     const secretVars = new Set(this.plan.vars.filter((v) => v.secret).map((v) => v.name));
-    if (!this.options.carried) this.emit({
+    if (this.options.carried?.mode !== 'resume' && this.options.carried?.mode !== 'rollback') this.emit({
       type: 'run-start',
       at: now(),
       runId: this.files.id,
@@ -245,7 +245,10 @@ class PlanRun {
   private async runSteps(): Promise<string | undefined> {
     const carried = new Set([...(this.options.carried?.steps.map((c) => c.id) ?? []), ...(this.options.carried?.passed ?? [])]);
     for (const [index, step] of this.plan.steps.entries()) {
-      if (carried.has(step.id)) continue;
+      if (carried.has(step.id)) {
+        this.journalCarried(index, step.id);
+        continue;
+      }
       if (this.faulted.signal.aborted) return this.current ?? step.id;
       if (this.interrupt.signal.aborted) return step.id;
       this.current = step.id;
@@ -366,6 +369,15 @@ class PlanRun {
   }
 
 
+
+  /** A partial run says in its journal which steps it did not run, with the outputs it took for them. */
+  private journalCarried(index: number, id: string): void {
+    const reason = this.options.carried?.skipReason;
+    if (reason === undefined) return;
+    const c = this.options.carried?.steps.find((s) => s.id === id);
+    if (c) this.emit({ type: 'step-output', at: now(), step: id, outputs: this.options.masker.maskDeep(c.outputs), ...(c.env && { env: c.env }) });
+    this.emit({ type: 'step-end', at: now(), step: id, index, status: 'skipped', durationMs: 0, reason, rollback: [] });
+  }
 
   /** `runbook rollback`: undoes the carried steps; a signal stops it as a second signal stops a rollback. */
   private async rollBackLater(reason: string): Promise<RunOutcome> {

@@ -28,8 +28,15 @@ export function carriedSteps(state: RunState, mode: Continuation['mode'], rerun:
   return {
     mode,
     startedAt: state.start.at,
-    steps: state.finished.filter((f) => !rerun.includes(f.id)).map((f) => ({ id: f.id, outputs: f.outputs, ...(f.env && { env: f.env }), ...(f.undo !== undefined && { undo: f.undo }), failed: f.failed, undoable: true })),
-    passed: state.passed.filter((id) => !rerun.includes(id)),
+    steps: [
+      ...state.finished.filter((f) => !rerun.includes(f.id)).map((f) => ({ id: f.id, outputs: f.outputs, ...(f.env && { env: f.env }), ...(f.undo !== undefined && { undo: f.undo }), failed: f.failed, undoable: true })),
+      // Steps a partial run took from another run keep those outputs; this run never undoes them.
+      ...state.passed.flatMap((id) => {
+        const r = state.recorded.get(id);
+        return r && !rerun.includes(id) ? [{ id, outputs: r.outputs, ...(r.env && { env: r.env }), failed: false, undoable: false }] : [];
+      }),
+    ],
+    passed: state.passed.filter((id) => !rerun.includes(id) && !state.recorded.has(id)),
     ...(mode === 'rollback' && state.running && { crashed: state.running.id }),
     ...(mode === 'rollback' && { reason: `runbook rollback of run ${state.start.runId} (${state.end ? `it ended ${state.end.status}` : 'it had crashed'})` }),
   };

@@ -30,6 +30,8 @@ export interface RunState {
   readonly start: Ev<'run-start'>;
   /** Steps whose changes are still in place, in the order they ran. */
   readonly finished: readonly RecordedStep[];
+  /** The outputs every step recorded, whether undone since or not (for `exec --outputs-from`). */
+  readonly recorded: ReadonlyMap<string, { readonly outputs: RecordedStep['outputs']; readonly env?: RecordedStep['env'] }>;
   /** Steps that were skipped (their `when` was false) or failed and were let go on. */
   readonly passed: readonly string[];
   /** The step that had started and has no end: the process died while it ran. */
@@ -125,7 +127,8 @@ export function rebuildRun(events: readonly RunEvent[]): RunState | undefined {
         break;
     }
   }
-  const state = { start, finished: [...finished.values()].sort((a, b) => a.index - b.index), passed: [...passed], ...(running && { running }), undone, rollingBack, ...(end && { end }), continued };
+  const recorded = new Map([...outputs].map(([id, o]) => [id, { outputs: o.outputs, ...(o.env && { env: o.env }) }]));
+  const state = { start, finished: [...finished.values()].sort((a, b) => a.index - b.index), recorded, passed: [...passed], ...(running && { running }), undone, rollingBack, ...(end && { end }), continued };
   return { ...state, phase: phaseOf(state, rollbackDisabled) };
 }
 

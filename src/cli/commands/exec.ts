@@ -8,6 +8,7 @@ import { terminalAsk } from '../ask.js';
 import { exitCodes, wantsColor, type CliIO } from '../io.js';
 import { preparePlan } from '../prepare.js';
 import { reportOutcome } from '../run-outcome.js';
+import { stepSelection } from '../step-selection.js';
 import { collect, type Finish } from '../shared-options.js';
 
 interface ExecOptions {
@@ -17,6 +18,9 @@ interface ExecOptions {
   rollback: boolean;
   json?: boolean;
   failAt?: string;
+  from?: string;
+  only?: string[];
+  outputsFrom?: string;
 }
 
 /** The progress display for a run: JSON lines, a redrawn task list on a terminal, or plain lines. */
@@ -43,6 +47,9 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
     .option('--no-rollback', 'on failure, leave everything as it is for inspection (exit 3)')
     .option('--json', 'print journal events as JSON lines instead of progress')
     .option('--fail-at <step-id>', 'rollback drill: make this step fail instead of running it')
+    .option('--from <step-id>', 'run from this step on; the steps before it do not run (their outputs: --outputs-from)')
+    .option('--only <step-id...>', 'run only these steps (their inputs from other steps: --outputs-from)')
+    .option('--outputs-from <run>', 'with --from/--only: take the outputs of the steps that do not run from this earlier run')
     .addHelpText('after', '\nExample:\n  DATABASE_URL=postgresql://app@db/app runbook exec plans/sqlite-to-pg.yaml --yes\n\nExit codes: 0 succeeded, 1 failed and rolled back, 2 invalid plan or usage,\n3 rollback incomplete, stopped or disabled (needs a human), 130/129/143 interrupted by\nSIGINT/SIGHUP/SIGTERM and rolled back.\n')
     .action(async (file: string, opts: ExecOptions) => {
       const prepared = preparePlan(io, file, opts, true);
@@ -51,6 +58,8 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
         io.stderr.write(`runbook: --fail-at names step "${opts.failAt}", which is not in ${file}\n  hint: steps: ${prepared.plan.steps.map((s) => s.id).join(', ')}\n`);
         return finish(exitCodes.invalid);
       }
+      const carried = stepSelection(io, prepared.plan, opts);
+      if (carried === 'refused') return finish(exitCodes.invalid);
       const interrupts = io.interrupts ?? new Interrupts();
       const interactive = io.stdin?.isTTY === true;
       const willAsk = interactive && opts.yes !== true && prepared.plan.steps.some((s) => s.kind === 'confirm' || s.rollback.some((a) => a.kind === 'confirm'));
@@ -65,6 +74,7 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
           yes: opts.yes === true,
           rollback: opts.rollback,
           ...(opts.failAt !== undefined && { failAt: opts.failAt }),
+          ...(carried && { carried }),
           interrupts,
           ...(interactive && io.stdin && { ask: terminalAsk(io.stdin, io.stderr) }),
         },
