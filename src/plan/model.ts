@@ -45,6 +45,9 @@ export interface StepDecl extends ActionDecl {
   readonly rollback: readonly ActionDecl[];
 }
 
+/** A lock scope a plan declares: a directory, or a PostgreSQL connection's database. */
+export type LockDecl = { readonly type: 'dir'; readonly path: string } | { readonly type: 'postgres'; readonly connection: string };
+
 /** A whole plan. */
 export interface Plan {
   readonly file: string;
@@ -54,6 +57,8 @@ export interface Plan {
   readonly description?: string;
   readonly vars: readonly VarDecl[];
   readonly connections: readonly ConnectionDecl[];
+  /** Lock scopes besides the run's directory (`locks:`). */
+  readonly locks?: readonly LockDecl[];
   readonly steps: readonly StepDecl[];
 }
 
@@ -121,6 +126,7 @@ export function planFromJson(file: string, doc: Json): Plan {
     ...(doc.description !== undefined && { description: String(doc.description) }),
     vars,
     connections,
+    ...(Array.isArray(doc.locks) && { locks: (doc.locks as Json[]).map((l): LockDecl => (l.dir !== undefined ? { type: 'dir', path: String(l.dir) } : { type: 'postgres', connection: String(l.postgres) })) }),
     steps,
   };
 }

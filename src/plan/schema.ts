@@ -89,6 +89,11 @@ export function buildPlanSchema(kinds: readonly AnyStepKind[]): SchemaObject {
         propertyNames: { pattern: '^[a-z_][a-z0-9_-]*$' },
         additionalProperties: { $ref: '#/$defs/connection' },
       },
+      locks: {
+        type: 'array',
+        description: 'What a run changes besides the directory it runs in, locked for the whole run so two runs never change it at once: directories and PostgreSQL databases (an advisory lock).',
+        items: { $ref: '#/$defs/lock' },
+      },
       steps: { type: 'array', minItems: 1, description: 'The steps, run in order.', items: { $ref: '#/$defs/step' } },
     },
     $defs: {
@@ -126,6 +131,17 @@ export function buildPlanSchema(kinds: readonly AnyStepKind[]): SchemaObject {
         properties: {
           sqlite: { type: 'string', description: 'Path of a SQLite file, relative to the directory runbook runs in.' },
           postgres: { type: 'string', description: 'PostgreSQL URL (postgresql://user:password@host:port/db). The password is masked everywhere.' },
+        },
+      },
+      lock: {
+        type: 'object',
+        description: 'A lock scope: `dir: path` (its .runbook/lock, as the run directory\'s) or `postgres: connection` (an advisory lock on that database).',
+        additionalProperties: false,
+        minProperties: 1,
+        maxProperties: 1,
+        properties: {
+          dir: { type: 'string', minLength: 1, description: 'A directory the run changes, relative to the directory runbook runs in (templates allowed).' },
+          postgres: { type: 'string', minLength: 1, description: 'The name of a postgres connection: its database is locked with a PostgreSQL advisory lock.' },
         },
       },
       step: union('step', 'A step.'),

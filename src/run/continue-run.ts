@@ -7,9 +7,8 @@ import { driveRun, type Notice, type StartedRun } from './drive-run.js';
 import type { Refusal } from './continue-checks.js';
 import { Journal, readJournal } from './journal.js';
 import { cleanEarlierRuns } from './leftovers.js';
-import { acquireLock } from './lock.js';
-import { lockRefusal } from './lock-refusal.js';
 import { openRunDirectory } from './run-dir.js';
+import { takeLocks } from './scope-locks.js';
 import { rebuildRun, type RunState } from './run-state.js';
 
 /** What a later process does with a recorded run. */
@@ -48,8 +47,8 @@ export function carriedSteps(state: RunState, mode: Continuation['mode'], rerun:
  * lock (another process may have changed it), and drives the engine over the carried steps.
  */
 export async function continueRun(c: Continuation, options: RunOptions, renderer: RunRenderer, notice: Notice, check: (state: RunState) => Refusal | undefined): Promise<StartedRun> {
-  const lock = acquireLock(options.cwd, c.runId);
-  if (!lock.ok) return await lockRefusal(options.cwd, lock);
+  const locks = await takeLocks(c.plan, options, c.runId);
+  if (!locks.ok) return locks;
   try {
     const files = openRunDirectory(options.cwd, c.runId, c.planSha256);
     const earlier = readJournal(files.journalPath);
@@ -63,6 +62,6 @@ export async function continueRun(c: Continuation, options: RunOptions, renderer
     const carried = carriedSteps(state, c.mode, c.rerun);
     return await driveRun({ plan: c.plan, files, journal, cleaned, earlier, opening }, { ...options, carried }, renderer, notice);
   } finally {
-    lock.release();
+    await locks.release();
   }
 }

@@ -5,23 +5,23 @@ import type { RunRenderer } from '../ui/renderer.js';
 import { driveRun, type Notice, type StartedRun } from './drive-run.js';
 import { Journal } from './journal.js';
 import { cleanEarlierRuns, type Cleanup } from './leftovers.js';
-import { acquireLock } from './lock.js';
-import { lockRefusal } from './lock-refusal.js';
 import { planCopy } from './plan-copy.js';
+import { takeLocks } from './scope-locks.js';
 import { createRunDirectory, newRunId } from './run-dir.js';
 import { unfinishedRefusal } from './unfinished.js';
 
 export type { Notice, StartedRun } from './drive-run.js';
 
 /**
- * Runs a plan with its run directory: takes the workspace lock, cleans up after earlier runs that
+ * Runs a plan with its run directory: takes the locks of what it changes (its directory, and the
+ * plan's lock scopes), cleans up after earlier runs that
  * died, writes the plan as run (secrets masked), and drives it with its journal and report.
  */
 export async function startRun(plan: Plan, options: RunOptions, renderer: RunRenderer, notice: Notice = () => {}): Promise<StartedRun> {
   const copy = planCopy(plan, readFileSync(plan.file, 'utf8'), options.masker);
   const runId = newRunId(plan.name, options.now);
-  const lock = acquireLock(options.cwd, runId);
-  if (!lock.ok) return await lockRefusal(options.cwd, lock);
+  const locks = await takeLocks(plan, options, runId);
+  if (!locks.ok) return locks;
   try {
     const unfinished = unfinishedRefusal(options.cwd, plan.name);
     if (unfinished) return unfinished;
@@ -37,6 +37,6 @@ export async function startRun(plan: Plan, options: RunOptions, renderer: RunRen
     }
     return await driveRun({ plan, files, journal, cleaned, earlier: [] }, options, renderer, notice);
   } finally {
-    lock.release();
+    await locks.release();
   }
 }
