@@ -36,6 +36,8 @@ export type RunEvent =
   | { readonly type: 'fault'; readonly at: string; readonly message: string; readonly during: string }
   /** Before this run: what an earlier run that died had left (processes ended, temp files removed). */
   | { readonly type: 'earlier-run-cleaned'; readonly at: string; readonly runId: string; readonly done: readonly string[] }
+  /** `runbook unlock` took this run's lock over after it died (written by that command, not by the run). */
+  | { readonly type: 'lock-taken-over'; readonly at: string; readonly host: string; readonly pid: number; readonly lock: string; readonly holderWas: string; readonly forced: boolean }
   /** A later process carries on this run from its journal: `runbook resume` or `runbook rollback`. */
   | { readonly type: 'run-continue'; readonly at: string; readonly mode: 'resume' | 'rollback'; readonly host: string; readonly pid: number; readonly plan: { readonly file: string; readonly sha256: string }; readonly planChanged: boolean }
   | { readonly type: 'run-end'; readonly at: string; readonly status: RunStatus; readonly exitCode: number; readonly durationMs: number; readonly failedStep?: string; readonly reportPath: string };

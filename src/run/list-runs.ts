@@ -53,12 +53,11 @@ export function summarizeRun(dir: string, id: string, cwd?: string): RunSummary 
   };
 }
 
-/** Every run of a workspace, newest first. */
+/** Every run of a workspace, newest first (by when it started: ids of one second end in a random tail). */
 export function listRuns(cwd: string): RunSummary[] {
   const root = runsRoot(cwd);
   if (!existsSync(root)) return [];
   return readdirSync(root)
-    .sort()
-    .reverse()
-    .flatMap((id) => summarizeRun(join(root, id), id, cwd) ?? []);
+    .flatMap((id) => summarizeRun(join(root, id), id, cwd) ?? [])
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
 }

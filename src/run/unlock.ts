@@ -1,9 +1,19 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { RunEvent } from '../engine/events.js';
+import { Journal } from './journal.js';
 import { cleanLeftovers } from './leftovers.js';
 import { describeHolder, holderState, lockPath, readLock, takeOverLock } from './lock.js';
 import { runsRoot } from './run-dir.js';
+
+/** Appends the takeover to the dead run's journal, when it has one: the journal tells the whole story of the run. */
+async function journalTakeover(journalPath: string, event: RunEvent): Promise<void> {
+  if (!existsSync(journalPath)) return;
+  const journal = new Journal(journalPath);
+  journal.append(event);
+  await journal.close().catch(() => {});
+}
 
 /** What `runbook unlock` did, or why it did nothing. */
 export type UnlockOutcome =
@@ -42,5 +52,6 @@ export async function unlockWorkspace(cwd: string, options: { readonly force: bo
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const at = (options.now ?? new Date()).toISOString();
   writeFileSync(record, `${JSON.stringify({ at, by: { host: hostname(), pid: process.pid }, holder, holderWas: state, forced: options.force, cleaned }, null, 2)}\n`, { mode: 0o600 });
+  await journalTakeover(join(dir, 'journal.jsonl'), { type: 'lock-taken-over', at, host: hostname(), pid: process.pid, lock: path, holderWas: state, forced: options.force });
   return { ok: true, message: `took over the lock of ${what}; the takeover is recorded in ${record}`, cleaned, record };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../src/engine/events.js';
 import { readJournal } from '../../../src/run/journal.js';
+import { listRuns } from '../../../src/run/list-runs.js';
 import { rebuildRun } from '../../../src/run/run-state.js';
 import { runBin, startBin } from '../../helpers/cli.js';
 import { workspace, type Workspace } from '../../helpers/workspace.js';
@@ -36,7 +37,7 @@ const plan = (second = 'echo made > two.txt', undoSecond = 'rm two.txt') => `${h
 `;
 
 const env = { FILES_TOKEN: 'tok-Secr3t' };
-const runId = (ws: Workspace) => ws.lastRunDir().split('/').pop()!;
+const runId = (ws: Workspace) => listRuns(ws.dir)[0]!.id;
 const stateOf = (ws: Workspace) => rebuildRun(ws.lastJournal())!;
 
 /** Starts `exec` as a real process and kills it with SIGKILL once the journal has the event. */
@@ -66,6 +67,8 @@ describe('a run rebuilt from its journal alone', () => {
     expect(state.finished.map((f) => [f.id, f.outputs.value])).toEqual([['one', '42']]);
     expect(state.running).toMatchObject({ id: 'two', index: 1, kind: 'shell' });
     expect(state.phase).toEqual({ type: 'crashed', step: 'two', during: 'step' });
+    // The takeover of its lock is part of the run's story.
+    expect(ws.lastJournal().find((e) => e.type === 'lock-taken-over')).toMatchObject({ holderWas: 'gone', forced: false, lock: join(ws.dir, '.runbook', 'lock') });
     // A process that died writing its last line leaves half of it.
     appendFileSync(join(ws.lastRunDir(), 'journal.jsonl'), '{"type":"step-end","at":"2026');
     expect(stateOf(ws)).toEqual(state);
