@@ -99,6 +99,9 @@ export async function driveRun(run: OpenRun, options: RunOptions, renderer: RunR
   };
   const t0 = Date.now();
   try {
+    // A renderer learns the run's steps from its run-start: a later process shows it again (not journaled again).
+    const begun = run.earlier.find((e) => e.type === 'run-start');
+    if (run.opening && begun) drawn(() => renderer.event(begun));
     if (run.opening) observer.event(run.opening);
     engineListens = true;
     const outcome = await runPlan(plan, files, { ...options, interrupts, trail }, observer).finally(() => (engineListens = false));
