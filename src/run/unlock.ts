@@ -26,7 +26,7 @@ export type UnlockOutcome =
  * and records the takeover in that run's directory as `lock-taken-over.json`. A holder that
  * still runs is never taken over; one on another host, or an unreadable lock, needs `force`.
  */
-export async function unlockWorkspace(cwd: string, options: { readonly force: boolean; readonly now?: Date }): Promise<UnlockOutcome> {
+export async function unlockWorkspace(cwd: string, options: { readonly force: boolean; readonly now?: Date; readonly runId?: string }): Promise<UnlockOutcome> {
   const path = lockPath(cwd);
   const found = readLock(path);
   if (found === undefined) return { ok: true, message: `no lock in ${cwd}: nothing to take over`, cleaned: [] };
@@ -35,6 +35,9 @@ export async function unlockWorkspace(cwd: string, options: { readonly force: bo
     return { ok: false, message: `the lock ${path} does not name a run, so runbook cannot check that no run holds it`, hint: 'make sure no runbook runs in this directory, then run "runbook unlock --force"' };
   }
   const holder = 'holder' in found ? found.holder : undefined;
+  if (options.runId !== undefined && !(holder?.runId.startsWith(options.runId) ?? false)) {
+    return { ok: false, message: `the lock ${path} is ${holder ? `held by run ${holder.runId}` : 'unreadable'}, not by run ${options.runId}; nothing was taken over`, hint: 'run "runbook unlock" without a run id to see who holds it' };
+  }
   const state = holder ? holderState(holder) : 'unreadable';
   if (holder && state === 'running') {
     return { ok: false, message: `${describeHolder(holder)} is still running; its lock is not taken over`, hint: `stop it with Ctrl-C in its terminal or "kill -TERM ${holder.pid}" (it rolls back), or wait for it to finish` };

@@ -46,8 +46,12 @@ async function killedAt(ws: Workspace, file: string, at: (e: RunEvent) => boolea
   await ws.waitForEvent(at);
   run.child.kill('SIGKILL');
   expect(await run.exited).toBe('SIGKILL');
-  // The killed runner left its lock: taking it over is the operator's explicit step.
-  expect((await runBin(['unlock'], { cwd: ws.dir })).code).toBe(0);
+  // The killed runner left its lock: taking it over is the operator's explicit step, for that run only.
+  const id = runId(ws);
+  const wrong = await runBin(['unlock', 'nope'], { cwd: ws.dir });
+  expect(wrong.code).toBe(2);
+  expect(wrong.stderr).toBe(`runbook: the lock ${join(ws.dir, '.runbook', 'lock')} is held by run ${id}, not by run nope; nothing was taken over\n  hint: run "runbook unlock" without a run id to see who holds it\n`);
+  expect((await runBin(['unlock', id], { cwd: ws.dir })).code).toBe(0);
 }
 
 const stepStart = (id: string) => (e: RunEvent) => e.type === 'step-start' && e.step === id;
@@ -74,6 +78,7 @@ describe('a run rebuilt from its journal alone', () => {
     expect(stateOf(ws)).toEqual(state);
     const runs = await runBin(['runs'], { cwd: ws.dir });
     const id = runId(ws);
+
     expect(runs.stdout).toBe(`${id}  crashed at two\n  next: continue it: runbook resume ${id} · or undo what it did: runbook rollback ${id}\n`);
   });
 
