@@ -5,6 +5,8 @@ import { registerExplain } from './commands/explain.js';
 import { registerFmt } from './commands/fmt.js';
 import { registerKinds } from './commands/kinds.js';
 import { registerPlan } from './commands/plan.js';
+import { registerResume } from './commands/resume.js';
+import { registerRollback } from './commands/rollback.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerUnlock } from './commands/unlock.js';
@@ -37,6 +39,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   registerUnlock(program, io, finish);
   registerVersion(program, io, finish);
   registerKinds(program, io, finish);
+  registerResume(program, io, finish);
+  registerRollback(program, io, finish);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;

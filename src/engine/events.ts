@@ -5,7 +5,10 @@ import type { StopSignal } from './interrupts.js';
  * Final state of a run, as the exit code and report tell it. `interrupted` means the rollback after
  * the signal completed; `interrupted-rollback-incomplete` that it was stopped, failed or disabled.
  */
-export type RunStatus = 'succeeded' | 'failed-rolled-back' | 'failed-rollback-incomplete' | 'failed-not-rolled-back' | 'interrupted' | 'interrupted-rollback-incomplete';
+export type RunStatus = 'succeeded' | 'failed-rolled-back' | 'failed-rollback-incomplete' | 'failed-not-rolled-back' | 'interrupted' | 'interrupted-rollback-incomplete' | RolledBackLater;
+
+/** The end of `runbook rollback RUN`: every finished step undone, or not all of them. */
+export type RolledBackLater = 'rolled-back' | 'rollback-incomplete';
 
 /** A rollback action as recorded: rendered (secrets masked) so a reader sees exactly what undoes a step. */
 export interface RecordedAction {
@@ -34,6 +37,10 @@ export type RunEvent =
   | { readonly type: 'fault'; readonly at: string; readonly message: string; readonly during: string }
   /** Before this run: what an earlier run that died had left (processes ended, temp files removed). */
   | { readonly type: 'earlier-run-cleaned'; readonly at: string; readonly runId: string; readonly done: readonly string[] }
+  /** `runbook unlock` took this run's lock over after it died (written by that command, not by the run). */
+  | { readonly type: 'lock-taken-over'; readonly at: string; readonly host: string; readonly pid: number; readonly lock: string; readonly holderWas: string; readonly forced: boolean }
+  /** A later process carries on this run from its journal: `runbook resume` or `runbook rollback`. */
+  | { readonly type: 'run-continue'; readonly at: string; readonly mode: 'resume' | 'rollback'; readonly host: string; readonly pid: number; readonly plan: { readonly file: string; readonly sha256: string }; readonly planChanged: boolean }
   | { readonly type: 'run-end'; readonly at: string; readonly status: RunStatus; readonly exitCode: number; readonly durationMs: number; readonly failedStep?: string; readonly finallyFailed?: readonly string[]; readonly reportPath: string };
 
 /** Live, unjournaled signals for the screen only: the latest output line or progress of a step. */

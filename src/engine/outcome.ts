@@ -16,6 +16,8 @@ const exitFor: Record<Exclude<RunStatus, 'interrupted'>, number> = {
   'failed-rollback-incomplete': 3,
   'failed-not-rolled-back': 3,
   'interrupted-rollback-incomplete': 3,
+  'rolled-back': 0,
+  'rollback-incomplete': 3,
 };
 
 /** The exit code of a run: a completed rollback after a signal exits as the shell reports that signal (128 + its number). */

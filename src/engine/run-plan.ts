@@ -15,6 +15,7 @@ import { typedSpec } from './typed-fields.js';
 import type { Interrupts, Stop, StopSignal } from './interrupts.js';
 import { exitCode, nothingUndone, undoByHand, type NotUndone } from './outcome.js';
 import { buildScope, renderConnection, type StepState } from './scope.js';
+import { seedCarried, type CarriedRun } from './carry-over.js';
 
 /** How to run a plan. */
 export interface RunOptions {
@@ -34,6 +35,8 @@ export interface RunOptions {
   readonly now?: Date;
   /** Where steps note temp files and child processes, so a crash leaves them findable. */
   readonly trail?: CrashTrail;
+  /** Carries on a recorded run (resume, rollback later): its run-start is in the journal already. */
+  readonly carried?: CarriedRun;
 }
 
 /** Where the engine keeps a run's files; the run/ layer provides it. */
@@ -119,6 +122,7 @@ class PlanRun {
     this.env = { ...options.env };
     this.secretVars = new Set(plan.vars.filter((v) => v.secret).map((v) => v.name));
     for (const value of Object.values(options.vars)) options.masker.addUrlPasswords(String(value));
+    if (options.carried) seedCarried(plan, options.carried, this.states, this.env, this.stack);
   }
 
   private emit(e: RunEvent): void {
@@ -136,7 +140,7 @@ class PlanRun {
 
   /** What templates read now; `step` adds the item of a looped step, `action` the params of an included one. */
   private scope(step?: StepDecl, action: ActionDecl | undefined = step): TemplateScope {
-    const scope = buildScope({ plan: this.plan, vars: this.options.vars, env: this.env, steps: this.states, run: { id: this.files.id, dir: this.files.dir, cwd: this.options.cwd, started_at: new Date(this.started).toISOString() }, ...(step?.item && { item: step.item.value }) });
+    const scope = buildScope({ plan: this.plan, vars: this.options.vars, env: this.env, steps: this.states, run: { id: this.files.id, dir: this.files.dir, cwd: this.options.cwd, started_at: this.options.carried?.startedAt ?? new Date(this.started).toISOString() }, ...(step?.item && { item: step.item.value }) });
     return action ? fragmentScope(scope, action, this.renderer) : scope;
   }
 
@@ -224,7 +228,7 @@ class PlanRun {
     const unsubscribe = this.options.interrupts?.subscribe((stop) => this.onStop(stop));
     const masker = this.options.masker;
     const secretVars = new Set(this.plan.vars.filter((v) => v.secret).map((v) => v.name));
-    this.emit({
+    if (this.options.carried?.mode !== 'resume' && this.options.carried?.mode !== 'rollback') this.emit({
       type: 'run-start',
       at: now(),
       runId: this.files.id,
@@ -237,6 +241,7 @@ class PlanRun {
     });
     try {
       let failed: string | undefined;
+      if (this.options.carried?.mode === 'rollback') return await this.rollBackLater(this.options.carried.reason ?? 'rolled back by runbook rollback');
       try {
         failed = await this.runSteps();
       } catch (e) {
@@ -253,7 +258,12 @@ class PlanRun {
 
   /** Runs the steps in order; returns the id of the step that failed (and was not allowed to), if any. */
   private async runSteps(): Promise<string | undefined> {
+    const carried = new Set([...(this.options.carried?.steps.map((c) => c.id) ?? []), ...(this.options.carried?.passed ?? [])]);
     for (const [index, step] of this.plan.steps.entries()) {
+      if (carried.has(step.id)) {
+        this.journalCarried(index, step.id);
+        continue;
+      }
       if (this.faulted.signal.aborted) return this.current ?? step.id;
       if (this.interrupt.signal.aborted) return step.id;
       this.current = step.id;
@@ -366,15 +376,7 @@ class PlanRun {
         status = interrupted ? 'interrupted-rollback-incomplete' : 'failed-not-rolled-back';
       } else {
         const reason = interrupted ? `interrupted by ${this.firstSignal ?? 'SIGINT'}` : this.faults[0] !== undefined ? `the run cannot go on: ${this.faults[0]}` : `step ${failedStep} failed`;
-        let complete: boolean;
-        try {
-          complete = await this.rollBack(reason);
-        } catch (e) {
-          // A bug in the rollback loop: say what is left, never claim it is undone.
-          this.onStop({ type: 'fault', message: `internal error in runbook during the rollback: ${this.options.masker.mask((e as Error).message)}` });
-          this.emit({ type: 'rollback-end', at: now(), complete: false, failed: ['the rollback stopped on an internal error'], byHand: this.byHand(nothingUndone(this.stack)) });
-          complete = false;
-        }
+        const complete = await this.rollBackSafely(reason);
         status = interrupted ? (complete ? 'interrupted' : 'interrupted-rollback-incomplete') : complete ? 'failed-rolled-back' : 'failed-rollback-incomplete';
       }
     }
@@ -401,6 +403,56 @@ class PlanRun {
   }
 
 
+
+  /** A partial run says in its journal which steps it did not run, with the outputs it took for them. */
+  private journalCarried(index: number, id: string): void {
+    const reason = this.options.carried?.skipReason;
+    if (reason === undefined) return;
+    const c = this.options.carried?.steps.find((s) => s.id === id);
+    if (c) this.emit({ type: 'step-output', at: now(), step: id, outputs: this.options.masker.maskDeep(c.outputs), ...(c.env && { env: c.env }) });
+    this.emit({ type: 'step-end', at: now(), step: id, index, status: 'skipped', durationMs: 0, reason, rollback: [] });
+  }
+
+  /** `runbook rollback`: undoes the carried steps; a signal stops it as a second signal stops a rollback. */
+  private async rollBackLater(reason: string): Promise<RunOutcome> {
+    this.interrupt.signal.addEventListener('abort', () => this.stopRollback.abort('interrupted'), { once: true });
+    if (this.options.carried?.crashed !== undefined) await this.recoverCrashed(this.options.carried.crashed);
+    const complete = await this.rollBackSafely(reason);
+    const status: RunStatus = complete ? 'rolled-back' : 'rollback-incomplete';
+    return { status, exitCode: exitCode(status, undefined), byHand: this.leftByHand, faults: [...this.faults], finallyFailed: [] };
+  }
+
+  /** The step that was running when the run died: its kind may read back what it changed, so the rollback undoes that too. */
+  private async recoverCrashed(id: string): Promise<void> {
+    const index = this.plan.steps.findIndex((s) => s.id === id);
+    const step = this.plan.steps[index];
+    const kind = step && getStepKind(step.kind);
+    if (!step || !kind?.undoAfterCrash) return;
+    const masker = this.options.masker;
+    const t0 = Date.now();
+    let undo: JsonValue | undefined;
+    let problem: string | undefined;
+    try {
+      const { spec, env } = this.render(step, kind);
+      undo = await kind.undoAfterCrash(spec, this.context(step.id, () => this.files.stepDir(index, step.id), this.stopRollback.signal, [], env));
+    } catch (e) {
+      problem = masker.mask((e as Error).message);
+    }
+    const said = problem !== undefined ? `cannot read back what it changed: ${problem}; check it by hand` : undo !== undefined ? 'what it changed was read back, so the rollback undoes it' : 'it left nothing to undo';
+    this.emit({ type: 'step-end', at: now(), step: id, index, status: 'failed', durationMs: Date.now() - t0, error: `the run died while this step ran; ${said}`, ...(undo !== undefined && { undo: masker.maskDeep(undo) }), rollback: [] });
+    if (undo !== undefined) this.stack.push({ index, step: { ...step, rollback: [] }, kind, undo });
+  }
+
+  private async rollBackSafely(reason: string): Promise<boolean> {
+    try {
+      return await this.rollBack(reason);
+    } catch (e) {
+      // A bug in the rollback loop: say what is left, never claim it is undone.
+      this.onStop({ type: 'fault', message: `internal error in runbook during the rollback: ${this.options.masker.mask((e as Error).message)}` });
+      this.emit({ type: 'rollback-end', at: now(), complete: false, failed: ['the rollback stopped on an internal error'], byHand: this.byHand(nothingUndone(this.stack)) });
+      return false;
+    }
+  }
 
   /** Says what is still changed (kept for the outcome too). */
   private byHand(entries: readonly NotUndone[]): string[] {

@@ -66,6 +66,9 @@ export interface StepDecl extends ActionDecl {
   readonly item?: { readonly value: unknown; readonly index: number; readonly of: string };
 }
 
+/** A lock scope a plan declares: a directory, or a PostgreSQL connection's database. */
+export type LockDecl = { readonly type: 'dir'; readonly path: string } | { readonly type: 'postgres'; readonly connection: string };
+
 /** A whole plan. */
 export interface Plan {
   readonly file: string;
@@ -75,6 +78,8 @@ export interface Plan {
   readonly description?: string;
   readonly vars: readonly VarDecl[];
   readonly connections: readonly ConnectionDecl[];
+  /** Lock scopes besides the run's directory (`locks:`). */
+  readonly locks?: readonly LockDecl[];
   readonly steps: readonly StepDecl[];
   /** Steps that run after the others whatever happened: success, failure and rollback, a first signal. */
   readonly finally: readonly StepDecl[];
@@ -144,6 +149,7 @@ export function planFromJson(file: string, doc: Json, include: IncludeResolver =
     ...(doc.description !== undefined && { description: String(doc.description) }),
     vars,
     connections,
+    ...(Array.isArray(doc.locks) && { locks: (doc.locks as Json[]).map((l): LockDecl => (l.dir !== undefined ? { type: 'dir', path: String(l.dir) } : { type: 'postgres', connection: String(l.postgres) })) }),
     steps,
     finally: stepsFromJson(doc, 'finally', include),
     plugins: ((doc.plugins ?? []) as unknown[]).map(String),

@@ -161,6 +161,11 @@ export function buildPlanSchema(kinds: readonly AnyStepKind[]): SchemaObject {
         propertyNames: { pattern: '^[a-z_][a-z0-9_-]*$' },
         additionalProperties: { $ref: '#/$defs/connection' },
       },
+      locks: {
+        type: 'array',
+        description: 'What a run changes besides the directory it runs in, locked for the whole run so two runs never change it at once: directories and PostgreSQL databases (an advisory lock).',
+        items: { $ref: '#/$defs/lock' },
+      },
       steps: { type: 'array', minItems: 1, description: 'The steps, run in order; an entry may be an include: of a fragment file.', items: includeOr('step') },
       finally: {
         type: 'array',
@@ -211,6 +216,17 @@ export function buildPlanSchema(kinds: readonly AnyStepKind[]): SchemaObject {
         },
       },
       include: includeSchema,
+      lock: {
+        type: 'object',
+        description: 'A lock scope: `dir: path` (its .runbook/lock, as the run directory\'s) or `postgres: connection` (an advisory lock on that database).',
+        additionalProperties: false,
+        minProperties: 1,
+        maxProperties: 1,
+        properties: {
+          dir: { type: 'string', minLength: 1, description: 'A directory the run changes, relative to the directory runbook runs in (templates allowed).' },
+          postgres: { type: 'string', minLength: 1, description: 'The name of a postgres connection: its database is locked with a PostgreSQL advisory lock.' },
+        },
+      },
       step: union('step', 'A step.'),
       action: union('action', 'A rollback action: any step kind, without id or rollback of its own.'),
       ...defs,

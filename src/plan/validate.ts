@@ -3,7 +3,7 @@ import { allStepKinds, getStepKind } from '../steps/index.js';
 import type { SchemaObject } from '../steps/kind.js';
 import { checkSchema } from './check-schema.js';
 import type { Check } from './checks/check.js';
-import { connectionsExist } from './checks/connections.js';
+import { connectionsExist, lockConnectionsExist } from './checks/connections.js';
 import { loopsWalkLists } from './checks/loops.js';
 import { referencesResolve } from './checks/references.js';
 import { shellValuesAreData } from './checks/shell-fields.js';
@@ -15,7 +15,7 @@ import { includeResolver, includeSiteFindings, type Includes } from './include.j
 import type { PlanSource } from './source.js';
 
 /** The semantic rules, run after the schema passes. */
-const checks: readonly Check[] = [uniqueStepIds, connectionsExist, referencesResolve, shellValuesAreData, loopsWalkLists];
+const checks: readonly Check[] = [uniqueStepIds, connectionsExist, lockConnectionsExist, referencesResolve, shellValuesAreData, loopsWalkLists];
 
 /** A plan read and checked: the model when it is valid, and every finding either way. */
 export interface ValidatedPlan {

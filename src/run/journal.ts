@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fdatasyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import type { RunEvent } from '../engine/events.js';
 
 /** Events after which something outside runbook is about to change (or the run is over). */
@@ -27,7 +27,11 @@ export class Journal {
   }
 
   constructor(readonly path: string) {
-    this.fd = openSync(path, 'a', 0o600);
+    this.fd = openSync(path, 'a+', 0o600);
+    // A journal taken on again (resume, rollback) may end in the torn line of a process that died writing it.
+    const size = fstatSync(this.fd).size;
+    const last = Buffer.alloc(1);
+    this.torn = size > 0 && readSync(this.fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
   }
 
   /** Writes one event line; returns the error when the line could not be written whole. */

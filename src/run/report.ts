@@ -10,6 +10,8 @@ const statusLine: Record<RunStatus, string> = {
   'failed-not-rolled-back': 'failed, NOT rolled back (--no-rollback) — the system is left as it was at the failure',
   interrupted: 'interrupted, rolled back',
   'interrupted-rollback-incomplete': 'interrupted, ROLLBACK INCOMPLETE — needs a human',
+  'rolled-back': 'rolled back later (runbook rollback): every finished step was undone',
+  'rollback-incomplete': 'rolled back later, ROLLBACK INCOMPLETE — needs a human',
 };
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -30,7 +32,9 @@ export function renderReport(events: readonly RunEvent[], final?: { status: RunS
   out.push(`- Run: \`${start.runId}\``);
   out.push(`- Plan: \`${start.plan.file}\` (${start.plan.name}, sha256 \`${start.plan.sha256.slice(0, 16)}…\`)`);
   out.push(`- Started: ${start.at}${final ? ` · duration ${formatDuration(final.durationMs)} · exit code ${final.exitCode}` : ''}`);
-  out.push(`- Directory: \`${start.runDir}\``, '');
+  out.push(`- Directory: \`${start.runDir}\``);
+  for (const c of events.filter((e): e is Ev<'run-continue'> => e.type === 'run-continue')) out.push(`- Continued by \`runbook ${c.mode}\`: ${c.at} (pid ${c.pid} on host ${c.host})${c.planChanged ? ', with a changed plan' : ''}`);
+  out.push('');
 
   for (const c of events.filter((e): e is Ev<'earlier-run-cleaned'> => e.type === 'earlier-run-cleaned')) {
     out.push(`## Left by run ${c.runId} (it died)`, '', ...c.done.map((d) => `- ${d}`), '');
@@ -59,9 +63,10 @@ export function renderReport(events: readonly RunEvent[], final?: { status: RunS
   const faults = events.filter((e): e is Ev<'fault'> => e.type === 'fault');
   if (faults.length) out.push('## Faults', '', ...faults.map((f) => `- during ${f.during} at ${f.at}: ${f.message}`), '');
 
-  const rb = events.find((e): e is Ev<'rollback-start'> => e.type === 'rollback-start');
+  // The last rollback tells: a run kept by --no-rollback may be rolled back later.
+  const rb = [...events].reverse().find((e): e is Ev<'rollback-start'> => e.type === 'rollback-start');
   if (rb) {
-    const rbEnd = events.find((e): e is Ev<'rollback-end'> => e.type === 'rollback-end');
+    const rbEnd = [...events].reverse().find((e): e is Ev<'rollback-end'> => e.type === 'rollback-end');
     out.push('## Rollback', '', `Reason: ${rb.reason}`, '');
     // Steps with nothing to undo are named once, not listed one by one among the real undo work.
     const nothing = events.filter((e): e is Ev<'rollback-step'> => e.type === 'rollback-step' && e.nothingToUndo).map((e) => `\`${e.step}\``);

@@ -42,10 +42,19 @@ export interface PlanCopy {
 export function createRunDirectory(cwd: string, id: string, plan: PlanCopy): RunDirectory {
   const dir = join(runsRoot(cwd), id);
   mkdirSync(join(dir, 'steps'), { recursive: true, mode: 0o700 });
-  const made = new Set<string>();
   const planSha256 = createHash('sha256').update(plan.text).digest('hex');
   writeFileSync(join(dir, 'plan.yaml'), plan.masked, { mode: 0o600 });
   writeFileSync(join(dir, 'plan.sha256'), `${planSha256}  ${plan.masked === plan.text ? 'plan.yaml' : resolve(cwd, plan.file)}\n`, { mode: 0o600 });
+  return runDirectory(dir, id, planSha256);
+}
+
+/** An existing run's directory, taken on by `resume` or `rollback` (its step directories may exist). */
+export function openRunDirectory(cwd: string, id: string, planSha256: string): RunDirectory {
+  return runDirectory(join(runsRoot(cwd), id), id, planSha256);
+}
+
+function runDirectory(dir: string, id: string, planSha256: string): RunDirectory {
+  const made = new Set<string>();
   return {
     id,
     dir,
@@ -54,7 +63,7 @@ export function createRunDirectory(cwd: string, id: string, plan: PlanCopy): Run
     reportPath: join(dir, 'report.md'),
     stepDir(index, stepId) {
       const d = join(dir, 'steps', `${String(index + 1).padStart(2, '0')}-${stepId}`);
-      if (!made.has(d)) mkdirSync(d, { mode: 0o700 });
+      if (!made.has(d)) mkdirSync(d, { recursive: true, mode: 0o700 });
       made.add(d);
       return d;
     },

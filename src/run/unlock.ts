@@ -1,9 +1,19 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { RunEvent } from '../engine/events.js';
+import { Journal } from './journal.js';
 import { cleanLeftovers } from './leftovers.js';
 import { describeHolder, holderState, lockPath, readLock, takeOverLock } from './lock.js';
 import { runsRoot } from './run-dir.js';
+
+/** Appends the takeover to the dead run's journal, when it has one: the journal tells the whole story of the run. */
+async function journalTakeover(journalPath: string, event: RunEvent): Promise<void> {
+  if (!existsSync(journalPath)) return;
+  const journal = new Journal(journalPath);
+  journal.append(event);
+  await journal.close().catch(() => {});
+}
 
 /** What `runbook unlock` did, or why it did nothing. */
 export type UnlockOutcome =
@@ -16,7 +26,7 @@ export type UnlockOutcome =
  * and records the takeover in that run's directory as `lock-taken-over.json`. A holder that
  * still runs is never taken over; one on another host, or an unreadable lock, needs `force`.
  */
-export async function unlockWorkspace(cwd: string, options: { readonly force: boolean; readonly now?: Date }): Promise<UnlockOutcome> {
+export async function unlockWorkspace(cwd: string, options: { readonly force: boolean; readonly now?: Date; readonly runId?: string }): Promise<UnlockOutcome> {
   const path = lockPath(cwd);
   const found = readLock(path);
   if (found === undefined) return { ok: true, message: `no lock in ${cwd}: nothing to take over`, cleaned: [] };
@@ -25,6 +35,9 @@ export async function unlockWorkspace(cwd: string, options: { readonly force: bo
     return { ok: false, message: `the lock ${path} does not name a run, so runbook cannot check that no run holds it`, hint: 'make sure no runbook runs in this directory, then run "runbook unlock --force"' };
   }
   const holder = 'holder' in found ? found.holder : undefined;
+  if (options.runId !== undefined && !(holder?.runId.startsWith(options.runId) ?? false)) {
+    return { ok: false, message: `the lock ${path} is ${holder ? `held by run ${holder.runId}` : 'unreadable'}, not by run ${options.runId}; nothing was taken over`, hint: 'run "runbook unlock" without a run id to see who holds it' };
+  }
   const state = holder ? holderState(holder) : 'unreadable';
   if (holder && state === 'running') {
     return { ok: false, message: `${describeHolder(holder)} is still running; its lock is not taken over`, hint: `stop it with Ctrl-C in its terminal or "kill -TERM ${holder.pid}" (it rolls back), or wait for it to finish` };
@@ -42,5 +55,6 @@ export async function unlockWorkspace(cwd: string, options: { readonly force: bo
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const at = (options.now ?? new Date()).toISOString();
   writeFileSync(record, `${JSON.stringify({ at, by: { host: hostname(), pid: process.pid }, holder, holderWas: state, forced: options.force, cleaned }, null, 2)}\n`, { mode: 0o600 });
+  await journalTakeover(join(dir, 'journal.jsonl'), { type: 'lock-taken-over', at, host: hostname(), pid: process.pid, lock: path, holderWas: state, forced: options.force });
   return { ok: true, message: `took over the lock of ${what}; the takeover is recorded in ${record}`, cleaned, record };
 }

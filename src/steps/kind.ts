@@ -132,6 +132,11 @@ export interface StepKind<Spec extends object = Record<string, unknown>> {
   run(spec: Spec, ctx: StepContext): Promise<StepResult>;
   /** The kind's own inverse, run at rollback with the token `run` returned. */
   undo?(token: JsonValue, ctx: StepContext): Promise<StepResult>;
+  /**
+   * The undo token of a run of this step that died before it returned one, read back from what the
+   * step keeps on the system it changes; `runbook rollback` of a crashed run asks for it.
+   */
+  undoAfterCrash?(spec: Spec, ctx: StepContext): Promise<JsonValue | undefined>;
   /** What `undo` will do, for `runbook plan` ("restore .env byte-for-byte"). */
   readonly undoSummary?: string;
   /** What the step left changed and the command that undoes it by hand, for when its rollback could not run. */

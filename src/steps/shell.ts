@@ -16,6 +16,8 @@ export interface ShellSpec {
   readonly unset_env?: readonly string[];
   readonly expect_exit?: readonly number[];
   readonly outputs?: Readonly<Record<string, OutputRule>>;
+  /** Running it twice does no harm: `runbook resume` may run it again when the run died while it ran. */
+  readonly idempotent?: boolean;
 }
 
 /** Raw stdout kept in memory for output rules; the rest is only in stdout.log. */
@@ -189,6 +191,7 @@ export const shell = defineStepKind<ShellSpec>({
         minItems: 1,
         uniqueItems: true,
       },
+      idempotent: { type: 'boolean', description: 'Running the command again does no harm (e.g. mkdir -p): when a run died while it ran, `runbook resume` runs it again instead of stopping.' },
       expect_exit: {
         type: 'array',
         description: 'Exit codes that count as success; default [0].',

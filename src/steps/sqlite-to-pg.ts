@@ -114,6 +114,11 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
     }
   },
 
+  async undoAfterCrash(spec, ctx) {
+    if (spec.mode === 'align-schema' || spec.mode === 'test-import') return undefined;
+    return (await import('./sqlite-to-pg/crash-undo.js')).crashUndoToken(spec.target, spec.schema ?? 'public', ctx);
+  },
+
   async run(spec, ctx): Promise<StepResult> {
     const { source, target, problem } = connections(spec, (n) => ctx.connection(n));
     if (problem || !source || !target || source.type !== 'sqlite' || target.type !== 'postgres') {

@@ -10,6 +10,8 @@ import { terminalAsk } from '../ask.js';
 import { exitCodes, wantsColor, type CliIO } from '../io.js';
 import { withPluginOption } from '../plugins.js';
 import { preparePlan } from '../prepare.js';
+import { reportOutcome } from '../run-outcome.js';
+import { stepSelection } from '../step-selection.js';
 import { collect, type Finish } from '../shared-options.js';
 
 interface ExecOptions {
@@ -20,9 +22,13 @@ interface ExecOptions {
   json?: boolean;
   failAt?: string;
   plugin: string[];
+  from?: string;
+  only?: string[];
+  outputsFrom?: string;
 }
 
-async function chooseRenderer(io: CliIO, json: boolean, willAsk: boolean): Promise<RunRenderer> {
+/** The progress display for a run: JSON lines, a redrawn task list on a terminal, or plain lines. */
+export async function chooseRenderer(io: CliIO, json: boolean, willAsk: boolean): Promise<RunRenderer> {
   if (json) return new JsonRenderer(io.stdout);
   const color = wantsColor(io);
   // The task list redraws the screen and would overwrite a question: runs that ask get plain lines.
@@ -44,6 +50,9 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
     .option('--no-rollback', 'on failure, leave everything as it is for inspection (exit 3)')
     .option('--json', 'print journal events as JSON lines instead of progress')
     .option('--fail-at <step-id>', 'rollback drill: make this step fail instead of running it')
+    .option('--from <step-id>', 'run from this step on; the steps before it do not run (their outputs: --outputs-from)')
+    .option('--only <step-id...>', 'run only these steps (their inputs from other steps: --outputs-from)')
+    .option('--outputs-from <run>', 'with --from/--only: take the outputs of the steps that do not run from this earlier run')
     .addHelpText('after', '\nExample:\n  DATABASE_URL=postgresql://app@db/app runbook exec plans/sqlite-to-pg.yaml --yes\n\nExit codes: 0 succeeded, 1 failed and rolled back, 2 invalid plan or usage,\n3 rollback incomplete, stopped or disabled (needs a human), 130/129/143 interrupted by\nSIGINT/SIGHUP/SIGTERM and rolled back.\n')
     .action(async (file: string, opts: ExecOptions) => {
       const prepared = await preparePlan(io, file, opts, true);
@@ -53,6 +62,8 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
         io.stderr.write(`runbook: --fail-at names step "${opts.failAt}", which is not in ${file}\n  hint: steps: ${steps.map((s) => s.id).join(', ')}\n`);
         return finish(exitCodes.invalid);
       }
+      const carried = stepSelection(io, prepared.plan, opts);
+      if (carried === 'refused') return finish(exitCodes.invalid);
       const interrupts = io.interrupts ?? new Interrupts();
       const interactive = io.stdin?.isTTY === true;
       const willAsk = interactive && opts.yes !== true && steps.some((s) => s.kind === 'confirm' || s.rollback.some((a) => a.kind === 'confirm'));
@@ -67,27 +78,13 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
           yes: opts.yes === true,
           rollback: opts.rollback,
           ...(opts.failAt !== undefined && { failAt: opts.failAt }),
+          ...(carried && { carried }),
           interrupts,
           ...(interactive && io.stdin && { ask: terminalAsk(io.stdin, io.stderr) }),
         },
         renderer,
         (text) => io.stderr.write(text),
       );
-      if (!result.ok) {
-        io.stderr.write(`runbook: ${result.message}\n  hint: ${result.hint}\n`);
-        return finish(exitCodes.invalid);
-      }
-      // Said on stderr too: the report may be unwritable (a full disk) and stdout may be gone.
-      for (const line of result.problems) io.stderr.write(`runbook: ${line}\n`);
-      if (result.byHand.length > 0) {
-        io.stderr.write(`runbook: not everything was undone (exit ${result.exitCode}); still changed, newest first:\n${result.byHand.map((l) => `  - ${l}\n`).join('')}`);
-      }
-      if (result.finallyFailed.length > 0) {
-        io.stderr.write(`runbook: finally step${result.finallyFailed.length > 1 ? 's' : ''} ${result.finallyFailed.join(', ')} failed: the cleanup ${result.finallyFailed.length > 1 ? 'they do' : 'it does'} is not done; check by hand (exit ${result.exitCode})\n`);
-      }
-      if (result.problems.length > 0 && result.byHand.length === 0 && result.status !== 'succeeded') {
-        io.stderr.write(`runbook: the rollback ${result.exitCode === 3 ? 'did NOT complete' : 'completed: every finished step was undone'} (exit ${result.exitCode})\n`);
-      }
-      finish(result.exitCode);
+      finish(reportOutcome(io, result));
     });
 }

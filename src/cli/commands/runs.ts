@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { closest } from '../../diagnostics/index.js';
 import type { RunEvent } from '../../engine/events.js';
 import { readJournal } from '../../run/journal.js';
 import { listRuns } from '../../run/list-runs.js';
 import { renderReport } from '../../run/report.js';
+import { findRun } from '../find-run.js';
 import { exitCodes, type CliIO } from '../io.js';
 import type { Finish } from '../shared-options.js';
 
@@ -20,7 +20,7 @@ export function registerRuns(program: Command, io: CliIO, finish: Finish): void 
       const runs = listRuns(io.cwd);
       if (opts.json) io.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
       else if (runs.length === 0) io.stdout.write('no runs yet in this directory (.runbook/runs is empty)\n');
-      else for (const r of runs) io.stdout.write(`${r.id}  ${r.status}${r.failedStep ? ` at ${r.failedStep}` : ''}${r.exitCode !== undefined ? ` (exit ${r.exitCode})` : ''}\n`);
+      else for (const r of runs) io.stdout.write(`${r.id}  ${r.state}${r.exitCode !== undefined ? ` (exit ${r.exitCode})` : ''}\n${r.next ? `  next: ${r.next}\n` : ''}`);
       finish(exitCodes.ok);
     });
   program
@@ -30,14 +30,8 @@ export function registerRuns(program: Command, io: CliIO, finish: Finish): void 
     .option('--journal', 'print the raw journal (JSON lines) instead of the report')
     .addHelpText('after', '\nExample:\n  runbook show last\n  runbook show 20261125-1301 --journal\n')
     .action((wanted: string, opts: { journal?: boolean }) => {
-      const runs = listRuns(io.cwd);
-      const matches = wanted === 'last' ? runs.slice(0, 1) : runs.filter((r) => r.id.startsWith(wanted));
-      if (matches.length !== 1) {
-        const near = closest(wanted, runs.map((r) => r.id));
-        io.stderr.write(`runbook: ${matches.length === 0 ? `no run "${wanted}"` : `"${wanted}" matches ${matches.length} runs`} in ${join(io.cwd, '.runbook/runs')}\n  hint: ${near ? `did you mean "${near}"? ` : ''}list runs with \`runbook runs\`\n`);
-        return finish(exitCodes.invalid);
-      }
-      const run = matches[0]!;
+      const run = findRun(io, wanted);
+      if (!run) return finish(exitCodes.invalid);
       const file = join(run.dir, opts.journal ? 'journal.jsonl' : 'report.md');
       if (!opts.journal && !existsSync(file)) {
         // No report (killed, or the disk was full): the journal alone still tells what happened.

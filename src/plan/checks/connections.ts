@@ -18,3 +18,13 @@ export const connectionsExist: Check = (input) => {
     });
   });
 };
+
+/** Every `postgres:` lock scope names a declared postgres connection. */
+export const lockConnectionsExist: Check = (input) => {
+  const postgres = input.plan.connections.filter((c) => c.type === 'postgres').map((c) => c.name);
+  return (input.plan.locks ?? []).flatMap((lock, i) => {
+    if (lock.type !== 'postgres' || postgres.includes(lock.connection)) return [];
+    const hint = postgres.length === 0 ? 'declare it under `connections:` as postgres: url' : didYouMean(lock.connection, postgres);
+    return [finding(input, 'unknown-connection', `lock scope ${i + 1} names connection "${lock.connection}", which is not a postgres connection declared under connections`, input.source.positionOf(['locks', i, 'postgres']), hint)];
+  });
+};

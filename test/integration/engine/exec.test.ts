@@ -172,7 +172,7 @@ steps:
     const plan = ws.write('plan.yaml', fiveSteps('exit 9'));
     await runCli(['exec', plan], { cwd: ws.dir });
     const runs = await runCli(['runs'], { cwd: ws.dir });
-    expect(runs.stdout).toMatch(/^\d{8}-\d{6}-five-[0-9a-f]{4} {2}failed-rolled-back at step-4 \(exit 1\)\n$/);
+    expect(runs.stdout).toMatch(/^\d{8}-\d{6}-five-[0-9a-f]{4} {2}failed at step-4, rolled back \(exit 1\)\n$/);
     const show = await runCli(['show', 'last'], { cwd: ws.dir });
     expect(show.stdout).toBe(readFileSync(join(ws.lastRunDir(), 'report.md'), 'utf8'));
     const missing = await runCli(['show', 'nope'], { cwd: ws.dir });

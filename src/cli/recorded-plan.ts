@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pc from 'picocolors';
+import { validatePlanFile } from '../plan/validate.js';
+import { diffPlans } from '../review/diff.js';
+import { formatDiffText } from '../review/diff-text.js';
+import type { RunState } from '../run/run-state.js';
+import type { CliIO } from './io.js';
+import { preparePlan, type PreparedPlan } from './prepare.js';
+
+/** The plan a recorded run is carried on with, its checksum now, and its recorded var values. */
+export interface RecordedPlan {
+  readonly prepared: PreparedPlan;
+  readonly sha256: string;
+}
+
+/**
+ * Loads the plan of a recorded run for `resume` or `rollback`: the file it ran from must have the
+ * recorded sha256, unless `allowChanged` (then the semantic diff is printed on stderr). Var values
+ * are the recorded ones; secret vars were never recorded and are read from the environment again.
+ */
+export async function recordedPlan(io: CliIO, runDir: string, state: RunState, allowChanged: boolean): Promise<RecordedPlan | undefined> {
+  const { start } = state;
+  const file = resolve(start.cwd, start.plan.file);
+  if (!existsSync(file)) {
+    io.stderr.write(`runbook: the plan of run ${start.runId}, ${file}, is not there any more\n  hint: put the plan back where it was (the run's copy is ${join(runDir, 'plan.yaml')}, secrets masked)\n`);
+    return undefined;
+  }
+  const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+  if (sha256 !== start.plan.sha256 && !allowChanged) {
+    io.stderr.write(
+      `runbook: the plan ${file} changed since run ${start.runId} ran it (sha256 ${start.plan.sha256.slice(0, 12)}… then, ${sha256.slice(0, 12)}… now)\n` +
+        `  hint: see how with "runbook diff ${join(runDir, 'plan.yaml')} ${file}"; to carry on with the plan as it is now, add --allow-changed-plan\n`,
+    );
+    return undefined;
+  }
+  const declared = validatePlanFile(file).plan?.vars ?? [];
+  const secret = new Set(declared.filter((v) => v.secret).map((v) => v.name));
+  const known = new Set(declared.map((v) => v.name));
+  const recorded = Object.entries(start.vars).filter(([name]) => known.has(name) && !secret.has(name)).map(([name, value]) => `${name}=${String(value)}`);
+  const prepared = await preparePlan(io, file, { var: recorded, varsFile: [] }, true);
+  if (!prepared) {
+    if (secret.size > 0) io.stderr.write(`runbook: secret vars (${[...secret].join(', ')}) are never recorded: give them again in their environment variables\n`);
+    return undefined;
+  }
+  if (sha256 !== start.plan.sha256) {
+    const then = validatePlanFile(join(runDir, 'plan.yaml')).plan;
+    io.stderr.write(`runbook: the plan changed since run ${start.runId} ran it; carrying on with the plan as it is now (--allow-changed-plan):\n`);
+    io.stderr.write(formatDiffText(diffPlans(then, prepared.plan, { old: `${start.runId}/plan.yaml`, new: file }), pc.createColors(false)));
+  }
+  return { prepared, sha256 };
+}
