@@ -35,6 +35,7 @@ export const codes = {
   'bad-loop': 'RB403',
   'include-cycle': 'RB404',
   'include-invalid': 'RB405',
+  'bad-pattern': 'RB406',
   'plugin-load': 'RB601',
   'plugin-contract': 'RB602',
   'var-missing': 'RB501',

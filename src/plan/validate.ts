@@ -8,6 +8,7 @@ import { loopsWalkLists } from './checks/loops.js';
 import { referencesResolve } from './checks/references.js';
 import { shellValuesAreData } from './checks/shell-fields.js';
 import { uniqueStepIds } from './checks/unique-step-ids.js';
+import { varPatternsCompile } from './checks/var-patterns.js';
 import { loadPlanFile, parsePlanText } from './load.js';
 import { allSteps, planFromJson, type Plan } from './model.js';
 import { buildFragmentSchema, buildPlanSchema } from './schema.js';
@@ -15,7 +16,7 @@ import { includeResolver, includeSiteFindings, type Includes } from './include.j
 import type { PlanSource } from './source.js';
 
 /** The semantic rules, run after the schema passes. */
-const checks: readonly Check[] = [uniqueStepIds, connectionsExist, lockConnectionsExist, referencesResolve, shellValuesAreData, loopsWalkLists];
+const checks: readonly Check[] = [uniqueStepIds, connectionsExist, lockConnectionsExist, referencesResolve, shellValuesAreData, loopsWalkLists, varPatternsCompile];
 
 /** A plan read and checked: the model when it is valid, and every finding either way. */
 export interface ValidatedPlan {

@@ -118,7 +118,7 @@ export function resolveVars(plan: Plan, source: PlanSource | undefined, inputs: 
       diag('var-invalid', `var "${v.name}" from ${pick.from} is ${shown}: ${problem ?? 'invalid'}`, plan.file, at.line, at.col, v.description);
       continue;
     }
-    if (v.pattern !== undefined && !new RegExp(v.pattern).test(String(value))) {
+    if (v.pattern !== undefined && !matchesPattern(v.pattern, String(value))) {
       diag('var-invalid', `var "${v.name}" from ${pick.from} is ${shown}, which does not match ${v.pattern}`, plan.file, at.line, at.col, v.description);
       continue;
     }
@@ -130,4 +130,13 @@ export function resolveVars(plan: Plan, source: PlanSource | undefined, inputs: 
     if (v.secret) secrets.push(...(Array.isArray(value) ? value.map(String) : [String(value)]).filter((x) => x !== ''));
   }
   return { values, secrets, diagnostics };
+}
+
+/** Whether a value matches a var's pattern; a pattern that does not compile is validate's finding (RB406), not a crash here. */
+function matchesPattern(pattern: string, value: string): boolean {
+  try {
+    return new RegExp(pattern).test(value);
+  } catch {
+    return true;
+  }
 }

@@ -57,6 +57,7 @@ describe('runbook rollback RUN of plans/examples/rotate-logs.yaml', () => {
     expect(fileSha256(join(ws.dir, 'logs', 'app.log'))).toBe(before);
     expect(readdirSync(join(ws.dir, 'logs-archive'))).toEqual([]);
     const report = readFileSync(join(ws.lastRunDir(), 'report.md'), 'utf8');
-    expect(report).toContain('- **make-archive-dir**: nothing to undo (the step declares no rollback)');
+    expect(report).toContain('Nothing to undo (no rollback declared) in 2 finished step(s): `check-archive`, `make-archive-dir`.');
+    expect(report).toContain('- **move-logs**\n  - done: Put the logs back where they were');
   });
 });
