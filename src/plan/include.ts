@@ -3,7 +3,7 @@ import { codes, type Diagnostic, type RuleName } from '../diagnostics/index.js';
 import type { SchemaObject } from '../steps/kind.js';
 import { checkSchema } from './check-schema.js';
 import { loadPlanFile } from './load.js';
-import { stepsFromJson, type ActionDecl, type IncludeResolver, type StepDecl } from './model.js';
+import { stepsFromJson, type ActionDecl, type IncludeResolver, type IncludeSite, type StepDecl } from './model.js';
 import type { PlanSource } from './source.js';
 
 type Json = Record<string, unknown>;
@@ -44,10 +44,21 @@ function paramsOf(site: Site, fragment: Json, given: Json, name: string): { para
   return { params, problems };
 }
 
-/** Prefixes a fragment step (and its own includes' steps) with the include's id, and records its file. */
+const prefixed = (aliases: Readonly<Record<string, string>>, prefix: string) => Object.fromEntries(Object.entries(aliases).map(([local, id]) => [local, `${prefix}-${id}`]));
+
+/**
+ * Prefixes a fragment step (and its own includes' steps) with the include's id, and records its file.
+ * A step of a nested include keeps its own params, gets its ids renamed once more, and learns the
+ * scope of the fragment that included it (`within`), which its `with:` values are templates of.
+ */
 function placed(step: StepDecl, prefix: string, file: string, params: Json, aliases: Record<string, string>, site: Site): StepDecl {
-  const includedAt = { file: site.source.file, path: site.path };
-  const mark = <A extends ActionDecl>(a: A): A => ({ ...a, file: a.file ?? file, params: a.params ?? params, aliases: a.aliases ?? aliases, includedAt: a.includedAt ?? includedAt });
+  const includedAt: IncludeSite = { file: site.source.file, path: site.path };
+  const lift = (at: IncludeSite): IncludeSite => {
+    if (at.within) return { ...at, within: { ...at.within, aliases: prefixed(at.within.aliases ?? {}, prefix), ...(at.within.includedAt && { includedAt: lift(at.within.includedAt) }) } };
+    return at.file === file ? { ...at, within: { params, aliases, includedAt } } : at;
+  };
+  const mark = <A extends ActionDecl>(a: A): A =>
+    a.file === undefined ? { ...a, file, params, aliases, includedAt } : { ...a, ...(a.aliases && { aliases: prefixed(a.aliases, prefix) }), ...(a.includedAt && { includedAt: lift(a.includedAt) }) };
   return { ...mark(step), id: `${prefix}-${step.id}`, rollback: step.rollback.map(mark) };
 }
 

@@ -47,7 +47,22 @@ export interface ActionDecl {
   /** For an included action: the fragment's own step ids and the ids they have in the plan. */
   readonly aliases?: Readonly<Record<string, string>>;
   /** For an included action: the `include:` entry that brought it (its file and path), whose `with:` values are templates of that file. */
-  readonly includedAt?: { readonly file: string; readonly path: readonly (string | number)[] };
+  readonly includedAt?: IncludeSite;
+}
+
+/** An `include:` entry: where it is, and when that file is itself a fragment, the scope its `with:` values are templates of. */
+export interface IncludeSite {
+  readonly file: string;
+  readonly path: readonly (string | number)[];
+  /** The including fragment's params, step ids and own include; absent when the plan itself includes. */
+  readonly within?: FragmentScopeDecl;
+}
+
+/** What templates of an included file read besides the plan: its params and its own step ids (with their ids in the plan). */
+export interface FragmentScopeDecl {
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly aliases?: Readonly<Record<string, string>>;
+  readonly includedAt?: IncludeSite;
 }
 
 /** What a `for_each` walks: a literal list, or a var of type list named by `vars.NAME`. */

@@ -42,7 +42,7 @@ function checkParts(input: CheckInput, parts: readonly string[], site: Site): { 
       const steps = allSteps(plan);
       const ids = steps.map((s) => s.id);
       const index = ids.indexOf(site.aliases?.[a ?? ''] ?? a ?? '');
-      if (index < 0) return { rule: 'unknown-step', message: `"${shown}" refers to step "${a ?? ''}", which does not exist`, hint: didYouMean(a ?? '', ids) };
+      if (index < 0) return { rule: 'unknown-step', message: `"${shown}" refers to step "${a ?? ''}", which does not exist`, hint: didYouMean(a ?? '', [...Object.keys(site.aliases ?? {}), ...ids]) };
       if (b !== 'outputs' && b !== 'status') return { rule: 'unknown-reference', message: `"${shown}" must continue with .outputs.<name> or .status`, hint: `e.g. steps.${a}.outputs.stdout` };
       const here = site.stepIndex;
       const runsBefore = here !== undefined && (index < here || (index === here && site.inRollback));
@@ -138,11 +138,12 @@ export const referencesResolve: Check = (input) => {
     const at = action.includedAt;
     if (!at || withChecked.has(`${at.file}\0${at.path.join('/')}`)) return;
     withChecked.add(`${at.file}\0${at.path.join('/')}`);
-    // Only the plan's own includes: a nested include's values read its fragment's params, checked with that fragment.
-    if (at.file !== input.source.file) return;
-    const source = input.source;
+    // A nested include's values are templates of the fragment that includes it: its params and its own step ids.
+    const source = at.file === input.source.file ? input.source : input.sources?.get(at.file);
+    if (!source) return;
     const given = source.nodeAt([...at.path, 'with']).node?.toJSON() as Record<string, unknown> | undefined;
-    checkStrings({ ...input, source }, given ?? {}, [...at.path, 'with'], { stepIndex: site.stepIndex, inRollback: site.inRollback }, out);
+    const within = at.within && { ...(at.within.params && { params: Object.keys(at.within.params) }), ...(at.within.aliases && { aliases: at.within.aliases }) };
+    checkStrings({ ...input, source }, given ?? {}, [...at.path, 'with'], { stepIndex: site.stepIndex, inRollback: site.inRollback, ...within }, out);
   };
   allSteps(input.plan).forEach((step, i) => {
     const inLoop = step.forEach !== undefined;

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
@@ -104,5 +104,42 @@ describe('include: steps from a fragment file with parameters', () => {
     const cyc = await runCli(['validate', loop.write('plan.yaml', plan('exit 0'))], { cwd: loop.dir });
     expect(cyc.code).toBe(2);
     expect(cyc.stderr).toMatch(/fragments\/again\.yaml:2:14: error RB404 include of "restart\.yaml" makes a cycle: .*plan\.yaml → .*fragments\/restart\.yaml → .*fragments\/again\.yaml → .*fragments\/restart\.yaml \[include-cycle\]/);
+  });
+
+  /** A fragment that includes restart.yaml, reading its own param and its own earlier step in the with: values. */
+  const outer = (value = '"{{params.service}}-{{steps.prep.outputs.out}}"') => `params:
+  service: { description: the service }
+steps:
+  - id: prep
+    kind: shell
+    run: echo prepared
+    outputs:
+      out: { regex: "^(prepared)$" }
+  - include: restart.yaml
+    id: inner
+    with: { service: ${value} }
+`;
+  const nestedPlan = 'version: 1\nname: nested\nsteps:\n  - include: fragments/outer.yaml\n    id: api\n    with: { service: api }\n';
+
+  it('a fragment included from a fragment reads its own steps by their own ids, and its with: values read the including fragment\'s params and steps', async () => {
+    const ws = withFragment(restart.replace('{{params.greeting}} >> trail.txt', '{{params.greeting}} {{steps.stop.outputs.out}} >> trail.txt'));
+    ws.write('fragments/outer.yaml', outer());
+    const r = await runCli(['exec', ws.write('plan.yaml', nestedPlan)], { cwd: ws.dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(trail(ws)).toBe('stop api-prepared\nstart api-prepared hello stopped\n');
+    expect(ws.lastJournal().filter((e) => e.type === 'step-end').map((e) => (e.type === 'step-end' ? e.step : ''))).toEqual(['api-prep', 'api-inner-stop', 'api-inner-start']);
+  });
+
+  it('checks a nested include\'s with: values as templates of the fragment that includes it, before anything runs', async () => {
+    const ws = withFragment();
+    ws.write('fragments/outer.yaml', outer('"{{params.servce}}-{{steps.prepp.outputs.out}}-{{vars.svc}}"'));
+    const r = await runCli(['exec', ws.write('plan.yaml', nestedPlan)], { cwd: ws.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('fragments/outer.yaml:11:23: error RB301 "params.servce" refers to param "servce", which the fragment does not declare under params [undeclared-var]');
+    expect(r.stderr).toContain('fragments/outer.yaml:11:41: error RB302 "steps.prepp.outputs.out" refers to step "prepp", which does not exist');
+    expect(r.stderr).toContain('hint: did you mean "prep"?');
+    expect(r.stderr).toContain('fragments/outer.yaml:11:69: error RB301 "vars.svc" refers to var "svc", which is not declared under vars');
+    expect(existsSync(join(ws.dir, 'trail.txt'))).toBe(false);
   });
 });
