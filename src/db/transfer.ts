@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { connectPostgres, openSqlite, quoteIdent as q } from './connections.js';
 import { RejectLog } from './copy-rejects.js';
 import { qualified, type DdlStatement, type TableDdl } from './ddl.js';
+import { pgTableName } from './ddl-names.js';
 import { TransferFailure } from './transfer-failure.js';
 import { loadTables, type LoadJob } from './transfer-load.js';
 import { describeOrphans, findOrphans } from './transfer-orphans.js';
@@ -254,7 +255,7 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
     if (state) for (const t of state.tables.values()) if (t.created) effects.tablesCreated.push(t.table);
     effects.stateTable = resumed;
     const existing = await existingTables(control, schema);
-    const clashes = [...plan.ddl.tables.map((t) => t.source.name), ...plan.emptyTables.map((t) => t.name)].filter((n) => existing.has(n) && !state?.tables.has(n));
+    const clashes = [...plan.ddl.tables.map((t) => t.source.name), ...plan.emptyTables.map((t) => t.name)].filter((n) => existing.has(pgTableName(n)) && !state?.tables.has(n));
     if (clashes.length > 0 && o.ifExists !== 'drop') {
       throw new TransferFailure(
         `schema "${schema}" already has table${clashes.length === 1 ? '' : 's'} ${clashes.map((c) => `"${c}"`).join(', ')}; mode ${o.mode} creates tables and does not touch existing ones.`,
@@ -356,7 +357,7 @@ async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOp
   const control = clients[0] as pg.Client;
   const schema = o.schema;
   const existing = await existingTables(control, schema);
-  const missing = plan.tables.map((t) => t.name).filter((n) => !existing.has(n));
+  const missing = plan.tables.map((t) => t.name).filter((n) => !existing.has(pgTableName(n)));
   if (missing.length > 0) {
     throw new TransferFailure(
       `mode data-only loads into existing tables, but schema "${schema}" has no table ${missing.map((m) => `"${m}"`).join(', ')}.`,
@@ -392,7 +393,7 @@ async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOp
     }
     if (!state) {
       // Migrations do not make the app's virtual tables, so data-only makes the missing ones (empty).
-      const emptyMissing = plan.emptyTables.filter((t) => !existing.has(t.name));
+      const emptyMissing = plan.emptyTables.filter((t) => !existing.has(pgTableName(t.name)));
       await control.query('BEGIN');
       try {
         await createState(control, schema, plan.fingerprint, [...prepared.jobs.map((j) => ({ name: j.table.name, created: false })), ...emptyMissing.map((t) => ({ name: t.name, created: true }))]);

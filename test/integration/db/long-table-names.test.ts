@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { countCompare } from '../../../src/steps/count-compare.js';
+import type { JsonValue } from '../../../src/steps/kind.js';
+import { sqliteToPg } from '../../../src/steps/sqlite-to-pg.js';
+import { freshDatabase, query } from '../../helpers/pg.js';
+import { stepContext } from '../../helpers/step-context.js';
+
+const file = join(import.meta.dirname, '../../fixtures/sqlite-corpus/long-tables.db');
+const parent = 'a_table_name_that_goes_on_and_on_past_the_sixty_three__507605e6';
+const child = 'a_table_name_that_goes_on_and_on_past_the_sixty_three__89a16058';
+
+describe('table names over 63 bytes that PostgreSQL would cut to the same name', () => {
+  it('become two tables with a foreign key between them, count-compare finds them, and the undo drops both', async () => {
+    const url = await freshDatabase('long_table_names');
+    await query(url, `ALTER DATABASE "${new URL(url).pathname.slice(1)}" SET TimeZone = 'Asia/Kathmandu'`);
+    const ctx = stepContext({ connections: { src: { name: 'src', type: 'sqlite', path: file }, db: { name: 'db', type: 'postgres', url } } });
+    const r = await sqliteToPg.run({ source: 'src', target: 'db' }, ctx);
+    expect(r.ok ? 'ok' : r.message).toBe('ok');
+    if (!r.ok) return;
+    expect(await query(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).toEqual([{ table_name: parent }, { table_name: child }].sort((a, b) => (a.table_name < b.table_name ? -1 : 1)));
+    expect(await query(url, `SELECT count(*)::int AS n FROM "${child}"`)).toEqual([{ n: 3 }]);
+    const [fk] = await query<{ ref: string }>(url, `SELECT confrelid::regclass::text AS ref FROM pg_constraint WHERE contype = 'f' AND conrelid = $1::regclass`, [`"${child}"`]);
+    expect(fk?.ref).toBe(parent);
+    await expect(query(url, `INSERT INTO "${child}" (parent_id) VALUES (9)`)).rejects.toThrow('violates foreign key constraint');
+    await expect(query(url, `INSERT INTO "${parent}" (name) VALUES ('one')`)).rejects.toThrow('duplicate key value');
+
+    const checked = await countCompare.run({ source: 'src', target: 'db', verify: 'checksums' }, ctx);
+    expect(checked.ok ? 'same' : checked.message).toBe('same');
+
+    const undone = await sqliteToPg.undo!(r.undo as JsonValue, ctx);
+    expect(undone.ok).toBe(true);
+    expect(await query(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).toEqual([]);
+  });
+});
