@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { connectPostgres, openSqlite, quoteIdent as q } from './connections.js';
 import { RejectLog } from './copy-rejects.js';
 import { qualified, type DdlStatement, type TableDdl } from './ddl.js';
-import { pgTableName } from './ddl-names.js';
+import { conventionalName, pgTableName } from './ddl-names.js';
 import { TransferFailure } from './transfer-failure.js';
 import { loadTables, type LoadJob } from './transfer-load.js';
 import { describeOrphans, findOrphans } from './transfer-orphans.js';
@@ -230,6 +230,17 @@ const fkKey = (s: DdlStatement, t: TableDdl) => {
   return fk ? `${t.source.name}:${fk.columns.join(',')}` : '';
 };
 
+/**
+ * The tables in creation order, those named like another table's identity sequence (t_id_seq)
+ * first: PostgreSQL names a sequence when it makes its table and steps aside only from a name
+ * already taken, while a table of a taken name is refused.
+ */
+function namedLikeSequencesFirst(tables: readonly TableDdl[]): TableDdl[] {
+  const sequences = new Set(tables.flatMap((t) => (t.identity ? [conventionalName(pgTableName(t.source.name), [t.identity.column], 'seq')] : [])));
+  const first = tables.filter((t) => sequences.has(pgTableName(t.source.name)));
+  return [...first, ...tables.filter((t) => !first.includes(t))];
+}
+
 async function createAndLoad(db: Database.Database, plan: TransferPlan, o: TransferOptions, clients: pg.Client[], effects: TransferEffects, warn: (m: string) => void, stage: Stage): Promise<TableOutcome[]> {
   const control = clients[0] as pg.Client;
   const schema = o.schema;
@@ -266,7 +277,7 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
     await control.query('BEGIN');
     try {
       if (clashes.length > 0) await control.query(`DROP TABLE ${clashes.map((c) => qualified(schema, c)).join(', ')}`);
-      const toCreate = plan.ddl.tables.filter((t) => !state?.tables.has(t.source.name));
+      const toCreate = namedLikeSequencesFirst(plan.ddl.tables.filter((t) => !state?.tables.has(t.source.name)));
       const emptyToCreate = plan.emptyTables.filter((t) => !state?.tables.has(t.name));
       if (withData && !state) await createState(control, schema, plan.fingerprint, [...toCreate.map((t) => t.source.name), ...emptyToCreate.map((t) => t.name)].map((name) => ({ name, created: true })));
       for (const t of toCreate) {
