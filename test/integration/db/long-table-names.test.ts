@@ -32,4 +32,20 @@ describe('table names over 63 bytes that PostgreSQL would cut to the same name',
     expect(undone.ok).toBe(true);
     expect(await query(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).toEqual([]);
   });
+
+  it('an interrupted transfer resumes into the same two tables, and the undo of the resumed run drops them', async () => {
+    const url = await freshDatabase('long_table_names_resume');
+    const controller = new AbortController();
+    const progress = () => controller.abort();
+    const first = await sqliteToPg.run({ source: 'src', target: 'db', parallel: 1 }, stepContext({ signal: controller.signal, progress, connections: { src: { name: 'src', type: 'sqlite', path: file }, db: { name: 'db', type: 'postgres', url } } }));
+    expect(first.ok ? 'ok' : first.message).toMatch(/^the transfer was stopped/);
+    expect(await query(url, `SELECT count(*)::int AS n FROM _runbook_transfer`)).toEqual([{ n: 2 }]);
+    const ctx = stepContext({ connections: { src: { name: 'src', type: 'sqlite', path: file }, db: { name: 'db', type: 'postgres', url } } });
+    const second = await sqliteToPg.run({ source: 'src', target: 'db' }, ctx);
+    expect(second.ok ? second.outputs.counts : second.message).toEqual({ a_table_name_that_goes_on_and_on_past_the_sixty_three_bytes_pg__parent: 2, a_table_name_that_goes_on_and_on_past_the_sixty_three_bytes_pg__child_: 3 });
+    expect(await query(url, `SELECT (SELECT count(*)::int FROM "${parent}") AS p, (SELECT count(*)::int FROM "${child}") AS c`)).toEqual([{ p: 2, c: 3 }]);
+    if (!second.ok) return;
+    expect((await sqliteToPg.undo!(second.undo as JsonValue, ctx)).ok).toBe(true);
+    expect(await query(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).toEqual([]);
+  });
 });
