@@ -27,6 +27,9 @@ describe('table names over 63 bytes that PostgreSQL would cut to the same name',
 
     const checked = await countCompare.run({ source: 'src', target: 'db', verify: 'checksums' }, ctx);
     expect(checked.ok ? 'same' : checked.message).toBe('same');
+    const long = 'a_table_name_that_goes_on_and_on_past_the_sixty_three_bytes_pg__parent';
+    expect(ctx.warnings).toContain(`table "${long}" is named "${parent}" in PostgreSQL: the name is longer than its 63 bytes`);
+    expect(ctx.warnings).toContain(`table "${long}" was counted as "${parent}" on the target (no table of that exact name there)`);
 
     const undone = await sqliteToPg.undo!(r.undo as JsonValue, ctx);
     expect(undone.ok).toBe(true);
