@@ -7,7 +7,7 @@ import type { RejectLog } from './copy-rejects.js';
 import { encoderFor, MAYBE_INVALID_UTF8, refusal, type Encoder, type Tally } from './encode.js';
 import { batchesHere, batchesInWorker, READ_CACHE_KB, type BatchQuery, type BatchSource } from './copy-batches.js';
 import { batchSql, tableSql } from './encode-sql.js';
-import { showValue, TransferFailure } from './transfer-failure.js';
+import { BadValueFailure, showValue, TransferFailure } from './transfer-failure.js';
 import type { ColumnMapping } from './typemap.js';
 
 /** What to copy from one SQLite table into one PostgreSQL table. */
@@ -140,7 +140,7 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
       const value = row[badColumn + offset];
       if (job.onBadValue === 'fail') {
         stream.destroy(new Error('stopped at a refused value'));
-        throw new TransferFailure(
+        throw new BadValueFailure(
           `table "${job.table}", ${where(row)}, column "${col.name}" (${col.pgType}): the value ${showValue(value)} ${refusal.reason}.`,
           'Fix the value in SQLite, add a cast rule for the column, or set on_bad_value: reject to write such rows to a reject file.',
         );

@@ -14,6 +14,14 @@ export function fitName(name: string): string {
   return `${head}_${hash}`;
 }
 
+/**
+ * A table's name in PostgreSQL, the same on every run: a name over 63 bytes keeps its start and a
+ * hash of the whole (PostgreSQL would cut it, and two names equal in their first 63 bytes would clash).
+ */
+export function pgTableName(name: string): string {
+  return fitName(name);
+}
+
 /** Hands out unique, readable names in one PostgreSQL namespace (relations of a schema, or constraints of a table). */
 export class NameBook {
   private readonly used = new Set<string>();

@@ -1,6 +1,6 @@
 import { quoteIdent as q } from './connections.js';
 import { translateDefault } from './ddl-defaults.js';
-import { conventionalName, fitName, NameBook, pgColumnNames } from './ddl-names.js';
+import { conventionalName, fitName, NameBook, pgColumnNames, pgTableName } from './ddl-names.js';
 import { pgExpression } from './introspect-sql.js';
 import type { SqliteIndex, SqliteIndexPart, SqliteSchema, SqliteTable } from './introspect.js';
 import { mapTable, type ColumnMapping, type TypeMapOptions } from './typemap.js';
@@ -37,9 +37,9 @@ export interface SchemaDdl {
   readonly warnings: readonly string[];
 }
 
-/** A schema-qualified, quoted table name. */
+/** A schema-qualified, quoted table name, as the table is named in PostgreSQL. */
 export function qualified(schema: string, table: string): string {
-  return `${q(schema)}.${q(table)}`;
+  return `${q(schema)}.${q(pgTableName(table))}`;
 }
 
 function partSql(part: SqliteIndexPart, caseless: boolean, col: (name: string) => string): string {
@@ -160,7 +160,7 @@ function indexStatements(name: string, table: SqliteTable, ix: SqliteIndex, case
 /** Builds the PostgreSQL DDL of the chosen tables of a SQLite schema. Pure. */
 export function buildSchemaDdl(schema: string, sqlite: SqliteSchema, tables: readonly SqliteTable[], options: DdlOptions): SchemaDdl {
   const relations = new NameBook();
-  relations.reserve(sqlite.tables.map((t) => t.name));
+  relations.reserve(sqlite.tables.map((t) => pgTableName(t.name)));
   // PostgreSQL names an identity column's sequence table_column_seq when it creates the table, before any index.
   relations.reserve(tables.flatMap((t) => (t.rowidAlias ? [conventionalName(t.name, [pgColumnNames([t.rowidAlias]).get(t.rowidAlias) ?? t.rowidAlias], 'seq')] : [])));
   // Explicit index names are kept where they are free, so they are booked before generated names.
@@ -168,6 +168,7 @@ export function buildSchemaDdl(schema: string, sqlite: SqliteSchema, tables: rea
   for (const ix of tables.flatMap((t) => t.indexes.filter((i) => i.origin === 'c'))) indexNames.set(ix.name, relations.take(ix.name));
   const built = tables.map((t) => tableDdl(schema, t, sqlite, options, relations, indexNames));
   const indexWarnings = [...indexNames].filter(([from, to]) => from !== to).map(([from, to]) => `index "${from}" is named "${to}" in PostgreSQL: its name ${Buffer.byteLength(from) > 63 ? 'is longer than 63 bytes' : 'is taken by a table, a sequence or another index there'}`);
-  const warnings = [...built.flatMap((t) => t.warnings), ...indexWarnings];
+  const tableWarnings = tables.filter((t) => pgTableName(t.name) !== t.name).map((t) => `table "${t.name}" is named "${pgTableName(t.name)}" in PostgreSQL: the name is longer than its 63 bytes`);
+  const warnings = [...tableWarnings, ...built.flatMap((t) => t.warnings), ...indexWarnings];
   return { schema, tables: built, warnings };
 }

@@ -3,7 +3,7 @@ import { copyTable, releaseReader, takeReader } from './copy.js';
 import type { RejectLog } from './copy-rejects.js';
 import { qualified } from './ddl.js';
 import { LOST_HINT, lostConnection, lostMessage } from './lost-connection.js';
-import { TransferFailure } from './transfer-failure.js';
+import { BadValueFailure, TransferFailure } from './transfer-failure.js';
 import { runPool } from './transfer-pool.js';
 import { markComplete } from './transfer-state.js';
 import type { ColumnMapping } from './typemap.js';
@@ -47,6 +47,17 @@ function refusedLine(e: unknown): number | undefined {
   const err = e as { code?: string; where?: string };
   const m = /COPY .*, line (\d+)/.exec(err.where ?? '');
   return m && /^2[23]/.test(err.code ?? '') ? Number(m[1]) : undefined;
+}
+
+/** The failure for a value PostgreSQL refused during COPY under on_bad_value: fail, naming table, row and column. */
+function refusedValue(job: LoadJob, row: string, e: unknown): BadValueFailure {
+  const err = e as { message?: string; where?: string };
+  const pgColumn = /, column (.+?): /.exec(err.where ?? '')?.[1] ?? /, column (.+)$/.exec(err.where ?? '')?.[1];
+  const column = job.columns.find((c) => (c.pgName ?? c.name) === pgColumn);
+  return new BadValueFailure(
+    `table "${job.table.name}", ${row}, column "${column?.name ?? pgColumn ?? '?'}"${column ? ` (${column.pgType})` : ''}: PostgreSQL refused the value: ${err.message ?? String(e)}.`,
+    'Fix the value in SQLite, add a cast rule that takes it (a wider type, or text), or set on_bad_value: reject to write such rows to a reject file.',
+  );
 }
 
 /**
@@ -124,10 +135,17 @@ export async function loadTables(clients: readonly pg.Client[], jobs: readonly L
         try {
           rows = await attempt();
         } catch (e) {
-          const line = s.onBadValue === 'fail' || e instanceof TransferFailure ? undefined : refusedLine(e);
+          const line = e instanceof TransferFailure ? undefined : refusedLine(e);
           if (line === undefined || lostConnection(e, [client]) !== undefined) throw e;
           await client.query('ROLLBACK');
           const at = lines?.[line - 1];
+          if (s.onBadValue === 'fail') {
+            // Loaded again through JS once, so the refused line names its row.
+            if (at !== undefined) throw refusedValue(job, at, e);
+            if (lines !== undefined) throw e;
+            lines = [];
+            continue;
+          }
           if ((lines !== undefined && at === undefined) || (at !== undefined && refused.has(at))) throw e;
           if (at !== undefined) refused.set(at, `PostgreSQL refused it: ${(e as Error).message}`);
           lines = [];

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { pgTableName } from './ddl-names.js';
 import type { SqliteTable } from './introspect.js';
 import { TransferFailure } from './transfer-failure.js';
 import { codecForPgType, type ColumnMapping } from './typemap.js';
@@ -19,7 +20,7 @@ export async function targetColumns(client: pg.Client, schema: string, table: Sq
     `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attgenerated <> '' AS generated
        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
-    [schema, table.name],
+    [schema, pgTableName(table.name)],
   );
   const pgCols = r.rows as { name: string; type: string; generated: boolean }[];
   const out: ColumnMapping[] = [];

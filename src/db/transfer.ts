@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { connectPostgres, openSqlite, quoteIdent as q } from './connections.js';
 import { RejectLog } from './copy-rejects.js';
 import { qualified, type DdlStatement, type TableDdl } from './ddl.js';
+import { conventionalName, pgTableName } from './ddl-names.js';
 import { TransferFailure } from './transfer-failure.js';
 import { loadTables, type LoadJob } from './transfer-load.js';
 import { describeOrphans, findOrphans } from './transfer-orphans.js';
@@ -229,6 +230,17 @@ const fkKey = (s: DdlStatement, t: TableDdl) => {
   return fk ? `${t.source.name}:${fk.columns.join(',')}` : '';
 };
 
+/**
+ * The tables in creation order, those named like another table's identity sequence (t_id_seq)
+ * first: PostgreSQL names a sequence when it makes its table and steps aside only from a name
+ * already taken, while a table of a taken name is refused.
+ */
+function namedLikeSequencesFirst(tables: readonly TableDdl[]): TableDdl[] {
+  const sequences = new Set(tables.flatMap((t) => (t.identity ? [conventionalName(pgTableName(t.source.name), [t.identity.column], 'seq')] : [])));
+  const first = tables.filter((t) => sequences.has(pgTableName(t.source.name)));
+  return [...first, ...tables.filter((t) => !first.includes(t))];
+}
+
 async function createAndLoad(db: Database.Database, plan: TransferPlan, o: TransferOptions, clients: pg.Client[], effects: TransferEffects, warn: (m: string) => void, stage: Stage): Promise<TableOutcome[]> {
   const control = clients[0] as pg.Client;
   const schema = o.schema;
@@ -254,7 +266,7 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
     if (state) for (const t of state.tables.values()) if (t.created) effects.tablesCreated.push(t.table);
     effects.stateTable = resumed;
     const existing = await existingTables(control, schema);
-    const clashes = [...plan.ddl.tables.map((t) => t.source.name), ...plan.emptyTables.map((t) => t.name)].filter((n) => existing.has(n) && !state?.tables.has(n));
+    const clashes = [...plan.ddl.tables.map((t) => t.source.name), ...plan.emptyTables.map((t) => t.name)].filter((n) => existing.has(pgTableName(n)) && !state?.tables.has(n));
     if (clashes.length > 0 && o.ifExists !== 'drop') {
       throw new TransferFailure(
         `schema "${schema}" already has table${clashes.length === 1 ? '' : 's'} ${clashes.map((c) => `"${c}"`).join(', ')}; mode ${o.mode} creates tables and does not touch existing ones.`,
@@ -265,7 +277,7 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
     await control.query('BEGIN');
     try {
       if (clashes.length > 0) await control.query(`DROP TABLE ${clashes.map((c) => qualified(schema, c)).join(', ')}`);
-      const toCreate = plan.ddl.tables.filter((t) => !state?.tables.has(t.source.name));
+      const toCreate = namedLikeSequencesFirst(plan.ddl.tables.filter((t) => !state?.tables.has(t.source.name)));
       const emptyToCreate = plan.emptyTables.filter((t) => !state?.tables.has(t.name));
       if (withData && !state) await createState(control, schema, plan.fingerprint, [...toCreate.map((t) => t.source.name), ...emptyToCreate.map((t) => t.name)].map((name) => ({ name, created: true })));
       for (const t of toCreate) {
@@ -356,7 +368,7 @@ async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOp
   const control = clients[0] as pg.Client;
   const schema = o.schema;
   const existing = await existingTables(control, schema);
-  const missing = plan.tables.map((t) => t.name).filter((n) => !existing.has(n));
+  const missing = plan.tables.map((t) => t.name).filter((n) => !existing.has(pgTableName(n)));
   if (missing.length > 0) {
     throw new TransferFailure(
       `mode data-only loads into existing tables, but schema "${schema}" has no table ${missing.map((m) => `"${m}"`).join(', ')}.`,
@@ -392,7 +404,7 @@ async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOp
     }
     if (!state) {
       // Migrations do not make the app's virtual tables, so data-only makes the missing ones (empty).
-      const emptyMissing = plan.emptyTables.filter((t) => !existing.has(t.name));
+      const emptyMissing = plan.emptyTables.filter((t) => !existing.has(pgTableName(t.name)));
       await control.query('BEGIN');
       try {
         await createState(control, schema, plan.fingerprint, [...prepared.jobs.map((j) => ({ name: j.table.name, created: false })), ...emptyMissing.map((t) => ({ name: t.name, created: true }))]);

@@ -127,7 +127,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
     if (spec.mode === 'align-schema') return (await import('./sqlite-to-pg/align.js')).runAlign(spec, ctx, source.path, target.url);
     const mode = spec.mode ?? 'create';
     const schema = spec.schema ?? 'public';
-    const { noEffects, transfer, undoToken, TransferFailure } = await library();
+    const { noEffects, transfer, undoToken, undoTransfer, TransferFailure, BadValueFailure } = await library();
     const effects = noEffects(schema);
     try {
       const report = await transfer(
@@ -161,7 +161,9 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
       const note = `${report.tables.length} tables, ${String(outputs.rows)} rows${outputs.rejected ? `, ${String(outputs.rejected)} rejected` : ''}${changed}${empty}${skipped}`;
       return undo ? { ok: true, outputs, undo: undo as unknown as JsonValue, note } : { ok: true, outputs, note };
     } catch (e) {
-      const undo = undoToken(spec.target, effects) as unknown as JsonValue | undefined;
+      let undo = undoToken(spec.target, effects) as unknown as JsonValue | undefined;
+      // A refused value meets the next run too: what the transfer made is removed, not kept for a resume.
+      if (e instanceof BadValueFailure && undo !== undefined && (await undoTransfer(undo, ctx)).ok) undo = undefined;
       const base = { ok: false as const, ...(undo ? { undo } : {}), outputs: { reject_files: [...effects.rejectFiles] } };
       if (e instanceof TransferFailure) return { ...base, message: ctx.mask(e.message), ...(e.hint ? { hint: ctx.mask(e.hint) } : {}) };
       const err = e as { code?: string; message?: string };

@@ -7,6 +7,7 @@ import { canonOf, cellsOf, rowText, type Canon, type Cells } from './row-text.js
 import { keyComparator } from './key-order.js';
 import { BATCH_ROWS, type RowSource } from './row-source.js';
 import type { TablePlan } from './table-plan.js';
+import { NullKeyRows } from './null-keys.js';
 import { Peekable } from './peekable.js';
 
 /** What one table comparison needs beyond the two sides. */
@@ -28,8 +29,9 @@ async function compareByKey(source: RowSource, target: RowSource, request: Table
   const key = plan.key ?? [];
   const byKey = keyComparator(key.map((k) => k.text));
   const targetKey = key.map((k, i) => ({ ...k, name: plan.targetColumns[plan.keyAt[i] as number] as string }));
-  const left = { rows: new Peekable(source.read(request.table, plan.columns, key, request.where)), canon: canonOf(source), count: 0 };
-  const right = { rows: new Peekable(target.read(request.targetTable, plan.targetColumns, targetKey, request.where)), canon: canonOf(target), count: 0 };
+  const nullKeys = new NullKeyRows(plan.keyAt, plan.types);
+  const left = { rows: new Peekable(nullKeys.divert(source.read(request.table, plan.columns, key, request.where), 'source', canonOf(source))), canon: canonOf(source), count: 0 };
+  const right = { rows: new Peekable(nullKeys.divert(target.read(request.targetTable, plan.targetColumns, targetKey, request.where), 'target', canonOf(target))), canon: canonOf(target), count: 0 };
   const sides = [left, right];
   const keyOf = (row: readonly unknown[], canon: Canon): Cells => plan.keyAt.map((at) => canon(plan.types[at] as CanonicalType, row[at]));
   const found = new Findings(plan);
@@ -54,7 +56,8 @@ async function compareByKey(source: RowSource, target: RowSource, request: Table
   } finally {
     await Promise.all(sides.map((s) => s.rows.close()));
   }
-  return result(plan, 'key ranges', left.count, right.count, found, false);
+  nullKeys.report(found);
+  return result(plan, 'key ranges', left.count + nullKeys.count.source, right.count + nullKeys.count.target, found, false);
 }
 
 type RowBatchArray = readonly (readonly unknown[])[];

@@ -1,4 +1,5 @@
 import type { CountSession, SkippedTable, TableList } from '../../db/count.js';
+import { pgTableName } from '../../db/ddl-names.js';
 import { EMPTY_BY_DESIGN } from '../../db/empty-by-design.js';
 
 /** One table's rows on each side; null where the table does not exist. */
@@ -28,11 +29,13 @@ export interface CompareRequest {
 }
 
 /**
- * The name a table has on one side: the exact name, else the only name equal ignoring case
- * (pgloader and hand-made schemas fold names to lower case), else undefined (missing).
+ * The name a table has on one side: the exact name, else the name the transfer gives a name over
+ * PostgreSQL's 63 bytes, else the only name equal ignoring case (pgloader and hand-made schemas
+ * fold names to lower case), else undefined (missing).
  */
 function findTable(name: string, present: readonly string[]): string | undefined {
   if (present.includes(name)) return name;
+  if (present.includes(pgTableName(name))) return pgTableName(name);
   const folded = present.filter((p) => p.toLowerCase() === name.toLowerCase());
   return folded.length === 1 ? folded[0] : undefined;
 }

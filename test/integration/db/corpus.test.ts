@@ -24,6 +24,8 @@ interface Expectation {
   readonly untranslated?: string[];
   /** Columns named otherwise in PostgreSQL ("table.column" → name), each reported. */
   readonly renamed?: Record<string, string>;
+  /** Tables named otherwise in PostgreSQL (SQLite name → name), each reported. */
+  readonly renamedTables?: Record<string, string>;
   /** Explicit indexes named otherwise in PostgreSQL. */
   readonly renamedIndexes?: Record<string, string>;
   /** Why count-compare's checksums cannot check this file, when they cannot. */
@@ -54,6 +56,11 @@ async function load(name: string, e: Expectation): Promise<{ url: string; report
   return { url, report: r.outputs as unknown as Outputs };
 }
 
+/** The PostgreSQL name of a SQLite table, by the expectation's renames. */
+function pgTable(e: Expectation, table: string): string {
+  return e.renamedTables?.[table] ?? table;
+}
+
 /** The SQLite name of a PostgreSQL column, by the expectation's renames. */
 function sqliteName(e: Expectation, table: string, column: string): string {
   const hit = Object.entries(e.renamed ?? {}).find(([from, to]) => to === column && from.startsWith(`${table}.`));
@@ -79,7 +86,8 @@ async function differences(url: string, name: string, e: Expectation): Promise<s
   try {
     const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
     for (const table of tables) {
-      const types = await query<{ column_name: string; data_type: string }>(url, `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`, [table]);
+      const types = await query<{ column_name: string; data_type: string }>(url, `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`, [pgTable(e, table)]);
+      if (types.length === 0) out.push(`${table}: no table "${pgTable(e, table)}" in PostgreSQL`);
       const rejected = new Set(e.rejected[table] ?? []);
       const rows = db.prepare(`SELECT rowid AS "(rowid)", * FROM "${table}"`).safeIntegers(true).all() as Record<string, unknown>[];
       // Rows are matched by primary key (the rowid when it is one), printed as text on both sides.
@@ -88,7 +96,7 @@ async function differences(url: string, name: string, e: Expectation): Promise<s
       const keyOf = (row: Record<string, unknown>) => (byRowid ? String(row['(rowid)']) : key.map((k) => String(row[k])).join('|'));
       const keySql = byRowid ? `"${key[0] ?? 'id'}"::text` : key.map((k) => `coalesce("${k}"::text, 'null')`).join(` || '|' || `);
       for (const { column_name: column, data_type: type } of types) {
-        const printed = await query<{ k: string; v: string | null }>(url, `SELECT ${keySql} AS k, ${pgPrinted(column, type)} AS v FROM "${table}"`);
+        const printed = await query<{ k: string; v: string | null }>(url, `SELECT ${keySql} AS k, ${pgPrinted(column, type)} AS v FROM "${pgTable(e, table)}"`);
         const inPg = new Map(printed.map((r) => [r.k, r.v]));
         for (const row of rows) {
           const id = keyOf(row);
@@ -138,13 +146,13 @@ async function defaultDifferences(url: string, name: string, e: Expectation): Pr
       process.env.TZ = 'Asia/Kathmandu';
       const id = db.prepare(`INSERT INTO "${table}" DEFAULT VALUES`).run().lastInsertRowid;
       process.env.TZ = zone;
-      const [made] = await query<{ k: string }>(url, `INSERT INTO "${table}" DEFAULT VALUES RETURNING id::text AS k`);
+      const [made] = await query<{ k: string }>(url, `INSERT INTO "${pgTable(e, table)}" DEFAULT VALUES RETURNING id::text AS k`);
       if (made?.k !== String(id)) out.push(`${table}: SQLite gave the new row id ${id}, PostgreSQL ${String(made?.k)}`);
       const row = db.prepare(`SELECT * FROM "${table}" WHERE rowid = ?`).safeIntegers(true).get(id) as Record<string, unknown>;
-      const types = await query<{ column_name: string; data_type: string }>(url, `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`, [table]);
+      const types = await query<{ column_name: string; data_type: string }>(url, `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`, [pgTable(e, table)]);
       for (const { column_name: column, data_type: type } of types) {
         if (e.untranslated?.includes(`${table}.${column}`)) continue;
-        const [pg] = await query<{ v: string | null }>(url, `SELECT ${pgPrinted(column, type)} AS v FROM "${table}" WHERE id = $1`, [made?.k]);
+        const [pg] = await query<{ v: string | null }>(url, `SELECT ${pgPrinted(column, type)} AS v FROM "${pgTable(e, table)}" WHERE id = $1`, [made?.k]);
         const want = expected(db, row[sqliteName(e, table, column)], type);
         if (!sameOrClose(want, pg?.v ?? null)) out.push(`${table}.${column} default (${type}): SQLite gives ${String(row[sqliteName(e, table, column)])} meaning ${String(want)}, PostgreSQL ${String(pg?.v)}`);
       }
@@ -167,8 +175,8 @@ async function keysNotEnforced(url: string, name: string, e: Expectation): Promi
       const columns = i ? (db.prepare('SELECT name FROM pragma_index_info(?)').pluck().all(i) as string[]) : ['id'];
       const notNull = columns.map((c) => `"${e.renamed?.[`${t}.${c}`] ?? c}" IS NOT NULL`).join(' AND ');
       try {
-        await query(url, `INSERT INTO "${t}" OVERRIDING SYSTEM VALUE SELECT * FROM "${t}" WHERE ${notNull} LIMIT 1`);
-        const [n] = await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM "${t}" WHERE ${notNull}`);
+        await query(url, `INSERT INTO "${pgTable(e, t)}" OVERRIDING SYSTEM VALUE SELECT * FROM "${pgTable(e, t)}" WHERE ${notNull} LIMIT 1`);
+        const [n] = await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM "${pgTable(e, t)}" WHERE ${notNull}`);
         if ((n?.n ?? 0) > 0) out.push(`${t} (${columns.join(', ')}): a copy of a row was accepted`);
       } catch (err) {
         if ((err as { code?: string }).code !== '23505') out.push(`${t} (${columns.join(', ')}): ${(err as Error).message}`);

@@ -263,3 +263,18 @@ describe('count-compare verify: checksums when a read fails', () => {
     expect(failure(await countCompare.run(checksums, ctx)).message).toBe('count failed on connection "source": table "t": integer overflow');
   });
 });
+
+describe('count-compare verify: checksums on a primary key with NULL in it (SQLite allows it; PostgreSQL gets a UNIQUE)', () => {
+  it('passes on the data as transferred, then names a changed row whose key has a NULL as missing and extra', async () => {
+    const nullKey = `CREATE TABLE tags (owner TEXT, name TEXT, value TEXT, PRIMARY KEY (owner, name));
+      INSERT INTO tags VALUES ('a', 'x', '1'), (NULL, 'x', '2'), (NULL, 'y', '4'), ('b', 'y', '3'), ('b', NULL, '5');`;
+    const { url, ctx } = await transferred('sums_null_key', sqliteFile(nullKey));
+    const same = await countCompare.run(checksums, ctx);
+    expect(same.ok ? 'same' : same.message).toBe('same');
+    await query(url, `UPDATE tags SET value = '9' WHERE owner IS NULL AND name = 'y'`);
+    expect(failure(await countCompare.run(checksums, ctx)).message).toBe(
+      'contents differ in 1 of 1 tables (0 rows differ, 1 missing on the target, 1 extra there):\n' +
+        'tags: 0 differing, 1 missing, 1 extra (5 -> 5 rows)\n  owner=NULL, name=y: missing on the target\n  owner=NULL, name=y: extra on the target',
+    );
+  });
+});
