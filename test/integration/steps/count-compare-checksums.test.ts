@@ -263,3 +263,28 @@ describe('count-compare verify: checksums when a read fails', () => {
     expect(failure(await countCompare.run(checksums, ctx)).message).toBe('count failed on connection "source": table "t": integer overflow');
   });
 });
+
+describe('count-compare verify: checksums on JSON numbers a double cannot hold', () => {
+  it.each([
+    ['an integer past 2^53 changed in its last digit', '{"n": 9007199254740993}', '{"n": 9007199254740992}', '"{\\"n\\":9007199254740993}" -> "{\\"n\\":9007199254740992}"'],
+    ['a number past the range of a double changed to null', '[1e400]', '[null]', `"[1${'0'.repeat(48)}"… (403 characters, first difference at 2) -> "[null]"`],
+    ['a decimal changed past its 17th digit', '[0.12345678901234567890]', '[0.12345678901234567891]', '"[0.1234567890123456789]" -> "[0.12345678901234567891]"'],
+  ])('fails and names both values: %s', async (_what, sourceJson, targetJson, values) => {
+    const path = sqliteFile(`CREATE TABLE t (id INTEGER PRIMARY KEY, meta JSON); INSERT INTO t VALUES (1, '${sourceJson}');`);
+    const url = await freshDatabase('sums_json_numbers');
+    await query(url, `CREATE TABLE t (id bigint primary key, meta jsonb); INSERT INTO t VALUES (1, '${targetJson}')`);
+    const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
+    expect(failure(await countCompare.run(checksums, ctx)).message.split('\n').slice(1)).toEqual([
+      't: 1 differing, 0 missing, 0 extra (1 -> 1 rows)',
+      `  id=1: meta ${values}`,
+    ]);
+  });
+
+  it('passes when the same numbers are written differently (1.50 and 1.5e0, 100 and 1e2)', async () => {
+    const path = sqliteFile(`CREATE TABLE t (id INTEGER PRIMARY KEY, meta JSON); INSERT INTO t VALUES (1, '{"a": 1.50, "b": 1e2, "c": -0}');`);
+    const url = await freshDatabase('sums_json_same');
+    await query(url, `CREATE TABLE t (id bigint primary key, meta jsonb); INSERT INTO t VALUES (1, '{"a": 1.5e0, "b": 100, "c": 0}')`);
+    const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
+    expect(await countCompare.run(checksums, ctx)).toMatchObject({ ok: true });
+  });
+});
