@@ -4,7 +4,7 @@ import { createCatalogue } from '../../../src/demo/catalogue.js';
 import { countCompare } from '../../../src/steps/count-compare.js';
 import type { ConnectionSpec, JsonValue, StepResult } from '../../../src/steps/kind.js';
 import { sqliteToPg } from '../../../src/steps/sqlite-to-pg.js';
-import { freshDatabase, query } from '../../helpers/pg.js';
+import { freshDatabase, query, waitForRow } from '../../helpers/pg.js';
 import { stepContext, type RecordedContext } from '../../helpers/step-context.js';
 import { agregatorCatalogue } from '../db/agregator-fts.js';
 import { fillTraps, sqliteFile, trapSchema } from '../db/trap-fixture.js';
@@ -287,4 +287,22 @@ describe('count-compare verify: checksums on JSON numbers a double cannot hold',
     const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
     expect(await countCompare.run(checksums, ctx)).toMatchObject({ ok: true });
   });
+});
+
+describe('count-compare verify: checksums when the connection is lost mid-read', () => {
+  it.each([['a table with a key', 'id bigint primary key, v text', 'id INTEGER PRIMARY KEY, v TEXT'], ['a table without a key', 'id bigint, v text', 'id INTEGER, v TEXT']])(
+    'fails the step naming the lost connection: %s',
+    async (_what, pgColumns, sqliteColumns) => {
+      const rows = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000) INSERT INTO t SELECT i, printf(\'row %d\', i) FROM n;';
+      const path = sqliteFile(`CREATE TABLE t (${sqliteColumns}); ${rows}`);
+      const url = await freshDatabase('sums_lost');
+      await query(url, `CREATE TABLE t (${pgColumns}); INSERT INTO t SELECT i, 'row ' || i FROM generate_series(1, 400000) i`);
+      const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
+      const running = countCompare.run(checksums, ctx);
+      await waitForRow(url, `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and strpos(query, 'fetch forward') > 0`, []);
+      await query(url, `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+      const r = failure(await running);
+      expect(r.message).toBe('lost the connection to PostgreSQL "target" (terminating connection due to administrator command; SQLSTATE 57P01) during the count of table "t"');
+    },
+  );
 });
