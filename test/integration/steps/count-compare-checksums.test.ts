@@ -306,3 +306,24 @@ describe('count-compare verify: checksums when the connection is lost mid-read',
     },
   );
 });
+
+describe('count-compare verify: checksums on odd keys across range boundaries', () => {
+  it('passes on equal rows keyed by text past U+FFFF and integers past 2^53, in a quoted table of another schema, then names one change', async () => {
+    const texts = ['', ' ', 'a', 'A', 'é', '\uE000', '\uFFFD', '😀', '𝄞x', 'z\u007f', '\\N', 'NULL'];
+    const ints = ['-9223372036854775808', '-9007199254740993', '-1', '0', '9007199254740993', '9223372036854775807'];
+    const rows: string[] = [];
+    for (let i = 0; i < 400; i++) for (const t of texts.slice(0, 6)) rows.push(`('${t}${i}', ${ints[i % ints.length]}, ${i % 7 === 0 ? 'NULL' : `'${texts[(i + 6) % texts.length]}'`})`);
+    for (const t of texts) for (const n of ints) rows.push(`('${t}', ${n}, '${t}|${n}')`);
+    const path = sqliteFile(`CREATE TABLE "Odd Table" (k TEXT, n INTEGER, v TEXT, PRIMARY KEY (k, n)); INSERT INTO "Odd Table" VALUES ${rows.join(', ')};`);
+    const url = await freshDatabase('sums_odd_keys');
+    await query(url, `CREATE SCHEMA app; CREATE TABLE app."Odd Table" (k text, n bigint, v text, PRIMARY KEY (k, n)); INSERT INTO app."Odd Table" VALUES ${rows.join(', ')}`);
+    const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
+    const r = await countCompare.run({ ...checksums, schemas: ['app'] }, ctx);
+    expect(r).toMatchObject({ ok: true, note: `1 tables, ${rows.length} rows on each side, contents equal` });
+    await query(url, `UPDATE app."Odd Table" SET v = v || 'x' WHERE k = '😀' AND n = 9007199254740993`);
+    expect(failure(await countCompare.run({ ...checksums, schemas: ['app'] }, ctx)).message.split('\n').slice(1)).toEqual([
+      `Odd Table: 1 differing, 0 missing, 0 extra (${rows.length} -> ${rows.length} rows)`,
+      '  k=😀, n=9007199254740993: v "😀|9007199254740993" -> "😀|9007199254740993x"',
+    ]);
+  });
+});
