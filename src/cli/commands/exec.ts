@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Interrupts } from '../../engine/interrupts.js';
 import { startRun } from '../../run/start-run.js';
@@ -43,6 +44,10 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
     .option('--fail-at <step-id>', 'rollback drill: make this step fail instead of running it')
     .addHelpText('after', '\nExample:\n  DATABASE_URL=postgresql://app@db/app runbook exec plans/sqlite-to-pg.yaml --yes\n\nExit codes: 0 succeeded, 1 failed and rolled back, 2 invalid plan or usage,\n3 rollback incomplete, stopped or disabled (needs a human), 130/129/143 interrupted by\nSIGINT/SIGHUP/SIGTERM and rolled back.\n')
     .action(async (file: string, opts: ExecOptions) => {
+      if (isPipe(file)) {
+        io.stderr.write(`${file}: cannot run a plan from a pipe: a run keeps a copy and the checksum of the plan it ran, and a pipe can be read only once\n  hint: save the plan to a file and run that; \`runbook validate\` and \`runbook plan\` read pipes\n`);
+        return finish(exitCodes.invalid);
+      }
       const prepared = preparePlan(io, file, opts, true);
       if (!prepared) return finish(exitCodes.invalid);
       if (opts.failAt !== undefined && !prepared.plan.steps.some((s) => s.id === opts.failAt)) {
@@ -83,4 +88,13 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
       }
       finish(result.exitCode);
     });
+}
+
+/** Whether the plan path is a pipe (a FIFO, or a shell's <(...)). */
+function isPipe(file: string): boolean {
+  try {
+    return statSync(file).isFIFO();
+  } catch {
+    return false;
+  }
 }
