@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { hasErrors } from '../diagnostics/index.js';
@@ -24,6 +24,8 @@ export interface PlanText {
 export function planFileTexts(files: readonly string[], cwd: string): PlanText[] {
   return files.flatMap((file) => {
     try {
+      // A pipe can be read once, and blocks while nothing writes to it: the plan loader reads it.
+      if (!statSync(resolve(cwd, file)).isFile()) return [];
       return [{ label: file, text: readFileSync(resolve(cwd, file), 'utf8'), baseDir: pluginBase(file, cwd) }];
     } catch {
       return [];

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { formatGithub, formatJson, formatText, type Diagnostic } from '../diagnostics/index.js';
 import type { OutStream } from './io.js';
 
@@ -13,7 +13,8 @@ export function printDiagnostics(out: OutStream, list: readonly Diagnostic[], fo
   for (const d of list) {
     if (!sources.has(d.file)) {
       try {
-        sources.set(d.file, readFileSync(d.file, 'utf8'));
+        // A pipe was read once already; opening it again would wait for a writer that is gone.
+        if (statSync(d.file).isFile()) sources.set(d.file, readFileSync(d.file, 'utf8'));
       } catch {
         // Findings about the command line or unreadable files have no source to show.
       }

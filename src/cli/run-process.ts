@@ -28,6 +28,15 @@ export function onUncaught(interrupts: Interrupts, argv: readonly string[], stde
   process.on('unhandledRejection', uncaught);
 }
 
+/** The process's working directory, or undefined when it was deleted (the system cannot name it then). */
+function currentDirectory(): string | undefined {
+  try {
+    return process.cwd();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Runs the CLI as this process: wires its streams, signals and last-resort error handlers, and
  * exits only after stdout and stderr have drained, so a slow reader gets every byte.
@@ -64,7 +73,13 @@ export async function runProcess(argv: readonly string[]): Promise<void> {
   }
   onUncaught(interrupts, argv, stderr, exit);
 
-  const ran = await main(argv, { stdout, stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), interrupts });
+  const cwd = currentDirectory();
+  if (cwd === undefined) {
+    stderr.write('runbook: the current directory no longer exists (it was deleted or moved away)\n  hint: cd to a directory that exists and run the command again\n');
+    exit(exitCodes.invalid);
+    return;
+  }
+  const ran = await main(argv, { stdout, stderr, stdin: process.stdin, env: process.env, cwd, interrupts });
   await Promise.all([drained(process.stdout), drained(process.stderr)]);
   // Only now is it known whether the reader took every byte.
   const code = stdoutClosed && !interrupts.listened ? closedPipe : ran;

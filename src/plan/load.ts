@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { Composer, isAlias, isMap, LineCounter, Parser, visit } from 'yaml';
 import { aliasBomb, checkShape, oversize, planLimits, type LimitFinding } from './limits.js';
 import { codes, type Diagnostic, type RuleName } from '../diagnostics/index.js';
+import { readPipe } from './read-pipe.js';
 import { PlanSource } from './source.js';
 
 /** The outcome of reading a plan file: the parsed source (when YAML allowed it) and what went wrong. */
@@ -25,11 +26,20 @@ export function loadPlanFile(file: string, text?: string): LoadResult {
   let src: string;
   let bytes: number | undefined;
   try {
-    bytes = text === undefined ? statSync(file).size : undefined;
-    src = text ?? (bytes !== undefined && bytes > planLimits.bytes ? readStart(file) : readFileSync(file, 'utf8'));
+    const stat = text === undefined ? statSync(file) : undefined;
+    if (stat?.isFIFO()) {
+      // One byte past the limit is enough to say the plan is too big; a pipe has no size to ask.
+      const piped = readPipe(file, planLimits.bytes + 1);
+      bytes = piped.length;
+      src = piped.subarray(0, planLimits.bytes).toString('utf8');
+    } else {
+      bytes = stat?.size;
+      src = text ?? (bytes !== undefined && bytes > planLimits.bytes ? readStart(file) : readFileSync(file, 'utf8'));
+    }
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    return { diagnostics: [diag(file, 'file-unreadable', `cannot read plan: ${reason}`, 0, 0, 'check the path; plans usually live in plans/')] };
+    const hint = reason.includes('named pipe') ? 'start the program that writes the plan into the pipe first, or give a file' : 'check the path; plans usually live in plans/';
+    return { diagnostics: [diag(file, 'file-unreadable', `cannot read plan: ${reason}`, 0, 0, hint)] };
   }
   return parsePlanText(file, src, bytes);
 }

@@ -74,6 +74,8 @@ export function formatPlanText(text: string): FormatResult {
     const at = error.linePos?.[0];
     return { problem: `not valid YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` };
   }
+  // No document (an empty file, or only comments): there is nothing to format, and writing `null` would make one.
+  if (doc.contents === null) return { text, changed: false };
   let meaning: unknown;
   try {
     meaning = doc.toJS();
@@ -84,7 +86,9 @@ export function formatPlanText(text: string): FormatResult {
   orderPlan(doc);
   normaliseQuoting(doc);
   keepWrittenText(doc, text);
-  const out = doc.toString({ indent: 2, indentSeq: true, lineWidth: 0, minContentWidth: 0 });
+  const written = doc.toString({ indent: 2, indentSeq: true, lineWidth: 0, minContentWidth: 0 });
+  // Kept text carries its own CR; a CRLF plan is written with CRLF on every line, not a mix.
+  const out = text.includes('\r\n') ? written.replace(/\r?\n/g, '\r\n') : written;
   const again = parseDocument(out);
   if (again.errors.length > 0 || !sameData(again.toJS(), meaning)) return { problem: 'formatting would change the meaning of the plan; it was left as it is' };
   if (!sameData(listComments(out).sort(), listComments(text).sort())) return { problem: 'formatting would lose a comment; the plan was left as it is' };

@@ -1,5 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBin, type CliResult } from '../helpers/cli.js';
 import { workspace } from '../helpers/workspace.js';
@@ -36,5 +37,24 @@ describe('an error runbook did not expect (real process)', () => {
     copyFileSync('bin/runbook.js', join(ws.dir, 'bin', 'runbook.js'));
     const r = await runBin(['schema'], { cwd: ws.dir, bin: join(ws.dir, 'bin', 'runbook.js') });
     expectOneParagraph(r, /^runbook: cannot load its compiled code: Cannot find module .*\n {2}hint: in a checkout, run `npm ci` \(or `npm run build`\) first; the full trace is in /);
+  });
+});
+
+describe('a current directory that was deleted (real process)', () => {
+  it('says so in one paragraph with a way out, without a stack trace, and exits 2', async () => {
+    const ws = workspace();
+    const gone = join(ws.dir, 'gone');
+    mkdirSync(gone);
+    // The shell enters the directory and removes it, so runbook starts in a directory that no longer exists.
+    const r = await new Promise<CliResult>((done) => {
+      execFile('/bin/sh', ['-c', `cd "${gone}" && rmdir "${gone}" && exec "${process.execPath}" "${resolve('bin/runbook.js')}" validate "${resolve('plans/sqlite-to-pg.yaml')}"`], (error, stdout, stderr) => {
+        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      });
+    });
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'runbook: the current directory no longer exists (it was deleted or moved away)\n  hint: cd to a directory that exists and run the command again\n',
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Interrupts } from '../../engine/interrupts.js';
 import { expandLoops } from '../../plan/expand-loops.js';
@@ -55,6 +56,10 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
     .option('--outputs-from <run>', 'with --from/--only: take the outputs of the steps that do not run from this earlier run')
     .addHelpText('after', '\nExample:\n  DATABASE_URL=postgresql://app@db/app runbook exec plans/sqlite-to-pg.yaml --yes\n\nExit codes: 0 succeeded, 1 failed and rolled back, 2 invalid plan or usage,\n3 rollback incomplete, stopped or disabled (needs a human), 130/129/143 interrupted by\nSIGINT/SIGHUP/SIGTERM and rolled back.\n')
     .action(async (file: string, opts: ExecOptions) => {
+      if (isPipe(file)) {
+        io.stderr.write(`${file}: cannot run a plan from a pipe: a run keeps a copy and the checksum of the plan it ran, and a pipe can be read only once\n  hint: save the plan to a file and run that; \`runbook validate\` and \`runbook plan\` read pipes\n`);
+        return finish(exitCodes.invalid);
+      }
       const prepared = await preparePlan(io, file, opts, true);
       if (!prepared) return finish(exitCodes.invalid);
       const steps = allSteps(expandLoops(prepared.plan, prepared.vars));
@@ -87,4 +92,13 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
       );
       finish(reportOutcome(io, result));
     });
+}
+
+/** Whether the plan path is a pipe (a FIFO, or a shell's <(...)). */
+function isPipe(file: string): boolean {
+  try {
+    return statSync(file).isFIFO();
+  } catch {
+    return false;
+  }
 }

@@ -9,6 +9,10 @@
  */
 import type { Codec } from '../typemap.js';
 import { booleanOfText, bytesOfNumber, instantOfNumber, instantOfText, textOfReal, type SqliteInstant } from '../sqlite-values.js';
+import { canonicalDecimal } from './canonical-decimal.js';
+import { canonicalJson } from './canonical-json.js';
+
+export { canonicalDecimal, canonicalJson };
 
 /** How values of a column are made canonical. */
 export type CanonicalType = 'int' | 'float' | 'float4' | 'numeric' | 'bool' | 'timestamp' | 'timestamptz' | 'date' | 'time' | 'json' | 'bytes' | 'uuid' | 'text';
@@ -39,24 +43,6 @@ const odd = (v: unknown): string =>
   Buffer.isBuffer(v) ? `?blob:${v.toString('hex')}` : `?${typeof v}:${String(v)}`;
 
 const floatText = (n: number): string => (n === 0 ? '0' : String(n));
-
-/** An exact decimal without sign noise, leading or trailing zeros, or exponent: `-001.50e1` → `-15`. */
-export function canonicalDecimal(text: string): string {
-  const m = /^\s*([-+]?)(\d*)(?:\.(\d*))?(?:e([-+]?\d+))?\s*$/i.exec(text);
-  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return text.trim();
-  const digits = `${m[2]}${m[3] ?? ''}`;
-  let point = (m[2] ?? '').length + Number(m[4] ?? 0);
-  let all = digits;
-  if (point < 0) {
-    all = '0'.repeat(-point) + all;
-    point = 0;
-  }
-  if (point > all.length) all += '0'.repeat(point - all.length);
-  const whole = all.slice(0, point).replace(/^0+/, '') || '0';
-  const fraction = all.slice(point).replace(/0+$/, '');
-  const body = fraction ? `${whole}.${fraction}` : whole;
-  return m[1] === '-' && body !== '0' ? `-${body}` : body;
-}
 
 const TIMESTAMP = /^(\d{4,})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?( BC)?$/;
 
@@ -121,25 +107,6 @@ const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$/;
 function canonicalTime(text: string): string | undefined {
   const m = TIME.exec(text);
   return m ? `${m[1]}:${m[2]}:${m[3] ?? '00'}.${(m[4] ?? '').padEnd(6, '0')}` : undefined;
-}
-
-// Writes parsed JSON back with object keys sorted at every depth.
-function sortedJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${sortedJson(o[k])}`).join(',')}}`;
-}
-
-/** JSON with object keys sorted and no insignificant space, so key order never matters. */
-export function canonicalJson(text: string): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  return sortedJson(parsed);
 }
 
 const TRUE = new Set(['1', 't', 'true', 'y', 'yes', 'on']);

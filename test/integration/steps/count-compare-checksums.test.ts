@@ -4,7 +4,7 @@ import { createCatalogue } from '../../../src/demo/catalogue.js';
 import { countCompare } from '../../../src/steps/count-compare.js';
 import type { ConnectionSpec, JsonValue, StepResult } from '../../../src/steps/kind.js';
 import { sqliteToPg } from '../../../src/steps/sqlite-to-pg.js';
-import { freshDatabase, query } from '../../helpers/pg.js';
+import { freshDatabase, query, waitForRow } from '../../helpers/pg.js';
 import { stepContext, type RecordedContext } from '../../helpers/step-context.js';
 import { agregatorCatalogue } from '../db/agregator-fts.js';
 import { fillTraps, sqliteFile, trapSchema } from '../db/trap-fixture.js';
@@ -276,5 +276,69 @@ describe('count-compare verify: checksums on a primary key with NULL in it (SQLi
       'contents differ in 1 of 1 tables (0 rows differ, 1 missing on the target, 1 extra there):\n' +
         'tags: 0 differing, 1 missing, 1 extra (5 -> 5 rows)\n  owner=NULL, name=y: missing on the target\n  owner=NULL, name=y: extra on the target',
     );
+  });
+});
+
+describe('count-compare verify: checksums on JSON numbers a double cannot hold', () => {
+  it.each([
+    ['an integer past 2^53 changed in its last digit', '{"n": 9007199254740993}', '{"n": 9007199254740992}', '"{\\"n\\":9007199254740993}" -> "{\\"n\\":9007199254740992}"'],
+    ['a number past the range of a double changed to null', '[1e400]', '[null]', `"[1${'0'.repeat(48)}"… (403 characters, first difference at 2) -> "[null]"`],
+    ['a decimal changed past its 17th digit', '[0.12345678901234567890]', '[0.12345678901234567891]', '"[0.1234567890123456789]" -> "[0.12345678901234567891]"'],
+  ])('fails and names both values: %s', async (_what, sourceJson, targetJson, values) => {
+    const path = sqliteFile(`CREATE TABLE t (id INTEGER PRIMARY KEY, meta JSON); INSERT INTO t VALUES (1, '${sourceJson}');`);
+    const url = await freshDatabase('sums_json_numbers');
+    await query(url, `CREATE TABLE t (id bigint primary key, meta jsonb); INSERT INTO t VALUES (1, '${targetJson}')`);
+    const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
+    expect(failure(await countCompare.run(checksums, ctx)).message.split('\n').slice(1)).toEqual([
+      't: 1 differing, 0 missing, 0 extra (1 -> 1 rows)',
+      `  id=1: meta ${values}`,
+    ]);
+  });
+
+  it('passes when the same numbers are written differently (1.50 and 1.5e0, 100 and 1e2)', async () => {
+    const path = sqliteFile(`CREATE TABLE t (id INTEGER PRIMARY KEY, meta JSON); INSERT INTO t VALUES (1, '{"a": 1.50, "b": 1e2, "c": -0}');`);
+    const url = await freshDatabase('sums_json_same');
+    await query(url, `CREATE TABLE t (id bigint primary key, meta jsonb); INSERT INTO t VALUES (1, '{"a": 1.5e0, "b": 100, "c": 0}')`);
+    const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
+    expect(await countCompare.run(checksums, ctx)).toMatchObject({ ok: true });
+  });
+});
+
+describe('count-compare verify: checksums when the connection is lost mid-read', () => {
+  it.each([['a table with a key', 'id bigint primary key, v text', 'id INTEGER PRIMARY KEY, v TEXT'], ['a table without a key', 'id bigint, v text', 'id INTEGER, v TEXT']])(
+    'fails the step naming the lost connection: %s',
+    async (_what, pgColumns, sqliteColumns) => {
+      const rows = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000) INSERT INTO t SELECT i, printf(\'row %d\', i) FROM n;';
+      const path = sqliteFile(`CREATE TABLE t (${sqliteColumns}); ${rows}`);
+      const url = await freshDatabase('sums_lost');
+      await query(url, `CREATE TABLE t (${pgColumns}); INSERT INTO t SELECT i, 'row ' || i FROM generate_series(1, 400000) i`);
+      const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
+      const running = countCompare.run(checksums, ctx);
+      await waitForRow(url, `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and strpos(query, 'fetch forward') > 0`, []);
+      await query(url, `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+      const r = failure(await running);
+      expect(r.message).toBe('lost the connection to PostgreSQL "target" (terminating connection due to administrator command; SQLSTATE 57P01) during the count of table "t"');
+    },
+  );
+});
+
+describe('count-compare verify: checksums on odd keys across range boundaries', () => {
+  it('passes on equal rows keyed by text past U+FFFF and integers past 2^53, in a quoted table of another schema, then names one change', async () => {
+    const texts = ['', ' ', 'a', 'A', 'é', '\uE000', '\uFFFD', '😀', '𝄞x', 'z\u007f', '\\N', 'NULL'];
+    const ints = ['-9223372036854775808', '-9007199254740993', '-1', '0', '9007199254740993', '9223372036854775807'];
+    const rows: string[] = [];
+    for (let i = 0; i < 400; i++) for (const t of texts.slice(0, 6)) rows.push(`('${t}${i}', ${ints[i % ints.length]}, ${i % 7 === 0 ? 'NULL' : `'${texts[(i + 6) % texts.length]}'`})`);
+    for (const t of texts) for (const n of ints) rows.push(`('${t}', ${n}, '${t}|${n}')`);
+    const path = sqliteFile(`CREATE TABLE "Odd Table" (k TEXT, n INTEGER, v TEXT, PRIMARY KEY (k, n)); INSERT INTO "Odd Table" VALUES ${rows.join(', ')};`);
+    const url = await freshDatabase('sums_odd_keys');
+    await query(url, `CREATE SCHEMA app; CREATE TABLE app."Odd Table" (k text, n bigint, v text, PRIMARY KEY (k, n)); INSERT INTO app."Odd Table" VALUES ${rows.join(', ')}`);
+    const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
+    const r = await countCompare.run({ ...checksums, schemas: ['app'] }, ctx);
+    expect(r).toMatchObject({ ok: true, note: `1 tables, ${rows.length} rows on each side, contents equal` });
+    await query(url, `UPDATE app."Odd Table" SET v = v || 'x' WHERE k = '😀' AND n = 9007199254740993`);
+    expect(failure(await countCompare.run({ ...checksums, schemas: ['app'] }, ctx)).message.split('\n').slice(1)).toEqual([
+      `Odd Table: 1 differing, 0 missing, 0 extra (${rows.length} -> ${rows.length} rows)`,
+      '  k=😀, n=9007199254740993: v "😀|9007199254740993" -> "😀|9007199254740993x"',
+    ]);
   });
 });

@@ -55,6 +55,18 @@ describe('formatPlanText', () => {
     expect(formatPlanText('version: 1\nname: x\nsteps:\n  - *start-on-sqlite\n')).toEqual({ problem: 'not valid YAML: Unresolved alias (the anchor must be set before the alias): start-on-sqlite' });
   });
 
+  it('leaves a file without a document (empty, or only comments) as it is, instead of writing null into it', () => {
+    expect(formatPlanText('')).toEqual({ text: '', changed: false });
+    expect(formatPlanText('# nothing yet\n')).toEqual({ text: '# nothing yet\n', changed: false });
+  });
+
+  it('keeps CRLF line ends on every line, block scalars included, and formats the result again to itself', () => {
+    const text = 'name: x\r\nversion: 1\r\nsteps:\r\n  - id: q\r\n    kind: shell\r\n    run: |-\r\n      echo 1   \r\n\r\n      echo 2\r\n';
+    const out = format(text);
+    expect(out).toBe('version: 1\r\nname: x\r\nsteps:\r\n  - id: q\r\n    kind: shell\r\n    run: |-\r\n      echo 1   \r\n\r\n      echo 2\r\n');
+    expect(formatPlanText(out)).toEqual({ text: out, changed: false });
+  });
+
   it('keeps a header comment first when the first key moves', () => {
     expect(format('# header\nname: x\nversion: 1\nsteps: []\n')).toBe('# header\n\nversion: 1\nname: x\nsteps: []\n');
   });

@@ -68,4 +68,11 @@ describe('canonical values: SQLite and PostgreSQL give the same text for the sam
     expect(canonicalJson('[3, 1]')).toBe('[3,1]');
     expect(canonicalJson('{bad')).toBeUndefined();
   });
+
+  it('keeps JSON numbers exact, writes strings one way, and keeps the last of a repeated key as jsonb does', () => {
+    expect(canonicalJson('[9007199254740993, 1e400, 1.50, -0, 2E+1]')).toBe(`[9007199254740993,1${'0'.repeat(400)},1.5,0,20]`);
+    expect(canonicalJson('{"k": 1, "k": 2, "\\u0041": "\\u00e9\\n", "s": "1, 2]"}')).toBe('{"A":"é\\n","k":2,"s":"1, 2]"}');
+    expect(canonicalJson(' { "a" : [ ] , "b" : { } } ')).toBe('{"a":[],"b":{}}');
+    expect(canonicalJson('[1, 2,]')).toBeUndefined();
+  });
 });
