@@ -1,0 +1,77 @@
+// Resume and rollback of runs whose plans use for_each, include and finally: the copies' ids
+// (`each[1]`) and the fragments' prefixed ids must be found again in the plan as it is loaded.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../../src/engine/events.js';
+import { listRuns } from '../../../src/run/list-runs.js';
+import { runBin, startBin } from '../../helpers/cli.js';
+import { workspace, type Workspace } from '../../helpers/workspace.js';
+
+const fragment = `params:
+  word: {}
+steps:
+  - id: one
+    kind: shell
+    run: echo "inc $W" >> log
+    env: { W: "{{params.word}}" }
+    rollback:
+      - kind: shell
+        run: echo undo-inc >> log
+`;
+
+/** A loop over a list var, an included fragment, a step that can be made slow, and a finally step. */
+const plan = (slow: string) => `version: 1
+name: reuse
+vars:
+  items: { type: list, default: [a, b] }
+steps:
+  - id: each
+    kind: shell
+    for_each: vars.items
+    run: echo "each {{item}}" >> log
+    rollback:
+      - kind: shell
+        run: echo "undo-each {{item}}" >> log
+  - include: frag.yaml
+    id: inc
+    with: { word: hi }
+  - id: slow
+    kind: shell
+    idempotent: true
+    run: ${slow}
+    rollback:
+      - kind: shell
+        run: echo undo-slow >> log
+finally:
+  - id: fin
+    kind: shell
+    run: echo fin >> log
+`;
+
+/** Starts `exec` as a real process and kills it with SIGKILL once the journal has the event, then takes its lock over. */
+async function killedAt(ws: Workspace, file: string, at: (e: RunEvent) => boolean): Promise<string> {
+  const run = startBin(['exec', file], { cwd: ws.dir });
+  await ws.waitForEvent(at);
+  run.child.kill('SIGKILL');
+  expect(await run.exited).toBe('SIGKILL');
+  expect((await runBin(['unlock'], { cwd: ws.dir })).code).toBe(0);
+  return listRuns(ws.dir)[0]!.id;
+}
+
+const stepStart = (id: string) => (e: RunEvent) => e.type === 'step-start' && e.step === id;
+const log = (ws: Workspace) => readFileSync(join(ws.dir, 'log'), 'utf8').trim().split('\n');
+
+describe('runbook resume RUN of a plan with for_each, include and finally', () => {
+  it('goes on after the loop copies and the included step without running them again', async () => {
+    const ws = workspace();
+    ws.write('frag.yaml', fragment);
+    const file = ws.write('plan.yaml', plan('echo slow >> log; test -e go || sleep 30'));
+    const id = await killedAt(ws, file, stepStart('slow'));
+    ws.write('go', '');
+    const resumed = await runBin(['resume', id], { cwd: ws.dir });
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(log(ws)).toEqual(['each a', 'each b', 'inc hi', 'slow', 'slow', 'fin']);
+  });
+});
