@@ -1,6 +1,6 @@
 // Resume and rollback of runs whose plans use for_each, include and finally: the copies' ids
 // (`each[1]`) and the fragments' prefixed ids must be found again in the plan as it is loaded.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../src/engine/events.js';
@@ -49,10 +49,13 @@ finally:
     run: echo fin >> log
 `;
 
-/** Starts `exec` as a real process and kills it with SIGKILL once the journal has the event, then takes its lock over. */
-async function killedAt(ws: Workspace, file: string, at: (e: RunEvent) => boolean): Promise<string> {
+const log = (ws: Workspace) => readFileSync(join(ws.dir, 'log'), 'utf8').trim().split('\n');
+
+/** Starts `exec` as a real process and kills it with SIGKILL once the journal has the event and the step wrote `log`'s line `line`, then takes its lock over. */
+async function killedAt(ws: Workspace, file: string, at: (e: RunEvent) => boolean, line: string): Promise<string> {
   const run = startBin(['exec', file], { cwd: ws.dir });
   await ws.waitForEvent(at);
+  while (!(existsSync(join(ws.dir, 'log')) && log(ws).includes(line))) await new Promise((r) => setTimeout(r, 25));
   run.child.kill('SIGKILL');
   expect(await run.exited).toBe('SIGKILL');
   expect((await runBin(['unlock'], { cwd: ws.dir })).code).toBe(0);
@@ -60,18 +63,35 @@ async function killedAt(ws: Workspace, file: string, at: (e: RunEvent) => boolea
 }
 
 const stepStart = (id: string) => (e: RunEvent) => e.type === 'step-start' && e.step === id;
-const log = (ws: Workspace) => readFileSync(join(ws.dir, 'log'), 'utf8').trim().split('\n');
 
 describe('runbook resume RUN of a plan with for_each, include and finally', () => {
   it('goes on after the loop copies and the included step without running them again', async () => {
     const ws = workspace();
     ws.write('frag.yaml', fragment);
     const file = ws.write('plan.yaml', plan('echo slow >> log; test -e go || sleep 30'));
-    const id = await killedAt(ws, file, stepStart('slow'));
+    const id = await killedAt(ws, file, stepStart('slow'), 'slow');
     ws.write('go', '');
     const resumed = await runBin(['resume', id], { cwd: ws.dir });
     expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);
     expect(log(ws)).toEqual(['each a', 'each b', 'inc hi', 'slow', 'slow', 'fin']);
+  });
+});
+
+describe('runbook resume RUN of a run killed during a finally step', () => {
+  it('runs the finally step again when it is idempotent, then the next one; the steps are not run again', async () => {
+    const ws = workspace();
+    ws.write('frag.yaml', fragment);
+    const file = ws.write('plan.yaml', `${plan('echo slow >> log')}    idempotent: true
+  - id: fin2
+    kind: shell
+    run: echo fin2 >> log
+`.replace('run: echo fin >> log', 'run: echo fin >> log; test -e go || sleep 30'));
+    const id = await killedAt(ws, file, stepStart('fin'), 'fin');
+    ws.write('go', '');
+    const resumed = await runBin(['resume', id], { cwd: ws.dir });
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(log(ws)).toEqual(['each a', 'each b', 'inc hi', 'slow', 'fin', 'fin', 'fin2']);
   });
 });
