@@ -25,11 +25,17 @@ async function waitForFile(path: string): Promise<void> {
   while (!existsSync(path)) await new Promise((r) => setTimeout(r, 25));
 }
 
+/** A run of the plan whose finally step is running. */
+async function tidyRunning() {
+  const ws = workspace();
+  const run = startBin(['exec', ws.write('plan.yaml', plan)], { cwd: ws.dir });
+  await waitForFile(join(ws.dir, 'started'));
+  return { ws, run };
+}
+
 describe('a signal during a finally step (real process, real signal)', () => {
   it('lets the step finish and says so; nothing is rolled back', async () => {
-    const ws = workspace();
-    const run = startBin(['exec', ws.write('plan.yaml', plan)], { cwd: ws.dir });
-    await waitForFile(join(ws.dir, 'started'));
+    const { ws, run } = await tidyRunning();
     run.child.kill('SIGTERM');
     await ws.waitForEvent((e) => e.type === 'interrupt');
     ws.write('go', '');
@@ -42,9 +48,7 @@ describe('a signal during a finally step (real process, real signal)', () => {
   });
 
   it('a second signal stops it, and the output says the finally steps are stopped', async () => {
-    const ws = workspace();
-    const run = startBin(['exec', ws.write('plan.yaml', plan)], { cwd: ws.dir });
-    await waitForFile(join(ws.dir, 'started'));
+    const { ws, run } = await tidyRunning();
     run.child.kill('SIGINT');
     await ws.waitForEvent((e) => e.type === 'interrupt');
     run.child.kill('SIGINT');
