@@ -1,4 +1,5 @@
 import type { Plan } from '../plan/model.js';
+import { expandLoops } from '../plan/expand-loops.js';
 import { Interrupts } from '../engine/interrupts.js';
 import type { Refusal } from '../run/continue-checks.js';
 import { continueRun } from '../run/continue-run.js';
@@ -37,7 +38,9 @@ export async function carryOn(io: CliIO, wanted: string, opts: CarryOnOptions, h
   const recorded = await recordedPlan(io, run.dir, state, opts.allowChangedPlan === true);
   if (!recorded) return exitCodes.invalid;
   const { prepared } = recorded;
-  const refusal = (s: RunState) => how.refusal(s, prepared.plan);
+  // The journal names loop copies (`each[1]`), so the checks see the plan as it runs.
+  const expanded = expandLoops(prepared.plan, prepared.vars);
+  const refusal = (s: RunState) => how.refusal(s, expanded);
   const refused = refusal(state);
   if (refused) return reportOutcome(io, refused);
   const caveat = how.caveat?.(state);

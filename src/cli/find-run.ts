@@ -5,6 +5,11 @@ import type { CliIO } from './io.js';
 
 /** The run a command names (an id, a unique prefix of one, or "last"); says on stderr why none matched. */
 export function findRun(io: CliIO, wanted: string): RunSummary | undefined {
+  // An empty id (a shell variable left unset) would be a prefix of every run.
+  if (wanted.trim() === '') {
+    io.stderr.write('runbook: no run id given (an empty one)\n  hint: name a run by its id, a unique prefix of it, or "last"; list runs with `runbook runs`\n');
+    return undefined;
+  }
   const runs = listRuns(io.cwd);
   const matches = wanted === 'last' ? runs.slice(0, 1) : runs.filter((r) => r.id.startsWith(wanted));
   if (matches.length === 1) return matches[0];

@@ -15,6 +15,7 @@ export interface SelectionOptions {
 /**
  * What `exec --from STEP` / `--only STEP...` (with `--outputs-from RUN`) carries into the run;
  * undefined for a whole run, 'refused' after saying why on stderr.
+ * `plan` has its loops expanded, so a copy (`each[1]`) can be named, and the loop's id names every copy.
  */
 export function stepSelection(io: CliIO, plan: Plan, opts: SelectionOptions): CarriedRun | undefined | 'refused' {
   if (opts.from === undefined && opts.only === undefined) {
@@ -23,7 +24,9 @@ export function stepSelection(io: CliIO, plan: Plan, opts: SelectionOptions): Ca
     return 'refused';
   }
   const ids = plan.steps.map((s) => s.id);
-  const unknown = [...(opts.from !== undefined ? [opts.from] : []), ...(opts.only ?? [])].filter((id) => !ids.includes(id));
+  // A looped step's own id names all its copies (`each` → `each[0]`, `each[1]`...).
+  const named = (id: string) => plan.steps.filter((s) => s.id === id || s.item?.of === id).map((s) => s.id);
+  const unknown = [...(opts.from !== undefined ? [opts.from] : []), ...(opts.only ?? [])].filter((id) => named(id).length === 0);
   if (opts.from !== undefined && opts.only !== undefined) {
     io.stderr.write('runbook: --from and --only do not go together\n  hint: --from STEP runs that step and every one after it; --only STEP... runs just those\n');
     return 'refused';
@@ -38,7 +41,8 @@ export function stepSelection(io: CliIO, plan: Plan, opts: SelectionOptions): Ca
     source = run && readRunState(run.dir);
     if (!source) return 'refused';
   }
-  const carried = partialRun(plan, opts, source);
+  const selection = opts.only !== undefined ? { only: opts.only.flatMap(named) } : { from: named(opts.from!)[0]! };
+  const carried = partialRun(plan, selection, source);
   if ('ok' in carried) {
     io.stderr.write(`runbook: ${carried.message}\n  hint: ${carried.hint}\n`);
     return 'refused';

@@ -1,4 +1,5 @@
 import type { AnyStepKind, JsonValue, StepContext, StepResult } from '../steps/kind.js';
+import { checkedResult } from './checked-result.js';
 import { formatDuration } from './duration.js';
 
 /** How one action runs: its limits and what it may use. */
@@ -41,9 +42,9 @@ async function attempt(options: ExecuteOptions): Promise<StepResult> {
     try {
       if (options.undoToken !== undefined) {
         if (!options.kind.undo) return { ok: false, message: `kind ${options.kind.kind} has no built-in undo` };
-        return await options.kind.undo(options.undoToken, ctx);
+        return checkedResult(options.kind.kind, await options.kind.undo(options.undoToken, ctx));
       }
-      return await options.kind.run(options.spec, ctx);
+      return checkedResult(options.kind.kind, await options.kind.run(options.spec, ctx));
     } catch (e) {
       // Kinds return expected failures; a throw is a defect, still reported as this step's failure.
       return { ok: false, message: `internal error in the ${options.kind.kind} step: ${(e as Error).message}`, hint: 'this is a bug in runbook or in the step kind; the journal and report have the details' };

@@ -305,7 +305,7 @@ class PlanRun {
     } else if (this.options.failAt === step.id) {
       result = { ok: false, message: 'made to fail on purpose by --fail-at (a rollback drill); the step did not run' };
     } else {
-      this.interruptedDuring = `step ${step.id}`;
+      this.interruptedDuring = this.finalPhase ? `finally step ${step.id}` : `step ${step.id}`;
       result = await executeAction({
         kind,
         spec,

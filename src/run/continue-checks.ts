@@ -1,5 +1,5 @@
 import { getStepKind } from '../steps/index.js';
-import type { Plan } from '../plan/model.js';
+import { allSteps, type Plan } from '../plan/model.js';
 import { repeatable } from './repeatable.js';
 import { describePhase, type RunState } from './run-state.js';
 
@@ -26,7 +26,7 @@ export function rollbackCaveat(state: RunState): string | undefined {
   return `step ${state.running.id} was running when run ${state.start.runId} died and never finished; runbook has no record of what it changed, so it is not undone: check it by hand`;
 }
 
-/** Whether `runbook resume` may go on with a run (under this plan, once it is loaded): only a run that died during its steps. */
+/** Whether `runbook resume` may go on with a run (under this plan with its loops expanded, once it is loaded): only a run that died during its steps. */
 export function resumeRefusal(state: RunState, plan?: Plan): Refusal | undefined {
   const id = state.start.runId;
   if (state.end) {
@@ -36,10 +36,11 @@ export function resumeRefusal(state: RunState, plan?: Plan): Refusal | undefined
   if (state.rollingBack) return { ok: false, message: `run ${id} died during its rollback; resuming its steps would redo what was being undone`, hint: `finish its rollback with "runbook rollback ${id}"` };
   // The rest is checked once the plan is loaded.
   if (!plan) return undefined;
-  const missing = state.finished.map((f) => f.id).filter((s) => !plan.steps.some((p) => p.id === s));
+  const steps = allSteps(plan);
+  const missing = state.finished.map((f) => f.id).filter((s) => !steps.some((p) => p.id === s));
   if (missing.length > 0) return { ok: false, message: `steps of run ${id} are not in the plan any more: ${missing.join(', ')}`, hint: `undo the run with "runbook rollback ${id}" using the plan as it ran` };
   if (state.running) {
-    const step = plan.steps.find((s) => s.id === state.running?.id);
+    const step = steps.find((s) => s.id === state.running?.id);
     const again = step ? repeatable(step) : { ok: false as const, why: 'it is not in the plan any more' };
     if (!again.ok) {
       return {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { bootId, processStart } from '../steps/process/proc.js';
+import { bootId, processStart, procStat } from '../steps/process/proc.js';
 
 /** Who holds a workspace lock: written once, complete, before the lock file appears. */
 export interface LockHolder {
@@ -49,8 +49,11 @@ export function holderState(h: LockHolder): HolderState {
   if (h.host !== hostname()) return 'elsewhere';
   const boot = bootId();
   if (h.bootId !== undefined && boot !== undefined && h.bootId !== boot) return 'gone';
-  const start = processStart(h.pid);
-  if (start === undefined) return alive(h.pid) ? 'running' : 'gone';
+  const stat = procStat(h.pid);
+  if (stat === undefined) return alive(h.pid) ? 'running' : 'gone';
+  // A zombie (dead, its parent has not reaped it yet) keeps its pid and start time but never releases the lock.
+  if (stat.state === 'Z') return 'gone';
+  const start = stat.startTicks;
   // The pid runs, but a process started at another moment is a new one that reused the pid.
   return h.processStart === undefined || h.processStart === start ? 'running' : 'gone';
 }

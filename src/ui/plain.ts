@@ -78,7 +78,7 @@ export class PlainRenderer implements RunRenderer {
 `);
         break;
       case 'interrupt':
-        this.line(e.at, c.yellow(e.count === 1 ? `interrupted (${e.signal}): stopping the running step, then rolling back (Ctrl-C again to stop the rollback)` : `interrupted again (${e.signal}): stopping the rollback`));
+        this.line(e.at, c.yellow(interruptText(e)));
         break;
       case 'fault':
         this.line(e.at, c.red(`cannot go on: ${e.message}`));
@@ -118,4 +118,10 @@ export class PlainRenderer implements RunRenderer {
   }
 
   async close(): Promise<void> {}
+}
+
+/** What a signal does now: during the finally steps the first one lets them finish, only a second stops them. */
+function interruptText(e: Extract<RunEvent, { type: 'interrupt' }>): string {
+  if (e.during.startsWith('finally')) return e.count === 1 ? `interrupted (${e.signal}) during the finally steps: they go on (a second signal stops them)` : `interrupted again (${e.signal}): stopping the finally steps`;
+  return e.count === 1 ? `interrupted (${e.signal}): stopping the running step, then rolling back (Ctrl-C again to stop the rollback)` : `interrupted again (${e.signal}): stopping the rollback`;
 }

@@ -29,7 +29,9 @@ function walk(dir: string): string[] {
 export function workspace(): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-ws-'));
   const runs = join(dir, '.runbook', 'runs');
-  const last = () => join(runs, readdirSync(runs).sort().pop()!);
+  // Run ids of one second differ only by a random tail: the newest of them is the one made last.
+  const order = (a: string, b: string) => a.slice(0, 15).localeCompare(b.slice(0, 15)) || statSync(join(runs, a)).birthtimeMs - statSync(join(runs, b)).birthtimeMs;
+  const last = () => join(runs, readdirSync(runs).sort(order).pop()!);
   return {
     dir,
     write(name, text) {

@@ -62,12 +62,13 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
       }
       const prepared = await preparePlan(io, file, opts, true);
       if (!prepared) return finish(exitCodes.invalid);
-      const steps = allSteps(expandLoops(prepared.plan, prepared.vars));
+      const expanded = expandLoops(prepared.plan, prepared.vars);
+      const steps = allSteps(expanded);
       if (opts.failAt !== undefined && !steps.some((s) => s.id === opts.failAt)) {
         io.stderr.write(`runbook: --fail-at names step "${opts.failAt}", which is not in ${file}\n  hint: steps: ${steps.map((s) => s.id).join(', ')}\n`);
         return finish(exitCodes.invalid);
       }
-      const carried = stepSelection(io, prepared.plan, opts);
+      const carried = stepSelection(io, expanded, opts);
       if (carried === 'refused') return finish(exitCodes.invalid);
       const interrupts = io.interrupts ?? new Interrupts();
       const interactive = io.stdin?.isTTY === true;
