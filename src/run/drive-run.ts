@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
-import type { LiveEvent, RunEvent, RunObserver, RunStatus } from '../engine/events.js';
+import type { LiveEvent, RunEvent, RunObserver } from '../engine/events.js';
 import { Interrupts } from '../engine/interrupts.js';
-import { runPlan, type RunFiles, type RunOptions } from '../engine/run-plan.js';
+import { runPlan, type RunFiles, type RunOptions, type RunOutcome } from '../engine/run-plan.js';
 import type { Plan } from '../plan/model.js';
 import type { RunRenderer } from '../ui/renderer.js';
 import type { Journal } from './journal.js';
@@ -9,23 +9,16 @@ import { crashTrail, type Cleanup } from './leftovers.js';
 import { cleanupText } from './lock-refusal.js';
 import { renderReport } from './report.js';
 
-/** How a run ended, and where its files are. */
+/** How a run ended (the engine's outcome, its faults said as problems), and where its files are. */
 export type StartedRun =
-  | {
+  | (Omit<RunOutcome, 'faults'> & {
       readonly ok: true;
       readonly runId: string;
       readonly runDir: string;
       readonly reportPath: string;
-      readonly status: RunStatus;
-      readonly exitCode: number;
-      readonly failedStep?: string;
-      /** Finally steps that failed: the cleanup they do is left for a human. */
-      readonly finallyFailed: readonly string[];
-      /** What is still changed and how to undo it by hand (empty when everything was undone or nothing failed). */
-      readonly byHand: readonly string[];
       /** What went wrong around the steps, for stderr: files of the run that could not be written (the record is incomplete), errors after the steps ended. */
       readonly problems: readonly string[];
-    }
+    })
   | { readonly ok: false; readonly message: string; readonly hint: string };
 
 /** Tells the operator what runbook found and did before the run (stderr in the CLI). */
