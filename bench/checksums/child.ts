@@ -3,9 +3,9 @@
  *   child.js scan    SQLITE URL   — the anchor: count(*) and a full read of files and tags on both sides at once
  *   child.js compare SQLITE URL   — the count-compare step with verify: checksums
  */
-import { withCountSession } from '../../src/db/count.js';
+import { withCountSession } from '../../src/db/compare/count.js';
 import { countCompare } from '../../src/steps/count-compare.js';
-import type { CountSession } from '../../src/db/count.js';
+import type { CountSession } from '../../src/db/compare/count.js';
 import { stepContext } from '../../test/helpers/step-context.js';
 
 const [mode, sqlitePath, pgUrl] = process.argv.slice(2) as [string, string, string];

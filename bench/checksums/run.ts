@@ -31,7 +31,7 @@ try {
   url.pathname = '/bench_checksums';
   await query(server.url, 'DROP DATABASE IF EXISTS bench_checksums');
   await query(server.url, 'CREATE DATABASE bench_checksums');
-  const { noEffects, transfer } = await import('../../src/db/transfer.js');
+  const { noEffects, transfer } = await import('../../src/db/transfer/transfer.js');
   await transfer({
     sqlitePath, pgUrl: url.toString(), mode: 'create', schema: 'public', cast: [], jsonType: 'json', onBadValue: 'fail', onOrphans: 'fail', ifExists: 'fail',
     parallel: 2, virtualTables: 'skip', rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-bench-')), 'rejects'), signal: new AbortController().signal, progress: () => {}, warn: () => {},

@@ -14,11 +14,11 @@ import { chmodSync, createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { connectPostgres, quoteIdent } from '../../src/db/connections.js';
-import { qualified, type DdlStatement, type TableDdl } from '../../src/db/ddl.js';
-import { encoderFor } from '../../src/db/encode.js';
-import { planTransfer, type TransferPlan } from '../../src/db/transfer-plan.js';
-import { runPool } from '../../src/db/transfer-pool.js';
-import { buildAfterLoad, uniqueKeyColumns } from '../../src/db/transfer-postload.js';
+import { qualified, type DdlStatement, type TableDdl } from '../../src/db/ddl/schema-ddl.js';
+import { encoderFor } from '../../src/db/transfer/encode.js';
+import { planTransfer, type TransferPlan } from '../../src/db/transfer/plan.js';
+import { runPool } from '../../src/db/transfer/pool.js';
+import { buildAfterLoad, uniqueKeyColumns } from '../../src/db/transfer/postload.js';
 
 /** The transfer's plan for a SQLite file (the ceiling runs exactly its DDL). */
 export function planOf(sqlitePath: string): TransferPlan {

@@ -6,10 +6,10 @@
  */
 import Database from 'better-sqlite3';
 import { quoteIdent } from '../../src/db/connections.js';
-import { batchesHere, READ_CACHE_KB } from '../../src/db/copy-batches.js';
-import { batchSql, tableSql } from '../../src/db/encode-sql.js';
-import { encoderFor, type Encoder } from '../../src/db/encode.js';
-import { planTransfer } from '../../src/db/transfer-plan.js';
+import { batchesHere, READ_CACHE_KB } from '../../src/db/transfer/copy-batches.js';
+import { batchSql, tableSql } from '../../src/db/transfer/encode-sql.js';
+import { encoderFor, type Encoder } from '../../src/db/transfer/encode.js';
+import { planTransfer } from '../../src/db/transfer/plan.js';
 
 const sqlitePath = process.argv[2] ?? 'bench/data/catalogue-x1.db';
 const db = new Database(sqlitePath, { readonly: true });

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { startEmbeddedPostgres } from '../../test/helpers/embedded-pg.js';
 import { query } from '../../test/helpers/pg.js';
-import { noEffects, transfer } from '../../src/db/transfer.js';
+import { noEffects, transfer } from '../../src/db/transfer/transfer.js';
 import { generateCatalogue } from './generate.js';
 
 const scale = Number(process.argv[2] ?? '1');

@@ -1,5 +1,5 @@
 /** Runs one transfer in its own process, so its peak RSS is measured alone; prints JSON. */
-import { noEffects, transfer } from '../../src/db/transfer.js';
+import { noEffects, transfer } from '../../src/db/transfer/transfer.js';
 
 const [sqlitePath, pgUrl, rejectDir, parallel] = process.argv.slice(2) as [string, string, string, string];
 const report = await transfer(

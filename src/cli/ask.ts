@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import type { OutStream } from './io.js';
+import type { OutStream } from '../core/out-stream.js';
 
 /** Asks a yes/no question on the terminal; Ctrl-C (the signal) counts as no. */
 export function terminalAsk(stdin: NodeJS.ReadableStream, out: OutStream) {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OutStream } from './io.js';
+import type { OutStream } from '../core/out-stream.js';
 
 /** What the user sees of an error runbook did not expect, and where its full trace went. */
 export interface CrashReport {

@@ -1,13 +1,5 @@
 import type { Interrupts } from '../engine/interrupts.js';
-
-/** A stream the CLI writes to (process.stdout, or a buffer in tests). */
-export interface OutStream {
-  write(chunk: string): unknown;
-  readonly isTTY?: boolean;
-  readonly columns?: number;
-  /** The guarded stream itself, for readline's prompts (its errors are still caught by the guard). */
-  readonly stream?: NodeJS.WritableStream;
-}
+import type { OutStream } from '../core/out-stream.js';
 
 /** Everything the CLI touches of its process, so tests can run it in-process. */
 export interface CliIO {

@@ -3,7 +3,7 @@ import type { Plan, VarValue } from '../plan/model.js';
 import type { PlanSource } from '../plan/source.js';
 import { validatePlanFile } from '../plan/validate.js';
 import { resolveVars } from '../plan/vars.js';
-import { Masker } from '../ui/mask.js';
+import { Masker } from '../core/mask.js';
 import type { CliIO } from './io.js';
 import { planFileTexts, usePlugins } from './plugins.js';
 import { printDiagnostics, type DiagnosticFormat } from './print-diagnostics.js';

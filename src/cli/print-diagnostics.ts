@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { formatGithub, formatJson, formatText, type Diagnostic } from '../diagnostics/index.js';
-import type { OutStream } from './io.js';
+import type { OutStream } from '../core/out-stream.js';
 
 /** Output formats for findings. */
 export type DiagnosticFormat = 'text' | 'json' | 'github';

@@ -1,7 +1,8 @@
 import { Interrupts, signalNumbers, stopSignals } from '../engine/interrupts.js';
 import { reportCrash } from './crash-report.js';
 import { drained } from './drain.js';
-import { exitCodes, terminalStream, type OutStream } from './io.js';
+import { exitCodes, terminalStream } from './io.js';
+import { type OutStream } from '../core/out-stream.js';
 import { main } from './main.js';
 
 /** 128 + SIGPIPE (13): how a shell reports a command whose reader closed the pipe, like `cat` under `| head`. */

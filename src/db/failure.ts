@@ -1,4 +1,4 @@
-import type { ConnectionSpec } from '../steps/kind.js';
+import type { ConnectionSpec } from '../core/connection.js';
 import { redactUrl } from './connections.js';
 import { LOST_HINT, lostMessage } from './lost-connection.js';
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { ConnectionSpec, JsonValue } from '../steps/kind.js';
+import type { ConnectionSpec } from '../core/connection.js';
+import type { JsonValue } from '../core/json.js';
 import { withPostgres, withSqlite, type Outcome } from './session.js';
 import { checkTypes, toJsonValue, toSqliteParam } from './values.js';
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { resolve } from 'node:path';
-import type { ConnectionSpec } from '../steps/kind.js';
+import type { ConnectionSpec } from '../core/connection.js';
 import { connectPostgres, openSqlite } from './connections.js';
 import { cancelledFailure, connectFailure, ConnectionError, queryFailure, type DbFailure } from './failure.js';
 import { lostConnection } from './lost-connection.js';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { JsonValue } from '../steps/kind.js';
+import type { JsonValue } from '../core/json.js';
 
 /** A database value as plain JSON: big integers stay exact (as text when too large), bytes as `\x` hex. */
 export function toJsonValue(value: unknown): JsonValue {

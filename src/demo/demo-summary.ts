@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { RunEvent } from '../engine/events.js';
 import { readJournal } from '../run/journal.js';
 import { listRuns } from '../run/list-runs.js';
-import { shellQuote } from '../template/shell-quote.js';
+import { shellQuote } from '../core/shell-quote.js';
 import { rowsSinceBackup } from './backup-compare.js';
 import { demoAdminPassword } from './plan-args.js';
 import { appDatabase } from './standin.js';

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { shellQuote } from '../template/shell-quote.js';
+import { shellQuote } from '../core/shell-quote.js';
 
 /** The repository root (this file is src/demo/standin.ts, or dist/demo/standin.js once built). */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');

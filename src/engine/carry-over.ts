@@ -1,6 +1,6 @@
 import type { Plan } from '../plan/model.js';
 import { getStepKind } from '../steps/index.js';
-import type { JsonValue } from '../steps/kind.js';
+import type { JsonValue } from '../core/json.js';
 import type { Finished } from './run-plan.js';
 import type { StepState } from './scope.js';
 

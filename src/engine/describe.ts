@@ -1,9 +1,10 @@
 import { allSteps, type ActionDecl, type Plan } from '../plan/model.js';
 import { getStepKind } from '../steps/index.js';
-import type { ConnectionSpec, DescribeLine } from '../steps/kind.js';
+import type { ConnectionSpec } from '../core/connection.js';
+import type { DescribeLine } from '../steps/kind.js';
 import { TemplateError, TemplateRenderer, type TemplateScope } from '../template/render.js';
-import { shellQuote } from '../template/shell-quote.js';
-import type { Masker } from '../ui/mask.js';
+import { shellQuote } from '../core/shell-quote.js';
+import type { Masker } from '../core/mask.js';
 import { fragmentScope } from './fragment-scope.js';
 import { buildScope, placeholderSteps, renderConnection } from './scope.js';
 

@@ -1,4 +1,4 @@
-import type { JsonValue } from '../steps/kind.js';
+import type { JsonValue } from '../core/json.js';
 import type { StopSignal } from './interrupts.js';
 
 /**

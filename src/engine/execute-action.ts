@@ -1,6 +1,7 @@
-import type { AnyStepKind, JsonValue, StepContext, StepResult } from '../steps/kind.js';
+import type { AnyStepKind, StepContext, StepResult } from '../steps/kind.js';
+import type { JsonValue } from '../core/json.js';
 import { checkedResult } from './checked-result.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../core/duration.js';
 
 /** How one action runs: its limits and what it may use. */
 export interface ExecuteOptions {

@@ -1,4 +1,4 @@
-import type { Masker } from '../ui/mask.js';
+import type { Masker } from '../core/mask.js';
 import type { RunStatus } from './events.js';
 import { signalNumbers, type StopSignal } from './interrupts.js';
 import type { Finished } from './run-plan.js';

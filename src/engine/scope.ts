@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { allSteps, type ConnectionDecl, type Plan } from '../plan/model.js';
-import type { ConnectionSpec } from '../steps/kind.js';
+import type { ConnectionSpec } from '../core/connection.js';
 import type { TemplateRenderer, TemplateScope } from '../template/render.js';
 
 /** What a finished (or skipped) step exposes to later templates. */

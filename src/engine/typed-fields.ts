@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import type { AnyStepKind, SchemaObject } from '../steps/kind.js';
+import type { AnyStepKind } from '../steps/kind.js';
+import type { SchemaObject } from '../core/json.js';
 import { TemplateError } from '../template/render.js';
 
 const typed = ['number', 'integer', 'boolean'];

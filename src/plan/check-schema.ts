@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { codes, didYouMean, type Diagnostic, type RuleName } from '../diagnostics/index.js';
-import type { SchemaObject } from '../steps/kind.js';
+import type { SchemaObject } from '../core/json.js';
 import type { PlanSource } from './source.js';
 
 /** Ajv settings shared with the build step that precompiles the validator. */

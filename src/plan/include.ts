@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { codes, type Diagnostic, type RuleName } from '../diagnostics/index.js';
-import type { SchemaObject } from '../steps/kind.js';
+import type { SchemaObject } from '../core/json.js';
 import { checkSchema } from './check-schema.js';
 import { loadPlanFile } from './load.js';
 import { stepsFromJson, type ActionDecl, type IncludeResolver, type IncludeSite, type StepDecl } from './model.js';

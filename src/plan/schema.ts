@@ -1,5 +1,6 @@
-import { durationSchema } from '../steps/duration.js';
-import type { AnyStepKind, SchemaObject } from '../steps/kind.js';
+import { durationSchema } from '../core/duration.js';
+import type { AnyStepKind } from '../steps/kind.js';
+import type { SchemaObject } from '../core/json.js';
 
 
 const actionCommon: Record<string, SchemaObject> = {

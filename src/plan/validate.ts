@@ -1,6 +1,6 @@
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
 import { allStepKinds, getStepKind } from '../steps/index.js';
-import type { SchemaObject } from '../steps/kind.js';
+import type { SchemaObject } from '../core/json.js';
 import { checkSchema } from './check-schema.js';
 import type { Check } from './checks/check.js';
 import { connectionsExist, lockConnectionsExist } from './checks/connections.js';

@@ -1,6 +1,6 @@
 import type { ActionDecl, StepDecl } from '../plan/model.js';
 import { getStepKind } from '../steps/index.js';
-import type { Masker } from '../ui/mask.js';
+import type { Masker } from '../core/mask.js';
 import type { FieldChange } from './diff-model.js';
 import { loopShown } from './loop-text.js';
 import { flatten, sameData, showValue } from './flatten.js';

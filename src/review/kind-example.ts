@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
-import type { AnyStepKind, SchemaObject } from '../steps/kind.js';
+import type { AnyStepKind } from '../steps/kind.js';
+import type { SchemaObject } from '../core/json.js';
 
 /** Connections the examples name; a plan that declares them makes every example valid. */
 export const exampleConnections = { db: { sqlite: 'app.db' }, source: { sqlite: 'app.db' }, target: { postgres: 'postgresql://app@localhost:5432/app' } } as const;

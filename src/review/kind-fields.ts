@@ -1,5 +1,5 @@
-import { durationSchema } from '../steps/duration.js';
-import type { SchemaObject } from '../steps/kind.js';
+import { durationSchema } from '../core/duration.js';
+import type { SchemaObject } from '../core/json.js';
 import { sameData } from './flatten.js';
 
 /** One field of a step kind as the reference lists it; nested fields have dotted names (`requests[].expect.status`). */

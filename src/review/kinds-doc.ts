@@ -1,5 +1,6 @@
 import { planSchema } from '../plan/validate.js';
-import type { AnyStepKind, SchemaObject } from '../steps/kind.js';
+import type { AnyStepKind } from '../steps/kind.js';
+import type { SchemaObject } from '../core/json.js';
 import { kindExample } from './kind-example.js';
 import { kindFields, type KindField } from './kind-fields.js';
 

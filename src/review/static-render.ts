@@ -1,7 +1,7 @@
 import { buildScope, placeholderSteps } from '../engine/scope.js';
 import type { ActionDecl, Plan, StepDecl, VarValue } from '../plan/model.js';
 import { TemplateError, TemplateRenderer, type RenderMode, type TemplateScope } from '../template/render.js';
-import { Masker } from '../ui/mask.js';
+import { Masker } from '../core/mask.js';
 
 const clockCall = /\{\{~?\s*now(?:\s+(["'])(.*?)\1)?[^}]*?~?\}\}/g;
 

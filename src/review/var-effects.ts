@@ -1,6 +1,6 @@
 import type { ActionDecl, Plan, VarDecl } from '../plan/model.js';
 import { getStepKind } from '../steps/index.js';
-import type { Masker } from '../ui/mask.js';
+import type { Masker } from '../core/mask.js';
 import type { AffectedField, RiskNote } from './diff-model.js';
 import { flatten } from './flatten.js';
 import { isDestructive } from './risk.js';

@@ -1,7 +1,7 @@
 import { isAlias, type Node } from 'yaml';
 import { parsePlanText } from '../plan/load.js';
 import type { Plan } from '../plan/model.js';
-import type { Masker } from '../ui/mask.js';
+import type { Masker } from '../core/mask.js';
 import type { PlanCopy } from './run-dir.js';
 
 /**

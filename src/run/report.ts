@@ -1,5 +1,5 @@
 import type { RunEvent, RunStatus } from '../engine/events.js';
-import { formatDuration } from '../engine/duration.js';
+import { formatDuration } from '../core/duration.js';
 
 type Ev<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 

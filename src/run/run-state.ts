@@ -1,5 +1,5 @@
 import type { RunEvent } from '../engine/events.js';
-import type { JsonValue } from '../steps/kind.js';
+import type { JsonValue } from '../core/json.js';
 
 type Ev<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 

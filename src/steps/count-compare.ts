@@ -5,7 +5,8 @@ import type { TableContents } from '../db/compare/differences.js';
 import { compareContents } from './count-compare/contents.js';
 import { countCompareSchema } from './count-compare/spec-schema.js';
 import { contentsFailure, contentsOutputs, multisetNotes, secretColumns } from './count-compare/contents-report.js';
-import { defineStepKind, type DescribeLine, type JsonValue, type StepContext, type StepResult } from './kind.js';
+import { defineStepKind, type DescribeLine, type StepContext, type StepResult } from './kind.js';
+import { type JsonValue } from '../core/json.js';
 
 /** The fields of a `count-compare` step, rendered. */
 export interface CountCompareSpec {
@@ -111,7 +112,7 @@ async function runCountCompare(spec: CountCompareSpec, ctx: StepContext): Promis
     return { ok: false, message: 'the step gives both schema and schemas', hint: 'keep schemas (a list); schema is its one-name form' };
   }
   const options = { workDir: ctx.workDir, signal: ctx.signal, schemas: schemasOf(spec) };
-  const { withCountSession } = await import('../db/count.js');
+  const { withCountSession } = await import('../db/compare/count.js');
   const started = performance.now();
   const outcome = await withCountSession(ctx.connection(spec.source), options, (source) =>
     withCountSession(ctx.connection(spec.target), options, async (target): Promise<Found> => {

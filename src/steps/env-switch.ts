@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { defineStepKind, type DescribeLine, type JsonValue, type StepContext, type StepResult } from './kind.js';
+import { defineStepKind, type DescribeLine, type StepContext, type StepResult } from './kind.js';
+import { type JsonValue } from '../core/json.js';
 import { syncDirectory, writeFileAtomic } from './env-switch/atomic-write.js';
 import { changedKeys, dotenvValues, editDotenv, valueHashes } from './env-switch/dotenv-lines.js';
 import { readFileState, sha256, type FileState } from './env-switch/file-state.js';

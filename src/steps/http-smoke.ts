@@ -1,4 +1,5 @@
-import { defineStepKind, type DescribeLine, type JsonValue, type StepContext, type StepResult } from './kind.js';
+import { defineStepKind, type DescribeLine, type StepContext, type StepResult } from './kind.js';
+import { type JsonValue } from '../core/json.js';
 import { stoppedResult } from './process/stopped.js';
 import { describeBody, encodeBody } from './http-smoke/body.js';
 import { badRegexes, checkResponse, describeExpectation } from './http-smoke/expect.js';

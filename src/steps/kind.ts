@@ -3,16 +3,8 @@
  * `index.ts`; the engine only ever talks to kinds through this interface.
  */
 
-/** Plain JSON: what outputs and undo tokens are made of, so they can be journaled. */
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [k: string]: JsonValue };
-
-/** A JSON Schema object (draft 2020-12); kept loose because schemas are data. */
-export type SchemaObject = { readonly [k: string]: unknown };
-
-/** A named database as the plan's `connections:` section declares it, rendered. */
-export type ConnectionSpec =
-  | { readonly name: string; readonly type: 'sqlite'; readonly path: string }
-  | { readonly name: string; readonly type: 'postgres'; readonly url: string };
+import type { JsonValue, SchemaObject } from '../core/json.js';
+import type { ConnectionSpec } from '../core/connection.js';
 
 /** One line of a dry-run description: `label: text`. */
 export interface DescribeLine {

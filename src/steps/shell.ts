@@ -1,10 +1,11 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { defineStepKind, type DescribeLine, type JsonValue, type StepContext, type StepResult } from './kind.js';
+import { defineStepKind, type DescribeLine, type StepContext, type StepResult } from './kind.js';
+import { type JsonValue } from '../core/json.js';
 import { stoppedResult } from './process/stopped.js';
 import { killGroupOnExit, killProcessGroup } from './process/process-group.js';
 import { readyWatchdog, watchGroup } from './process/watchdog.js';
-import { shellQuote } from '../template/shell-quote.js';
+import { shellQuote } from '../core/shell-quote.js';
 import { logLines, type LineLogResult } from './shell/line-log.js';
 import { compileOutputs, describeOutputs, outputRuleSchema, type OutputExtractor, type OutputRule } from './shell/outputs.js';
 

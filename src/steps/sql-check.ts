@@ -1,7 +1,8 @@
 import type { QueryRows } from '../db/query.js';
 import { connectionLabel } from './database/connection-label.js';
 import { dbFailureResult } from './database/db-result.js';
-import { defineStepKind, type DescribeLine, type JsonValue, type StepContext, type StepResult } from './kind.js';
+import { defineStepKind, type DescribeLine, type StepContext, type StepResult } from './kind.js';
+import { type JsonValue } from '../core/json.js';
 import { checkExpectation, compareOps, describeExpectation, rowObject, type Expectation } from './sql-check/expect.js';
 
 /** The fields of a `sql-check` step, rendered. */

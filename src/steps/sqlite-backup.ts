@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { defineStepKind, type JsonValue, type StepContext, type StepResult } from './kind.js';
+import { defineStepKind, type StepContext, type StepResult } from './kind.js';
+import { type JsonValue } from '../core/json.js';
 import { stoppedResult } from './process/stopped.js';
 import { syncDirectory } from './env-switch/atomic-write.js';
 import { removeSidecars, removeWithSidecars, settleFile, sha256File, tempFile } from './sqlite-backup/files.js';

@@ -1,17 +1,19 @@
 import { resolve, join } from 'node:path';
 import { openSqlite, redactUrl } from '../db/connections.js';
-import type { TransferReport } from '../db/transfer.js';
-import { defineStepKind, type ConnectionSpec, type DescribeLine, type JsonValue, type StepResult } from './kind.js';
+import type { TransferReport } from '../db/transfer/transfer.js';
+import { defineStepKind, type DescribeLine, type StepResult } from './kind.js';
+import { type ConnectionSpec } from '../core/connection.js';
+import { type JsonValue } from '../core/json.js';
 import { properties, type SqliteToPgSpec } from './sqlite-to-pg/schema.js';
 import { EMPTY_BY_DESIGN } from '../db/empty-by-design.js';
 
 // The transfer library (pg, COPY streams, introspection) loads when a transfer is inspected or
 // run, so validating a plan does not pay for it.
 const library = async () => ({
-  ...(await import('../db/transfer.js')),
-  ...(await import('../db/transfer-plan.js')),
-  ...(await import('../db/transfer-failure.js')),
-  ...(await import('../db/transfer-keys.js')),
+  ...(await import('../db/transfer/transfer.js')),
+  ...(await import('../db/transfer/plan.js')),
+  ...(await import('../db/transfer/failure.js')),
+  ...(await import('../db/transfer/keys.js')),
   ...(await import('./sqlite-to-pg/undo.js')),
 });
 

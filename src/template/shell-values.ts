@@ -1,5 +1,5 @@
 import type { ValueContext } from './shell-contexts.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../core/shell-quote.js';
 
 /** Names of the environment variables that carry template values into shell commands. */
 export const valueVariablePrefix = 'RUNBOOK_VALUE_';

@@ -1,5 +1,5 @@
 import type { LiveEvent, RunEvent } from '../engine/events.js';
-import type { OutStream } from '../cli/io.js';
+import type { OutStream } from '../core/out-stream.js';
 import type { RunRenderer } from './renderer.js';
 
 /** `--json`: every journal event as one JSON line, the same objects the journal holds. */

@@ -1,8 +1,8 @@
 import { Listr, type ListrTaskWrapper, type DefaultRenderer, type SimpleRenderer, PRESET_TIMER } from 'listr2';
 import type { LiveEvent, RunEvent } from '../engine/events.js';
-import type { OutStream } from '../cli/io.js';
+import type { OutStream } from '../core/out-stream.js';
 import type { RunRenderer } from './renderer.js';
-import { formatDuration } from '../engine/duration.js';
+import { formatDuration } from '../core/duration.js';
 import { ProgressBoard } from './progress.js';
 
 type Task = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;

@@ -1,7 +1,7 @@
 import { createColors } from 'picocolors';
 import type { LiveEvent, RunEvent } from '../engine/events.js';
-import { formatDuration } from '../engine/duration.js';
-import type { OutStream } from '../cli/io.js';
+import { formatDuration } from '../core/duration.js';
+import type { OutStream } from '../core/out-stream.js';
 import { ProgressBoard } from './progress.js';
 import type { RunRenderer } from './renderer.js';
 

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectionSpec, StepContext } from '../../src/steps/kind.js';
+import type { ConnectionSpec } from '../../src/core/connection.js';
+import type { StepContext } from '../../src/steps/kind.js';
 
 /** What a test can read back after running a step directly. */
 export interface RecordedContext extends StepContext {

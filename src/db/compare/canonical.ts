@@ -7,7 +7,7 @@
  * SQLite values arrive as better-sqlite3 gives them with safe integers (bigint, number, string,
  * Buffer); PostgreSQL values arrive as the server's text output (ISO dates in UTC, hex bytea).
  */
-import type { Codec } from '../typemap.js';
+import type { Codec } from '../ddl/typemap.js';
 import { booleanOfText, bytesOfNumber, instantOfNumber, instantOfText, textOfReal, type SqliteInstant } from '../sqlite-values.js';
 import { canonicalDecimal } from './canonical-decimal.js';
 import { canonicalJson } from './canonical-json.js';

@@ -1,5 +1,5 @@
-import type { CountSession, SkippedTable, TableList } from '../../db/count.js';
-import { pgTableName } from '../../db/ddl-names.js';
+import type { CountSession, SkippedTable, TableList } from '../../db/compare/count.js';
+import { pgTableName } from '../../db/ddl/names.js';
 import { EMPTY_BY_DESIGN } from '../../db/empty-by-design.js';
 
 /** One table's rows on each side; null where the table does not exist. */

@@ -1,5 +1,5 @@
 import { contentsEqual, type RowDifference, type TableContents } from '../../db/compare/differences.js';
-import type { JsonValue } from '../kind.js';
+import type { JsonValue } from '../../core/json.js';
 
 /** Tells whether a column's values must never be shown. */
 export type IsSecretColumn = (table: string, column: string) => boolean;

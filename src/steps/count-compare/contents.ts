@@ -1,4 +1,4 @@
-import type { CountSession } from '../../db/count.js';
+import type { CountSession } from '../../db/compare/count.js';
 import { compareTable } from '../../db/compare/compare-table.js';
 import type { TableContents } from '../../db/compare/differences.js';
 import { planTable } from '../../db/compare/table-plan.js';

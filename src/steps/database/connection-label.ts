@@ -1,5 +1,6 @@
 import { redactUrl } from '../../db/connections.js';
-import type { ConnectionSpec, DescribeContext } from '../kind.js';
+import type { ConnectionSpec } from '../../core/connection.js';
+import type { DescribeContext } from '../kind.js';
 
 /** `target (postgres postgresql://u:****@host/db)` or `source (sqlite catalogue.db)`, for dry runs. */
 export function connectionLabel(name: string, ctx: DescribeContext): string {

@@ -1,4 +1,5 @@
-import { readUndoToken, type JsonValue } from '../kind.js';
+import { readUndoToken } from '../kind.js';
+import { type JsonValue } from '../../core/json.js';
 
 /** What env-switch journals to restore a file later: paths and hashes, never a value from the file. */
 export interface EnvSwitchUndo {

@@ -1,4 +1,4 @@
-import type { JsonValue } from '../kind.js';
+import type { JsonValue } from '../../core/json.js';
 import type { HttpRequestSpec } from './spec.js';
 
 /** A request's body as sent, with the content type it implies unless the plan set one. */

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 // Loaded on first use: plan validation and dry runs never need it, and it costs start-up time.
 const jsonPath = (options: { path: string; json: object; wrap: true }): unknown =>
   (createRequire(import.meta.url)('jsonpath-plus') as typeof import('jsonpath-plus')).JSONPath(options);
-import type { JsonValue } from '../kind.js';
+import type { JsonValue } from '../../core/json.js';
 import type { HttpResponse } from './send.js';
 import type { ResponseExpectation, ValueMatcher } from './spec.js';
 

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 const jsonPath = (options: { path: string; json: object; wrap: true }): unknown =>
   (createRequire(import.meta.url)('jsonpath-plus') as typeof import('jsonpath-plus')).JSONPath(options);
 import { didYouMean } from '../../diagnostics/suggest.js';
-import type { JsonValue } from '../kind.js';
+import type { JsonValue } from '../../core/json.js';
 import type { HttpResponse } from './send.js';
 import type { ExtractSpec, HttpRequestSpec } from './spec.js';
 

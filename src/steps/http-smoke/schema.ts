@@ -1,5 +1,5 @@
-import { durationSchema } from '../duration.js';
-import type { SchemaObject } from '../kind.js';
+import { durationSchema } from '../../core/duration.js';
+import type { SchemaObject } from '../../core/json.js';
 
 const duration: SchemaObject = { anyOf: durationSchema.anyOf };
 

@@ -1,5 +1,5 @@
-import { parseDuration } from '../duration.js';
-import type { JsonValue } from '../kind.js';
+import { parseDuration } from '../../core/duration.js';
+import type { JsonValue } from '../../core/json.js';
 
 /** A plan duration: seconds as a number, or `500ms`, `30s`, `5m`, `1h`. */
 export type DurationValue = string | number;

@@ -1,5 +1,5 @@
 import type { QueryRows } from '../../db/query.js';
-import type { JsonValue } from '../kind.js';
+import type { JsonValue } from '../../core/json.js';
 import { asNumber, sameValue, show, textOf, type Scalar } from './values.js';
 
 /** Comparison operators of `expect.compare`. */

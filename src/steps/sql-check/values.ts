@@ -1,4 +1,4 @@
-import type { JsonValue } from '../kind.js';
+import type { JsonValue } from '../../core/json.js';
 
 /** A scalar the plan may expect. */
 export type Scalar = string | number | boolean | null;

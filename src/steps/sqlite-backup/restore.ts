@@ -1,6 +1,7 @@
 import { copyFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import type { JsonValue, StepContext, StepResult } from '../kind.js';
+import type { JsonValue } from '../../core/json.js';
+import type { StepContext, StepResult } from '../kind.js';
 import { syncDirectory } from '../env-switch/atomic-write.js';
 import { moveWithSidecars, removeSidecars, removeWithSidecars, settleFile, sha256File, tempFile } from './files.js';
 import { parseUndoToken, type SqliteBackupUndo } from './undo-token.js';

@@ -1,4 +1,5 @@
-import { readUndoToken, type JsonValue } from '../kind.js';
+import { readUndoToken } from '../kind.js';
+import { type JsonValue } from '../../core/json.js';
 
 /** What sqlite-backup journals to restore the source later: paths, hashes and a mode, no data. */
 export interface SqliteBackupUndo {

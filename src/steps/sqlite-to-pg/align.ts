@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { redactUrl } from '../../db/connections.js';
-import { alignSchema } from '../../db/align.js';
+import { alignSchema } from '../../db/align/align-schema.js';
 import { EMPTY_BY_DESIGN } from '../../db/empty-by-design.js';
-import { TransferFailure } from '../../db/transfer-failure.js';
-import type { TransferPlan } from '../../db/transfer-plan.js';
+import { TransferFailure } from '../../db/transfer/failure.js';
+import type { TransferPlan } from '../../db/transfer/plan.js';
 import type { DescribeLine, StepContext, StepResult } from '../kind.js';
 import type { SqliteToPgSpec } from './schema.js';
 

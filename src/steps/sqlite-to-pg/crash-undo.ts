@@ -1,6 +1,7 @@
 import { connectPostgres } from '../../db/connections.js';
-import { readState } from '../../db/transfer-state.js';
-import type { JsonValue, StepContext } from '../kind.js';
+import { readState } from '../../db/transfer/state.js';
+import type { JsonValue } from '../../core/json.js';
+import type { StepContext } from '../kind.js';
 import type { TransferUndo } from './undo.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { SchemaObject } from '../kind.js';
+import type { SchemaObject } from '../../core/json.js';
 
 /** The `sqlite-to-pg` step's own fields as YAML writes them. */
 export interface SqliteToPgSpec {

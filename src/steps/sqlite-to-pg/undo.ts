@@ -1,10 +1,11 @@
 import { connectPostgres, quoteIdent as q } from '../../db/connections.js';
-import { qualified } from '../../db/ddl.js';
+import { qualified } from '../../db/ddl/schema-ddl.js';
 import { connectFailure } from '../../db/failure.js';
 import { LOST_HINT, lostConnection, lostMessage } from '../../db/lost-connection.js';
-import { STATE_TABLE } from '../../db/transfer-state.js';
-import type { TransferEffects } from '../../db/transfer.js';
-import type { JsonValue, StepContext, StepResult } from '../kind.js';
+import { STATE_TABLE } from '../../db/transfer/state.js';
+import type { TransferEffects } from '../../db/transfer/transfer.js';
+import type { JsonValue } from '../../core/json.js';
+import type { StepContext, StepResult } from '../kind.js';
 
 /** The undo token: what the transfer made, by name (no URL, no secret). */
 export interface TransferUndo {

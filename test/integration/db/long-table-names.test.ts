@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { countCompare } from '../../../src/steps/count-compare.js';
-import type { JsonValue } from '../../../src/steps/kind.js';
+import type { JsonValue } from '../../../src/core/json.js';
 import { sqliteToPg } from '../../../src/steps/sqlite-to-pg.js';
 import { freshDatabase, query } from '../../helpers/pg.js';
 import { stepContext } from '../../helpers/step-context.js';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { envSwitch } from '../../../src/steps/env-switch.js';
-import type { JsonValue, StepResult } from '../../../src/steps/kind.js';
+import type { JsonValue } from '../../../src/core/json.js';
+import type { StepResult } from '../../../src/steps/kind.js';
 import { fillDisk, mountSmallDisk, unmountSmallDisk } from '../../helpers/small-disk.js';
 import { stepContext, type RecordedContext } from '../../helpers/step-context.js';
 

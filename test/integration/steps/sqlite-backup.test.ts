@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sqliteBackup } from '../../../src/steps/sqlite-backup.js';
 import { checkCopy } from '../../../src/steps/sqlite-backup/verify.js';
-import type { JsonValue, StepResult } from '../../../src/steps/kind.js';
+import type { JsonValue } from '../../../src/core/json.js';
+import type { StepResult } from '../../../src/steps/kind.js';
 import { stepContext, type RecordedContext } from '../../helpers/step-context.js';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

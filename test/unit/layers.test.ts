@@ -1,0 +1,75 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const src = join(dirname(fileURLToPath(import.meta.url)), '../../src');
+
+/**
+ * The layers of src/, lowest first: a file may import from its own folder and from folders of a
+ * lower layer, never from a folder of its own layer or above (docs/architecture.md).
+ */
+const layers: readonly (readonly string[])[] = [
+  ['core'],
+  ['diagnostics'],
+  ['db', 'template'],
+  ['steps'],
+  ['plan'],
+  ['engine', 'plugins'],
+  ['ui'],
+  ['run', 'review'],
+  ['cli'],
+  ['demo'],
+  ['index.ts'],
+];
+
+function layerOf(folder: string): number {
+  const at = layers.findIndex((l) => l.includes(folder));
+  if (at < 0) throw new Error(`src/${folder} is in no layer: add it to the list in this test`);
+  return at;
+}
+
+/** Every relative import (static, type-only, re-export or dynamic) of every file under src/. */
+function importsOf(): { from: string; to: string }[] {
+  const edges: { from: string; to: string }[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (e.name.endsWith('.ts')) {
+        const info = ts.preProcessFile(readFileSync(path, 'utf8'), true, true);
+        for (const ref of info.importedFiles) {
+          if (!ref.fileName.startsWith('.')) continue;
+          const to = relative(src, normalize(join(dirname(path), ref.fileName))).replace(/\.js$/, '.ts');
+          // Outside src/ (package.json for the version) is no layer.
+          if (!to.startsWith('..')) edges.push({ from: relative(src, path), to });
+        }
+      }
+    }
+  };
+  walk(src);
+  return edges;
+}
+
+const folderOf = (file: string): string => (file.includes('/') ? file.split('/')[0]! : file);
+
+describe('the import graph of src/', () => {
+  const edges = importsOf();
+
+  it('finds the imports it checks', () => {
+    expect(edges.length).toBeGreaterThan(500);
+    expect(edges).toContainEqual({ from: 'db/compare/count.ts', to: 'core/connection.ts' });
+  });
+
+  it('has no import running up the layers or across a layer', () => {
+    const upward = edges
+      .filter((e) => folderOf(e.from) !== folderOf(e.to) && layerOf(folderOf(e.from)) <= layerOf(folderOf(e.to)))
+      .map((e) => `${e.from} imports ${e.to}`);
+    expect(upward).toEqual([]);
+  });
+
+  it('keeps core at the bottom: it imports nothing but core and packages', () => {
+    expect(edges.filter((e) => folderOf(e.from) === 'core' && folderOf(e.to) !== 'core')).toEqual([]);
+  });
+});
