@@ -12,10 +12,19 @@ const plan = join(dir, 'plan-200.yaml');
 const steps = [];
 for (let i = 1; i <= 200; i++) {
   const kind = i % 4;
-  if (kind === 0) steps.push(`  - id: check-${i}\n    kind: sql-check\n    title: Check ${i}\n    connection: db\n    query: select count(*) from t${i}\n    expect: { value: 0 }`);
-  else steps.push(`  - id: step-${i}\n    kind: shell\n    title: Step ${i}\n    run: echo {{vars.name}} {{now "yyyyMMdd"}} ${i > 1 ? `{{steps.step-${i - (i % 4 === 1 ? 2 : 1)}.outputs.stdout}}` : ''}\n    timeout: 30s\n    rollback:\n      - kind: shell\n        run: echo undo ${i} {{vars.name}}`);
+  if (kind === 0)
+    steps.push(
+      `  - id: check-${i}\n    kind: sql-check\n    title: Check ${i}\n    connection: db\n    query: select count(*) from t${i}\n    expect: { value: 0 }`,
+    );
+  else
+    steps.push(
+      `  - id: step-${i}\n    kind: shell\n    title: Step ${i}\n    run: echo {{vars.name}} {{now "yyyyMMdd"}} ${i > 1 ? `{{steps.step-${i - (i % 4 === 1 ? 2 : 1)}.outputs.stdout}}` : ''}\n    timeout: 30s\n    rollback:\n      - kind: shell\n        run: echo undo ${i} {{vars.name}}`,
+    );
 }
-writeFileSync(plan, `version: 1\nname: bench\nvars:\n  name: { default: x }\n  url: { default: "postgresql://u:p@localhost/db", secret: true }\nconnections:\n  db: { postgres: "{{vars.url}}" }\nsteps:\n${steps.join('\n')}\n`);
+writeFileSync(
+  plan,
+  `version: 1\nname: bench\nvars:\n  name: { default: x }\n  url: { default: "postgresql://u:p@localhost/db", secret: true }\nconnections:\n  db: { postgres: "{{vars.url}}" }\nsteps:\n${steps.join('\n')}\n`,
+);
 
 const bin = fileURLToPath(new URL('../bin/runbook.js', import.meta.url));
 const time = (args) => {

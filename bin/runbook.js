@@ -14,7 +14,9 @@ try {
   } catch {
     where = 'its trace could not be written to a log';
   }
-  process.stderr.write(`runbook: cannot load its compiled code: ${e?.message ?? e}\n  hint: in a checkout, run \`npm ci\` (or \`npm run build\`) first; ${where}\n`);
+  process.stderr.write(
+    `runbook: cannot load its compiled code: ${e?.message ?? e}\n  hint: in a checkout, run \`npm ci\` (or \`npm run build\`) first; ${where}\n`,
+  );
   process.exitCode = 1;
 }
 if (runProcess) await runProcess(process.argv.slice(2));

@@ -18,14 +18,24 @@ const stamp = join(root, 'dist', '.build-inputs');
 function files(path) {
   if (!existsSync(path)) return [];
   if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).sort().flatMap((name) => files(join(path, name)));
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => files(join(path, name)));
 }
 
 const hash = createHash('sha256');
-for (const file of inputs.flatMap((input) => files(join(root, input)))) hash.update(`${relative(root, file)}\0`).update(readFileSync(file)).update('\0');
+for (const file of inputs.flatMap((input) => files(join(root, input))))
+  hash
+    .update(`${relative(root, file)}\0`)
+    .update(readFileSync(file))
+    .update('\0');
 const digest = hash.digest('hex');
 
-const built = !process.argv.includes('--always') && outputs.every((file) => existsSync(join(root, file))) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest;
+const built =
+  !process.argv.includes('--always') &&
+  outputs.every((file) => existsSync(join(root, file))) &&
+  existsSync(stamp) &&
+  readFileSync(stamp, 'utf8') === digest;
 if (!built) {
   rmSync(stamp, { force: true });
   execFileSync('npm', ['run', 'compile', '--silent'], { cwd: root, stdio: 'inherit' });

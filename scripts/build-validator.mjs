@@ -14,4 +14,7 @@ const schema = planSchema();
 const ajv = new Ajv2020({ ...ajvOptions, code: { source: true } });
 const code = standaloneCode(ajv, ajv.compile(schema));
 const hash = createHash('sha256').update(JSON.stringify(schema)).digest('hex');
-writeFileSync(new URL('../dist/plan/plan-validator.cjs', import.meta.url), `${code}\nmodule.exports.schemaHash = ${JSON.stringify(hash)};\n`);
+writeFileSync(
+  new URL('../dist/plan/plan-validator.cjs', import.meta.url),
+  `${code}\nmodule.exports.schemaHash = ${JSON.stringify(hash)};\n`,
+);

@@ -6,7 +6,9 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = new URL('../test/fixtures/sqlite-corpus/', import.meta.url).pathname;
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.sql'))
+  .sort()) {
   const path = join(dir, file.replace(/\.sql$/, '.db'));
   rmSync(path, { force: true });
   const db = new Database(path);

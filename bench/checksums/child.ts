@@ -21,7 +21,11 @@ async function scanSide(session: CountSession): Promise<number> {
   for (const table of tables) {
     await session.countRows(table);
     const shape = await session.rows.shape(table);
-    const reader = session.rows.read(table, shape.columns.map((c) => c.name), null);
+    const reader = session.rows.read(
+      table,
+      shape.columns.map((c) => c.name),
+      null,
+    );
     for (let batch = await reader.next(); batch; batch = await reader.next()) rows += batch.length;
     await reader.close();
   }

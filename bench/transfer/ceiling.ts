@@ -39,7 +39,10 @@ export async function exportTables(sqlitePath: string, plan: TransferPlan, dir: 
     const file = join(dir, `${t.source.name}.copy`);
     const out = createWriteStream(file, { mode: 0o644 });
     const enc = t.columns.map((c) => encoderFor(c));
-    const stmt = db.prepare(`SELECT ${t.columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(t.source.name)}`).raw(true).safeIntegers(true);
+    const stmt = db
+      .prepare(`SELECT ${t.columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(t.source.name)}`)
+      .raw(true)
+      .safeIntegers(true);
     let chunk = '';
     for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
       chunk += `${row.map((v, i) => (v === null ? '\\N' : enc[i]!(v))).join('\t')}\n`;
@@ -59,8 +62,14 @@ export async function exportTables(sqlitePath: string, plan: TransferPlan, dir: 
 
 /** The keys of `t` (PK or UNIQUE) that other tables' foreign keys point at: the step builds them while the last table loads. */
 function pointedAtKeys(plan: TransferPlan, t: TableDdl): DdlStatement[] {
-  const columnSet = (cols: readonly string[]) => cols.map((c) => c.toLowerCase()).sort().join('\u0000');
-  const wanted = plan.ddl.tables.flatMap((o) => o.source.foreignKeys.filter((fk) => fk.refTable.toLowerCase() === t.source.name.toLowerCase()).map((fk) => columnSet(fk.refColumns)));
+  const columnSet = (cols: readonly string[]) =>
+    cols
+      .map((c) => c.toLowerCase())
+      .sort()
+      .join('\u0000');
+  const wanted = plan.ddl.tables.flatMap((o) =>
+    o.source.foreignKeys.filter((fk) => fk.refTable.toLowerCase() === t.source.name.toLowerCase()).map((fk) => columnSet(fk.refColumns)),
+  );
   return t.statements.filter((s) => {
     const cols = s.phase === 'keys' ? uniqueKeyColumns(s) : null;
     return cols !== null && wanted.includes(columnSet(cols));
@@ -79,7 +88,9 @@ export async function ceilingLoad(url: string, plan: TransferPlan, files: Readon
       for (const s of t.statements.filter((x) => x.phase === 'defaults')) await control.query(s.sql);
     }
     await control.query('COMMIT');
-    const tables = [...plan.ddl.tables].sort((a, b) => statSync(files.get(b.source.name) as string).size - statSync(files.get(a.source.name) as string).size);
+    const tables = [...plan.ddl.tables].sort(
+      (a, b) => statSync(files.get(b.source.name) as string).size - statSync(files.get(a.source.name) as string).size,
+    );
     const early = new Set<DdlStatement>();
     let started = 0;
     let finished = 0;
@@ -90,7 +101,9 @@ export async function ceilingLoad(url: string, plan: TransferPlan, files: Readon
       await c.query('BEGIN');
       await c.query('SET LOCAL synchronous_commit = off');
       await c.query(`TRUNCATE ${target}`);
-      await c.query(`COPY ${target} (${t.columns.map((m) => quoteIdent(m.name)).join(', ')}) FROM '${(files.get(t.source.name) as string).replace(/'/g, "''")}' (FREEZE)`);
+      await c.query(
+        `COPY ${target} (${t.columns.map((m) => quoteIdent(m.name)).join(', ')}) FROM '${(files.get(t.source.name) as string).replace(/'/g, "''")}' (FREEZE)`,
+      );
       await c.query('COMMIT');
       finished++;
       // As the step does: while the last tables load, a free connection builds the keys others point at.
@@ -102,13 +115,22 @@ export async function ceilingLoad(url: string, plan: TransferPlan, files: Readon
     });
     const rest = plan.ddl.tables.flatMap((t) => t.statements.filter((s) => (s.phase === 'keys' || s.phase === 'fks') && !early.has(s)));
     const finisher = clients[clients.length - 1] as pg.Client;
-    await buildAfterLoad(clients, rest, () => {}, false, async () => {
-      for (const t of plan.ddl.tables) {
-        if (!t.identity) continue;
-        const name = qualified(schema, t.source.name);
-        await finisher.query(`SELECT setval(pg_get_serial_sequence($1, $2), (SELECT max(${quoteIdent(t.identity.column)}) FROM ${name}))`, [name, t.identity.column]);
-      }
-    });
+    await buildAfterLoad(
+      clients,
+      rest,
+      () => {},
+      false,
+      async () => {
+        for (const t of plan.ddl.tables) {
+          if (!t.identity) continue;
+          const name = qualified(schema, t.source.name);
+          await finisher.query(
+            `SELECT setval(pg_get_serial_sequence($1, $2), (SELECT max(${quoteIdent(t.identity.column)}) FROM ${name}))`,
+            [name, t.identity.column],
+          );
+        }
+      },
+    );
   } finally {
     await Promise.all(clients.map((c) => c.end()));
   }

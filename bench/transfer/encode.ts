@@ -36,7 +36,10 @@ for (const t of plan.ddl.tables) {
       line = i === 0 ? (s ?? '') : `${line}\t${s ?? ''}`;
     }
     chunk += `${line}\n`;
-    if (chunk.length >= 65536) { Buffer.byteLength(chunk); chunk = ''; }
+    if (chunk.length >= 65536) {
+      Buffer.byteLength(chunk);
+      chunk = '';
+    }
   }
   const js = ms(start);
   console.log(`${name.padEnd(6)} ${n} rows: iterate ${iterate.toFixed(0)} ms; iterate + JS encoders ${js.toFixed(0)} ms = ${rate(n, js)}`);
@@ -52,9 +55,14 @@ for (const t of plan.ddl.tables) {
     pattern: fast.pattern,
   });
   for await (const b of batches) {
-    if (b.text) { clean += b.cleanRows; bytes += b.text.byteLength; }
+    if (b.text) {
+      clean += b.cleanRows;
+      bytes += b.text.byteLength;
+    }
   }
   const batched = ms(start);
   db.exec('COMMIT');
-  console.log(`${' '.repeat(6)} SQLite batches + checks ${batched.toFixed(0)} ms = ${rate(n, batched)} (${clean} clean rows, ${(bytes / 1e6).toFixed(0)} MB)`);
+  console.log(
+    `${' '.repeat(6)} SQLite batches + checks ${batched.toFixed(0)} ms = ${rate(n, batched)} (${clean} clean rows, ${(bytes / 1e6).toFixed(0)} MB)`,
+  );
 }

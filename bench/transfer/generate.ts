@@ -34,7 +34,11 @@ CREATE INDEX ix_tags_key_value ON tags (key, value);
 `;
 
 const keys = ['author', 'year', 'title', 'language', 'keywords'];
-const stamp = (i: number) => new Date(Date.UTC(2020, 0, 1) + i * 7919).toISOString().replace('T', ' ').replace('Z', `${String(i % 1000).padStart(3, '0')}`);
+const stamp = (i: number) =>
+  new Date(Date.UTC(2020, 0, 1) + i * 7919)
+    .toISOString()
+    .replace('T', ' ')
+    .replace('Z', `${String(i % 1000).padStart(3, '0')}`);
 
 /** Creates `path` with `files` files and 5 tags each, unless it already exists. */
 export function generateCatalogue(path: string, files: number): void {
@@ -50,9 +54,19 @@ export function generateCatalogue(path: string, files: number): void {
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const name = `document_${i}.pdf`;
-      f.run(i, `/library/shelf_${i % 997}/${name}`, name, 1000 + ((i * 7919) % 50_000_000) * 97, (i * 2654435761).toString(16).padStart(40, '0').slice(-40), i % 3 === 0 ? 1 : 0,
-        i % 4 === 0 ? `{"pages": ${i % 500}, "ocr": ${i % 2 === 0}}` : null, stamp(i), stamp(i + 17));
-      for (let k = 0; k < 5; k++) t.run(i, keys[k], k === 1 ? String(1950 + (i % 70)) : `${keys[k]} value ${i % 10007} — ${k}`, stamp(i + k));
+      f.run(
+        i,
+        `/library/shelf_${i % 997}/${name}`,
+        name,
+        1000 + ((i * 7919) % 50_000_000) * 97,
+        (i * 2654435761).toString(16).padStart(40, '0').slice(-40),
+        i % 3 === 0 ? 1 : 0,
+        i % 4 === 0 ? `{"pages": ${i % 500}, "ocr": ${i % 2 === 0}}` : null,
+        stamp(i),
+        stamp(i + 17),
+      );
+      for (let k = 0; k < 5; k++)
+        t.run(i, keys[k], k === 1 ? String(1950 + (i % 70)) : `${keys[k]} value ${i % 10007} — ${k}`, stamp(i + k));
     }
   });
   for (let i = 1; i <= files; i += 10_000) batch(i, Math.min(files + 1, i + 10_000));

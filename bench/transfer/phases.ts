@@ -25,10 +25,25 @@ try {
   const first = new Map<string, string>();
   const report = await transfer(
     {
-      sqlitePath, pgUrl: u.toString(), mode: 'create', schema: 'public', cast: [], jsonType: 'json', onBadValue: 'fail', onOrphans: 'fail', ifExists: 'fail',
-      parallel: 2, virtualTables: 'skip', rejectDir: mkdtempSync(join(tmpdir(), 'rb-phases-')), signal: new AbortController().signal, warn: () => {},
+      sqlitePath,
+      pgUrl: u.toString(),
+      mode: 'create',
+      schema: 'public',
+      cast: [],
+      jsonType: 'json',
+      onBadValue: 'fail',
+      onOrphans: 'fail',
+      ifExists: 'fail',
+      parallel: 2,
+      virtualTables: 'skip',
+      rejectDir: mkdtempSync(join(tmpdir(), 'rb-phases-')),
+      signal: new AbortController().signal,
+      warn: () => {},
       progress: (table, done, total) => {
-        if (!first.has(table)) { first.set(table, seconds()); console.log(`${seconds()} s  ${table}: first chunk`); }
+        if (!first.has(table)) {
+          first.set(table, seconds());
+          console.log(`${seconds()} s  ${table}: first chunk`);
+        }
         if (done === total) console.log(`${seconds()} s  ${table}: all ${total} rows sent`);
       },
     },
@@ -37,7 +52,9 @@ try {
   console.log(`${seconds()} s  done: ${report.tables.map((t) => `${t.table} ${t.loaded}`).join(', ')}`);
   const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
   const m = process.memoryUsage();
-  console.log(`peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}; now rss ${mb(m.rss)}, heap ${mb(m.heapTotal)}, external ${mb(m.external)}, array buffers ${mb(m.arrayBuffers)}`);
+  console.log(
+    `peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}; now rss ${mb(m.rss)}, heap ${mb(m.heapTotal)}, external ${mb(m.external)}, array buffers ${mb(m.arrayBuffers)}`,
+  );
 } finally {
   await server.stop();
 }

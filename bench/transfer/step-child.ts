@@ -4,8 +4,21 @@ import { noEffects, transfer } from '../../src/db/transfer/transfer.js';
 const [sqlitePath, pgUrl, rejectDir, parallel] = process.argv.slice(2) as [string, string, string, string];
 const report = await transfer(
   {
-    sqlitePath, pgUrl, mode: 'create', schema: 'public', cast: [], jsonType: 'json', onBadValue: 'fail', onOrphans: 'fail', ifExists: 'fail',
-    parallel: Number(parallel), virtualTables: 'skip', rejectDir, signal: new AbortController().signal, progress: () => {}, warn: () => {},
+    sqlitePath,
+    pgUrl,
+    mode: 'create',
+    schema: 'public',
+    cast: [],
+    jsonType: 'json',
+    onBadValue: 'fail',
+    onOrphans: 'fail',
+    ifExists: 'fail',
+    parallel: Number(parallel),
+    virtualTables: 'skip',
+    rejectDir,
+    signal: new AbortController().signal,
+    progress: () => {},
+    warn: () => {},
   },
   noEffects('public'),
 );

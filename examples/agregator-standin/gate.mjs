@@ -16,6 +16,7 @@ export function isPublicPath(method, path) {
  */
 export function gate(method, path, headers, signedIn) {
   if (isPublicPath(method, path) || signedIn) return undefined;
-  if (path.startsWith('/api/') || headers['x-requested-with'] === 'XMLHttpRequest') return { status: 401, body: { ok: false, error: 'Не авторизовано' } };
+  if (path.startsWith('/api/') || headers['x-requested-with'] === 'XMLHttpRequest')
+    return { status: 401, body: { ok: false, error: 'Не авторизовано' } };
   return { status: 302, location: '/app/login' };
 }

@@ -24,7 +24,9 @@ export function runningPid(pidFile) {
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
   try {
     if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('server.mjs')) return undefined;
-  } catch {}
+  } catch {
+    // No /proc here: the pid is alive, which is all this system can tell.
+  }
   return pid;
 }
 

@@ -7,7 +7,8 @@ import { verifyPassword } from './auth.mjs';
 import { deleteFile, syncFile } from './search-index.mjs';
 import { utcNow } from './time.mjs';
 
-const fileColumns = 'f.id, f.collection_id, f.title, f.author, f.year, f.material_type, f.filename, f.keywords, f.rel_path, f.path, f.size, f.mtime, f.sha1';
+const fileColumns =
+  'f.id, f.collection_id, f.title, f.author, f.year, f.material_type, f.filename, f.keywords, f.rel_path, f.path, f.size, f.mtime, f.sha1';
 
 /**
  * Routes: `METHOD /path` (a `<id>` part matches a whole number) → handler({ db, user, body, params, id, sessions, log, ... })
@@ -23,7 +24,8 @@ export const routes = {
     await logAction(db, user, 'logout');
     return { status: 200, body: { ok: true }, cookie: sessions.clear() };
   },
-  'GET /api/auth/me': async ({ user }) => (user ? { status: 200, body: { ok: true, user: userPayload(user) } } : { status: 401, body: { ok: false } }),
+  'GET /api/auth/me': async ({ user }) =>
+    user ? { status: 200, body: { ok: true, user: userPayload(user) } } : { status: 401, body: { ok: false } },
   'GET /api/files': listFiles,
   'GET /api/files/<id>': fileDetail,
   'POST /api/files': createFile,
@@ -91,7 +93,8 @@ async function login({ db, body, sessions }) {
   const password = typeof body?.password === 'string' ? body.password : '';
   if (!username || !password) return { status: 400, body: { ok: false, error: 'Введите логин и пароль' } };
   const [row] = await db.query('SELECT id, password_hash FROM users WHERE lower(username) = ?', [username.toLowerCase()]);
-  if (!row || !verifyPassword(row.password_hash, password)) return { status: 401, body: { ok: false, error: 'Неверный логин или пароль' }, cookie: sessions.clear() };
+  if (!row || !verifyPassword(row.password_hash, password))
+    return { status: 401, body: { ok: false, error: 'Неверный логин или пароль' }, cookie: sessions.clear() };
   const user = await sessionUser(db, row.id);
   await logAction(db, user, 'login');
   return { status: 200, body: { ok: true, user: userPayload(user) }, cookie: sessions.issue(row.id) };
@@ -100,7 +103,14 @@ async function login({ db, body, sessions }) {
 /** _log_user_action: a failure is swallowed, as the app does. */
 async function logAction(db, user, action, entity = null, entityId = null, detail = null) {
   await db
-    .query('INSERT INTO user_action_log (user_id, action, entity, entity_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)', [user?.id ?? null, action, entity, entityId, detail, utcNow()])
+    .query('INSERT INTO user_action_log (user_id, action, entity, entity_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      user?.id ?? null,
+      action,
+      entity,
+      entityId,
+      detail,
+      utcNow(),
+    ])
     .catch(() => {});
 }
 
@@ -137,7 +147,10 @@ async function listFiles({ db, user }) {
 /** models.py file_to_dict: each file with its tags. */
 async function withTags(db, files) {
   if (files.length === 0) return [];
-  const tags = await db.query(`SELECT file_id, key, value FROM tags WHERE file_id IN (${files.map(() => '?').join(', ')}) ORDER BY id`, files.map((f) => f.id));
+  const tags = await db.query(
+    `SELECT file_id, key, value FROM tags WHERE file_id IN (${files.map(() => '?').join(', ')}) ORDER BY id`,
+    files.map((f) => f.id),
+  );
   return files.map((f) => ({ ...f, tags: tags.filter((t) => t.file_id === f.id).map((t) => ({ key: t.key, value: t.value })) }));
 }
 
@@ -159,7 +172,17 @@ async function createFile({ db, user, body, uploadFolder }) {
   const saved = await db.transaction(async (tx) => {
     const [file] = await tx.query(
       'INSERT INTO files (title, author, year, material_type, filename, keywords, collection_id, rel_path, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
-      [data.title ?? null, data.author ?? null, data.year ?? null, data.material_type ?? null, filename, data.keywords ?? null, collectionId, filename, join(uploadFolder, filename ?? '')],
+      [
+        data.title ?? null,
+        data.author ?? null,
+        data.year ?? null,
+        data.material_type ?? null,
+        filename,
+        data.keywords ?? null,
+        collectionId,
+        filename,
+        join(uploadFolder, filename ?? ''),
+      ],
     );
     const tags = [];
     for (const tag of Array.isArray(data.tags) ? data.tags : []) {
@@ -177,7 +200,10 @@ async function createFile({ db, user, body, uploadFolder }) {
 async function canWrite(db, user, collectionId) {
   if (collectionId === null) return false;
   const [owned] = await db.query('SELECT id FROM collections WHERE id = ? AND owner_id = ?', [collectionId, user.id]);
-  const [member] = await db.query("SELECT id FROM collection_members WHERE collection_id = ? AND user_id = ? AND role IN ('owner', 'editor')", [collectionId, user.id]);
+  const [member] = await db.query(
+    "SELECT id FROM collection_members WHERE collection_id = ? AND user_id = ? AND role IN ('owner', 'editor')",
+    [collectionId, user.id],
+  );
   return owned !== undefined || member !== undefined;
 }
 
@@ -185,7 +211,8 @@ async function canWrite(db, user, collectionId) {
 async function removeFile({ db, user, id, log }) {
   const [file] = await db.query('SELECT id, collection_id FROM files WHERE id = ?', [id]);
   if (!file) return { status: 404, body: { error: 'Not Found' } };
-  if (user.role !== 'admin' && !(await canWrite(db, user, file.collection_id))) return { status: 403, body: { ok: false, error: 'Forbidden' } };
+  if (user.role !== 'admin' && !(await canWrite(db, user, file.collection_id)))
+    return { status: 403, body: { ok: false, error: 'Forbidden' } };
   await db.transaction(async (tx) => {
     for (const table of ['tags', 'changelog', 'ai_search_snippet_cache']) await tx.query(`DELETE FROM ${table} WHERE file_id = ?`, [id]);
     await tx.query('UPDATE ai_search_keyword_feedback SET file_id = NULL WHERE file_id = ?', [id]);
@@ -201,7 +228,10 @@ async function search({ db, params }) {
   if (!q) return { status: 400, body: { error: 'q is required' } };
   const { where, values } = matchAny(db, q);
   const [{ n }] = await db.query(`SELECT count(*) AS n FROM files WHERE ${where}`, values);
-  const items = await db.query(`SELECT id, title, author, year, material_type, filename, keywords FROM files WHERE ${where} ORDER BY id LIMIT 50`, values);
+  const items = await db.query(
+    `SELECT id, title, author, year, material_type, filename, keywords FROM files WHERE ${where} ORDER BY id LIMIT 50`,
+    values,
+  );
   return { status: 200, body: { query: q, total: Number(n), items } };
 }
 
@@ -251,9 +281,11 @@ async function aiSearch({ db, user, body }) {
 /** api_admin_status_overview: the dialect is at $.database.dialect. */
 async function overview({ db, databaseUrl, databasePath }) {
   const counts = {};
-  for (const table of ['files', 'collections', 'users', 'tags', 'rag_documents']) counts[table] = Number((await db.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+  for (const table of ['files', 'collections', 'users', 'tags', 'rag_documents'])
+    counts[table] = Number((await db.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
   const taskCounts = {};
-  for (const row of await db.query('SELECT status, count(*) AS n FROM task_records GROUP BY status ORDER BY status')) taskCounts[row.status] = Number(row.n);
+  for (const row of await db.query('SELECT status, count(*) AS n FROM task_records GROUP BY status ORDER BY status'))
+    taskCounts[row.status] = Number(row.n);
   return {
     status: 200,
     body: {

@@ -21,14 +21,18 @@ export async function ensureSearchSupport(db) {
     await tx.query(
       "CREATE VIRTUAL TABLE IF NOT EXISTS files_fts USING fts5(file_id UNINDEXED, title, author, keywords, abstract, text_excerpt, tokenize='unicode61')",
     );
-    await tx.query("CREATE VIRTUAL TABLE IF NOT EXISTS tags_fts USING fts5(tag_id UNINDEXED, file_id UNINDEXED, key, value, tokenize='unicode61')");
+    await tx.query(
+      "CREATE VIRTUAL TABLE IF NOT EXISTS tags_fts USING fts5(tag_id UNINDEXED, file_id UNINDEXED, key, value, tokenize='unicode61')",
+    );
     // _rebuild_files_fts / _rebuild_tags_fts: every start rewrites both indexes.
     await tx.query('DELETE FROM files_fts');
     await tx.query(
       "INSERT INTO files_fts(rowid, file_id, title, author, keywords, abstract, text_excerpt) SELECT id, id, coalesce(title,''), coalesce(author,''), coalesce(keywords,''), coalesce(abstract,''), coalesce(text_excerpt,'') FROM files",
     );
     await tx.query('DELETE FROM tags_fts');
-    await tx.query("INSERT INTO tags_fts(rowid, tag_id, file_id, key, value) SELECT id, id, file_id, coalesce(key,''), coalesce(value,'') FROM tags");
+    await tx.query(
+      "INSERT INTO tags_fts(rowid, tag_id, file_id, key, value) SELECT id, id, file_id, coalesce(key,''), coalesce(value,'') FROM tags",
+    );
   });
 }
 
@@ -50,7 +54,13 @@ export async function syncFile(tx, file, tags) {
   ]);
   await tx.query('DELETE FROM tags_fts WHERE file_id = ?', [file.id]);
   for (const tag of tags) {
-    await tx.query('INSERT INTO tags_fts(rowid, tag_id, file_id, key, value) VALUES (?, ?, ?, ?, ?)', [tag.id, tag.id, file.id, tag.key ?? '', tag.value ?? '']);
+    await tx.query('INSERT INTO tags_fts(rowid, tag_id, file_id, key, value) VALUES (?, ?, ?, ?, ?)', [
+      tag.id,
+      tag.id,
+      file.id,
+      tag.key ?? '',
+      tag.value ?? '',
+    ]);
   }
 }
 

@@ -96,7 +96,9 @@ async function shutdown(signal) {
   // Remove the pid file only if it is still ours (a newer instance may have replaced it).
   try {
     if (readFileSync(config.pidFile, 'utf8').trim() === String(process.pid)) rmSync(config.pidFile);
-  } catch {}
+  } catch {
+    // Another instance took the pid file over, or it is gone already.
+  }
   process.exit(0);
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));

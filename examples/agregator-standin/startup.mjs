@@ -9,15 +9,21 @@ import { utcNow } from './time.mjs';
 export async function startupWrites(db, config, log) {
   await ensureSearchSupport(db);
   // _reset_inflight_tasks (TASK_STUCK_STATUSES)
-  await db.query("UPDATE task_records SET status = 'error', error = ?, finished_at = coalesce(finished_at, ?) WHERE status IN ('running', 'pending', 'queued', 'cancelling')", [
-    'Прервано: перезапуск приложения',
-    utcNow(),
-  ]);
+  await db.query(
+    "UPDATE task_records SET status = 'error', error = ?, finished_at = coalesce(finished_at, ?) WHERE status IN ('running', 'pending', 'queued', 'cancelling')",
+    ['Прервано: перезапуск приложения', utcNow()],
+  );
   // ensure_default_admin
   const [{ n }] = await db.query('SELECT count(*) AS n FROM users');
   if (Number(n) === 0) {
     const { username, password } = config.defaultAdmin;
-    await db.query('INSERT INTO users (username, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [username, hashPassword(password), 'admin', utcNow(), utcNow()]);
+    await db.query('INSERT INTO users (username, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+      username,
+      hashPassword(password),
+      'admin',
+      utcNow(),
+      utcNow(),
+    ]);
     log(`created the default administrator '${username}'`);
   }
 }
@@ -32,16 +38,21 @@ export function backgroundJobs(db, log) {
     if (started) return;
     started = true;
     try {
-      const [active] = await db.query("SELECT id FROM task_records WHERE name = 'feedback_train' AND status NOT IN ('completed', 'error', 'cancelled')");
+      const [active] = await db.query(
+        "SELECT id FROM task_records WHERE name = 'feedback_train' AND status NOT IN ('completed', 'error', 'cancelled')",
+      );
       if (active) return;
-      const [task] = await db.query('INSERT INTO task_records (name, status, progress, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id', [
-        'feedback_train',
-        'queued',
-        0.0,
-        JSON.stringify({ trigger: 'initial', cutoff_days: 90 }),
+      const [task] = await db.query(
+        'INSERT INTO task_records (name, status, progress, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
+        ['feedback_train', 'queued', 0.0, JSON.stringify({ trigger: 'initial', cutoff_days: 90 }), utcNow()],
+      );
+      await db.query('UPDATE task_records SET status = ?, progress = ?, started_at = ?, finished_at = ? WHERE id = ?', [
+        'completed',
+        1.0,
         utcNow(),
+        utcNow(),
+        task.id,
       ]);
-      await db.query('UPDATE task_records SET status = ?, progress = ?, started_at = ?, finished_at = ? WHERE id = ?', ['completed', 1.0, utcNow(), utcNow(), task.id]);
     } catch (error) {
       log(`failed to queue feedback training: ${error.message}`);
     }

@@ -5,4 +5,6 @@ import { stopInstance } from './instance.mjs';
 
 const config = loadConfigOrExit();
 const result = await stopInstance(config.pidFile);
-console.log(result.stopped ? `stopped the stand-in (pid ${result.pid})` : `the stand-in was not running (no live process in ${config.pidFile})`);
+console.log(
+  result.stopped ? `stopped the stand-in (pid ${result.pid})` : `the stand-in was not running (no live process in ${config.pidFile})`,
+);

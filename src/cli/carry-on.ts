@@ -48,8 +48,23 @@ export async function carryOn(io: CliIO, wanted: string, opts: CarryOnOptions, h
   const interactive = io.stdin?.isTTY === true;
   const renderer = await chooseRenderer(io, opts.json === true, interactive && opts.yes !== true);
   const result = await continueRun(
-    { mode: how.mode, runId: run.id, plan: prepared.plan, planSha256: recorded.sha256, ...(state.running && { rerun: [state.running.id] }) },
-    { cwd: io.cwd, env: io.env, vars: prepared.vars, masker: prepared.masker, yes: opts.yes === true, rollback: true, interrupts: io.interrupts ?? new Interrupts(), ...(interactive && io.stdin && { ask: terminalAsk(io.stdin, io.stderr) }) },
+    {
+      mode: how.mode,
+      runId: run.id,
+      plan: prepared.plan,
+      planSha256: recorded.sha256,
+      ...(state.running && { rerun: [state.running.id] }),
+    },
+    {
+      cwd: io.cwd,
+      env: io.env,
+      vars: prepared.vars,
+      masker: prepared.masker,
+      yes: opts.yes === true,
+      rollback: true,
+      interrupts: io.interrupts ?? new Interrupts(),
+      ...(interactive && io.stdin && { ask: terminalAsk(io.stdin, io.stderr) }),
+    },
     renderer,
     (text) => io.stderr.write(text),
     refusal,

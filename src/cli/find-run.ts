@@ -7,13 +7,20 @@ import type { CliIO } from './io.js';
 export function findRun(io: CliIO, wanted: string): RunSummary | undefined {
   // An empty id (a shell variable left unset) would be a prefix of every run.
   if (wanted.trim() === '') {
-    io.stderr.write('runbook: no run id given (an empty one)\n  hint: name a run by its id, a unique prefix of it, or "last"; list runs with `runbook runs`\n');
+    io.stderr.write(
+      'runbook: no run id given (an empty one)\n  hint: name a run by its id, a unique prefix of it, or "last"; list runs with `runbook runs`\n',
+    );
     return undefined;
   }
   const runs = listRuns(io.cwd);
   const matches = wanted === 'last' ? runs.slice(0, 1) : runs.filter((r) => r.id.startsWith(wanted));
   if (matches.length === 1) return matches[0];
-  const near = closest(wanted, runs.map((r) => r.id));
-  io.stderr.write(`runbook: ${matches.length === 0 ? `no run "${wanted}"` : `"${wanted}" matches ${matches.length} runs`} in ${join(io.cwd, '.runbook/runs')}\n  hint: ${near ? `did you mean "${near}"? ` : ''}list runs with \`runbook runs\`\n`);
+  const near = closest(
+    wanted,
+    runs.map((r) => r.id),
+  );
+  io.stderr.write(
+    `runbook: ${matches.length === 0 ? `no run "${wanted}"` : `"${wanted}" matches ${matches.length} runs`} in ${join(io.cwd, '.runbook/runs')}\n  hint: ${near ? `did you mean "${near}"? ` : ''}list runs with \`runbook runs\`\n`,
+  );
   return undefined;
 }

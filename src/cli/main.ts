@@ -27,7 +27,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showSuggestionAfterError(true)
-    .addHelpText('after', '\nExamples:\n  runbook validate plans/*.yaml\n  runbook plan plans/sqlite-to-pg.yaml\n  runbook exec plans/sqlite-to-pg.yaml --var database_url=postgresql://...\n');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  runbook validate plans/*.yaml\n  runbook plan plans/sqlite-to-pg.yaml\n  runbook exec plans/sqlite-to-pg.yaml --var database_url=postgresql://...\n',
+    );
   registerValidate(program, io, finish);
   registerPlan(program, io, finish);
   registerExec(program, io, finish);
@@ -46,7 +49,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version' ? exitCodes.ok : exitCodes.invalid;
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version'
+        ? exitCodes.ok
+        : exitCodes.invalid;
     }
     reportCrash(e, argv, io.stderr);
     return exitCodes.internalError;

@@ -37,8 +37,17 @@ export function planFileTexts(files: readonly string[], cwd: string): PlanText[]
  * Loads `--plugin` modules, then each plan's `plugins:`, before any plan is checked. Prints the
  * findings; false when a plug-in did not load or broke the kind contract (the command exits 2).
  */
-export async function usePlugins(io: CliIO, cliSpecs: readonly string[], plans: readonly PlanText[], format: DiagnosticFormat = 'text', out = io.stderr): Promise<boolean> {
-  const requests: PluginRequest[] = [...cliPluginRequests(cliSpecs, io.cwd), ...plans.flatMap((p) => planPluginRequests(p.text, p.label, p.baseDir))];
+export async function usePlugins(
+  io: CliIO,
+  cliSpecs: readonly string[],
+  plans: readonly PlanText[],
+  format: DiagnosticFormat = 'text',
+  out = io.stderr,
+): Promise<boolean> {
+  const requests: PluginRequest[] = [
+    ...cliPluginRequests(cliSpecs, io.cwd),
+    ...plans.flatMap((p) => planPluginRequests(p.text, p.label, p.baseDir)),
+  ];
   if (requests.length === 0) return true;
   const findings = await loadPlugins(requests);
   if (findings.length > 0) printDiagnostics(out, findings, format, new Map(plans.map((p) => [p.label, p.text])));

@@ -20,7 +20,12 @@ export interface PreparedPlan {
 export async function preparePlan(
   io: CliIO,
   file: string,
-  opts: { readonly var: readonly string[]; readonly varsFile: readonly string[]; readonly format?: DiagnosticFormat; readonly plugin?: readonly string[] },
+  opts: {
+    readonly var: readonly string[];
+    readonly varsFile: readonly string[];
+    readonly format?: DiagnosticFormat;
+    readonly plugin?: readonly string[];
+  },
   requireAll: boolean,
 ): Promise<PreparedPlan | undefined> {
   const format = opts.format ?? 'text';

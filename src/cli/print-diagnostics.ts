@@ -6,7 +6,12 @@ import type { OutStream } from '../core/out-stream.js';
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 
 /** Prints findings in the chosen format; text shows the offending source line under each. */
-export function printDiagnostics(out: OutStream, list: readonly Diagnostic[], format: DiagnosticFormat, texts: ReadonlyMap<string, string> = new Map()): void {
+export function printDiagnostics(
+  out: OutStream,
+  list: readonly Diagnostic[],
+  format: DiagnosticFormat,
+  texts: ReadonlyMap<string, string> = new Map(),
+): void {
   if (format === 'json') return void out.write(formatJson(list));
   if (format === 'github') return void out.write(formatGithub(list));
   const sources = new Map(texts);

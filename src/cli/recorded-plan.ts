@@ -24,7 +24,9 @@ export async function recordedPlan(io: CliIO, runDir: string, state: RunState, a
   const { start } = state;
   const file = resolve(start.cwd, start.plan.file);
   if (!existsSync(file)) {
-    io.stderr.write(`runbook: the plan of run ${start.runId}, ${file}, is not there any more\n  hint: put the plan back where it was (the run's copy is ${join(runDir, 'plan.yaml')}, secrets masked)\n`);
+    io.stderr.write(
+      `runbook: the plan of run ${start.runId}, ${file}, is not there any more\n  hint: put the plan back where it was (the run's copy is ${join(runDir, 'plan.yaml')}, secrets masked)\n`,
+    );
     return undefined;
   }
   const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -38,15 +40,22 @@ export async function recordedPlan(io: CliIO, runDir: string, state: RunState, a
   const declared = validatePlanFile(file).plan?.vars ?? [];
   const secret = new Set(declared.filter((v) => v.secret).map((v) => v.name));
   const known = new Set(declared.map((v) => v.name));
-  const recorded = Object.entries(start.vars).filter(([name]) => known.has(name) && !secret.has(name)).map(([name, value]) => `${name}=${String(value)}`);
+  const recorded = Object.entries(start.vars)
+    .filter(([name]) => known.has(name) && !secret.has(name))
+    .map(([name, value]) => `${name}=${String(value)}`);
   const prepared = await preparePlan(io, file, { var: recorded, varsFile: [] }, true);
   if (!prepared) {
-    if (secret.size > 0) io.stderr.write(`runbook: secret vars (${[...secret].join(', ')}) are never recorded: give them again in their environment variables\n`);
+    if (secret.size > 0)
+      io.stderr.write(
+        `runbook: secret vars (${[...secret].join(', ')}) are never recorded: give them again in their environment variables\n`,
+      );
     return undefined;
   }
   if (sha256 !== start.plan.sha256) {
     const then = validatePlanFile(join(runDir, 'plan.yaml')).plan;
-    io.stderr.write(`runbook: the plan changed since run ${start.runId} ran it; carrying on with the plan as it is now (--allow-changed-plan):\n`);
+    io.stderr.write(
+      `runbook: the plan changed since run ${start.runId} ran it; carrying on with the plan as it is now (--allow-changed-plan):\n`,
+    );
     io.stderr.write(formatDiffText(diffPlans(then, prepared.plan, { old: `${start.runId}/plan.yaml`, new: file }), pc.createColors(false)));
   }
   return { prepared, sha256 };

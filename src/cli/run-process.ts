@@ -2,7 +2,7 @@ import { Interrupts, signalNumbers, stopSignals } from '../engine/interrupts.js'
 import { reportCrash } from './crash-report.js';
 import { drained } from './drain.js';
 import { exitCodes, terminalStream } from './io.js';
-import { type OutStream } from '../core/out-stream.js';
+import type { OutStream } from '../core/out-stream.js';
 import { main } from './main.js';
 
 /** 128 + SIGPIPE (13): how a shell reports a command whose reader closed the pipe, like `cat` under `| head`. */
@@ -76,7 +76,9 @@ export async function runProcess(argv: readonly string[]): Promise<void> {
 
   const cwd = currentDirectory();
   if (cwd === undefined) {
-    stderr.write('runbook: the current directory no longer exists (it was deleted or moved away)\n  hint: cd to a directory that exists and run the command again\n');
+    stderr.write(
+      'runbook: the current directory no longer exists (it was deleted or moved away)\n  hint: cd to a directory that exists and run the command again\n',
+    );
     exit(exitCodes.invalid);
     return;
   }
@@ -84,7 +86,8 @@ export async function runProcess(argv: readonly string[]): Promise<void> {
   await Promise.all([drained(process.stdout), drained(process.stderr)]);
   // Only now is it known whether the reader took every byte.
   const code = stdoutClosed && !interrupts.listened ? closedPipe : ran;
-  if (stdoutClosed && interrupts.listened && !toldRunGoesOn) stderr.write('runbook: standard output was closed before the run ended; its journal and report have everything\n');
+  if (stdoutClosed && interrupts.listened && !toldRunGoesOn)
+    stderr.write('runbook: standard output was closed before the run ended; its journal and report have everything\n');
   await drained(process.stderr);
   process.exitCode = code;
   // Open handles (a terminal prompt, a lingering socket) must not keep a finished command alive.

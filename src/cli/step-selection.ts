@@ -20,7 +20,9 @@ export interface SelectionOptions {
 export function stepSelection(io: CliIO, plan: Plan, opts: SelectionOptions): CarriedRun | undefined | 'refused' {
   if (opts.from === undefined && opts.only === undefined) {
     if (opts.outputsFrom === undefined) return undefined;
-    io.stderr.write('runbook: --outputs-from needs --from STEP or --only STEP...\n  hint: e.g. runbook exec PLAN --from transfer --outputs-from last\n');
+    io.stderr.write(
+      'runbook: --outputs-from needs --from STEP or --only STEP...\n  hint: e.g. runbook exec PLAN --from transfer --outputs-from last\n',
+    );
     return 'refused';
   }
   const ids = plan.steps.map((s) => s.id);
@@ -28,11 +30,15 @@ export function stepSelection(io: CliIO, plan: Plan, opts: SelectionOptions): Ca
   const named = (id: string) => plan.steps.filter((s) => s.id === id || s.item?.of === id).map((s) => s.id);
   const unknown = [...(opts.from !== undefined ? [opts.from] : []), ...(opts.only ?? [])].filter((id) => named(id).length === 0);
   if (opts.from !== undefined && opts.only !== undefined) {
-    io.stderr.write('runbook: --from and --only do not go together\n  hint: --from STEP runs that step and every one after it; --only STEP... runs just those\n');
+    io.stderr.write(
+      'runbook: --from and --only do not go together\n  hint: --from STEP runs that step and every one after it; --only STEP... runs just those\n',
+    );
     return 'refused';
   }
   if (unknown.length > 0) {
-    io.stderr.write(`runbook: ${unknown.map((u) => `"${u}"`).join(', ')} ${unknown.length === 1 ? 'is not a step' : 'are not steps'} of ${plan.file}\n  hint: steps: ${ids.join(', ')}\n`);
+    io.stderr.write(
+      `runbook: ${unknown.map((u) => `"${u}"`).join(', ')} ${unknown.length === 1 ? 'is not a step' : 'are not steps'} of ${plan.file}\n  hint: steps: ${ids.join(', ')}\n`,
+    );
     return 'refused';
   }
   let source;

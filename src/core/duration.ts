@@ -3,7 +3,10 @@ import type { SchemaObject } from './json.js';
 /** JSON Schema of a duration: a number of seconds, or a number with a unit (500ms, 30s, 5m, 1h). */
 export const durationSchema: SchemaObject = {
   description: 'A duration: a number of seconds, or a number with a unit: 500ms, 30s, 5m, 1h.',
-  anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$' }],
+  anyOf: [
+    { type: 'number', minimum: 0 },
+    { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$' },
+  ],
 };
 
 const units: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

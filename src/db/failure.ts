@@ -12,9 +12,7 @@ export interface DbFailure {
 
 /** `"target" (postgresql://u:****@host/db)` or `"source" (SQLite file /abs/path.db)`. */
 export function whereLabel(conn: ConnectionSpec, fullPath?: string): string {
-  return conn.type === 'postgres'
-    ? `"${conn.name}" (${redactUrl(conn.url)})`
-    : `"${conn.name}" (SQLite file ${fullPath ?? conn.path})`;
+  return conn.type === 'postgres' ? `"${conn.name}" (${redactUrl(conn.url)})` : `"${conn.name}" (SQLite file ${fullPath ?? conn.path})`;
 }
 
 interface ErrorFields {
@@ -46,7 +44,10 @@ export function connectFailure(conn: ConnectionSpec, err: unknown): DbFailure {
   const where = whereLabel(conn);
   const hostPort = conn.type === 'postgres' ? hostPortOf(conn.url) : '';
   const known: Record<string, [string, string]> = {
-    ECONNREFUSED: ['connection refused', `is PostgreSQL running and listening on ${hostPort}? Check the host and port of the connection URL`],
+    ECONNREFUSED: [
+      'connection refused',
+      `is PostgreSQL running and listening on ${hostPort}? Check the host and port of the connection URL`,
+    ],
     ENOTFOUND: ['host not found', 'check the host name of the connection URL'],
     EAI_AGAIN: ['host not found', 'check the host name of the connection URL and the DNS'],
     ETIMEDOUT: ['the connection timed out', `check that ${hostPort} is reachable from this machine`],
@@ -54,7 +55,8 @@ export function connectFailure(conn: ConnectionSpec, err: unknown): DbFailure {
     '28000': [f.message, 'check the user name of the connection URL and pg_hba.conf'],
     '3D000': [f.message, 'create the database first, or fix the database name at the end of the URL'],
   };
-  const [cause, hint] = (f.code ? known[f.code] : undefined) ??
+  const [cause, hint] =
+    (f.code ? known[f.code] : undefined) ??
     (/timeout/i.test(f.message)
       ? ['the connection timed out', `check that ${hostPort} is reachable from this machine`]
       : [f.message, conn.type === 'sqlite' ? 'check the path of the SQLite file in the plan' : 'check the connection URL']);
@@ -84,7 +86,12 @@ export function queryFailure(conn: ConnectionSpec, err: unknown, what = 'query',
   if (err instanceof ConnectionError) return queryFailure(err.conn, err.cause, what, lost, err.table);
   const about = table === undefined ? '' : `table "${table}": `;
   if (lost !== undefined) {
-    return { ok: false, phase: 'query', message: lostMessage(lost, `during the ${what}${table === undefined ? '' : ` of table "${table}"`}`, conn.name), hint: LOST_HINT };
+    return {
+      ok: false,
+      phase: 'query',
+      message: lostMessage(lost, `during the ${what}${table === undefined ? '' : ` of table "${table}"`}`, conn.name),
+      hint: LOST_HINT,
+    };
   }
   const f = fieldsOf(err);
   return {

@@ -26,11 +26,13 @@ export interface SqliteInstant {
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-const daysIn = (y: number, m: number) => (m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
+const daysIn = (y: number, m: number) =>
+  m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
 
 // SQLite's date and time text forms (https://sqlite.org/lang_datefunc.html, "Time Values" 1-10),
 // each with an optional "Z" or ±HH:MM suffix.
-const timeText = /^(?:(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?|(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)\s*(Z|[+-]\d{2}:\d{2})?$/i;
+const timeText =
+  /^(?:(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?|(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)\s*(Z|[+-]\d{2}:\d{2})?$/i;
 
 /** Reads date/time text as SQLite's date functions do, the offset applied; null when SQLite would not read it. */
 export function instantOfText(text: string): SqliteInstant | null {
@@ -39,12 +41,17 @@ export function instantOfText(text: string): SqliteInstant | null {
   const timeOnly = m[1] === undefined;
   const [y, mo, d] = timeOnly ? [2000, 1, 1] : [Number(m[1]), Number(m[2]), Number(m[3])];
   const hasTime = timeOnly || m[4] !== undefined;
-  const [h, mi, sec] = timeOnly ? [Number(m[8]), Number(m[9]), Number(m[10] ?? 0)] : [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+  const [h, mi, sec] = timeOnly
+    ? [Number(m[8]), Number(m[9]), Number(m[10] ?? 0)]
+    : [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
   const fraction = (timeOnly ? m[11] : m[7]) ?? '';
   const zone = m[12];
   if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || sec > 59) return null;
   if (zone !== undefined && !hasTime) return null;
-  const offset = zone === undefined || zone.toUpperCase() === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  const offset =
+    zone === undefined || zone.toUpperCase() === 'Z'
+      ? 0
+      : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
   // Only the minutes move with an offset: seconds and their fraction are kept digit for digit.
   const at = new Date(0);
   at.setUTCFullYear(y, mo - 1, d);

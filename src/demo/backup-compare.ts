@@ -16,10 +16,16 @@ export function rowsSinceBackup(path: string, backupPath: string): RowsSinceBack
   const db = new Database(path, { readonly: true });
   try {
     db.prepare('ATTACH DATABASE ? AS backup').run(backupPath);
-    const virtual = db.prepare("SELECT name FROM backup.sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'").pluck().all() as string[];
-    const tables = (db.prepare("SELECT name FROM backup.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[]).filter(
-      (t) => !virtual.some((v) => t === v || t.startsWith(`${v}_`)),
-    );
+    const virtual = db
+      .prepare("SELECT name FROM backup.sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")
+      .pluck()
+      .all() as string[];
+    const tables = (
+      db
+        .prepare("SELECT name FROM backup.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .pluck()
+        .all() as string[]
+    ).filter((t) => !virtual.some((v) => t === v || t.startsWith(`${v}_`)));
     const lost: Record<string, number> = {};
     const added: Record<string, number> = {};
     const count = (sql: string) => db.prepare(sql).pluck().get() as number;

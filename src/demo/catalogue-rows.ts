@@ -51,7 +51,12 @@ export function fillCatalogue(insert: InsertRow, random: Random, options: { file
   );
   for (const collectionId of collectionIds) {
     for (const userId of random.sample(userIds, random.int(2, 4))) {
-      insert('collection_members', { collection_id: collectionId, user_id: userId, role: random.pick(['viewer', 'editor']), created_at: now() });
+      insert('collection_members', {
+        collection_id: collectionId,
+        user_id: userId,
+        role: random.pick(['viewer', 'editor']),
+        created_at: now(),
+      });
     }
   }
 
@@ -89,8 +94,20 @@ export function fillCatalogue(insert: InsertRow, random: Random, options: { file
     });
   }
   for (const userId of userIds) {
-    insert('user_preferences', { user_id: userId, key: 'theme', value: random.pick(['dark', 'light']), created_at: now(), updated_at: now() });
-    insert('user_preferences', { user_id: userId, key: 'page_size', value: String(random.pick([20, 50, 100])), created_at: now(), updated_at: now() });
+    insert('user_preferences', {
+      user_id: userId,
+      key: 'theme',
+      value: random.pick(['dark', 'light']),
+      created_at: now(),
+      updated_at: now(),
+    });
+    insert('user_preferences', {
+      user_id: userId,
+      key: 'page_size',
+      value: String(random.pick([20, 50, 100])),
+      created_at: now(),
+      updated_at: now(),
+    });
   }
   for (const userId of userIds.slice(1, 4)) {
     insert('aiword_access', { user_id: userId, granted_by: userIds[0] ?? null, created_at: now() });
@@ -161,14 +178,22 @@ function fillFiles(insert: InsertRow, random: Random, now: () => string, count: 
 
 function tagValue(random: Random, key: string, topic: string): string {
   switch (key) {
-    case 'organization': return random.pick(words.organizations);
-    case 'region': return random.pick(words.regions);
-    case 'lang': return random.chance(0.9) ? 'ru' : 'en';
-    case 'udc': return `55${random.int(0, 9)}.${random.int(1, 99)}`;
-    case 'supervisor': return random.pick(words.authors);
-    case 'grnti': return `38.${random.int(10, 99)}.${random.int(10, 99)}`;
-    case 'pages': return String(random.int(8, 420));
-    default: return topic;
+    case 'organization':
+      return random.pick(words.organizations);
+    case 'region':
+      return random.pick(words.regions);
+    case 'lang':
+      return random.chance(0.9) ? 'ru' : 'en';
+    case 'udc':
+      return `55${random.int(0, 9)}.${random.int(1, 99)}`;
+    case 'supervisor':
+      return random.pick(words.authors);
+    case 'grnti':
+      return `38.${random.int(10, 99)}.${random.int(10, 99)}`;
+    case 'pages':
+      return String(random.int(8, 420));
+    default:
+      return topic;
   }
 }
 
@@ -181,7 +206,17 @@ function fillTasks(
   collectionIds: readonly number[],
 ): void {
   for (let i = 0; i < count; i++) {
-    const status = random.pick(['completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'failed', 'running', 'pending']);
+    const status = random.pick([
+      'completed',
+      'completed',
+      'completed',
+      'completed',
+      'completed',
+      'completed',
+      'failed',
+      'running',
+      'pending',
+    ]);
     const created = clock.at();
     const started = status === 'pending' ? null : created + random.int(100, 60_000);
     const finished = started !== null && (status === 'completed' || status === 'failed') ? started + random.int(1_000, 3_600_000) : null;

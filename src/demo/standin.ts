@@ -29,7 +29,11 @@ export interface ScriptResult {
 }
 
 async function script(name: 'restart' | 'stop', appDir: string): Promise<ScriptResult> {
-  const result = await execa(process.execPath, [join(standinDir, `${name}.mjs`), '--dir', appDir], { reject: false, all: true, stdin: 'ignore' });
+  const result = await execa(process.execPath, [join(standinDir, `${name}.mjs`), '--dir', appDir], {
+    reject: false,
+    all: true,
+    stdin: 'ignore',
+  });
   return { ok: result.exitCode === 0, output: (result.all ?? '').trim() };
 }
 
@@ -44,7 +48,8 @@ export function stopStandin(appDir: string): Promise<ScriptResult> {
 }
 
 /** Which database the app serves from, as its admin overview says. */
-export type AppDatabase = { readonly ok: true; readonly dialect: string; readonly files: number } | { readonly ok: false; readonly error: string };
+export type AppDatabase =
+  { readonly ok: true; readonly dialect: string; readonly files: number } | { readonly ok: false; readonly error: string };
 
 /**
  * Asks the app at `appUrl` which database it serves from, the way the plan does: log in as admin,
@@ -62,7 +67,8 @@ export async function appDatabase(appUrl: string, adminPassword: string): Promis
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const response = await fetch(`${appUrl}/api/admin/status/overview`, { headers: { cookie }, signal: AbortSignal.timeout(5000) });
     const body = (await response.json()) as { database?: { status?: string; dialect?: string; counts?: { files?: number } } };
-    if (!response.ok || body.database?.status !== 'ok') return { ok: false, error: `overview: HTTP ${response.status} ${JSON.stringify(body.database ?? body)}` };
+    if (!response.ok || body.database?.status !== 'ok')
+      return { ok: false, error: `overview: HTTP ${response.status} ${JSON.stringify(body.database ?? body)}` };
     return { ok: true, dialect: String(body.database.dialect), files: Number(body.database.counts?.files) };
   } catch (error) {
     return { ok: false, error: (error as Error).message };

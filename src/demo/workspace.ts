@@ -21,11 +21,16 @@ export interface AppWorkspace {
  * Makes a fresh temp directory with a generated catalogue.db and a .env that points the app at
  * it (no database URL, so catalogue.db in the directory; the given port or a free one; a random FLASK_SECRET_KEY), plus an empty backups/ folder.
  */
-export async function createAppWorkspace(options: { readonly files?: number; readonly adminPassword?: string; readonly port?: number } = {}): Promise<AppWorkspace> {
+export async function createAppWorkspace(
+  options: { readonly files?: number; readonly adminPassword?: string; readonly port?: number } = {},
+): Promise<AppWorkspace> {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-demo-'));
   const port = options.port ?? (await freePort());
   const cataloguePath = join(dir, 'catalogue.db');
-  const { tables } = createCatalogue(cataloguePath, { ...(options.files !== undefined && { files: options.files }), ...(options.adminPassword !== undefined && { adminPassword: options.adminPassword }) });
+  const { tables } = createCatalogue(cataloguePath, {
+    ...(options.files !== undefined && { files: options.files }),
+    ...(options.adminPassword !== undefined && { adminPassword: options.adminPassword }),
+  });
   const envPath = join(dir, '.env');
   // Like Agregator's own .env: no database URL, so the app uses catalogue.db in its directory.
   writeFileSync(envPath, `# Agregator settings\nFLASK_SECRET_KEY=${randomBytes(16).toString('hex')}\nPORT=${port}\n`);

@@ -23,10 +23,7 @@ export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
     seen.add(key);
     unique.push(d);
   }
-  return unique.sort(
-    (a, b) =>
-      a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.code.localeCompare(b.code),
-  );
+  return unique.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.code.localeCompare(b.code));
 }
 
 /** True when any finding is an error (warnings alone do not fail validation). */

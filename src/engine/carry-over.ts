@@ -42,7 +42,13 @@ export interface CarriedRun {
  * Puts carried steps back where the engine keeps them: their outputs for later templates, their
  * environment changes, and (when this run made them) their undo on the rollback stack.
  */
-export function seedCarried(plan: Plan, carried: CarriedRun, states: Record<string, StepState>, env: Record<string, string | undefined>, stack: Finished[]): void {
+export function seedCarried(
+  plan: Plan,
+  carried: CarriedRun,
+  states: Record<string, StepState>,
+  env: Record<string, string | undefined>,
+  stack: Finished[],
+): void {
   for (const id of carried.passed) states[id] = { status: 'skipped', outputs: {} };
   const at = (id: string) => plan.steps.findIndex((s) => s.id === id);
   // In the order the steps run: a later step's environment change wins.
@@ -57,6 +63,13 @@ export function seedCarried(plan: Plan, carried: CarriedRun, states: Record<stri
       if (v === null) delete env[k];
       else env[k] = v;
     }
-    if (c.undoable) stack.push({ index, step: c.failed ? { ...step, rollback: [] } : step, kind, ...(c.undo !== undefined && { undo: c.undo }), ...(envBefore && { envBefore }) });
+    if (c.undoable)
+      stack.push({
+        index,
+        step: c.failed ? { ...step, rollback: [] } : step,
+        kind,
+        ...(c.undo !== undefined && { undo: c.undo }),
+        ...(envBefore && { envBefore }),
+      });
   }
 }

@@ -56,7 +56,13 @@ export function describePlan(
   },
 ): PlanDescription {
   const renderer = new TemplateRenderer(input.now ?? new Date());
-  const stepsScope: TemplateScope = buildScope({ plan, vars: input.vars, env: input.env, steps: placeholderSteps(plan), run: { id: '<run-id>', dir: '<run-dir>', cwd: process.cwd(), started_at: '<started-at>' } });
+  const stepsScope: TemplateScope = buildScope({
+    plan,
+    vars: input.vars,
+    env: input.env,
+    steps: placeholderSteps(plan),
+    run: { id: '<run-id>', dir: '<run-dir>', cwd: process.cwd(), started_at: '<started-at>' },
+  });
   const mask = (t: string) => input.masker.mask(t);
   const connection = (name: string): ConnectionSpec | undefined => {
     const decl = plan.connections.find((c) => c.name === name);
@@ -84,7 +90,10 @@ export function describePlan(
       const { spec, values } = renderer.renderAction(a.spec, scope, kind.shellFields, { form, mask });
       // The command as it runs reads each value from a variable; the reviewer sees both.
       // Masked before quoting: quoting a secret that holds a ' would hide it from the masker.
-      const valueLines = form === 'display' ? [] : values.all().map((v) => ({ label: v.name, text: `${shellQuote(mask(v.value))}  ← ${mask(v.expression)}` }));
+      const valueLines =
+        form === 'display'
+          ? []
+          : values.all().map((v) => ({ label: v.name, text: `${shellQuote(mask(v.value))}  ← ${mask(v.expression)}` }));
       const lines = [...kind.describe(spec, { connection, mask }).map((l) => ({ label: l.label, text: mask(l.text) })), ...valueLines];
       return { ...common, lines };
     } catch (e) {
@@ -102,12 +111,25 @@ export function describePlan(
       id: s.id,
       ...(s.description !== undefined && { description: mask(s.description) }),
       ...(index >= finallyFrom && { finally: true }),
-      ...(s.item && { item: { of: s.item.of, index: s.item.index, value: mask(typeof s.item.value === 'string' ? s.item.value : JSON.stringify(s.item.value)) } }),
+      ...(s.item && {
+        item: {
+          of: s.item.of,
+          index: s.item.index,
+          value: mask(typeof s.item.value === 'string' ? s.item.value : JSON.stringify(s.item.value)),
+        },
+      }),
       rollback: s.rollback.map((r) => describeAction(r, s.item)),
-      ...(kind?.undo && { builtInUndo: `${kind.undoSummary ?? `undo the ${kind.kind} step`}${s.undo_when !== undefined ? ` — only when ${s.undo_when}` : ''}` }),
+      ...(kind?.undo && {
+        builtInUndo: `${kind.undoSummary ?? `undo the ${kind.kind} step`}${s.undo_when !== undefined ? ` — only when ${s.undo_when}` : ''}`,
+      }),
     };
   });
-  return { name: plan.name, ...(plan.title !== undefined && { title: plan.title }), ...(plan.description !== undefined && { description: plan.description }), steps };
+  return {
+    name: plan.name,
+    ...(plan.title !== undefined && { title: plan.title }),
+    ...(plan.description !== undefined && { description: plan.description }),
+    steps,
+  };
 }
 
 /** A scope that needs rendering (an include's params), or the plain one when a value is known only at run time. */

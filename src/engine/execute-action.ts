@@ -48,11 +48,23 @@ async function attempt(options: ExecuteOptions): Promise<StepResult> {
       return checkedResult(options.kind.kind, await options.kind.run(options.spec, ctx));
     } catch (e) {
       // Kinds return expected failures; a throw is a defect, still reported as this step's failure.
-      return { ok: false, message: `internal error in the ${options.kind.kind} step: ${(e as Error).message}`, hint: 'this is a bug in runbook or in the step kind; the journal and report have the details' };
+      return {
+        ok: false,
+        message: `internal error in the ${options.kind.kind} step: ${(e as Error).message}`,
+        hint: 'this is a bug in runbook or in the step kind; the journal and report have the details',
+      };
     }
   })();
   const abandoned = new Promise<StepResult>((resolve) => {
-    signal.addEventListener('abort', () => setTimeout(() => resolve({ ok: false, message: 'the step did not stop when asked to; runbook stopped waiting for it' }), abandonAfterMs).unref(), { once: true });
+    signal.addEventListener(
+      'abort',
+      () =>
+        setTimeout(
+          () => resolve({ ok: false, message: 'the step did not stop when asked to; runbook stopped waiting for it' }),
+          abandonAfterMs,
+        ).unref(),
+      { once: true },
+    );
   });
   try {
     const result = await Promise.race([work, abandoned]);

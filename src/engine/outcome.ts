@@ -37,9 +37,14 @@ export function undoByHand(entries: readonly NotUndone[], masker: Masker): strin
   return entries.map(({ f, ownUndo, actions }) => {
     const parts: string[] = [];
     if (ownUndo && f.undo !== undefined && f.kind.undo) {
-      parts.push(f.kind.manualUndo ? masker.mask(f.kind.manualUndo(f.undo)) : `its built-in undo (${f.kind.undoSummary ?? f.kind.kind}) did not run; its undo token is in the journal's step-end`);
+      parts.push(
+        f.kind.manualUndo
+          ? masker.mask(f.kind.manualUndo(f.undo))
+          : `its built-in undo (${f.kind.undoSummary ?? f.kind.kind}) did not run; its undo token is in the journal's step-end`,
+      );
     }
-    if (actions.length) parts.push(`run its rollback actions by hand (${actions.join('; ')}; rendered in the journal's step-end of ${f.step.id})`);
+    if (actions.length)
+      parts.push(`run its rollback actions by hand (${actions.join('; ')}; rendered in the journal's step-end of ${f.step.id})`);
     return `${f.step.id}: ${parts.length ? parts.join('; then ') : 'its change has no recorded way back; check it by hand'}`;
   });
 }

@@ -141,7 +141,19 @@ class PlanRun {
 
   /** What templates read now; `step` adds the item of a looped step, `action` the params of an included one. */
   private scope(step?: StepDecl, action: ActionDecl | undefined = step): TemplateScope {
-    const scope = buildScope({ plan: this.plan, vars: this.options.vars, env: this.env, steps: this.states, run: { id: this.files.id, dir: this.files.dir, cwd: this.options.cwd, started_at: this.options.carried?.startedAt ?? new Date(this.started).toISOString() }, ...(step?.item && { item: step.item.value }) });
+    const scope = buildScope({
+      plan: this.plan,
+      vars: this.options.vars,
+      env: this.env,
+      steps: this.states,
+      run: {
+        id: this.files.id,
+        dir: this.files.dir,
+        cwd: this.options.cwd,
+        started_at: this.options.carried?.startedAt ?? new Date(this.started).toISOString(),
+      },
+      ...(step?.item && { item: step.item.value }),
+    });
     return action ? fragmentScope(scope, action, this.renderer) : scope;
   }
 
@@ -156,7 +168,13 @@ class PlanRun {
     return { spec: typedSpec(kind, action.spec, spec), env: values.env() };
   }
 
-  private context(stepId: string, stepDir: () => string, signal: AbortSignal, warnings: string[], values: Readonly<Record<string, string>>): StepContext {
+  private context(
+    stepId: string,
+    stepDir: () => string,
+    signal: AbortSignal,
+    warnings: string[],
+    values: Readonly<Record<string, string>>,
+  ): StepContext {
     const masker = this.options.masker;
     const ask = this.options.ask;
     return {
@@ -229,20 +247,37 @@ class PlanRun {
     const unsubscribe = this.options.interrupts?.subscribe((stop) => this.onStop(stop));
     const masker = this.options.masker;
     const secretVars = new Set(this.plan.vars.filter((v) => v.secret).map((v) => v.name));
-    if (this.options.carried?.mode !== 'resume' && this.options.carried?.mode !== 'rollback') this.emit({
-      type: 'run-start',
-      at: now(),
-      runId: this.files.id,
-      runDir: this.files.dir,
-      plan: { name: this.plan.name, file: this.plan.file, sha256: this.files.planSha256, ...(this.plan.title && { title: this.plan.title }) },
-      vars: Object.fromEntries(Object.entries(this.options.vars).map(([k, v]) => [k, secretVars.has(k) ? '****' : masker.mask(String(v))])),
-      steps: [...this.plan.steps.map((s) => ({ id: s.id, kind: s.kind, ...(s.title !== undefined && { title: masker.mask(s.title) }) })), ...this.plan.finally.map((s) => ({ id: s.id, kind: s.kind, ...(s.title !== undefined && { title: masker.mask(s.title) }), finally: true }))],
-      cwd: this.options.cwd,
-      options: { yes: this.options.yes, rollback: this.options.rollback, ...(this.options.failAt && { failAt: this.options.failAt }) },
-    });
+    if (this.options.carried?.mode !== 'resume' && this.options.carried?.mode !== 'rollback')
+      this.emit({
+        type: 'run-start',
+        at: now(),
+        runId: this.files.id,
+        runDir: this.files.dir,
+        plan: {
+          name: this.plan.name,
+          file: this.plan.file,
+          sha256: this.files.planSha256,
+          ...(this.plan.title && { title: this.plan.title }),
+        },
+        vars: Object.fromEntries(
+          Object.entries(this.options.vars).map(([k, v]) => [k, secretVars.has(k) ? '****' : masker.mask(String(v))]),
+        ),
+        steps: [
+          ...this.plan.steps.map((s) => ({ id: s.id, kind: s.kind, ...(s.title !== undefined && { title: masker.mask(s.title) }) })),
+          ...this.plan.finally.map((s) => ({
+            id: s.id,
+            kind: s.kind,
+            ...(s.title !== undefined && { title: masker.mask(s.title) }),
+            finally: true,
+          })),
+        ],
+        cwd: this.options.cwd,
+        options: { yes: this.options.yes, rollback: this.options.rollback, ...(this.options.failAt && { failAt: this.options.failAt }) },
+      });
     try {
       let failed: string | undefined;
-      if (this.options.carried?.mode === 'rollback') return await this.rollBackLater(this.options.carried.reason ?? 'rolled back by runbook rollback');
+      if (this.options.carried?.mode === 'rollback')
+        return await this.rollBackLater(this.options.carried.reason ?? 'rolled back by runbook rollback');
       try {
         failed = await this.runSteps();
       } catch (e) {
@@ -291,11 +326,34 @@ class PlanRun {
       rendered = this.render(step, kind, step);
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
-      this.emit({ type: 'step-start', at: now(), step: step.id, index, kind: step.kind, ...(step.title !== undefined && { title: step.title }), attempt: 1, inputs: {} });
-      end({ status: 'failed', error: masker.mask(`cannot render the step: ${e.message}`), hint: 'the value comes from a var or an earlier step; check that it is set', rollback: [] });
+      this.emit({
+        type: 'step-start',
+        at: now(),
+        step: step.id,
+        index,
+        kind: step.kind,
+        ...(step.title !== undefined && { title: step.title }),
+        attempt: 1,
+        inputs: {},
+      });
+      end({
+        status: 'failed',
+        error: masker.mask(`cannot render the step: ${e.message}`),
+        hint: 'the value comes from a var or an earlier step; check that it is set',
+        rollback: [],
+      });
       return false;
     }
-    this.emit({ type: 'step-start', at: now(), step: step.id, index, kind: step.kind, ...(step.title !== undefined && { title: masker.mask(step.title) }), attempt: 1, inputs: masker.maskDeep(journaledInputs(rendered)) });
+    this.emit({
+      type: 'step-start',
+      at: now(),
+      step: step.id,
+      index,
+      kind: step.kind,
+      ...(step.title !== undefined && { title: masker.mask(step.title) }),
+      attempt: 1,
+      inputs: masker.maskDeep(journaledInputs(rendered)),
+    });
     const { spec } = rendered;
     const stepDir = () => this.files.stepDir(index, step.id);
     const warnings: string[] = [];
@@ -315,7 +373,8 @@ class PlanRun {
         retryDelayMs: step.retry_delay !== undefined ? parseDuration(step.retry_delay) : 1000,
         context: (signal) => this.context(step.id, stepDir, signal, warnings, rendered.env),
         interrupt: this.stepInterrupt(),
-        onRetry: (attempt, error, delayMs) => this.emit({ type: 'step-retry', at: now(), step: step.id, attempt, error: masker.mask(error), delayMs }),
+        onRetry: (attempt, error, delayMs) =>
+          this.emit({ type: 'step-retry', at: now(), step: step.id, attempt, error: masker.mask(error), delayMs }),
       });
     }
     const fault = this.faults[0];
@@ -323,8 +382,18 @@ class PlanRun {
       // The step finished as the run was stopped: keep it so rollback undoes it, then stop.
       this.stack.push({ index, step, kind, ...(result.undo !== undefined && { undo: result.undo }) });
       this.states[step.id] = { status: 'succeeded', outputs: result.outputs };
-      const undo = { ...(result.undo !== undefined && { undo: masker.maskDeep(result.undo) }), rollback: this.recordRollback(step), ...(kind.undo && { builtInUndo: kind.undoSummary ?? 'built-in undo' }) };
-      if (fault !== undefined) end({ status: 'failed', error: `the step finished, but the run cannot go on: ${fault}`, ...(warnings.length && { warnings }), ...undo });
+      const undo = {
+        ...(result.undo !== undefined && { undo: masker.maskDeep(result.undo) }),
+        rollback: this.recordRollback(step),
+        ...(kind.undo && { builtInUndo: kind.undoSummary ?? 'built-in undo' }),
+      };
+      if (fault !== undefined)
+        end({
+          status: 'failed',
+          error: `the step finished, but the run cannot go on: ${fault}`,
+          ...(warnings.length && { warnings }),
+          ...undo,
+        });
       else end({ status: 'succeeded', ...(warnings.length && { warnings }), ...undo });
       return false;
     }
@@ -337,8 +406,15 @@ class PlanRun {
       }
       this.states[step.id] = { status: 'succeeded', outputs: result.outputs };
       this.stack.push({ index, step, kind, ...(result.undo !== undefined && { undo: result.undo }), ...(envBefore && { envBefore }) });
-      const maskedEnv = result.env && Object.fromEntries(Object.entries(result.env).map(([k, v]) => [k, v === null ? null : masker.mask(v)]));
-      this.emit({ type: 'step-output', at: now(), step: step.id, outputs: masker.maskDeep(result.outputs), ...(maskedEnv && { env: maskedEnv }) });
+      const maskedEnv =
+        result.env && Object.fromEntries(Object.entries(result.env).map(([k, v]) => [k, v === null ? null : masker.mask(v)]));
+      this.emit({
+        type: 'step-output',
+        at: now(),
+        step: step.id,
+        outputs: masker.maskDeep(result.outputs),
+        ...(maskedEnv && { env: maskedEnv }),
+      });
       end({
         status: 'succeeded',
         ...(result.note !== undefined && { note: masker.mask(result.note) }),
@@ -372,19 +448,47 @@ class PlanRun {
     let status: RunStatus = 'succeeded';
     if (failedStep !== undefined || interrupted) {
       if (!this.options.rollback) {
-        this.emit({ type: 'rollback-start', at: now(), reason: 'rollback disabled by --no-rollback; everything is left as it is for inspection', steps: [] });
-        this.emit({ type: 'rollback-end', at: now(), complete: false, failed: this.stack.map((f) => f.step.id), byHand: this.byHand(nothingUndone(this.stack)) });
+        this.emit({
+          type: 'rollback-start',
+          at: now(),
+          reason: 'rollback disabled by --no-rollback; everything is left as it is for inspection',
+          steps: [],
+        });
+        this.emit({
+          type: 'rollback-end',
+          at: now(),
+          complete: false,
+          failed: this.stack.map((f) => f.step.id),
+          byHand: this.byHand(nothingUndone(this.stack)),
+        });
         status = interrupted ? 'interrupted-rollback-incomplete' : 'failed-not-rolled-back';
       } else {
-        const reason = interrupted ? `interrupted by ${this.firstSignal ?? 'SIGINT'}` : this.faults[0] !== undefined ? `the run cannot go on: ${this.faults[0]}` : `step ${failedStep} failed`;
+        const reason = interrupted
+          ? `interrupted by ${this.firstSignal ?? 'SIGINT'}`
+          : this.faults[0] !== undefined
+            ? `the run cannot go on: ${this.faults[0]}`
+            : `step ${failedStep} failed`;
         const complete = await this.rollBackSafely(reason);
-        status = interrupted ? (complete ? 'interrupted' : 'interrupted-rollback-incomplete') : complete ? 'failed-rolled-back' : 'failed-rollback-incomplete';
+        status = interrupted
+          ? complete
+            ? 'interrupted'
+            : 'interrupted-rollback-incomplete'
+          : complete
+            ? 'failed-rolled-back'
+            : 'failed-rollback-incomplete';
       }
     }
     const finallyFailed = await this.runFinallySteps();
     const code = exitCode(status, this.firstSignal);
     // A failing finally step fails a run that otherwise succeeded; it never replaces an earlier failure's code.
-    return { status, exitCode: code === 0 && finallyFailed.length > 0 ? 1 : code, ...(failedStep !== undefined && { failedStep }), byHand: this.leftByHand, faults: [...this.faults], finallyFailed };
+    return {
+      status,
+      exitCode: code === 0 && finallyFailed.length > 0 ? 1 : code,
+      ...(failedStep !== undefined && { failedStep }),
+      byHand: this.leftByHand,
+      faults: [...this.faults],
+      finallyFailed,
+    };
   }
 
   /** The finally steps, after the steps and any rollback; none after a second signal. */
@@ -399,18 +503,24 @@ class PlanRun {
         this.current = step.id;
         return this.runStep(index, step);
       },
-      skip: (index, step, reason) => this.emit({ type: 'step-end', at: now(), step: step.id, index, status: 'skipped', durationMs: 0, reason, rollback: [] }),
+      skip: (index, step, reason) =>
+        this.emit({ type: 'step-end', at: now(), step: step.id, index, status: 'skipped', durationMs: 0, reason, rollback: [] }),
     });
   }
-
-
 
   /** A partial run says in its journal which steps it did not run, with the outputs it took for them. */
   private journalCarried(index: number, id: string): void {
     const reason = this.options.carried?.skipReason;
     if (reason === undefined) return;
     const c = this.options.carried?.steps.find((s) => s.id === id);
-    if (c) this.emit({ type: 'step-output', at: now(), step: id, outputs: this.options.masker.maskDeep(c.outputs), ...(c.env && { env: c.env }) });
+    if (c)
+      this.emit({
+        type: 'step-output',
+        at: now(),
+        step: id,
+        outputs: this.options.masker.maskDeep(c.outputs),
+        ...(c.env && { env: c.env }),
+      });
     this.emit({ type: 'step-end', at: now(), step: id, index, status: 'skipped', durationMs: 0, reason, rollback: [] });
   }
 
@@ -435,12 +545,30 @@ class PlanRun {
     let problem: string | undefined;
     try {
       const { spec, env } = this.render(step, kind);
-      undo = await kind.undoAfterCrash(spec, this.context(step.id, () => this.files.stepDir(index, step.id), this.stopRollback.signal, [], env));
+      undo = await kind.undoAfterCrash(
+        spec,
+        this.context(step.id, () => this.files.stepDir(index, step.id), this.stopRollback.signal, [], env),
+      );
     } catch (e) {
       problem = masker.mask((e as Error).message);
     }
-    const said = problem !== undefined ? `cannot read back what it changed: ${problem}; check it by hand` : undo !== undefined ? 'what it changed was read back, so the rollback undoes it' : 'it left nothing to undo';
-    this.emit({ type: 'step-end', at: now(), step: id, index, status: 'failed', durationMs: Date.now() - t0, error: `the run died while this step ran; ${said}`, ...(undo !== undefined && { undo: masker.maskDeep(undo) }), rollback: [] });
+    const said =
+      problem !== undefined
+        ? `cannot read back what it changed: ${problem}; check it by hand`
+        : undo !== undefined
+          ? 'what it changed was read back, so the rollback undoes it'
+          : 'it left nothing to undo';
+    this.emit({
+      type: 'step-end',
+      at: now(),
+      step: id,
+      index,
+      status: 'failed',
+      durationMs: Date.now() - t0,
+      error: `the run died while this step ran; ${said}`,
+      ...(undo !== undefined && { undo: masker.maskDeep(undo) }),
+      rollback: [],
+    });
     if (undo !== undefined) this.stack.push({ index, step: { ...step, rollback: [] }, kind, undo });
   }
 
@@ -449,8 +577,17 @@ class PlanRun {
       return await this.rollBack(reason);
     } catch (e) {
       // A bug in the rollback loop: say what is left, never claim it is undone.
-      this.onStop({ type: 'fault', message: `internal error in runbook during the rollback: ${this.options.masker.mask((e as Error).message)}` });
-      this.emit({ type: 'rollback-end', at: now(), complete: false, failed: ['the rollback stopped on an internal error'], byHand: this.byHand(nothingUndone(this.stack)) });
+      this.onStop({
+        type: 'fault',
+        message: `internal error in runbook during the rollback: ${this.options.masker.mask((e as Error).message)}`,
+      });
+      this.emit({
+        type: 'rollback-end',
+        at: now(),
+        complete: false,
+        failed: ['the rollback stopped on an internal error'],
+        byHand: this.byHand(nothingUndone(this.stack)),
+      });
       return false;
     }
   }
@@ -467,7 +604,9 @@ class PlanRun {
     this.interruptedDuring = 'rollback';
     this.rollingBack = true;
     const notUndone: NotUndone[] = [];
-    const nothingToUndo = entries.filter((f) => f.step.rollback.length === 0 && (f.undo === undefined || f.kind.undo === undefined)).map((f) => f.step.id);
+    const nothingToUndo = entries
+      .filter((f) => f.step.rollback.length === 0 && (f.undo === undefined || f.kind.undo === undefined))
+      .map((f) => f.step.id);
     this.emit({ type: 'rollback-start', at: now(), reason, steps: entries.map((f) => f.step.id), nothingToUndo });
     const failed: string[] = [];
     for (const f of entries) {
@@ -476,10 +615,25 @@ class PlanRun {
       const undoAllowed = this.conditionHolds(f.step.undo_when, f.step);
       let ownUndo = false;
       const actionsLeft: string[] = [];
-      this.emit({ type: 'rollback-step', at: now(), step: f.step.id, actions: actions.length + (hasUndo ? 1 : 0), nothingToUndo: actions.length === 0 && !hasUndo });
+      this.emit({
+        type: 'rollback-step',
+        at: now(),
+        step: f.step.id,
+        actions: actions.length + (hasUndo ? 1 : 0),
+        nothingToUndo: actions.length === 0 && !hasUndo,
+      });
       if (hasUndo && !undoAllowed.holds) {
         const title = f.kind.undoSummary ?? `undo ${f.kind.kind}`;
-        this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: 0, title, status: 'skipped', durationMs: 0, reason: `kept on purpose: ${undoAllowed.reason ?? "undo_when is false"}` });
+        this.emit({
+          type: 'rollback-action-end',
+          at: now(),
+          step: f.step.id,
+          action: 0,
+          title,
+          status: 'skipped',
+          durationMs: 0,
+          reason: `kept on purpose: ${undoAllowed.reason ?? 'undo_when is false'}`,
+        });
       } else if (hasUndo) {
         const ok = await this.runRollbackAction(f, 0, f.kind.undoSummary ?? `undo ${f.kind.kind}`, f.kind, { spec: {}, env: {} }, f.undo);
         if (ok && f.envBefore) {
@@ -497,7 +651,16 @@ class PlanRun {
         const title = action.title ?? `${action.kind} action ${i + 1}`;
         const condition = this.conditionHolds(action.when, f.step, action);
         if (!condition.holds) {
-          this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'skipped', durationMs: 0, ...(condition.reason !== undefined && { reason: condition.reason }) });
+          this.emit({
+            type: 'rollback-action-end',
+            at: now(),
+            step: f.step.id,
+            action: n,
+            title,
+            status: 'skipped',
+            durationMs: 0,
+            ...(condition.reason !== undefined && { reason: condition.reason }),
+          });
           continue;
         }
         let rendered: Rendered;
@@ -505,7 +668,16 @@ class PlanRun {
           rendered = this.render(action, kind, f.step);
         } catch (e) {
           if (!(e instanceof TemplateError)) throw e;
-          this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'failed', durationMs: 0, error: this.options.masker.mask(`cannot render the action: ${e.message}`) });
+          this.emit({
+            type: 'rollback-action-end',
+            at: now(),
+            step: f.step.id,
+            action: n,
+            title,
+            status: 'failed',
+            durationMs: 0,
+            error: this.options.masker.mask(`cannot render the action: ${e.message}`),
+          });
           failed.push(`${f.step.id}: ${title}`);
           actionsLeft.push(title);
           continue;
@@ -523,15 +695,40 @@ class PlanRun {
     return complete;
   }
 
-  private async runRollbackAction(f: Finished, n: number, title: string, kind: AnyStepKind, rendered: Rendered, undoToken: JsonValue | undefined, action?: ActionDecl): Promise<boolean> {
+  private async runRollbackAction(
+    f: Finished,
+    n: number,
+    title: string,
+    kind: AnyStepKind,
+    rendered: Rendered,
+    undoToken: JsonValue | undefined,
+    action?: ActionDecl,
+  ): Promise<boolean> {
     const { spec } = rendered;
     const masker = this.options.masker;
     const t0 = Date.now();
     if (this.stopRollback.signal.aborted) {
-      this.emit({ type: 'rollback-action-end', at: now(), step: f.step.id, action: n, title, status: 'skipped', durationMs: 0, reason: 'rollback stopped by a second signal' });
+      this.emit({
+        type: 'rollback-action-end',
+        at: now(),
+        step: f.step.id,
+        action: n,
+        title,
+        status: 'skipped',
+        durationMs: 0,
+        reason: 'rollback stopped by a second signal',
+      });
       return false;
     }
-    this.emit({ type: 'rollback-action-start', at: now(), step: f.step.id, action: n, kind: kind.kind, title, inputs: undoToken !== undefined ? { undo: masker.maskDeep(undoToken) } : masker.maskDeep(journaledInputs(rendered)) });
+    this.emit({
+      type: 'rollback-action-start',
+      at: now(),
+      step: f.step.id,
+      action: n,
+      kind: kind.kind,
+      title,
+      inputs: undoToken !== undefined ? { undo: masker.maskDeep(undoToken) } : masker.maskDeep(journaledInputs(rendered)),
+    });
     const warnings: string[] = [];
     const stepDir = () => this.files.stepDir(f.index, f.step.id);
     const result = await executeAction({
@@ -543,7 +740,8 @@ class PlanRun {
       retryDelayMs: action?.retry_delay !== undefined ? parseDuration(action.retry_delay) : 1000,
       context: (signal) => this.context(f.step.id, stepDir, signal, warnings, rendered.env),
       interrupt: this.stopRollback.signal,
-      onRetry: (attempt, error, delayMs) => this.emit({ type: 'step-retry', at: now(), step: f.step.id, attempt, error: masker.mask(error), delayMs }),
+      onRetry: (attempt, error, delayMs) =>
+        this.emit({ type: 'step-retry', at: now(), step: f.step.id, attempt, error: masker.mask(error), delayMs }),
     });
     this.emit({
       type: 'rollback-action-end',

@@ -34,7 +34,12 @@ export function placeholderSteps(plan: Plan): Record<string, unknown> {
     const outputs = new Proxy({} as Record<string, string>, {
       get: (_, name) => (typeof name === 'string' ? `<steps.${s.id}.outputs.${name}>` : undefined),
       has: () => true,
-      getOwnPropertyDescriptor: (_, name) => ({ value: `<steps.${s.id}.outputs.${String(name)}>`, configurable: true, enumerable: true, writable: false }),
+      getOwnPropertyDescriptor: (_, name) => ({
+        value: `<steps.${s.id}.outputs.${String(name)}>`,
+        configurable: true,
+        enumerable: true,
+        writable: false,
+      }),
     });
     return [s.id, { status: '<status>', outputs }] as const;
   });

@@ -42,16 +42,34 @@ function validatorFor(schema: SchemaObject): ValidateFunction {
 function typedValue(schema: SchemaObject | undefined, raw: unknown, rendered: unknown, field: string): unknown {
   if (!schema) return rendered;
   const types = typesOf(schema);
-  if (typeof raw === 'string' && raw.includes('{{') && typeof rendered === 'string' && types.some((t) => typed.includes(t)) && !types.includes('string')) {
+  if (
+    typeof raw === 'string' &&
+    raw.includes('{{') &&
+    typeof rendered === 'string' &&
+    types.some((t) => typed.includes(t)) &&
+    !types.includes('string')
+  ) {
     const value = convert(rendered, types);
     const expected = types.map((t) => words[t] ?? t).join(' or ');
-    if (value === undefined) throw new TemplateError(`field "${field}" must be ${expected}, but ${raw} rendered as ${JSON.stringify(rendered)}`);
+    if (value === undefined)
+      throw new TemplateError(`field "${field}" must be ${expected}, but ${raw} rendered as ${JSON.stringify(rendered)}`);
     const validate = validatorFor(schema);
-    if (!validate(value)) throw new TemplateError(`field "${field}": ${raw} rendered as ${JSON.stringify(rendered)}, which ${validate.errors?.[0]?.message ?? 'the field does not allow'}`);
+    if (!validate(value))
+      throw new TemplateError(
+        `field "${field}": ${raw} rendered as ${JSON.stringify(rendered)}, which ${validate.errors?.[0]?.message ?? 'the field does not allow'}`,
+      );
     return value;
   }
   const props = schema.properties as Record<string, SchemaObject> | undefined;
-  if (props && raw && typeof raw === 'object' && !Array.isArray(raw) && rendered && typeof rendered === 'object' && !Array.isArray(rendered)) {
+  if (
+    props &&
+    raw &&
+    typeof raw === 'object' &&
+    !Array.isArray(raw) &&
+    rendered &&
+    typeof rendered === 'object' &&
+    !Array.isArray(rendered)
+  ) {
     const r = raw as Record<string, unknown>;
     return Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k, typedValue(props[k], r[k], v, `${field}.${k}`)]));
   }
@@ -65,7 +83,11 @@ function typedValue(schema: SchemaObject | undefined, raw: unknown, rendered: un
  * template converted to its type and checked against the kind's schema; a value that does not
  * convert is a TemplateError naming the field, so the step fails before it starts.
  */
-export function typedSpec(kind: AnyStepKind, raw: Readonly<Record<string, unknown>>, rendered: Record<string, unknown>): Record<string, unknown> {
+export function typedSpec(
+  kind: AnyStepKind,
+  raw: Readonly<Record<string, unknown>>,
+  rendered: Record<string, unknown>,
+): Record<string, unknown> {
   const props = kind.schema.properties;
   return Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k, typedValue(props[k], raw[k], v, k)]));
 }

@@ -88,7 +88,15 @@ function typeName(v: unknown): string {
 
 function article(types: string | string[]): string {
   const list = Array.isArray(types) ? types : [types];
-  const words: Record<string, string> = { string: 'a string', number: 'a number', integer: 'a whole number', boolean: 'true or false', object: 'a mapping', array: 'a list', null: 'empty' };
+  const words: Record<string, string> = {
+    string: 'a string',
+    number: 'a number',
+    integer: 'a whole number',
+    boolean: 'true or false',
+    object: 'a mapping',
+    array: 'a list',
+    null: 'empty',
+  };
   return list.map((t) => words[t] ?? t).join(' or ');
 }
 
@@ -113,7 +121,14 @@ function mapError(e: ErrorObject, source: PlanSource, data: unknown): Diagnostic
   const where = describeWhere(path, data);
   const field = path.length > 0 ? String(path[path.length - 1]) : '';
   const make = (rule: RuleName, message: string, pos: { line: number; col: number }, hint?: string): Diagnostic => ({
-    code: codes[rule], rule, severity: 'error', message, file: source.file, line: pos.line, col: pos.col, ...(hint && { hint }),
+    code: codes[rule],
+    rule,
+    severity: 'error',
+    message,
+    file: source.file,
+    line: pos.line,
+    col: pos.col,
+    ...(hint && { hint }),
   });
   const parent = (e.parentSchema ?? {}) as { properties?: Record<string, { description?: string }>; description?: string };
   switch (e.keyword) {
@@ -122,7 +137,12 @@ function mapError(e: ErrorObject, source: PlanSource, data: unknown): Diagnostic
       const help = parent.properties?.[missing]?.description;
       const pos = source.positionOf(path);
       const what = path.length === 0 ? 'the plan' : where;
-      return make('missing-field', `${what} is missing the required field "${missing}"`, pos, help ? `add "${missing}:" — ${help}` : `add "${missing}:"`);
+      return make(
+        'missing-field',
+        `${what} is missing the required field "${missing}"`,
+        pos,
+        help ? `add "${missing}:" — ${help}` : `add "${missing}:"`,
+      );
     }
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
@@ -132,20 +152,40 @@ function mapError(e: ErrorObject, source: PlanSource, data: unknown): Diagnostic
     case 'discriminator': {
       const p = e.params as { error: string; tag: string; tagValue: unknown };
       if (p.error === 'mapping') {
-        const kinds = ((parent as { properties?: { kind?: { enum?: string[] } } }).properties?.kind?.enum) ?? [];
-        return make('unknown-kind', `unknown step kind "${String(p.tagValue)}" in ${where}`, source.positionOf([...path, 'kind']), didYouMean(String(p.tagValue), kinds));
+        const kinds = (parent as { properties?: { kind?: { enum?: string[] } } }).properties?.kind?.enum ?? [];
+        return make(
+          'unknown-kind',
+          `unknown step kind "${String(p.tagValue)}" in ${where}`,
+          source.positionOf([...path, 'kind']),
+          didYouMean(String(p.tagValue), kinds),
+        );
       }
       if (p.error === 'tag' && p.tagValue !== undefined) {
-        return make('wrong-type', `"kind" of ${where} must be a string, got ${typeName(p.tagValue)}`, source.positionOf([...path, 'kind']), 'set kind to one of the step kinds listed by `runbook schema`');
+        return make(
+          'wrong-type',
+          `"kind" of ${where} must be a string, got ${typeName(p.tagValue)}`,
+          source.positionOf([...path, 'kind']),
+          'set kind to one of the step kinds listed by `runbook schema`',
+        );
       }
       return undefined;
     }
     case 'type': {
       const expected = (e.params as { type: string | string[] }).type;
       if (typeof path[path.length - 1] === 'number' && (path[0] === 'steps' || path[0] === 'finally')) {
-        return make('wrong-type', `${where} must be ${article(expected)} with id, kind and the kind's fields, got ${typeName(valueAt(data, path))}`, source.positionOf(path), 'write each step as a mapping: `- id: name` then `kind: shell` on the next line');
+        return make(
+          'wrong-type',
+          `${where} must be ${article(expected)} with id, kind and the kind's fields, got ${typeName(valueAt(data, path))}`,
+          source.positionOf(path),
+          'write each step as a mapping: `- id: name` then `kind: shell` on the next line',
+        );
       }
-      return make('wrong-type', `"${field}" in ${where} must be ${article(expected)}, got ${typeName(valueAt(data, path))}`, source.positionOf(path), (e.parentSchema as { description?: string } | undefined)?.description);
+      return make(
+        'wrong-type',
+        `"${field}" in ${where} must be ${article(expected)}, got ${typeName(valueAt(data, path))}`,
+        source.positionOf(path),
+        (e.parentSchema as { description?: string } | undefined)?.description,
+      );
     }
     case 'anyOf': {
       const desc = (e.parentSchema as { description?: string } | undefined)?.description;
@@ -156,29 +196,61 @@ function mapError(e: ErrorObject, source: PlanSource, data: unknown): Diagnostic
       const v = valueAt(data, path);
       const kindField = field === 'kind';
       const rule: RuleName = kindField ? 'unknown-kind' : 'bad-value';
-      const msg = kindField ? `unknown step kind "${String(v)}" in ${where}` : `"${field}" in ${where} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${shown(v)}`;
+      const msg = kindField
+        ? `unknown step kind "${String(v)}" in ${where}`
+        : `"${field}" in ${where} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${shown(v)}`;
       return make(rule, msg, source.positionOf(path), didYouMean(String(v), allowed));
     }
     case 'const': {
       const allowed = (e.params as { allowedValue: unknown }).allowedValue;
-      return make('bad-value', `"${field}" in ${where} must be ${JSON.stringify(allowed)}, got ${shown(valueAt(data, path))}`, source.positionOf(path), (e.parentSchema as { description?: string } | undefined)?.description);
+      return make(
+        'bad-value',
+        `"${field}" in ${where} must be ${JSON.stringify(allowed)}, got ${shown(valueAt(data, path))}`,
+        source.positionOf(path),
+        (e.parentSchema as { description?: string } | undefined)?.description,
+      );
     }
     case 'pattern': {
       const v = valueAt(data, path);
       if (e.propertyName !== undefined) return undefined;
-      return make('bad-value', `"${field}" in ${where} has an invalid value ${shown(v)}`, source.positionOf(path), (e.parentSchema as { description?: string } | undefined)?.description);
+      return make(
+        'bad-value',
+        `"${field}" in ${where} has an invalid value ${shown(v)}`,
+        source.positionOf(path),
+        (e.parentSchema as { description?: string } | undefined)?.description,
+      );
     }
     case 'propertyNames': {
       const name = (e.params as { propertyName: string }).propertyName;
       if (path.length === 1 && (path[0] === 'vars' || path[0] === 'connections')) {
         const kindOf = path[0] === 'vars' ? 'var' : 'connection';
-        return make('bad-value', `${kindOf} name "${name}" is not valid`, source.keyPosition(path, name), `${kindOf} names are lower case letters, digits and _ (e.g. database_url)`);
+        return make(
+          'bad-value',
+          `${kindOf} name "${name}" is not valid`,
+          source.keyPosition(path, name),
+          `${kindOf} names are lower case letters, digits and _ (e.g. database_url)`,
+        );
       }
-      return make('bad-value', `key "${name}" in "${field}" of ${where} is not valid`, source.keyPosition(path, name), (e.parentSchema as { description?: string } | undefined)?.description);
+      return make(
+        'bad-value',
+        `key "${name}" in "${field}" of ${where} is not valid`,
+        source.keyPosition(path, name),
+        (e.parentSchema as { description?: string } | undefined)?.description,
+      );
     }
     case 'minItems':
-      return make('missing-field', `"${field}" in ${where} must not be empty`, source.positionOf(path), (e.parentSchema as { description?: string } | undefined)?.description);
+      return make(
+        'missing-field',
+        `"${field}" in ${where} must not be empty`,
+        source.positionOf(path),
+        (e.parentSchema as { description?: string } | undefined)?.description,
+      );
     default:
-      return make('bad-value', `"${field}" in ${where} ${e.message ?? 'is not valid'}`, source.positionOf(path), (e.parentSchema as { description?: string } | undefined)?.description);
+      return make(
+        'bad-value',
+        `"${field}" in ${where} ${e.message ?? 'is not valid'}`,
+        source.positionOf(path),
+        (e.parentSchema as { description?: string } | undefined)?.description,
+      );
   }
 }

@@ -35,16 +35,34 @@ function paramsOf(site: Site, fragment: Json, given: Json, name: string): { para
     else if (decl?.default !== undefined) params[p] = decl.default;
     else {
       params[p] = undefined;
-      problems.push(finding(site, 'missing-field', `include of "${name}" does not give param "${p}"${decl?.description ? ` (${String(decl.description)})` : ''}, which has no default`, `add it: with: { ${p}: ... }`, 'include'));
+      problems.push(
+        finding(
+          site,
+          'missing-field',
+          `include of "${name}" does not give param "${p}"${decl?.description ? ` (${String(decl.description)})` : ''}, which has no default`,
+          `add it: with: { ${p}: ... }`,
+          'include',
+        ),
+      );
     }
   }
   for (const p of Object.keys(given)) {
-    if (!(p in declared)) problems.push(finding(site, 'unknown-key', `"${name}" has no param "${p}"`, Object.keys(declared).length ? `its params: ${Object.keys(declared).join(', ')}` : 'the fragment declares no params:', 'with'));
+    if (!(p in declared))
+      problems.push(
+        finding(
+          site,
+          'unknown-key',
+          `"${name}" has no param "${p}"`,
+          Object.keys(declared).length ? `its params: ${Object.keys(declared).join(', ')}` : 'the fragment declares no params:',
+          'with',
+        ),
+      );
   }
   return { params, problems };
 }
 
-const prefixed = (aliases: Readonly<Record<string, string>>, prefix: string) => Object.fromEntries(Object.entries(aliases).map(([local, id]) => [local, `${prefix}-${id}`]));
+const prefixed = (aliases: Readonly<Record<string, string>>, prefix: string) =>
+  Object.fromEntries(Object.entries(aliases).map(([local, id]) => [local, `${prefix}-${id}`]));
 
 /**
  * Prefixes a fragment step (and its own includes' steps) with the include's id, and records its file.
@@ -54,11 +72,21 @@ const prefixed = (aliases: Readonly<Record<string, string>>, prefix: string) => 
 function placed(step: StepDecl, prefix: string, file: string, params: Json, aliases: Record<string, string>, site: Site): StepDecl {
   const includedAt: IncludeSite = { file: site.source.file, path: site.path };
   const lift = (at: IncludeSite): IncludeSite => {
-    if (at.within) return { ...at, within: { ...at.within, aliases: prefixed(at.within.aliases ?? {}, prefix), ...(at.within.includedAt && { includedAt: lift(at.within.includedAt) }) } };
+    if (at.within)
+      return {
+        ...at,
+        within: {
+          ...at.within,
+          aliases: prefixed(at.within.aliases ?? {}, prefix),
+          ...(at.within.includedAt && { includedAt: lift(at.within.includedAt) }),
+        },
+      };
     return at.file === file ? { ...at, within: { params, aliases, includedAt } } : at;
   };
   const mark = <A extends ActionDecl>(a: A): A =>
-    a.file === undefined ? { ...a, file, params, aliases, includedAt } : { ...a, ...(a.aliases && { aliases: prefixed(a.aliases, prefix) }), ...(a.includedAt && { includedAt: lift(a.includedAt) }) };
+    a.file === undefined
+      ? { ...a, file, params, aliases, includedAt }
+      : { ...a, ...(a.aliases && { aliases: prefixed(a.aliases, prefix) }), ...(a.includedAt && { includedAt: lift(a.includedAt) }) };
   return { ...mark(step), id: `${prefix}-${step.id}`, rollback: step.rollback.map(mark) };
 }
 
@@ -66,7 +94,12 @@ function placed(step: StepDecl, prefix: string, file: string, params: Json, alia
  * One more finding at each include whose fragment has findings from the plan checks (those are
  * positioned in the fragment), so the plan that includes it shows where the problem comes in.
  */
-export function includeSiteFindings(actions: readonly ActionDecl[], findings: readonly Diagnostic[], sources: ReadonlyMap<string, PlanSource>, root: PlanSource): Diagnostic[] {
+export function includeSiteFindings(
+  actions: readonly ActionDecl[],
+  findings: readonly Diagnostic[],
+  sources: ReadonlyMap<string, PlanSource>,
+  root: PlanSource,
+): Diagnostic[] {
   const out = new Map<string, Diagnostic>();
   for (const a of actions) {
     const at = a.includedAt;
@@ -76,7 +109,16 @@ export function includeSiteFindings(actions: readonly ActionDecl[], findings: re
     if (inFragment.length === 0 || !source) continue;
     const key = `${at.file}\0${at.path.join('/')}`;
     const first = inFragment[0]!;
-    out.set(key, finding({ source, path: at.path }, 'include-invalid', `the included fragment ${a.file} has ${inFragment.length === 1 ? 'an error' : `${inFragment.length} errors`} (the first at line ${first.line}: ${first.message})`, 'fix the fragment; every plan that includes it shares the error', 'include'));
+    out.set(
+      key,
+      finding(
+        { source, path: at.path },
+        'include-invalid',
+        `the included fragment ${a.file} has ${inFragment.length === 1 ? 'an error' : `${inFragment.length} errors`} (the first at line ${first.line}: ${first.message})`,
+        'fix the fragment; every plan that includes it shares the error',
+        'include',
+      ),
+    );
   }
   return [...out.values()];
 }
@@ -88,29 +130,49 @@ export function includeSiteFindings(actions: readonly ActionDecl[], findings: re
  * a cycle or a missing param is a finding at the include.
  */
 export function includeResolver(root: PlanSource, fragmentSchema: SchemaObject, found: Includes): IncludeResolver {
-  const resolverFor = (source: PlanSource, chain: readonly string[]): IncludeResolver => (raw, path) => {
-    const site = { source, path };
-    const name = String(raw.include);
-    // Named like the including file (relative stays relative), so messages read as the user wrote the paths.
-    const shown = join(dirname(source.file), name);
-    const file = resolve(shown);
-    if (chain.includes(file)) {
-      found.diagnostics.push(finding(site, 'include-cycle', `include of "${name}" makes a cycle: ${[...chain, file].join(' → ')}`, 'a fragment must not include itself, directly or through others', 'include'));
-      return [];
-    }
-    const loaded = loadPlanFile(shown);
-    if (loaded.source) found.sources.set(loaded.source.file, loaded.source);
-    const inner = loaded.source && loaded.data && loaded.diagnostics.length === 0 ? checkSchema(loaded.source, loaded.data, fragmentSchema) : [];
-    const problems = [...loaded.diagnostics, ...inner];
-    if (problems.length > 0 || !loaded.source || !loaded.data) {
-      found.diagnostics.push(...problems, finding(site, 'include-invalid', `included file "${name}" is not a valid fragment (see the findings in ${shown})`, 'fix the fragment first', 'include'));
-      return [];
-    }
-    const { params, problems: paramProblems } = paramsOf(site, loaded.data, (raw.with ?? {}) as Json, name);
-    found.diagnostics.push(...paramProblems);
-    const steps = stepsFromJson(loaded.data, 'steps', resolverFor(loaded.source, [...chain, file]));
-    const aliases = Object.fromEntries(steps.map((s) => [s.id, `${String(raw.id)}-${s.id}`]));
-    return steps.map((s) => placed(s, String(raw.id), loaded.source!.file, params, aliases, site));
-  };
+  const resolverFor =
+    (source: PlanSource, chain: readonly string[]): IncludeResolver =>
+    (raw, path) => {
+      const site = { source, path };
+      const name = String(raw.include);
+      // Named like the including file (relative stays relative), so messages read as the user wrote the paths.
+      const shown = join(dirname(source.file), name);
+      const file = resolve(shown);
+      if (chain.includes(file)) {
+        found.diagnostics.push(
+          finding(
+            site,
+            'include-cycle',
+            `include of "${name}" makes a cycle: ${[...chain, file].join(' → ')}`,
+            'a fragment must not include itself, directly or through others',
+            'include',
+          ),
+        );
+        return [];
+      }
+      const loaded = loadPlanFile(shown);
+      if (loaded.source) found.sources.set(loaded.source.file, loaded.source);
+      const inner =
+        loaded.source && loaded.data && loaded.diagnostics.length === 0 ? checkSchema(loaded.source, loaded.data, fragmentSchema) : [];
+      const problems = [...loaded.diagnostics, ...inner];
+      if (problems.length > 0 || !loaded.source || !loaded.data) {
+        found.diagnostics.push(
+          ...problems,
+          finding(
+            site,
+            'include-invalid',
+            `included file "${name}" is not a valid fragment (see the findings in ${shown})`,
+            'fix the fragment first',
+            'include',
+          ),
+        );
+        return [];
+      }
+      const { params, problems: paramProblems } = paramsOf(site, loaded.data, (raw.with ?? {}) as Json, name);
+      found.diagnostics.push(...paramProblems);
+      const steps = stepsFromJson(loaded.data, 'steps', resolverFor(loaded.source, [...chain, file]));
+      const aliases = Object.fromEntries(steps.map((s) => [s.id, `${String(raw.id)}-${s.id}`]));
+      return steps.map((s) => placed(s, String(raw.id), loaded.source!.file, params, aliases, site));
+    };
   return resolverFor(root, [resolve(root.file)]);
 }

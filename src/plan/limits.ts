@@ -40,7 +40,8 @@ export function oversize(src: string, bytes = Buffer.byteLength(src)): LimitFind
 }
 
 type Collection = CST.BlockMap | CST.BlockSequence | CST.FlowCollection;
-const isCollectionToken = (t: CST.Token): t is Collection => t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection';
+const isCollectionToken = (t: CST.Token): t is Collection =>
+  t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection';
 
 /** The first collection nested deeper than the limit, walked without recursion (a deep file must not overflow the stack here). */
 function tooDeep(doc: CST.Document): LimitFinding | undefined {
@@ -111,7 +112,11 @@ export function aliasBomb(doc: Document.Parsed): LimitFinding | undefined {
       }
       continue;
     }
-    const children = isCollection(node) ? node.items.flatMap((it) => (isPair(it) ? [it.key, it.value] : [it])).filter((c): c is Node => isScalar(c) || isAlias(c) || isCollection(c)) : [];
+    const children = isCollection(node)
+      ? node.items
+          .flatMap((it) => (isPair(it) ? [it.key, it.value] : [it]))
+          .filter((c): c is Node => isScalar(c) || isAlias(c) || isCollection(c))
+      : [];
     if (childrenDone || children.length === 0) {
       size.set(node, 1 + children.reduce((sum, c) => sum + (size.get(c) ?? 1), 0));
       continue;

@@ -38,7 +38,9 @@ export function loadPlanFile(file: string, text?: string): LoadResult {
     }
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    const hint = reason.includes('named pipe') ? 'start the program that writes the plan into the pipe first, or give a file' : 'check the path; plans usually live in plans/';
+    const hint = reason.includes('named pipe')
+      ? 'start the program that writes the plan into the pipe first, or give a file'
+      : 'check the path; plans usually live in plans/';
     return { diagnostics: [diag(file, 'file-unreadable', `cannot read plan: ${reason}`, 0, 0, hint)] };
   }
   return parsePlanText(file, src, bytes);
@@ -78,13 +80,22 @@ export function parsePlanText(file: string, src: string, bytes?: number): LoadRe
   const all = [...new Composer({ uniqueKeys: true, prettyErrors: false }).compose(tree)];
   const diagnostics: Diagnostic[] = [];
   if (all.length === 0) {
-    return { diagnostics: [diag(file, 'not-a-plan', 'the file is empty', 0, 0, 'a plan starts with `version: 1`, a `name` and a list of `steps`')] };
+    return {
+      diagnostics: [diag(file, 'not-a-plan', 'the file is empty', 0, 0, 'a plan starts with `version: 1`, a `name` and a list of `steps`')],
+    };
   }
   if (all.length > 1) {
     const second = all[1]!;
     const p = pos(second.range[0]);
     diagnostics.push(
-      diag(file, 'multi-document', 'a plan file holds one YAML document, but this file has more (a second `---` starts one here)', p.line, p.col, 'put each plan in its own file, or remove the extra `---`'),
+      diag(
+        file,
+        'multi-document',
+        'a plan file holds one YAML document, but this file has more (a second `---` starts one here)',
+        p.line,
+        p.col,
+        'put each plan in its own file, or remove the extra `---`',
+      ),
     );
   }
   const doc = all[0]!;
@@ -100,7 +111,14 @@ export function parsePlanText(file: string, src: string, bytes?: number): LoadRe
     let message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     if (e.code === 'DUPLICATE_KEY') message = `key "${/^[^:\s]+/.exec(src.slice(e.pos[0]))?.[0] ?? ''}" appears twice in the same mapping`;
     diagnostics.push(
-      diag(file, known?.rule ?? 'yaml-syntax', known ? message : `YAML syntax: ${message}`, p.line, p.col, known?.hint ?? 'fix the YAML syntax here; indentation and unclosed brackets or quotes are the usual causes'),
+      diag(
+        file,
+        known?.rule ?? 'yaml-syntax',
+        known ? message : `YAML syntax: ${message}`,
+        p.line,
+        p.col,
+        known?.hint ?? 'fix the YAML syntax here; indentation and unclosed brackets or quotes are the usual causes',
+      ),
     );
   }
   const source = new PlanSource(file, src, doc, lines);
@@ -108,14 +126,35 @@ export function parsePlanText(file: string, src: string, bytes?: number): LoadRe
     Alias(_, node) {
       if (isAlias(node) && node.resolve(doc) === undefined) {
         const p = pos(node.range?.[0] ?? 0);
-        diagnostics.push(diag(file, 'unknown-alias', `alias "*${node.source}" refers to no anchor defined before it`, p.line, p.col, `define "&${node.source}" earlier in the file, or fix the name`));
+        diagnostics.push(
+          diag(
+            file,
+            'unknown-alias',
+            `alias "*${node.source}" refers to no anchor defined before it`,
+            p.line,
+            p.col,
+            `define "&${node.source}" earlier in the file, or fix the name`,
+          ),
+        );
       }
     },
   });
   if (diagnostics.length > 0) return { source, diagnostics };
   if (!isMap(doc.contents)) {
     const p = pos(doc.contents?.range?.[0] ?? 0);
-    return { source, diagnostics: [diag(file, 'not-a-plan', 'a plan is a YAML mapping with `version`, `name` and `steps`', p.line, p.col, 'start the file with `version: 1`')] };
+    return {
+      source,
+      diagnostics: [
+        diag(
+          file,
+          'not-a-plan',
+          'a plan is a YAML mapping with `version`, `name` and `steps`',
+          p.line,
+          p.col,
+          'start the file with `version: 1`',
+        ),
+      ],
+    };
   }
   const bomb = aliasBomb(doc);
   if (bomb) return { source, diagnostics: [limit(bomb).diagnostics[0]!] };

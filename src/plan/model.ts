@@ -151,9 +151,8 @@ export function planFromJson(file: string, doc: Json, include: IncludeResolver =
       ...(Array.isArray(v.choices) && { choices: v.choices as (string | number | boolean)[] }),
     };
   });
-  const connections = Object.entries((doc.connections ?? {}) as Record<string, Json>).map(
-    ([name, c]): ConnectionDecl =>
-      c.sqlite !== undefined ? { name, type: 'sqlite', path: String(c.sqlite) } : { name, type: 'postgres', url: String(c.postgres) },
+  const connections = Object.entries((doc.connections ?? {}) as Record<string, Json>).map(([name, c]): ConnectionDecl =>
+    c.sqlite !== undefined ? { name, type: 'sqlite', path: String(c.sqlite) } : { name, type: 'postgres', url: String(c.postgres) },
   );
   const steps = stepsFromJson(doc, 'steps', include);
   return {
@@ -164,7 +163,11 @@ export function planFromJson(file: string, doc: Json, include: IncludeResolver =
     ...(doc.description !== undefined && { description: String(doc.description) }),
     vars,
     connections,
-    ...(Array.isArray(doc.locks) && { locks: (doc.locks as Json[]).map((l): LockDecl => (l.dir !== undefined ? { type: 'dir', path: String(l.dir) } : { type: 'postgres', connection: String(l.postgres) })) }),
+    ...(Array.isArray(doc.locks) && {
+      locks: (doc.locks as Json[]).map((l): LockDecl =>
+        l.dir !== undefined ? { type: 'dir', path: String(l.dir) } : { type: 'postgres', connection: String(l.postgres) },
+      ),
+    }),
     steps,
     finally: stepsFromJson(doc, 'finally', include),
     plugins: ((doc.plugins ?? []) as unknown[]).map(String),
@@ -180,7 +183,9 @@ export function stepsFromJson(doc: Json, section: string, include: IncludeResolv
       if (a.include === undefined) return [actionFrom(a, [section, i, 'rollback', j], commonActionKeys)];
       // A fragment in a rollback contributes its steps as actions: their own ids and rollbacks do not apply.
       // Their step ids (and so their outputs) do not exist there either.
-      return include(a, [section, i, 'rollback', j]).map(({ id: _id, description: _d, undo_when: _u, rollback: _r, forEach: _f, item: _i, aliases: _a, ...action }) => action);
+      return include(a, [section, i, 'rollback', j]).map(
+        ({ id: _id, description: _d, undo_when: _u, rollback: _r, forEach: _f, item: _i, aliases: _a, ...action }) => action,
+      );
     });
     const forEach = loopSourceOf(raw.for_each);
     return [

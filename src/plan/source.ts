@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type LineCounter, type Document, type Node } from 'yaml';
 
 /** A parsed plan file that can say where any value came from. */
 export class PlanSource {

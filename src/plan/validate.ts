@@ -16,7 +16,15 @@ import { includeResolver, includeSiteFindings, type Includes } from './include.j
 import type { PlanSource } from './source.js';
 
 /** The semantic rules, run after the schema passes. */
-const checks: readonly Check[] = [uniqueStepIds, connectionsExist, lockConnectionsExist, referencesResolve, shellValuesAreData, loopsWalkLists, varPatternsCompile];
+const checks: readonly Check[] = [
+  uniqueStepIds,
+  connectionsExist,
+  lockConnectionsExist,
+  referencesResolve,
+  shellValuesAreData,
+  loopsWalkLists,
+  varPatternsCompile,
+];
 
 /** A plan read and checked: the model when it is valid, and every finding either way. */
 export interface ValidatedPlan {
@@ -36,14 +44,23 @@ export function planSchema(): SchemaObject {
 
 function validateLoaded(file: string, loaded: ReturnType<typeof loadPlanFile>): ValidatedPlan {
   const { source, data } = loaded;
-  if (!source || !data || hasErrors(loaded.diagnostics)) return { ...(source && { source }), diagnostics: sortDiagnostics(loaded.diagnostics) };
+  if (!source || !data || hasErrors(loaded.diagnostics))
+    return { ...(source && { source }), diagnostics: sortDiagnostics(loaded.diagnostics) };
   const schemaFindings = checkSchema(source, data, planSchema());
   if (schemaFindings.length > 0) return { source, diagnostics: sortDiagnostics([...loaded.diagnostics, ...schemaFindings]) };
   const includes: Includes = { sources: new Map(), diagnostics: [] };
   const plan = planFromJson(file, data, includeResolver(source, fragmentSchema(), includes));
   const input = { plan, source, sources: includes.sources, kindOf: getStepKind };
   const checked = checks.flatMap((check) => check(input));
-  const findings = [...checked, ...includeSiteFindings(allSteps(plan).flatMap((s) => [s, ...s.rollback]), checked, includes.sources, source)];
+  const findings = [
+    ...checked,
+    ...includeSiteFindings(
+      allSteps(plan).flatMap((s) => [s, ...s.rollback]),
+      checked,
+      includes.sources,
+      source,
+    ),
+  ];
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...includes.diagnostics, ...findings]);
   return hasErrors(diagnostics) ? { source, diagnostics } : { plan, source, diagnostics };
 }

@@ -43,7 +43,9 @@ function convert(v: VarDecl, raw: unknown): { value?: VarValue; problem?: string
 /** A list var's value: a YAML list of scalars, or comma-separated text (`a,b,c`; empty text is an empty list). */
 function listOf(raw: unknown): { value?: VarValue; problem?: string } {
   if (Array.isArray(raw)) {
-    return raw.every((x) => ['string', 'number', 'boolean'].includes(typeof x)) ? { value: raw as VarValue } : { problem: 'expected a list of plain values (text, numbers, true/false)' };
+    return raw.every((x) => ['string', 'number', 'boolean'].includes(typeof x))
+      ? { value: raw as VarValue }
+      : { problem: 'expected a list of plain values (text, numbers, true/false)' };
   }
   const text = String(raw).trim();
   return { value: text === '' ? [] : text.split(',').map((x) => x.trim()) };
@@ -64,7 +66,12 @@ const fallbackSource = (v: VarDecl): string | undefined => (v.fallbackEnv ? `env
  * Works out every var's value and checks type, pattern, choices and (for exec) required vars.
  * Findings about a declaration point at it in the plan; findings about input name the input.
  */
-export function resolveVars(plan: Plan, source: PlanSource | undefined, inputs: VarInputs, options: { readonly requireAll: boolean }): ResolvedVars {
+export function resolveVars(
+  plan: Plan,
+  source: PlanSource | undefined,
+  inputs: VarInputs,
+  options: { readonly requireAll: boolean },
+): ResolvedVars {
   const diagnostics: Diagnostic[] = [];
   const names = plan.vars.map((v) => v.name);
   const given = new Map<string, { value: unknown; from: string }>();
@@ -76,7 +83,14 @@ export function resolveVars(plan: Plan, source: PlanSource | undefined, inputs: 
     try {
       data = parse(readFileSync(f, 'utf8'));
     } catch (e) {
-      diag('vars-file', `cannot read vars file: ${(e as Error).message.split('\n')[0]}`, f, 0, 0, 'a vars file is a YAML mapping of var names to values');
+      diag(
+        'vars-file',
+        `cannot read vars file: ${(e as Error).message.split('\n')[0]}`,
+        f,
+        0,
+        0,
+        'a vars file is a YAML mapping of var names to values',
+      );
       continue;
     }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -94,36 +108,82 @@ export function resolveVars(plan: Plan, source: PlanSource | undefined, inputs: 
     given.set(pair.slice(0, eq), { value: pair.slice(eq + 1), from: '--var' });
   }
   for (const [k, g] of given) {
-    if (!names.includes(k)) diag('var-unknown', `${g.from} sets "${k}", which the plan does not declare`, '<command line>', 0, 0, names.length ? didYouMean(k, names) : 'this plan declares no vars');
+    if (!names.includes(k))
+      diag(
+        'var-unknown',
+        `${g.from} sets "${k}", which the plan does not declare`,
+        '<command line>',
+        0,
+        0,
+        names.length ? didYouMean(k, names) : 'this plan declares no vars',
+      );
   }
 
   const values: Record<string, VarValue> = {};
   const secrets: string[] = [];
   for (const v of plan.vars) {
     const at = source?.positionOf(['vars', v.name], { key: true }) ?? { line: 0, col: 0 };
-    const pick = given.get(v.name) ?? fromEnv(v, inputs.env) ?? (v.default !== undefined ? { value: v.default, from: 'default' } : undefined);
+    const pick =
+      given.get(v.name) ?? fromEnv(v, inputs.env) ?? (v.default !== undefined ? { value: v.default, from: 'default' } : undefined);
     if (pick !== undefined && pick.from === fallbackSource(v)) {
-      diagnostics.push({ code: codes['var-fallback-env'], rule: 'var-fallback-env', severity: 'warning', message: `var "${v.name}" is taken from ${v.fallbackEnv?.name}: ${v.fallbackEnv?.warning}`, file: plan.file, line: at.line, col: at.col, hint: `set ${v.env ?? `--var ${v.name}=...`} instead` });
+      diagnostics.push({
+        code: codes['var-fallback-env'],
+        rule: 'var-fallback-env',
+        severity: 'warning',
+        message: `var "${v.name}" is taken from ${v.fallbackEnv?.name}: ${v.fallbackEnv?.warning}`,
+        file: plan.file,
+        line: at.line,
+        col: at.col,
+        hint: `set ${v.env ?? `--var ${v.name}=...`} instead`,
+      });
     }
     if (!pick) {
       if (v.required && options.requireAll) {
         const how = v.env ? `set ${v.env} in the environment or pass --var ${v.name}=...` : `pass --var ${v.name}=...`;
-        diag('var-missing', `var "${v.name}" is required but has no value${v.description ? ` (${v.description})` : ''}`, plan.file, at.line, at.col, how);
+        diag(
+          'var-missing',
+          `var "${v.name}" is required but has no value${v.description ? ` (${v.description})` : ''}`,
+          plan.file,
+          at.line,
+          at.col,
+          how,
+        );
       }
       continue;
     }
     const { value, problem } = convert(v, pick.value);
     const shown = v.secret ? '****' : `"${String(pick.value)}"`;
     if (problem !== undefined || value === undefined) {
-      diag('var-invalid', `var "${v.name}" from ${pick.from} is ${shown}: ${problem ?? 'invalid'}`, plan.file, at.line, at.col, v.description);
+      diag(
+        'var-invalid',
+        `var "${v.name}" from ${pick.from} is ${shown}: ${problem ?? 'invalid'}`,
+        plan.file,
+        at.line,
+        at.col,
+        v.description,
+      );
       continue;
     }
     if (v.pattern !== undefined && !matchesPattern(v.pattern, String(value))) {
-      diag('var-invalid', `var "${v.name}" from ${pick.from} is ${shown}, which does not match ${v.pattern}`, plan.file, at.line, at.col, v.description);
+      diag(
+        'var-invalid',
+        `var "${v.name}" from ${pick.from} is ${shown}, which does not match ${v.pattern}`,
+        plan.file,
+        at.line,
+        at.col,
+        v.description,
+      );
       continue;
     }
     if (v.choices !== undefined && !v.choices.some((c) => String(c) === String(value))) {
-      diag('var-invalid', `var "${v.name}" from ${pick.from} is ${shown}; allowed: ${v.choices.map((c) => `"${String(c)}"`).join(', ')}`, plan.file, at.line, at.col, didYouMean(String(value), v.choices.map(String)));
+      diag(
+        'var-invalid',
+        `var "${v.name}" from ${pick.from} is ${shown}; allowed: ${v.choices.map((c) => `"${String(c)}"`).join(', ')}`,
+        plan.file,
+        at.line,
+        at.col,
+        didYouMean(String(value), v.choices.map(String)),
+      );
       continue;
     }
     values[v.name] = value;

@@ -15,12 +15,15 @@ export function contractProblems(value: unknown): string[] {
   else if (!/^[a-z][a-z0-9-]*$/.test(k.kind)) out.push(`names its kind "${k.kind}", which is not kebab-case (a-z, 0-9, -)`);
   if (typeof k.summary !== 'string' || k.summary === '') out.push('has no "summary" (one sentence for `runbook schema` and explain)');
   const schema = k.schema as { properties?: unknown; required?: unknown } | undefined;
-  if (!schema || typeof schema !== 'object' || !schema.properties || typeof schema.properties !== 'object') out.push('has no "schema" with "properties" (the JSON Schema of its fields)');
-  else if (schema.required !== undefined && !Array.isArray(schema.required)) out.push('has a "schema.required" that is not a list of field names');
+  if (!schema || typeof schema !== 'object' || !schema.properties || typeof schema.properties !== 'object')
+    out.push('has no "schema" with "properties" (the JSON Schema of its fields)');
+  else if (schema.required !== undefined && !Array.isArray(schema.required))
+    out.push('has a "schema.required" that is not a list of field names');
   for (const f of functions) if (typeof k[f] !== 'function') out.push(`has no "${f}" function`);
   for (const f of optionalFunctions) if (k[f] !== undefined && typeof k[f] !== 'function') out.push(`has a "${f}" that is not a function`);
   for (const f of ['connectionFields', 'shellFields'] as const) {
-    if (k[f] !== undefined && !(Array.isArray(k[f]) && (k[f] as unknown[]).every((x) => typeof x === 'string'))) out.push(`has a "${f}" that is not a list of field names`);
+    if (k[f] !== undefined && !(Array.isArray(k[f]) && (k[f] as unknown[]).every((x) => typeof x === 'string')))
+      out.push(`has a "${f}" that is not a list of field names`);
   }
   return out;
 }

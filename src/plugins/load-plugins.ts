@@ -26,12 +26,20 @@ const isPath = (spec: string) => spec.startsWith('.') || isAbsolute(spec) || /\.
 function locate(r: PluginRequest): { at: string } | { problem: string; hint: string } {
   if (isPath(r.spec)) {
     const at = resolve(r.baseDir, r.spec);
-    return existsSync(at) ? { at } : { problem: `plug-in "${r.spec}" not found: no file ${at}`, hint: 'a path in plugins: is relative to the plan file; --plugin paths are relative to the current directory' };
+    return existsSync(at)
+      ? { at }
+      : {
+          problem: `plug-in "${r.spec}" not found: no file ${at}`,
+          hint: 'a path in plugins: is relative to the plan file; --plugin paths are relative to the current directory',
+        };
   }
   try {
     return { at: createRequire(join(r.baseDir, 'plan.yaml')).resolve(r.spec) };
   } catch {
-    return { problem: `plug-in package "${r.spec}" is not installed where the plan is (${r.baseDir})`, hint: `install it (npm install ${r.spec}) or name the module by path, e.g. ./${r.spec}.mjs` };
+    return {
+      problem: `plug-in package "${r.spec}" is not installed where the plan is (${r.baseDir})`,
+      hint: `install it (npm install ${r.spec}) or name the module by path, e.g. ./${r.spec}.mjs`,
+    };
   }
 }
 
@@ -49,25 +57,54 @@ async function loadOne(r: PluginRequest): Promise<Diagnostic[]> {
     mod = (await import(pathToFileURL(where.at).href)) as Record<string, unknown>;
   } catch (e) {
     const reason = (e as Error).message.split('\n')[0] ?? String(e);
-    return [finding(r, 'plugin-load', `plug-in "${r.spec}" failed to load: ${reason}`, `run \`node ${where.at}\` to see the error in the module itself`)];
+    return [
+      finding(
+        r,
+        'plugin-load',
+        `plug-in "${r.spec}" failed to load: ${reason}`,
+        `run \`node ${where.at}\` to see the error in the module itself`,
+      ),
+    ];
   }
   const kinds = exportedKinds(mod);
   if (!kinds || kinds.length === 0) {
-    return [finding(r, 'plugin-contract', `plug-in "${r.spec}" exports no step kind`, 'export the kind as the default export (or a list of kinds); see examples/plugins/ for a complete one')];
+    return [
+      finding(
+        r,
+        'plugin-contract',
+        `plug-in "${r.spec}" exports no step kind`,
+        'export the kind as the default export (or a list of kinds); see examples/plugins/ for a complete one',
+      ),
+    ];
   }
   const out: Diagnostic[] = [];
   const names: string[] = [];
   kinds.forEach((k, i) => {
-    const label = typeof (k as { kind?: unknown } | null)?.kind === 'string' ? `kind "${(k as { kind: string }).kind}"` : `its kind ${i + 1}`;
+    const label =
+      typeof (k as { kind?: unknown } | null)?.kind === 'string' ? `kind "${(k as { kind: string }).kind}"` : `its kind ${i + 1}`;
     const problems = contractProblems(k);
     if (problems.length > 0) {
-      out.push(finding(r, 'plugin-contract', `plug-in "${r.spec}": ${label} ${problems.join('; ')}`, 'a kind exports kind, summary, schema.properties, outputs(), describe() and run(); see examples/plugins/ for a complete one'));
+      out.push(
+        finding(
+          r,
+          'plugin-contract',
+          `plug-in "${r.spec}": ${label} ${problems.join('; ')}`,
+          'a kind exports kind, summary, schema.properties, outputs(), describe() and run(); see examples/plugins/ for a complete one',
+        ),
+      );
       return;
     }
     const kind = asKind(k);
     const existing = getStepKind(kind.kind);
     if (existing && existing !== kind) {
-      out.push(finding(r, 'plugin-contract', `plug-in "${r.spec}": kind "${kind.kind}" is already registered (a built-in kind or another plug-in)`, 'give the plug-in kind a name of its own'));
+      out.push(
+        finding(
+          r,
+          'plugin-contract',
+          `plug-in "${r.spec}": kind "${kind.kind}" is already registered (a built-in kind or another plug-in)`,
+          'give the plug-in kind a name of its own',
+        ),
+      );
       return;
     }
     registerStepKind(kind);

@@ -12,7 +12,9 @@ export function subject(c: PlanChange): string {
 export function lineDiff(f: FieldChange): string[] {
   const a = f.old === undefined ? [] : f.old.replace(/\n$/, '').split('\n');
   const b = f.new === undefined ? [] : f.new.replace(/\n$/, '').split('\n');
-  return diffSequence(a, b, (x, y) => x === y).map((op) => (op.op === 'keep' ? `  ${op.new}` : op.op === 'add' ? `+ ${op.new}` : `- ${op.old}`));
+  return diffSequence(a, b, (x, y) => x === y).map((op) =>
+    op.op === 'keep' ? `  ${op.new}` : op.op === 'add' ? `+ ${op.new}` : `- ${op.old}`,
+  );
 }
 
 /** True when a field change reads better as a line diff than as `old → new`. */

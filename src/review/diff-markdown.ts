@@ -11,7 +11,10 @@ function fieldLines(f: FieldChange, indent: string): string[] {
 }
 
 function rollbackLines(r: RollbackChange, indent: string): string[] {
-  return [`${indent}- rollback ${r.index} **${r.status}** (${r.kind})${r.title ? ` ${r.title}` : ''}`, ...r.fields.flatMap((f) => fieldLines(f, `${indent}  `))];
+  return [
+    `${indent}- rollback ${r.index} **${r.status}** (${r.kind})${r.title ? ` ${r.title}` : ''}`,
+    ...r.fields.flatMap((f) => fieldLines(f, `${indent}  `)),
+  ];
 }
 
 function changeLines(c: PlanChange): string[] {
@@ -29,7 +32,9 @@ function changeLines(c: PlanChange): string[] {
 export function formatDiffMarkdown(d: PlanDiff): string {
   const head = `### Plan changes: ${code(d.old)} → ${code(d.new)}`;
   if (d.same) return `${head}\n\nNo change in meaning (only comments, key order or quoting differ, if anything).\n`;
-  const risks = d.changes.flatMap((c) => c.risks.map((r) => `> - **${r.message.split(':')[0]}**:${r.message.slice(r.message.indexOf(':') + 1)}`));
+  const risks = d.changes.flatMap((c) =>
+    c.risks.map((r) => `> - **${r.message.split(':')[0]}**:${r.message.slice(r.message.indexOf(':') + 1)}`),
+  );
   const lines = [head, '', summary(d), ''];
   if (risks.length > 0) lines.push('> [!WARNING]', '> **Review these risks**', '>', ...risks, '');
   lines.push(...d.changes.flatMap(changeLines));

@@ -18,7 +18,10 @@ function fieldLines(f: FieldChange, indent: string, c: Colors): string[] {
 
 function rollbackLines(r: RollbackChange, indent: string, c: Colors): string[] {
   const head = `${indent}rollback ${r.index} ${r.status} (${r.kind})${r.title ? ` ${r.title}` : ''}`;
-  return [r.status === 'added' ? c.green(head) : r.status === 'removed' ? c.red(head) : c.yellow(head), ...r.fields.flatMap((f) => fieldLines(f, `${indent}  `, c))];
+  return [
+    r.status === 'added' ? c.green(head) : r.status === 'removed' ? c.red(head) : c.yellow(head),
+    ...r.fields.flatMap((f) => fieldLines(f, `${indent}  `, c)),
+  ];
 }
 
 function changeLines(ch: PlanChange, c: Colors): string[] {

@@ -10,7 +10,12 @@ import { defaultEffects } from './var-effects.js';
 const varFields = ['type', 'default', 'choices', 'pattern', 'env', 'secret', 'required', 'description'] as const;
 
 /** Compares fields of two plain records; `shown` turns a value into display text. */
-function recordChanges(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined, keys: readonly string[], shown: (v: unknown, key: string) => string): FieldChange[] {
+function recordChanges(
+  a: Record<string, unknown> | undefined,
+  b: Record<string, unknown> | undefined,
+  keys: readonly string[],
+  shown: (v: unknown, key: string) => string,
+): FieldChange[] {
   const out: FieldChange[] = [];
   for (const key of keys) {
     const x = a?.[key];
@@ -23,7 +28,12 @@ function recordChanges(a: Record<string, unknown> | undefined, b: Record<string,
 
 /** A var as a new one reads: only what its author set (the model fills in type, required, secret). */
 function newVarRecord(v: VarDecl): Record<string, unknown> {
-  return { ...v, ...(v.type === 'string' && { type: undefined }), ...(!v.required && { required: undefined }), ...(!v.secret && { secret: undefined }) };
+  return {
+    ...v,
+    ...(v.type === 'string' && { type: undefined }),
+    ...(!v.required && { required: undefined }),
+    ...(!v.secret && { secret: undefined }),
+  };
 }
 
 function diffVars(before: readonly VarDecl[], after: Plan, sides: Sides): PlanChange[] {
@@ -35,12 +45,32 @@ function diffVars(before: readonly VarDecl[], after: Plan, sides: Sides): PlanCh
     const secret = a?.secret === true || b?.secret === true;
     const shown = (v: unknown, key: string) => (key === 'default' && secret ? '****' : sides.masker.mask(showValue(v)));
     // A new var lists what it is; a removed one only its name.
-    const fields = !b ? [] : a ? recordChanges({ ...a }, { ...b }, varFields, shown) : recordChanges(undefined, newVarRecord(b), varFields, shown);
+    const fields = !b
+      ? []
+      : a
+        ? recordChanges({ ...a }, { ...b }, varFields, shown)
+        : recordChanges(undefined, newVarRecord(b), varFields, shown);
     if (a && b && fields.length === 0) continue;
-    const risks: RiskNote[] = a?.secret === true && b !== undefined && !b.secret ? [{ risk: 'secret-unmasked', message: `secret no longer masked: var "${name}" is not secret any more; its value will show in output, logs and reports` }] : [];
+    const risks: RiskNote[] =
+      a?.secret === true && b !== undefined && !b.secret
+        ? [
+            {
+              risk: 'secret-unmasked',
+              message: `secret no longer masked: var "${name}" is not secret any more; its value will show in output, logs and reports`,
+            },
+          ]
+        : [];
     const effects = a && b && fields.some((f) => f.field === 'default') ? defaultEffects(name, a.default, after, sides.masker) : undefined;
     risks.push(...(effects?.risks ?? []));
-    changes.push({ target: 'var', name, status: !a ? 'added' : !b ? 'removed' : 'changed', fields, rollback: [], ...(effects?.affected.length && { affected: effects.affected }), risks });
+    changes.push({
+      target: 'var',
+      name,
+      status: !a ? 'added' : !b ? 'removed' : 'changed',
+      fields,
+      rollback: [],
+      ...(effects?.affected.length && { affected: effects.affected }),
+      risks,
+    });
   }
   return changes;
 }
@@ -76,16 +106,36 @@ function diffConnections(before: readonly ConnectionDecl[], after: readonly Conn
 const planFields = ['name', 'title', 'description'] as const;
 
 /** Compares two plans by meaning; either may be missing (a plan added or deleted in git). */
-export function diffPlans(before: Plan | undefined, after: Plan | undefined, labels: { readonly old: string; readonly new: string }): PlanDiff {
-  const empty: Plan = { file: '/dev/null', version: 1, name: after?.name ?? before?.name ?? '', vars: [], connections: [], steps: [], finally: [], plugins: [] };
+export function diffPlans(
+  before: Plan | undefined,
+  after: Plan | undefined,
+  labels: { readonly old: string; readonly new: string },
+): PlanDiff {
+  const empty: Plan = {
+    file: '/dev/null',
+    version: 1,
+    name: after?.name ?? before?.name ?? '',
+    vars: [],
+    connections: [],
+    steps: [],
+    finally: [],
+    plugins: [],
+  };
   const a = before ?? empty;
   const b = after ?? empty;
   const masker = reviewMasker([a, b]);
   const sides: Sides = { old: new StaticRenderer(a, masker), new: new StaticRenderer(b, masker), masker };
   const plugins = diffPlugins(a, b);
-  const planChanges = [...recordChanges(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>, planFields, (v) => sides.masker.mask(String(v))), ...plugins.fields];
+  const planChanges = [
+    ...recordChanges(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>, planFields, (v) =>
+      sides.masker.mask(String(v)),
+    ),
+    ...plugins.fields,
+  ];
   const changes: PlanChange[] = [
-    ...(planChanges.length > 0 ? [{ target: 'plan' as const, name: b.name, status: 'changed' as const, fields: planChanges, rollback: [], risks: plugins.risks }] : []),
+    ...(planChanges.length > 0
+      ? [{ target: 'plan' as const, name: b.name, status: 'changed' as const, fields: planChanges, rollback: [], risks: plugins.risks }]
+      : []),
     ...diffVars(a.vars, b, sides),
     ...diffConnections(a.connections, b.connections, sides),
     ...diffSteps(a, b, sides),

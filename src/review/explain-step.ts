@@ -41,7 +41,12 @@ export function describeLinesMarkdown(lines: readonly DescribeLine[], indent = '
     const block = blocks[l.label];
     if (block || l.text.replace(/\n$/, '').includes('\n')) {
       flush();
-      out.push(`${indent}${block?.lead ?? `${labelWords[l.label] ?? capital(l.label)}:`}`, '', ...codeBlock(l.text, block?.lang ?? '', indent), '');
+      out.push(
+        `${indent}${block?.lead ?? `${labelWords[l.label] ?? capital(l.label)}:`}`,
+        '',
+        ...codeBlock(l.text, block?.lang ?? '', indent),
+        '',
+      );
     } else if (l.label === 'ask') {
       flush();
       out.push(`${indent}Asks the operator:`, '', `${indent}> ${l.text}`, '');
@@ -57,7 +62,10 @@ export function describeLinesMarkdown(lines: readonly DescribeLine[], indent = '
 export function conditionLines(a: ActionDescription, indent = ''): string[] {
   const out: string[] = [];
   if (a.when) out.push(`${indent}- **Only when:** ${code(a.when)}; otherwise the step is skipped.`);
-  if (a.timeout !== undefined) out.push(`${indent}- **Time limit:** ${typeof a.timeout === 'number' ? `${a.timeout}s` : a.timeout}; the step is stopped and fails after that.`);
+  if (a.timeout !== undefined)
+    out.push(
+      `${indent}- **Time limit:** ${typeof a.timeout === 'number' ? `${a.timeout}s` : a.timeout}; the step is stopped and fails after that.`,
+    );
   if (a.retries) out.push(`${indent}- **Retries:** up to ${a.retries} more ${a.retries === 1 ? 'try' : 'tries'} after a failure.`);
   if (a.continueOnError) out.push(`${indent}- **On failure:** the failure is recorded and the run goes on (continue_on_error).`);
   if (a.unrendered) out.push(`${indent}- **Known at run time:** ${a.unrendered}.`);

@@ -11,7 +11,12 @@ export function markdownForTerminal(markdown: string, c: Colors): string {
     }
     if (inCode) out.push(`    ${c.cyan(line)}`);
     else if (line.startsWith('#')) out.push(c.bold(line.replace(/^#+\s*/, '')));
-    else out.push(line.replace(/\*\*([^*]+)\*\*/g, (_, t: string) => c.bold(t)).replace(/(^|\s)\*([^*]+)\*/g, (_, s: string, t: string) => `${s}${c.dim(t)}`));
+    else
+      out.push(
+        line
+          .replace(/\*\*([^*]+)\*\*/g, (_, t: string) => c.bold(t))
+          .replace(/(^|\s)\*([^*]+)\*/g, (_, s: string, t: string) => `${s}${c.dim(t)}`),
+      );
   }
   return out.join('\n');
 }

@@ -13,7 +13,17 @@ export interface Sides {
   readonly masker: Masker;
 }
 
-const commonFields = ['kind', 'title', 'description', 'when', 'timeout', 'retries', 'retry_delay', 'continue_on_error', 'undo_when'] as const;
+const commonFields = [
+  'kind',
+  'title',
+  'description',
+  'when',
+  'timeout',
+  'retries',
+  'retry_delay',
+  'continue_on_error',
+  'undo_when',
+] as const;
 
 /** Every field of an action as leaves: the shared fields first, then the kind's own. */
 export function actionLeaves(a: ActionDecl): Map<string, unknown> {

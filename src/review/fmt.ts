@@ -17,7 +17,10 @@ function orderMap(map: unknown, order: readonly string[]): void {
     return i < 0 ? order.length : i;
   };
   const before = map.items.map(keyName).join('\0');
-  map.items = map.items.map((item, i) => ({ item, i })).sort((a, b) => rank(a.item) - rank(b.item) || a.i - b.i).map((x) => x.item);
+  map.items = map.items
+    .map((item, i) => ({ item, i }))
+    .sort((a, b) => rank(a.item) - rank(b.item) || a.i - b.i)
+    .map((x) => x.item);
   if (map.items.map(keyName).join('\0') === before) return;
   // A blank line before the first entry would open the mapping with an empty line.
   const first = map.items[0];
@@ -57,7 +60,11 @@ function orderPlan(doc: Document.Parsed): void {
 function normaliseQuoting(doc: Document.Parsed): void {
   visit(doc, {
     Scalar(_, node) {
-      if (typeof node.value === 'string' && (node.type === Scalar.PLAIN || node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE)) node.type = undefined;
+      if (
+        typeof node.value === 'string' &&
+        (node.type === Scalar.PLAIN || node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE)
+      )
+        node.type = undefined;
     },
   });
 }
@@ -72,7 +79,9 @@ export function formatPlanText(text: string): FormatResult {
   const error = doc.errors[0];
   if (error) {
     const at = error.linePos?.[0];
-    return { problem: `not valid YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` };
+    return {
+      problem: `not valid YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+    };
   }
   // No document (an empty file, or only comments): there is nothing to format, and writing `null` would make one.
   if (doc.contents === null) return { text, changed: false };
@@ -90,7 +99,9 @@ export function formatPlanText(text: string): FormatResult {
   // Kept text carries its own CR; a CRLF plan is written with CRLF on every line, not a mix.
   const out = text.includes('\r\n') ? written.replace(/\r?\n/g, '\r\n') : written;
   const again = parseDocument(out);
-  if (again.errors.length > 0 || !sameData(again.toJS(), meaning)) return { problem: 'formatting would change the meaning of the plan; it was left as it is' };
-  if (!sameData(listComments(out).sort(), listComments(text).sort())) return { problem: 'formatting would lose a comment; the plan was left as it is' };
+  if (again.errors.length > 0 || !sameData(again.toJS(), meaning))
+    return { problem: 'formatting would change the meaning of the plan; it was left as it is' };
+  if (!sameData(listComments(out).sort(), listComments(text).sort()))
+    return { problem: 'formatting would lose a comment; the plan was left as it is' };
   return { text: out, changed: out !== text };
 }

@@ -27,7 +27,10 @@ export function gateRisks(before: readonly StepDecl[], after: readonly StepDecl[
     for (const step of guarded) {
       const stepAt = newIndex.get(step.id);
       if (stepAt !== undefined && stepAt < at && isDestructive(after[stepAt]!)) {
-        add(gate.id, { risk: 'gate-moved', message: `gate moved: confirm "${gate.id}" now comes after "${step.id}" (${step.kind}), which it used to guard` });
+        add(gate.id, {
+          risk: 'gate-moved',
+          message: `gate moved: confirm "${gate.id}" now comes after "${step.id}" (${step.kind}), which it used to guard`,
+        });
       }
     }
   });

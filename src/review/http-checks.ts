@@ -20,7 +20,8 @@ const requestsOf = (a: ActionDecl): readonly Request[] => (Array.isArray(a.spec.
 /** How a reviewer recognises a request across two versions: its name, else its method and path. */
 const requestKey = (r: Request) => r.name ?? `${(r.method ?? 'GET').toUpperCase()} ${r.path ?? ''}`;
 const requestLabel = (r: Request) => (r.name ? `request "${r.name}"` : `request ${requestKey(r)}`);
-const list = <T>(v: T | readonly T[] | undefined): readonly T[] => (v === undefined ? [] : Array.isArray(v) ? (v as readonly T[]) : [v as T]);
+const list = <T>(v: T | readonly T[] | undefined): readonly T[] =>
+  v === undefined ? [] : Array.isArray(v) ? (v as readonly T[]) : [v as T];
 const quoted = (xs: readonly unknown[]) => xs.map((x) => `"${String(x)}"`).join(', ');
 
 /** Statuses a request accepts, as text; absent means any 2xx. */
@@ -36,7 +37,11 @@ function statusWidened(before: Request['expect'], after: Request['expect']): boo
 }
 
 /** Checks of one kind (json paths, headers) that are gone or now accept something else. */
-function mapChecks(what: string, before: Readonly<Record<string, unknown>> | undefined, after: Readonly<Record<string, unknown>> | undefined): string[] {
+function mapChecks(
+  what: string,
+  before: Readonly<Record<string, unknown>> | undefined,
+  after: Readonly<Record<string, unknown>> | undefined,
+): string[] {
   const out: string[] = [];
   for (const [key, value] of Object.entries(before ?? {})) {
     if (after?.[key] === undefined) out.push(`no longer checks ${what} ${key}`);
@@ -68,11 +73,18 @@ export function httpChecksLoosened(id: string, before: ActionDecl, after: Action
   for (const old of requestsOf(before)) {
     const same = now.get(requestKey(old));
     if (!same) {
-      notes.push({ risk: 'check-loosened', message: `check loosened: step "${id}" no longer sends ${requestLabel(old)}, so nothing checks its answer` });
+      notes.push({
+        risk: 'check-loosened',
+        message: `check loosened: step "${id}" no longer sends ${requestLabel(old)}, so nothing checks its answer`,
+      });
       continue;
     }
     const clauses = loosenedClauses(old, same);
-    if (clauses.length > 0) notes.push({ risk: 'check-loosened', message: `check loosened: ${requestLabel(old)} of step "${id}" ${clauses.join('; ')}; make sure it still fails when it should` });
+    if (clauses.length > 0)
+      notes.push({
+        risk: 'check-loosened',
+        message: `check loosened: ${requestLabel(old)} of step "${id}" ${clauses.join('; ')}; make sure it still fails when it should`,
+      });
   }
   return notes;
 }

@@ -1,7 +1,18 @@
 import { getStepKind } from '../steps/index.js';
 
 /** Top-level keys of a plan in the order `fmt` writes them. */
-export const planKeyOrder = ['version', 'name', 'title', 'description', 'plugins', 'vars', 'connections', 'locks', 'steps', 'finally'] as const;
+export const planKeyOrder = [
+  'version',
+  'name',
+  'title',
+  'description',
+  'plugins',
+  'vars',
+  'connections',
+  'locks',
+  'steps',
+  'finally',
+] as const;
 
 /** Keys of a var in the order `fmt` writes them: what it is, where it comes from, how it is treated, what it means. */
 export const varKeyOrder = ['type', 'default', 'choices', 'pattern', 'env', 'fallback_env', 'secret', 'required', 'description'] as const;

@@ -3,7 +3,11 @@ import type { AnyStepKind } from '../steps/kind.js';
 import type { SchemaObject } from '../core/json.js';
 
 /** Connections the examples name; a plan that declares them makes every example valid. */
-export const exampleConnections = { db: { sqlite: 'app.db' }, source: { sqlite: 'app.db' }, target: { postgres: 'postgresql://app@localhost:5432/app' } } as const;
+export const exampleConnections = {
+  db: { sqlite: 'app.db' },
+  source: { sqlite: 'app.db' },
+  target: { postgres: 'postgresql://app@localhost:5432/app' },
+} as const;
 
 /** The value a description shows after "e.g.": a quoted text, or one word without templates. */
 function saidExample(description: unknown): string | undefined {

@@ -11,7 +11,8 @@ export interface KindField {
   readonly description: string;
 }
 
-const asSchema = (v: unknown): SchemaObject | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as SchemaObject) : undefined);
+const asSchema = (v: unknown): SchemaObject | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as SchemaObject) : undefined;
 const schemas = (v: unknown): SchemaObject[] => (Array.isArray(v) ? v.map(asSchema).filter((s): s is SchemaObject => s !== undefined) : []);
 
 /** A schema's type in words: `string`, `list of string`, `one of: create, schema-only`, `duration`. */
@@ -59,7 +60,13 @@ export function kindFields(schema: { readonly properties?: unknown; readonly req
     const s = asSchema(value) ?? {};
     const description = typeof s.description === 'string' ? s.description : '';
     const fallback = defaultText(s);
-    const field: KindField = { name: `${prefix}${name}`, type: typeText(s), required: required.includes(name), ...(fallback !== undefined && { default: fallback }), description };
+    const field: KindField = {
+      name: `${prefix}${name}`,
+      type: typeText(s),
+      required: required.includes(name),
+      ...(fallback !== undefined && { default: fallback }),
+      description,
+    };
     const inner = nested(s);
     return [field, ...(inner ? kindFields(inner.schema, `${prefix}${name}${inner.suffix}`) : [])];
   });

@@ -19,7 +19,10 @@ function ownFields(kind: AnyStepKind): KindField[] {
   return kindFields({ properties: { ...kind.schema.properties, ...(raw && { raw }) }, required: kind.schema.required ?? [] });
 }
 
-const undoText = (kind: AnyStepKind) => (kind.undo ? `undoes itself at rollback: ${kind.undoSummary ?? 'built-in undo'}` : 'does not undo itself: give the step a `rollback:` list');
+const undoText = (kind: AnyStepKind) =>
+  kind.undo
+    ? `undoes itself at rollback: ${kind.undoSummary ?? 'built-in undo'}`
+    : 'does not undo itself: give the step a `rollback:` list';
 
 /** `runbook kinds`: one line per kind with what it does. */
 export function kindListText(kinds: readonly AnyStepKind[]): string {
@@ -36,7 +39,9 @@ function fieldText(f: KindField): string[] {
 
 /** `runbook kinds NAME`: what the kind does, its fields with types and defaults, whether it undoes itself, an example. */
 export function kindText(kind: AnyStepKind): string {
-  const common = commonFields(kind).filter((f) => !f.name.includes('.')).map((f) => f.name);
+  const common = commonFields(kind)
+    .filter((f) => !f.name.includes('.'))
+    .map((f) => f.name);
   return [
     `${kind.kind}: ${kind.summary}`,
     '',
@@ -48,7 +53,10 @@ export function kindText(kind: AnyStepKind): string {
     `Every step also takes: ${common.join(', ')} (docs/step-kinds.md describes them).`,
     '',
     'Example:',
-    ...kindExample(kind).trimEnd().split('\n').map((l) => `  ${l}`),
+    ...kindExample(kind)
+      .trimEnd()
+      .split('\n')
+      .map((l) => `  ${l}`),
     '',
   ].join('\n');
 }
@@ -59,7 +67,10 @@ function fieldTable(fields: readonly KindField[]): string[] {
   return [
     '| field | type | required | default | description |',
     '| --- | --- | --- | --- | --- |',
-    ...fields.map((f) => `| \`${f.name}\` | ${cell(f.type)} | ${f.required ? 'yes' : ''} | ${f.default !== undefined ? cell(`\`${f.default}\``) : ''} | ${cell(f.description)} |`),
+    ...fields.map(
+      (f) =>
+        `| \`${f.name}\` | ${cell(f.type)} | ${f.required ? 'yes' : ''} | ${f.default !== undefined ? cell(`\`${f.default}\``) : ''} | ${cell(f.description)} |`,
+    ),
   ];
 }
 
@@ -68,7 +79,7 @@ export function kindsMarkdown(kinds: readonly AnyStepKind[]): string {
   const lines = [
     '# Step kinds',
     '',
-    '<!-- Generated from the step kinds\' schemas by `node bin/runbook.js kinds --format markdown > docs/step-kinds.md`; do not edit by hand. -->',
+    "<!-- Generated from the step kinds' schemas by `node bin/runbook.js kinds --format markdown > docs/step-kinds.md`; do not edit by hand. -->",
     '',
     '| kind | does | undoes itself |',
     '| --- | --- | --- |',
@@ -80,7 +91,20 @@ export function kindsMarkdown(kinds: readonly AnyStepKind[]): string {
     '',
   ];
   for (const k of kinds) {
-    lines.push(`## ${k.kind}`, '', k.summary, '', `It ${undoText(k)}.`, '', ...fieldTable(ownFields(k)), '', '```yaml', kindExample(k).trimEnd(), '```', '');
+    lines.push(
+      `## ${k.kind}`,
+      '',
+      k.summary,
+      '',
+      `It ${undoText(k)}.`,
+      '',
+      ...fieldTable(ownFields(k)),
+      '',
+      '```yaml',
+      kindExample(k).trimEnd(),
+      '```',
+      '',
+    );
   }
   return `${lines.join('\n').trimEnd()}\n`;
 }

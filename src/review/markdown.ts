@@ -10,7 +10,14 @@ export function code(text: string): string {
 export function codeBlock(text: string, lang = '', indent = ''): string[] {
   const runs = text.match(/`{3,}/g) ?? [];
   const fence = '`'.repeat(Math.max(3, ...runs.map((r) => r.length + 1)));
-  return [`${indent}${fence}${lang}`, ...text.replace(/\n$/, '').split('\n').map((l) => (l === '' ? '' : `${indent}${l}`)), `${indent}${fence}`];
+  return [
+    `${indent}${fence}${lang}`,
+    ...text
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((l) => (l === '' ? '' : `${indent}${l}`)),
+    `${indent}${fence}`,
+  ];
 }
 
 /** Escapes text for a markdown table cell. */

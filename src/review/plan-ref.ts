@@ -16,7 +16,12 @@ export interface ReadPlan {
 const gitRef = /^([^:/][^:]*):(.+)$/;
 
 function unreadable(label: string, message: string, hint: string): ReadPlan {
-  return { label, diagnostics: [{ code: codes['file-unreadable'], rule: 'file-unreadable', severity: 'error', message, file: label, line: 0, col: 0, hint }] };
+  return {
+    label,
+    diagnostics: [
+      { code: codes['file-unreadable'], rule: 'file-unreadable', severity: 'error', message, file: label, line: 0, col: 0, hint },
+    ],
+  };
 }
 
 /** Reads the text behind `ref`: a file, `REV:path` from git, or nothing for /dev/null. */
@@ -29,14 +34,32 @@ function readText(ref: string, cwd: string): { text?: string } | ReadPlan {
       return { text: readFileSync(file, 'utf8') };
     } catch (e) {
       const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-      return unreadable(ref, `cannot read plan: ${reason}`, 'check the path, or name a git revision as REV:path (e.g. HEAD~1:plans/sqlite-to-pg.yaml)');
+      return unreadable(
+        ref,
+        `cannot read plan: ${reason}`,
+        'check the path, or name a git revision as REV:path (e.g. HEAD~1:plans/sqlite-to-pg.yaml)',
+      );
     }
   }
   try {
-    return { text: execFileSync('git', ['show', `${git[1]}:${git[2]}`], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 }) };
+    return {
+      text: execFileSync('git', ['show', `${git[1]}:${git[2]}`], {
+        cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 64 * 1024 * 1024,
+      }),
+    };
   } catch (e) {
-    const stderr = String((e as { stderr?: unknown }).stderr ?? (e as Error).message).trim().split('\n')[0] ?? '';
-    return unreadable(ref, `cannot read plan from git: ${stderr.replace(/^fatal: /, '')}`, 'REV:path takes the path from the top of the repository, or ./path from the current directory');
+    const stderr =
+      String((e as { stderr?: unknown }).stderr ?? (e as Error).message)
+        .trim()
+        .split('\n')[0] ?? '';
+    return unreadable(
+      ref,
+      `cannot read plan from git: ${stderr.replace(/^fatal: /, '')}`,
+      'REV:path takes the path from the top of the repository, or ./path from the current directory',
+    );
   }
 }
 

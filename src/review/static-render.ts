@@ -21,7 +21,11 @@ function mapStrings(value: unknown, f: (s: string) => string): unknown {
 }
 
 function actionWithoutClock<A extends ActionDecl>(a: A): A {
-  return { ...a, ...(a.title !== undefined && { title: withoutClock(a.title) }), spec: mapStrings(a.spec, withoutClock) as Record<string, unknown> };
+  return {
+    ...a,
+    ...(a.title !== undefined && { title: withoutClock(a.title) }),
+    spec: mapStrings(a.spec, withoutClock) as Record<string, unknown>,
+  };
 }
 
 /** The plan with every clock template replaced by its placeholder (see withoutClock). */
@@ -46,8 +50,17 @@ export class StaticRenderer {
   private readonly renderer = new TemplateRenderer(new Date(0));
   private readonly scope: TemplateScope;
 
-  constructor(plan: Plan, private readonly masker: Masker) {
-    this.scope = buildScope({ plan, vars: reviewVars(plan), env: {}, steps: placeholderSteps(plan), run: { id: '<run.id>', dir: '<run.dir>', started_at: '<run.started_at>' } });
+  constructor(
+    plan: Plan,
+    private readonly masker: Masker,
+  ) {
+    this.scope = buildScope({
+      plan,
+      vars: reviewVars(plan),
+      env: {},
+      steps: placeholderSteps(plan),
+      run: { id: '<run.id>', dir: '<run.dir>', started_at: '<run.started_at>' },
+    });
   }
 
   /** The rendered text, or the template itself when it reads a value only the run knows. */

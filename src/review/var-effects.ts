@@ -18,7 +18,10 @@ function withDefault(plan: Plan, name: string, value: VarDecl['default']): Plan 
 
 /** Every step and rollback action of a plan with how a reviewer names it. */
 function actionsOf(plan: Plan): { readonly action: ActionDecl; readonly step: string; readonly rollback?: number }[] {
-  return plan.steps.flatMap((s) => [{ action: s as ActionDecl, step: s.id }, ...s.rollback.map((a, i) => ({ action: a, step: s.id, rollback: i + 1 }))]);
+  return plan.steps.flatMap((s) => [
+    { action: s as ActionDecl, step: s.id },
+    ...s.rollback.map((a, i) => ({ action: a, step: s.id, rollback: i + 1 })),
+  ]);
 }
 
 /**
@@ -26,7 +29,12 @@ function actionsOf(plan: Plan): { readonly action: ActionDecl; readonly step: st
  * renders differently with the old default than with the new one (the rest of the new plan
  * unchanged), and a risk note for each such action that changes something.
  */
-export function defaultEffects(name: string, oldDefault: VarDecl['default'], plan: Plan, masker: Masker): { affected: AffectedField[]; risks: RiskNote[] } {
+export function defaultEffects(
+  name: string,
+  oldDefault: VarDecl['default'],
+  plan: Plan,
+  masker: Masker,
+): { affected: AffectedField[]; risks: RiskNote[] } {
   const was = new StaticRenderer(withDefault(plan, name, oldDefault), masker);
   const now = new StaticRenderer(plan, masker);
   const affected: AffectedField[] = [];
@@ -46,7 +54,10 @@ export function defaultEffects(name: string, oldDefault: VarDecl['default'], pla
     affected.push(...fields);
     if (fields.length === 0 || !isDestructive(action)) continue;
     const where = rollback === undefined ? `step "${step}"` : `rollback action ${rollback} of step "${step}"`;
-    risks.push({ risk: 'var-default-changed', message: `var default changed: var "${name}" now gives ${where} (${action.kind}) a different ${fields.map((f) => f.field).join(', ')}; read it re-rendered in this diff before approving` });
+    risks.push({
+      risk: 'var-default-changed',
+      message: `var default changed: var "${name}" now gives ${where} (${action.kind}) a different ${fields.map((f) => f.field).join(', ')}; read it re-rendered in this diff before approving`,
+    });
   }
   return { affected, risks };
 }

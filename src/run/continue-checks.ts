@@ -14,7 +14,11 @@ export interface Refusal {
 export function rollbackRefusal(state: RunState): Refusal | undefined {
   const id = state.start.runId;
   if (state.phase.type === 'failed-rolled-back' || state.phase.type === 'rolled-back-later') {
-    return { ok: false, message: `run ${id} is rolled back already (${describePhase(state.phase)}); a second rollback is refused`, hint: `see what was undone with "runbook show ${id}"` };
+    return {
+      ok: false,
+      message: `run ${id} is rolled back already (${describePhase(state.phase)}); a second rollback is refused`,
+      hint: `see what was undone with "runbook show ${id}"`,
+    };
   }
   return undefined;
 }
@@ -22,7 +26,8 @@ export function rollbackRefusal(state: RunState): Refusal | undefined {
 /** A note for the operator when a rollback cannot know everything: the step that was running when the run died. */
 export function rollbackCaveat(state: RunState): string | undefined {
   if (!state.running) return undefined;
-  if (getStepKind(state.running.kind)?.undoAfterCrash) return `step ${state.running.id} was running when run ${state.start.runId} died; its ${state.running.kind} step reads back what it changed, and the rollback undoes that`;
+  if (getStepKind(state.running.kind)?.undoAfterCrash)
+    return `step ${state.running.id} was running when run ${state.start.runId} died; its ${state.running.kind} step reads back what it changed, and the rollback undoes that`;
   return `step ${state.running.id} was running when run ${state.start.runId} died and never finished; runbook has no record of what it changed, so it is not undone: check it by hand`;
 }
 
@@ -31,14 +36,28 @@ export function resumeRefusal(state: RunState, plan?: Plan): Refusal | undefined
   const id = state.start.runId;
   if (state.end) {
     const undo = state.phase.type === 'succeeded' || state.phase.type === 'failed-kept' || state.phase.type === 'rollback-incomplete';
-    return { ok: false, message: `run ${id} ended (${describePhase(state.phase)}); resume is for a run that died before its end`, hint: undo ? `to undo what it changed: runbook rollback ${id}` : `start a new run with "runbook exec ${state.start.plan.file}"` };
+    return {
+      ok: false,
+      message: `run ${id} ended (${describePhase(state.phase)}); resume is for a run that died before its end`,
+      hint: undo ? `to undo what it changed: runbook rollback ${id}` : `start a new run with "runbook exec ${state.start.plan.file}"`,
+    };
   }
-  if (state.rollingBack) return { ok: false, message: `run ${id} died during its rollback; resuming its steps would redo what was being undone`, hint: `finish its rollback with "runbook rollback ${id}"` };
+  if (state.rollingBack)
+    return {
+      ok: false,
+      message: `run ${id} died during its rollback; resuming its steps would redo what was being undone`,
+      hint: `finish its rollback with "runbook rollback ${id}"`,
+    };
   // The rest is checked once the plan is loaded.
   if (!plan) return undefined;
   const steps = allSteps(plan);
   const missing = state.finished.map((f) => f.id).filter((s) => !steps.some((p) => p.id === s));
-  if (missing.length > 0) return { ok: false, message: `steps of run ${id} are not in the plan any more: ${missing.join(', ')}`, hint: `undo the run with "runbook rollback ${id}" using the plan as it ran` };
+  if (missing.length > 0)
+    return {
+      ok: false,
+      message: `steps of run ${id} are not in the plan any more: ${missing.join(', ')}`,
+      hint: `undo the run with "runbook rollback ${id}" using the plan as it ran`,
+    };
   if (state.running) {
     const step = steps.find((s) => s.id === state.running?.id);
     const again = step ? repeatable(step) : { ok: false as const, why: 'it is not in the plan any more' };

@@ -5,7 +5,10 @@ import { connectPostgres } from '../db/connections.js';
 const LOCK_CLASS = 0x52424b; // "RBK"
 
 /** What taking a database's advisory lock gave: a release, or who holds it. */
-export type DatabaseLock = { readonly ok: true; release(): Promise<void> } | { readonly ok: false; readonly holder: string } | { readonly ok: false; readonly error: string };
+export type DatabaseLock =
+  | { readonly ok: true; release(): Promise<void> }
+  | { readonly ok: false; readonly holder: string }
+  | { readonly ok: false; readonly error: string };
 
 /**
  * Takes a PostgreSQL advisory lock on the URL's database, on a session held for the whole run:
@@ -20,7 +23,10 @@ export async function lockDatabase(url: string, runId: string): Promise<Database
     return { ok: false, error: (e as Error).message };
   }
   try {
-    await client.query('select set_config($1, $2, false)', ['application_name', `runbook ${runId} pid ${process.pid} on ${hostname()}`.slice(0, 63)]);
+    await client.query('select set_config($1, $2, false)', [
+      'application_name',
+      `runbook ${runId} pid ${process.pid} on ${hostname()}`.slice(0, 63),
+    ]);
     const got = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext(current_database())) as ok', [LOCK_CLASS]);
     if (got.rows[0]?.ok) return { ok: true, release: () => client.end().catch(() => {}) };
     const held = await client.query<{ name: string; since: Date }>(
@@ -30,7 +36,10 @@ export async function lockDatabase(url: string, runId: string): Promise<Database
     );
     await client.end().catch(() => {});
     const h = held.rows[0];
-    return { ok: false, holder: h ? `${h.name || 'a session without a name'} (connected since ${h.since.toISOString()})` : 'a session that just ended' };
+    return {
+      ok: false,
+      holder: h ? `${h.name || 'a session without a name'} (connected since ${h.since.toISOString()})` : 'a session that just ended',
+    };
   } catch (e) {
     await client.end().catch(() => {});
     return { ok: false, error: (e as Error).message };

@@ -56,7 +56,10 @@ export async function driveRun(run: OpenRun, options: RunOptions, renderer: RunR
   });
   let offScreen = false;
   const drawingFailed = (e: unknown) => {
-    if (!offScreen) problems.push(`the progress display failed and was turned off (the journal has everything): ${options.masker.mask((e as Error).message)}`);
+    if (!offScreen)
+      problems.push(
+        `the progress display failed and was turned off (the journal has everything): ${options.masker.mask((e as Error).message)}`,
+      );
     offScreen = true;
   };
   // Drawing is for the screen only: a renderer that throws must never stop a step or a rollback.
@@ -102,16 +105,42 @@ export async function driveRun(run: OpenRun, options: RunOptions, renderer: RunR
     const outcome = await runPlan(plan, files, { ...options, interrupts, trail }, observer).finally(() => (engineListens = false));
     const durationMs = Date.now() - t0;
     try {
-      writeFileSync(files.reportPath, options.masker.mask(renderReport(events, { status: outcome.status, exitCode: outcome.exitCode, durationMs, finallyFailed: outcome.finallyFailed })), { mode: 0o600 });
+      writeFileSync(
+        files.reportPath,
+        options.masker.mask(
+          renderReport(events, { status: outcome.status, exitCode: outcome.exitCode, durationMs, finallyFailed: outcome.finallyFailed }),
+        ),
+        { mode: 0o600 },
+      );
     } catch (e) {
       problems.push(`cannot write the report ${files.reportPath}: ${(e as Error).message}`);
       // A cut-off report would pass for the whole story; without one, \`runbook show\` renders it from the journal.
       rmSync(files.reportPath, { force: true });
     }
-    observer.event({ type: 'run-end', at: new Date().toISOString(), status: outcome.status, exitCode: outcome.exitCode, durationMs, ...(outcome.failedStep !== undefined && { failedStep: outcome.failedStep }), ...(outcome.finallyFailed.length > 0 && { finallyFailed: outcome.finallyFailed }), reportPath: files.reportPath });
+    observer.event({
+      type: 'run-end',
+      at: new Date().toISOString(),
+      status: outcome.status,
+      exitCode: outcome.exitCode,
+      durationMs,
+      ...(outcome.failedStep !== undefined && { failedStep: outcome.failedStep }),
+      ...(outcome.finallyFailed.length > 0 && { finallyFailed: outcome.finallyFailed }),
+      reportPath: files.reportPath,
+    });
     if (journal.lost > 0) problems.push(`${journal.lost} of ${events.length} events are missing from the journal`);
     await renderer.close().catch(drawingFailed);
-    return { ok: true, runId: files.id, runDir: files.dir, reportPath: files.reportPath, status: outcome.status, exitCode: outcome.exitCode, ...(outcome.failedStep !== undefined && { failedStep: outcome.failedStep }), finallyFailed: outcome.finallyFailed, byHand: outcome.byHand, problems };
+    return {
+      ok: true,
+      runId: files.id,
+      runDir: files.dir,
+      reportPath: files.reportPath,
+      status: outcome.status,
+      exitCode: outcome.exitCode,
+      ...(outcome.failedStep !== undefined && { failedStep: outcome.failedStep }),
+      finallyFailed: outcome.finallyFailed,
+      byHand: outcome.byHand,
+      problems,
+    };
   } finally {
     holdSignals();
     await journal.close().catch(() => {});

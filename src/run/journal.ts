@@ -2,7 +2,15 @@ import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, readFileSync,
 import type { RunEvent } from '../engine/events.js';
 
 /** Events after which something outside runbook is about to change (or the run is over). */
-const durableBefore: ReadonlySet<RunEvent['type']> = new Set(['run-start', 'step-start', 'rollback-start', 'rollback-action-start', 'interrupt', 'fault', 'run-end']);
+const durableBefore: ReadonlySet<RunEvent['type']> = new Set([
+  'run-start',
+  'step-start',
+  'rollback-start',
+  'rollback-action-start',
+  'interrupt',
+  'fault',
+  'run-end',
+]);
 
 /**
  * The append-only JSONL journal of a run. Every event is written to the file (write(2) until the

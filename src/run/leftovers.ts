@@ -48,7 +48,12 @@ export function crashTrail(runDir: string, runId: string): CrashTrail {
     processGroup(pgid) {
       const start = processStart(pgid);
       const boot = bootId();
-      return note(`group-${pgid}.json`, { type: 'process-group', pgid, ...(start !== undefined && { start }), ...(boot !== undefined && { bootId: boot }) });
+      return note(`group-${pgid}.json`, {
+        type: 'process-group',
+        pgid,
+        ...(start !== undefined && { start }),
+        ...(boot !== undefined && { bootId: boot }),
+      });
     },
   };
 }
@@ -69,7 +74,8 @@ function ownedMembers(r: Extract<Leftover, { type: 'process-group' }>): ProcStat
 
 async function endGroup(r: Extract<Leftover, { type: 'process-group' }>): Promise<string | undefined> {
   const owned = ownedMembers(r);
-  if (owned === undefined) return `could not check process group ${r.pgid} (no /proc to verify it is the run's); end it by hand if it still runs`;
+  if (owned === undefined)
+    return `could not check process group ${r.pgid} (no /proc to verify it is the run's); end it by hand if it still runs`;
   if (owned.length === 0) return undefined;
   await killProcessGroup(r.pgid);
   // SIGKILL is sent; wait until the kernel has taken them, so the sentence below is true.
@@ -110,7 +116,8 @@ export async function cleanLeftovers(runDir: string, runId: string): Promise<Cle
     } catch {
       // A draft never renamed: the thing it would name was not made yet.
     }
-    const said = record?.type === 'process-group' ? await endGroup(record) : record?.type === 'temp-file' ? removeTemp(record.path) : undefined;
+    const said =
+      record?.type === 'process-group' ? await endGroup(record) : record?.type === 'temp-file' ? removeTemp(record.path) : undefined;
     if (said !== undefined) done.push(said);
     if (said === undefined || !said.startsWith('could not')) rmSync(file, { force: true });
   }

@@ -13,7 +13,10 @@ export function cleanupText(c: Cleanup): string {
  * is gone, what its run left (processes, temp files) is ended and removed first — that is safe,
  * it is verified to be the dead run's — but the lock itself is never taken over here.
  */
-export async function lockRefusal(cwd: string, attempt: Extract<LockAttempt, { ok: false }>): Promise<{ ok: false; message: string; hint: string }> {
+export async function lockRefusal(
+  cwd: string,
+  attempt: Extract<LockAttempt, { ok: false }>,
+): Promise<{ ok: false; message: string; hint: string }> {
   const path = lockPath(cwd);
   if (attempt.state === 'unreadable') {
     return {
@@ -23,7 +26,12 @@ export async function lockRefusal(cwd: string, attempt: Extract<LockAttempt, { o
     };
   }
   const who = describeHolder(attempt.holder);
-  if (attempt.state === 'running') return { ok: false, message: `another run is in progress in ${cwd}: ${who}`, hint: 'wait for it to finish, or stop it with Ctrl-C (it rolls back)' };
+  if (attempt.state === 'running')
+    return {
+      ok: false,
+      message: `another run is in progress in ${cwd}: ${who}`,
+      hint: 'wait for it to finish, or stop it with Ctrl-C (it rolls back)',
+    };
   if (attempt.state === 'elsewhere') {
     return {
       ok: false,

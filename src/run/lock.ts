@@ -73,7 +73,14 @@ export function readLock(path: string): { holder: LockHolder } | { text: string 
   try {
     const h = JSON.parse(text) as Partial<LockHolder>;
     // The run id names a directory under runs/ that unlock cleans and writes to: never a path.
-    if (typeof h.runId === 'string' && runIdShape.test(h.runId) && typeof h.host === 'string' && typeof h.pid === 'number' && typeof h.startedAt === 'string') return { holder: h as LockHolder };
+    if (
+      typeof h.runId === 'string' &&
+      runIdShape.test(h.runId) &&
+      typeof h.host === 'string' &&
+      typeof h.pid === 'number' &&
+      typeof h.startedAt === 'string'
+    )
+      return { holder: h as LockHolder };
   } catch {
     // Not JSON: reported as unreadable below.
   }
@@ -112,7 +119,14 @@ export function acquireLock(cwd: string, runId: string, now = new Date()): LockA
   mkdirSync(dir, { recursive: true });
   const start = processStart(process.pid);
   const boot = bootId();
-  const holder: LockHolder = { runId, host: hostname(), pid: process.pid, startedAt: now.toISOString(), ...(start !== undefined && { processStart: start }), ...(boot !== undefined && { bootId: boot }) };
+  const holder: LockHolder = {
+    runId,
+    host: hostname(),
+    pid: process.pid,
+    startedAt: now.toISOString(),
+    ...(start !== undefined && { processStart: start }),
+    ...(boot !== undefined && { bootId: boot }),
+  };
   const draft = join(dir, `lock.${process.pid}.${randomBytes(4).toString('hex')}.draft`);
   writeComplete(draft, `${JSON.stringify(holder)}\n`);
   try {
@@ -148,7 +162,8 @@ export function takeOverLock(cwd: string, seen: string): { ok: true; text: strin
   try {
     renameSync(path, aside);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, reason: 'the lock is gone already (another takeover, or its run ended)' };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      return { ok: false, reason: 'the lock is gone already (another takeover, or its run ended)' };
     throw e;
   }
   const text = readFileSync(aside, 'utf8');

@@ -33,8 +33,16 @@ export function partialRun(plan: Plan, selection: StepSelection, source: RunStat
       if (recorded && need.output in recorded) continue;
       const reads = `step ${step.id} reads steps.${need.step}.outputs.${need.output}, and ${need.step} does not run (${flag})`;
       return source
-        ? { ok: false, message: `${reads}; run ${source.start.runId} did not record that output (${need.step} did not finish there)`, hint: `name a run where ${need.step} finished with --outputs-from, or start at an earlier step` }
-        : { ok: false, message: `${reads}, so its output must come from an earlier run`, hint: `name a run where ${need.step} finished: --outputs-from RUN (see "runbook runs")` };
+        ? {
+            ok: false,
+            message: `${reads}; run ${source.start.runId} did not record that output (${need.step} did not finish there)`,
+            hint: `name a run where ${need.step} finished with --outputs-from, or start at an earlier step`,
+          }
+        : {
+            ok: false,
+            message: `${reads}, so its output must come from an earlier run`,
+            hint: `name a run where ${need.step} finished: --outputs-from RUN (see "runbook runs")`,
+          };
     }
   }
   const taken = skipped.flatMap((id) => {

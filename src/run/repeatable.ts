@@ -17,12 +17,22 @@ export function repeatable(step: StepDecl): Repeatable {
     case 'confirm':
       return { ok: true };
     case 'sql-check':
-      return step.spec.write === true ? { ok: false, why: 'it writes (write: true), and its write may have been done already' } : { ok: true };
+      return step.spec.write === true
+        ? { ok: false, why: 'it writes (write: true), and its write may have been done already' }
+        : { ok: true };
     case 'http-smoke':
-      if (step.rollback.length > 0) return { ok: false, why: 'it declares rollback actions, so its requests change something that may have been changed already' };
-      return sendsChanges(step.spec) ? { ok: false, why: 'it sends DELETE, PUT or PATCH requests, which may have been done already' } : { ok: true };
+      if (step.rollback.length > 0)
+        return { ok: false, why: 'it declares rollback actions, so its requests change something that may have been changed already' };
+      return sendsChanges(step.spec)
+        ? { ok: false, why: 'it sends DELETE, PUT or PATCH requests, which may have been done already' }
+        : { ok: true };
     case 'shell':
-      return step.spec.idempotent === true ? { ok: true } : { ok: false, why: 'a shell command may have done part of its work; mark it `idempotent: true` in the plan when running it again does no harm' };
+      return step.spec.idempotent === true
+        ? { ok: true }
+        : {
+            ok: false,
+            why: 'a shell command may have done part of its work; mark it `idempotent: true` in the plan when running it again does no harm',
+          };
     case 'env-switch':
       return { ok: false, why: 'the file may be rewritten already, and run again the step would keep the new file as the original' };
     default:
@@ -33,5 +43,7 @@ export function repeatable(step: StepDecl): Repeatable {
 /** Whether an http-smoke step sends a request that changes a resource by its method. */
 function sendsChanges(spec: Readonly<Record<string, unknown>>): boolean {
   const requests = Array.isArray(spec.requests) ? (spec.requests as unknown[]) : [];
-  return requests.some((r) => typeof r === 'object' && r !== null && /^(DELETE|PUT|PATCH)$/i.test(String((r as { method?: unknown }).method ?? '')));
+  return requests.some(
+    (r) => typeof r === 'object' && r !== null && /^(DELETE|PUT|PATCH)$/i.test(String((r as { method?: unknown }).method ?? '')),
+  );
 }

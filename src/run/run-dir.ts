@@ -44,7 +44,9 @@ export function createRunDirectory(cwd: string, id: string, plan: PlanCopy): Run
   mkdirSync(join(dir, 'steps'), { recursive: true, mode: 0o700 });
   const planSha256 = createHash('sha256').update(plan.text).digest('hex');
   writeFileSync(join(dir, 'plan.yaml'), plan.masked, { mode: 0o600 });
-  writeFileSync(join(dir, 'plan.sha256'), `${planSha256}  ${plan.masked === plan.text ? 'plan.yaml' : resolve(cwd, plan.file)}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'plan.sha256'), `${planSha256}  ${plan.masked === plan.text ? 'plan.yaml' : resolve(cwd, plan.file)}\n`, {
+    mode: 0o600,
+  });
   return runDirectory(dir, id, planSha256);
 }
 

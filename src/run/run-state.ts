@@ -96,8 +96,19 @@ export function rebuildRun(events: readonly RunEvent[]): RunState | undefined {
         running = undefined;
         const out = outputs.get(e.step);
         if (e.status === 'succeeded' || (e.status === 'failed' && e.undo !== undefined && !e.continued)) {
-          const kind = events.find((s): s is Ev<'step-start'> => s.type === 'step-start' && s.step === e.step)?.kind ?? start.steps[e.index]?.kind ?? '';
-          finished.set(e.step, { id: e.step, index: e.index, kind, outputs: out?.outputs ?? {}, ...(out?.env && { env: out.env }), ...(e.undo !== undefined && { undo: e.undo }), failed: e.status === 'failed' });
+          const kind =
+            events.find((s): s is Ev<'step-start'> => s.type === 'step-start' && s.step === e.step)?.kind ??
+            start.steps[e.index]?.kind ??
+            '';
+          finished.set(e.step, {
+            id: e.step,
+            index: e.index,
+            kind,
+            outputs: out?.outputs ?? {},
+            ...(out?.env && { env: out.env }),
+            ...(e.undo !== undefined && { undo: e.undo }),
+            failed: e.status === 'failed',
+          });
         } else if (e.status === 'skipped' || e.continued) passed.add(e.step);
         break;
       }
@@ -128,7 +139,17 @@ export function rebuildRun(events: readonly RunEvent[]): RunState | undefined {
     }
   }
   const recorded = new Map([...outputs].map(([id, o]) => [id, { outputs: o.outputs, ...(o.env && { env: o.env }) }]));
-  const state = { start, finished: [...finished.values()].sort((a, b) => a.index - b.index), recorded, passed: [...passed], ...(running && { running }), undone, rollingBack, ...(end && { end }), continued };
+  const state = {
+    start,
+    finished: [...finished.values()].sort((a, b) => a.index - b.index),
+    recorded,
+    passed: [...passed],
+    ...(running && { running }),
+    undone,
+    rollingBack,
+    ...(end && { end }),
+    continued,
+  };
   return { ...state, phase: phaseOf(state, rollbackDisabled) };
 }
 
@@ -150,7 +171,9 @@ function phaseOf(s: Omit<RunState, 'phase'>, rollbackDisabled: boolean): RunPhas
     case 'interrupted':
       return { type: 'failed-rolled-back', ...at };
     default:
-      return rollbackDisabled && s.continued.every((c) => c.mode !== 'rollback') ? { type: 'failed-kept', ...at } : { type: 'rollback-incomplete', ...at };
+      return rollbackDisabled && s.continued.every((c) => c.mode !== 'rollback')
+        ? { type: 'failed-kept', ...at }
+        : { type: 'rollback-incomplete', ...at };
   }
 }
 
@@ -168,7 +191,11 @@ export function describePhase(p: RunPhase): string {
     case 'rolled-back-later':
       return 'rolled back later';
     case 'crashed':
-      return p.during === 'rollback' ? 'crashed during its rollback' : p.during === 'step' ? `crashed at ${p.step}` : `crashed after ${p.step ?? 'starting'}`;
+      return p.during === 'rollback'
+        ? 'crashed during its rollback'
+        : p.during === 'step'
+          ? `crashed at ${p.step}`
+          : `crashed after ${p.step ?? 'starting'}`;
   }
 }
 
@@ -176,7 +203,9 @@ export function describePhase(p: RunPhase): string {
 export function nextSteps(runId: string, p: RunPhase): string | undefined {
   switch (p.type) {
     case 'crashed':
-      return p.during === 'rollback' ? `finish its rollback: runbook rollback ${runId}` : `continue it: runbook resume ${runId} · or undo what it did: runbook rollback ${runId}`;
+      return p.during === 'rollback'
+        ? `finish its rollback: runbook rollback ${runId}`
+        : `continue it: runbook resume ${runId} · or undo what it did: runbook rollback ${runId}`;
     case 'failed-kept':
     case 'rollback-incomplete':
       return `undo what is still changed: runbook rollback ${runId}`;

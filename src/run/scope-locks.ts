@@ -52,7 +52,11 @@ export async function takeLocks(plan: Plan, options: RunOptions, runId: string):
   try {
     scopes = scopesOf(plan, options, runId);
   } catch (e) {
-    return { ok: false, message: `cannot work out what the run locks: ${options.masker.mask((e as Error).message)}`, hint: 'locks: lists directories (dir: path) and postgres connections (postgres: name)' };
+    return {
+      ok: false,
+      message: `cannot work out what the run locks: ${options.masker.mask((e as Error).message)}`,
+      hint: 'locks: lists directories (dir: path) and postgres connections (postgres: name)',
+    };
   }
   for (const dir of scopes.dirs) {
     const lock = acquireLock(dir, runId);
@@ -67,8 +71,16 @@ export async function takeLocks(plan: Plan, options: RunOptions, runId: string):
     if (!lock.ok) {
       await release();
       return 'holder' in lock
-        ? { ok: false, message: `the database of connection "${db.name}" is locked by another run: ${options.masker.mask(lock.holder)}`, hint: 'wait for that run to finish; its lock goes when its process ends' }
-        : { ok: false, message: `cannot lock the database of connection "${db.name}": ${options.masker.mask(lock.error)}`, hint: 'check that PostgreSQL answers at that URL' };
+        ? {
+            ok: false,
+            message: `the database of connection "${db.name}" is locked by another run: ${options.masker.mask(lock.holder)}`,
+            hint: 'wait for that run to finish; its lock goes when its process ends',
+          }
+        : {
+            ok: false,
+            message: `cannot lock the database of connection "${db.name}": ${options.masker.mask(lock.error)}`,
+            hint: 'check that PostgreSQL answers at that URL',
+          };
     }
     held.push(() => lock.release());
   }

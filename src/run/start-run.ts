@@ -33,7 +33,11 @@ export async function startRun(plan: Plan, options: RunOptions, renderer: RunRen
       files = createRunDirectory(options.cwd, runId, copy);
       journal = new Journal(files.journalPath);
     } catch (e) {
-      return { ok: false, message: `cannot create the run directory under ${options.cwd}/.runbook: ${(e as Error).message}`, hint: 'runbook keeps each run in .runbook/runs of the directory it runs in; make it writable and check it has free space' };
+      return {
+        ok: false,
+        message: `cannot create the run directory under ${options.cwd}/.runbook: ${(e as Error).message}`,
+        hint: 'runbook keeps each run in .runbook/runs of the directory it runs in; make it writable and check it has free space',
+      };
     }
     return await driveRun({ plan, files, journal, cleaned, earlier: [] }, options, renderer, notice);
   } finally {

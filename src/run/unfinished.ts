@@ -12,6 +12,8 @@ export function unfinishedRefusal(cwd: string, planName: string): Refusal | unde
   return {
     ok: false,
     message: `run ${crashed.id} of plan ${planName} ${crashed.state} and never finished; what it changed is still in place, so a new run does not start`,
-    hint: crashed.state.includes('rollback') ? `finish its rollback with "runbook rollback ${crashed.id}"` : `continue it with "runbook resume ${crashed.id}", or undo what it did with "runbook rollback ${crashed.id}"`,
+    hint: crashed.state.includes('rollback')
+      ? `finish its rollback with "runbook rollback ${crashed.id}"`
+      : `continue it with "runbook resume ${crashed.id}", or undo what it did with "runbook rollback ${crashed.id}"`,
   };
 }

@@ -20,7 +20,11 @@ export const confirm = defineStepKind<ConfirmSpec>({
   summary: 'Asks the operator to confirm before the run goes on; --yes confirms in advance.',
   schema: {
     properties: {
-      message: { type: 'string', minLength: 1, description: 'The question for the operator, e.g. "Writes to the app are stopped?"; the answer is no unless they say yes.' },
+      message: {
+        type: 'string',
+        minLength: 1,
+        description: 'The question for the operator, e.g. "Writes to the app are stopped?"; the answer is no unless they say yes.',
+      },
     },
     required: ['message'],
   },

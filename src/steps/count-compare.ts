@@ -6,7 +6,7 @@ import { compareContents } from './count-compare/contents.js';
 import { countCompareSchema } from './count-compare/spec-schema.js';
 import { contentsFailure, contentsOutputs, multisetNotes, secretColumns } from './count-compare/contents-report.js';
 import { defineStepKind, type DescribeLine, type StepContext, type StepResult } from './kind.js';
-import { type JsonValue } from '../core/json.js';
+import type { JsonValue } from '../core/json.js';
 
 /** The fields of a `count-compare` step, rendered. */
 export interface CountCompareSpec {
@@ -31,7 +31,9 @@ interface Found {
 const schemasOf = (spec: CountCompareSpec): readonly string[] | null => spec.schemas ?? (spec.schema === undefined ? null : [spec.schema]);
 const schemaText = (spec: CountCompareSpec) => {
   const listed = schemasOf(spec);
-  return listed ? `PostgreSQL ${listed.length === 1 ? 'schema' : 'schemas'} ${listed.map((n) => `"${n}"`).join(', ')}` : 'PostgreSQL: every schema but the system ones';
+  return listed
+    ? `PostgreSQL ${listed.length === 1 ? 'schema' : 'schemas'} ${listed.map((n) => `"${n}"`).join(', ')}`
+    : 'PostgreSQL: every schema but the system ones';
 };
 
 const quoted = (names: readonly string[]) => names.map((t) => `"${t}"`).join(', ');
@@ -65,7 +67,12 @@ function verdict(all: Found, spec: CountCompareSpec, ctx: StepContext): StepResu
   const outputs = outputsOf(all, spec);
   const contentsMessage = all.contents ? contentsFailure(all.contents, secretColumns(spec.secret_columns)) : null;
   for (const line of all.contents ? multisetNotes(all.contents) : []) ctx.output(ctx.mask(line));
-  const ambiguity = found.ambiguous.map((a) => `; "${a.table}" is in more than one schema on the ${a.side} (${a.candidates.join(', ')}): name the one to compare with schemas:`).join('');
+  const ambiguity = found.ambiguous
+    .map(
+      (a) =>
+        `; "${a.table}" is in more than one schema on the ${a.side} (${a.candidates.join(', ')}): name the one to compare with schemas:`,
+    )
+    .join('');
   for (const r of found.renamed) {
     ctx.warn(ctx.mask(`table "${r.table}" was counted as "${r.as}" on the ${r.side} (no table of that exact name there)`));
   }
@@ -75,7 +82,9 @@ function verdict(all: Found, spec: CountCompareSpec, ctx: StepContext): StepResu
     const list = different.map(([t, c]) => `${t} ${shown(c.source)} -> ${shown(c.target)}`).join(', ');
     return {
       ok: false,
-      message: ctx.mask(`row counts differ in ${different.length} of ${found.tables.length} tables: ${list}${contentsMessage ? `\n${contentsMessage}` : ''}`),
+      message: ctx.mask(
+        `row counts differ in ${different.length} of ${found.tables.length} tables: ${list}${contentsMessage ? `\n${contentsMessage}` : ''}`,
+      ),
       hint: ctx.mask(
         `counts read "source -> target" for ${spec.source} and ${spec.target}; "missing" means the table does not exist on that side` +
           ` (${schemaText(spec)})${ambiguity}`,
@@ -84,7 +93,12 @@ function verdict(all: Found, spec: CountCompareSpec, ctx: StepContext): StepResu
     };
   }
   if (found.tables.length === 0) {
-    return { ok: false, message: `no tables to compare: the source "${spec.source}" has none`, hint: 'name the tables with `tables:`', outputs };
+    return {
+      ok: false,
+      message: `no tables to compare: the source "${spec.source}" has none`,
+      hint: 'name the tables with `tables:`',
+      outputs,
+    };
   }
   if (contentsMessage) {
     return {
@@ -150,16 +164,27 @@ const perSecond = (rows: number, since: number) => Math.round(rows / Math.max((p
 /** Compares row counts table by table between two connections. */
 export const countCompare = defineStepKind<CountCompareSpec>({
   kind: 'count-compare',
-  summary: 'Compares row counts (and, with verify: checksums, the contents) table by table between two connections and fails listing every table and row that differs.',
+  summary:
+    'Compares row counts (and, with verify: checksums, the contents) table by table between two connections and fails listing every table and row that differs.',
   schema: countCompareSchema,
   connectionFields: ['source', 'target'],
-  outputs: (spec) => ['counts', 'tables', 'total_source', 'total_target', 'skipped', 'verify', 'rows_per_second', ...(spec.verify === 'checksums' ? ['checksums'] : [])],
+  outputs: (spec) => [
+    'counts',
+    'tables',
+    'total_source',
+    'total_target',
+    'skipped',
+    'verify',
+    'rows_per_second',
+    ...(spec.verify === 'checksums' ? ['checksums'] : []),
+  ],
   describe(spec, ctx) {
     const lines: DescribeLine[] = [
       { label: 'compare', text: `${connectionLabel(spec.source, ctx)} -> ${connectionLabel(spec.target, ctx)}` },
       { label: 'tables', text: spec.tables ? ctx.mask(spec.tables.join(', ')) : 'all tables of the source' },
     ];
-    for (const [table, condition] of Object.entries(spec.where ?? {})) lines.push({ label: 'where', text: ctx.mask(`${table}: ${condition}`) });
+    for (const [table, condition] of Object.entries(spec.where ?? {}))
+      lines.push({ label: 'where', text: ctx.mask(`${table}: ${condition}`) });
     if (spec.schema !== undefined) lines.push({ label: 'schema', text: ctx.mask(spec.schema) });
     if (spec.schemas !== undefined) lines.push({ label: 'schemas', text: ctx.mask(spec.schemas.join(', ')) });
     if (spec.verify === 'checksums') lines.push({ label: 'verify', text: 'row counts, then checksums of every row by key ranges' });

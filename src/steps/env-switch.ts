@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { defineStepKind, type DescribeLine, type StepContext, type StepResult } from './kind.js';
-import { type JsonValue } from '../core/json.js';
+import type { JsonValue } from '../core/json.js';
 import { syncDirectory, writeFileAtomic } from './env-switch/atomic-write.js';
 import { changedKeys, dotenvValues, editDotenv, valueHashes } from './env-switch/dotenv-lines.js';
 import { readFileState, sha256, type FileState } from './env-switch/file-state.js';
@@ -47,7 +47,11 @@ function overlappingKeys(spec: EnvSwitchSpec): StepResult | undefined {
     for (const [nameB, keysB] of lists.slice(i + 1)) {
       const both = keysB.filter((k) => keysA.includes(k));
       if (both.length > 0) {
-        return { ok: false, message: `key ${both.map((k) => `"${k}"`).join(', ')} is both in ${nameA} and in ${nameB} of ${spec.file}`, hint: 'keep each key in one of them' };
+        return {
+          ok: false,
+          message: `key ${both.map((k) => `"${k}"`).join(', ')} is both in ${nameA} and in ${nameB} of ${spec.file}`,
+          hint: 'keep each key in one of them',
+        };
       }
     }
   }
@@ -72,10 +76,18 @@ async function switchFile(spec: EnvSwitchSpec, ctx: StepContext): Promise<StepRe
     return fsFailure('read', target, e);
   }
   if (!current.exists && spec.create !== true) {
-    return { ok: false, message: `env file not found: ${spec.file} (looked at ${target})`, hint: 'check the path, or set create: true to create the file' };
+    return {
+      ok: false,
+      message: `env file not found: ${spec.file} (looked at ${target})`,
+      hint: 'check the path, or set create: true to create the file',
+    };
   }
   if (!current.exists && !existsSync(dirname(target))) {
-    return { ok: false, message: `cannot create ${spec.file}: its directory ${dirname(target)} does not exist`, hint: 'create the directory first, or fix the path' };
+    return {
+      ok: false,
+      message: `cannot create ${spec.file}: its directory ${dirname(target)} does not exist`,
+      hint: 'create the directory first, or fix the path',
+    };
   }
   const before = current.exists ? current.bytes : Buffer.alloc(0);
   const set = { ...spec.set, ...presentUpdates(before, spec.update ?? {}) };
@@ -90,7 +102,13 @@ async function switchFile(spec: EnvSwitchSpec, ctx: StepContext): Promise<StepRe
   } catch (e) {
     // The run directory may be the disk that is full: say so, and that the env file is untouched.
     const failed = fsFailure('write', backup ?? switched, e);
-    return failed.ok ? failed : { ...failed, message: `${failed.message}; ${spec.file} was not changed`, hint: 'the copy of the original is kept in the run directory (.runbook/runs) before the file is switched; free space there or make it writable' };
+    return failed.ok
+      ? failed
+      : {
+          ...failed,
+          message: `${failed.message}; ${spec.file} was not changed`,
+          hint: 'the copy of the original is kept in the run directory (.runbook/runs) before the file is switched; free space there or make it writable',
+        };
   }
   try {
     if (!current.exists || !after.equals(before)) {
@@ -111,7 +129,9 @@ async function switchFile(spec: EnvSwitchSpec, ctx: StepContext): Promise<StepRe
   const env: Record<string, string | null> = { ...set };
   for (const k of unset) env[k] = null;
   const changed = [...Object.keys(set), ...unset];
-  const note = after.equals(before) ? `${spec.file} already had these values` : `${current.exists ? 'switched' : 'created'} ${spec.file}: ${changed.join(', ')}`;
+  const note = after.equals(before)
+    ? `${spec.file} already had these values`
+    : `${current.exists ? 'switched' : 'created'} ${spec.file}: ${changed.join(', ')}`;
   return { ok: true, outputs: { changed, file: current.path }, undo: undo as unknown as JsonValue, env, note };
 }
 
@@ -123,9 +143,16 @@ async function warnAboutLaterEdit(token: EnvSwitchUndo, now: FileState, ctx: Ste
   }
   const kept = join(dirname(token.switched), 'overwritten.env');
   await keepCopy(kept, Buffer.from(ctx.mask(now.bytes.toString('utf8'))));
-  const written = await readFile(token.switched, 'utf8').then((t) => JSON.parse(t) as Record<string, string>).catch(() => undefined);
+  const written = await readFile(token.switched, 'utf8')
+    .then((t) => JSON.parse(t) as Record<string, string>)
+    .catch(() => undefined);
   const keys = written ? changedKeys(written, valueHashes(now.bytes)) : [];
-  const what = written === undefined ? 'which keys is unknown' : keys.length > 0 ? `keys ${keys.join(', ')}` : 'no key values, only comments or layout';
+  const what =
+    written === undefined
+      ? 'which keys is unknown'
+      : keys.length > 0
+        ? `keys ${keys.join(', ')}`
+        : 'no key values, only comments or layout';
   const action = token.existed ? 'restored the original anyway' : 'removed it anyway, as the switch had created it';
   ctx.warn(`${token.file} was changed after the switch (${what}); ${action}; the changed file is kept in ${kept}`);
 }
@@ -146,7 +173,8 @@ async function restoreFile(rawToken: JsonValue, ctx: StepContext): Promise<StepR
   try {
     const now = await readFileState(token.file);
     const nowSha = now.exists ? sha256(now.bytes) : null;
-    if (nowSha === token.sha256_before) return { ok: true, outputs: { file: token.file }, note: `${token.file} was already as before the switch` };
+    if (nowSha === token.sha256_before)
+      return { ok: true, outputs: { file: token.file }, note: `${token.file} was already as before the switch` };
     if (nowSha !== token.sha256_after) await warnAboutLaterEdit(token, now, ctx);
     if (original === undefined) {
       await rm(token.file, { force: true });
@@ -166,7 +194,12 @@ export const envSwitch = defineStepKind<EnvSwitchSpec>({
   summary: 'Sets, updates and unsets keys in a dotenv file atomically, keeping every other line; rollback restores the file byte-for-byte.',
   schema: {
     properties: {
-      file: { type: 'string', minLength: 1, description: 'The dotenv file, relative to the directory runbook was started in.', examples: ['.env'] },
+      file: {
+        type: 'string',
+        minLength: 1,
+        description: 'The dotenv file, relative to the directory runbook was started in.',
+        examples: ['.env'],
+      },
       set: {
         type: 'object',
         description: 'Keys to set, with their new values; existing lines are changed in place, new keys are appended.',
@@ -176,7 +209,8 @@ export const envSwitch = defineStepKind<EnvSwitchSpec>({
       },
       update: {
         type: 'object',
-        description: 'Like set, but only for keys already in the file: their lines get the new values; keys not in the file are left absent, and are neither listed in changed nor passed to the environment of later steps.',
+        description:
+          'Like set, but only for keys already in the file: their lines get the new values; keys not in the file are left absent, and are neither listed in changed nor passed to the environment of later steps.',
         propertyNames: { pattern: KEY_PATTERN },
         additionalProperties: { type: 'string' },
       },
@@ -186,7 +220,11 @@ export const envSwitch = defineStepKind<EnvSwitchSpec>({
         items: { type: 'string', pattern: KEY_PATTERN },
         uniqueItems: true,
       },
-      create: { type: 'boolean', default: false, description: 'Create the file (mode 0600) when it does not exist; otherwise a missing file fails the step.' },
+      create: {
+        type: 'boolean',
+        default: false,
+        description: 'Create the file (mode 0600) when it does not exist; otherwise a missing file fails the step.',
+      },
     },
     required: ['file'],
   },
@@ -194,7 +232,8 @@ export const envSwitch = defineStepKind<EnvSwitchSpec>({
   describe(spec, ctx) {
     const lines: DescribeLine[] = [{ label: 'file', text: ctx.mask(spec.file) + (spec.create === true ? ' (created when missing)' : '') }];
     for (const [k, v] of Object.entries(spec.set ?? {})) lines.push({ label: 'set', text: `${k}=${ctx.mask(v)}` });
-    for (const [k, v] of Object.entries(spec.update ?? {})) lines.push({ label: 'update', text: `${k}=${ctx.mask(v)} (only if already in the file)` });
+    for (const [k, v] of Object.entries(spec.update ?? {}))
+      lines.push({ label: 'update', text: `${k}=${ctx.mask(v)} (only if already in the file)` });
     if (spec.unset && spec.unset.length > 0) lines.push({ label: 'unset', text: spec.unset.join(', ') });
     return lines;
   },

@@ -1,5 +1,5 @@
 import { defineStepKind, type DescribeLine, type StepContext, type StepResult } from './kind.js';
-import { type JsonValue } from '../core/json.js';
+import type { JsonValue } from '../core/json.js';
 import { stoppedResult } from './process/stopped.js';
 import { describeBody, encodeBody } from './http-smoke/body.js';
 import { badRegexes, checkResponse, describeExpectation } from './http-smoke/expect.js';
@@ -13,7 +13,10 @@ import { waitUntilUp } from './http-smoke/wait.js';
 const DEFAULT_REQUEST_TIMEOUT = '30s';
 
 /** Mistakes in the step that can be found before anything is sent. */
-function planProblems(spec: HttpSmokeSpec, requests: readonly HttpRequestSpec[]): { readonly message: string; readonly hint: string } | undefined {
+function planProblems(
+  spec: HttpSmokeSpec,
+  requests: readonly HttpRequestSpec[],
+): { readonly message: string; readonly hint: string } | undefined {
   const regexes = requests.flatMap((r, i) => badRegexes(r.expect, `request ${i + 1} (${requestLabel(r)})`));
   if (regexes.length > 0) return { message: regexes.join('; '), hint: 'fix the regular expression; nothing was sent' };
   for (const [name, out] of Object.entries(spec.outputs ?? {})) {
@@ -24,7 +27,8 @@ function planProblems(spec: HttpSmokeSpec, requests: readonly HttpRequestSpec[])
 }
 
 function statusHint(status: number, baseUrl: string): string | undefined {
-  if (status === 401 || status === 403) return 'the app refused the session: does an earlier request of this step log in? Cookies are kept across the requests of one step';
+  if (status === 401 || status === 403)
+    return 'the app refused the session: does an earlier request of this step log in? Cookies are kept across the requests of one step';
   if (status === 404) return `check base_url (${baseUrl}) and the path`;
   if (status >= 500) return 'the app failed on this request; its own log says why';
   return undefined;
@@ -62,7 +66,14 @@ async function runHttpSmoke(spec: HttpSmokeSpec, ctx: StepContext): Promise<Step
       const { body, headers } = encodeBody(req);
       response = await send(
         urlOf(spec.base_url, req.path),
-        { method, headers, ...(body !== undefined && { body }), followRedirects: req.follow_redirects ?? false, timeoutMs: durationMs(timeout), signal: ctx.signal },
+        {
+          method,
+          headers,
+          ...(body !== undefined && { body }),
+          followRedirects: req.follow_redirects ?? false,
+          timeoutMs: durationMs(timeout),
+          signal: ctx.signal,
+        },
         jar,
       );
     } catch (err) {
@@ -73,14 +84,20 @@ async function runHttpSmoke(spec: HttpSmokeSpec, ctx: StepContext): Promise<Step
     results.push({ name: req.name ?? null, method, path: ctx.mask(req.path), status: response.status, ms: response.ms });
     const misses = checkResponse(req.expect ?? {}, response);
     if (misses.length > 0) {
-      return fail(`${where}: ${misses.join('; ')}. Response ${response.status}: ${snippet(response.body, ctx)}. ${passedText(i)}`, ctx, results, statusHint(response.status, spec.base_url));
+      return fail(
+        `${where}: ${misses.join('; ')}. Response ${response.status}: ${snippet(response.body, ctx)}. ${passedText(i)}`,
+        ctx,
+        results,
+        statusHint(response.status, spec.base_url),
+      );
     }
   }
   const outputs: Record<string, JsonValue> = { results };
   for (const [name, out] of Object.entries(spec.outputs ?? {})) {
     const index = requestIndex(out, requests) as number;
     const got = extractValue(out, responses[index] as HttpResponse);
-    if ('problem' in got) return fail(`output "${name}": ${got.problem} of ${requestLabel(requests[index] as HttpRequestSpec)}`, ctx, results);
+    if ('problem' in got)
+      return fail(`output "${name}": ${got.problem} of ${requestLabel(requests[index] as HttpRequestSpec)}`, ctx, results);
     outputs[name] = typeof got.value === 'string' ? ctx.mask(got.value) : got.value;
   }
   return { ok: true, outputs, note: `${requests.length} request(s) passed` };
@@ -100,11 +117,17 @@ export const httpSmoke = defineStepKind<HttpSmokeSpec>({
       const headers = Object.keys(req.headers ?? {});
       const body = describeBody(req);
       const extra = [body, headers.length > 0 ? `headers ${headers.join(', ')}` : undefined].filter(Boolean).join('; ');
-      lines.push({ label: 'request', text: ctx.mask(`${requestLabel(req)} → ${describeExpectation(req.expect)}${extra ? ` (${extra})` : ''}`) });
+      lines.push({
+        label: 'request',
+        text: ctx.mask(`${requestLabel(req)} → ${describeExpectation(req.expect)}${extra ? ` (${extra})` : ''}`),
+      });
     }
     for (const [name, out] of Object.entries(spec.outputs ?? {})) {
       const from = typeof out.request === 'number' ? `request ${out.request}` : `"${out.request}"`;
-      lines.push({ label: 'output', text: ctx.mask(`${name} = ${out.header !== undefined ? `header ${out.header}` : (out.json ?? '$')} of ${from}`) });
+      lines.push({
+        label: 'output',
+        text: ctx.mask(`${name} = ${out.header !== undefined ? `header ${out.header}` : (out.json ?? '$')} of ${from}`),
+      });
     }
     return lines;
   },

@@ -10,17 +10,7 @@ import { note } from './note.js';
 import { sqliteBackup } from './sqlite-backup.js';
 
 /** Every built-in step kind, in the order `runbook schema` lists them. Adding a kind = one line here. */
-const builtIn: AnyStepKind[] = [
-  shell,
-  sqlCheck,
-  countCompare,
-  httpSmoke,
-  confirm,
-  envSwitch,
-  sqliteToPg,
-  note,
-  sqliteBackup,
-];
+const builtIn: AnyStepKind[] = [shell, sqlCheck, countCompare, httpSmoke, confirm, envSwitch, sqliteToPg, note, sqliteBackup];
 
 const registry = new Map<string, AnyStepKind>(builtIn.map((k) => [k.kind, k]));
 

@@ -153,8 +153,12 @@ export type TokenField = 'string' | 'string?' | 'number' | 'boolean';
 export function readUndoToken<T>(kind: string, token: JsonValue, fields: { readonly [K in keyof T]-?: TokenField }): T {
   const t = token as Record<string, unknown> | null;
   const ok =
-    typeof t === 'object' && t !== null && !Array.isArray(t) &&
-    Object.entries<TokenField>(fields).every(([name, type]) => (type === 'string?' ? t[name] === null || typeof t[name] === 'string' : typeof t[name] === type));
+    typeof t === 'object' &&
+    t !== null &&
+    !Array.isArray(t) &&
+    Object.entries<TokenField>(fields).every(([name, type]) =>
+      type === 'string?' ? t[name] === null || typeof t[name] === 'string' : typeof t[name] === type,
+    );
   if (!ok) throw new Error(`${kind} undo token has an unexpected shape: ${JSON.stringify(token)}`);
   return t as T;
 }

@@ -11,7 +11,12 @@ export const note = defineStepKind<NoteSpec>({
   summary: 'Records a message for the operator in the run report (e.g. which backup to keep and until when); changes nothing.',
   schema: {
     properties: {
-      message: { type: 'string', minLength: 1, description: 'The message for the operator, shown in the progress output and in the "Notes" section of the run report.', examples: ['Keep the backup until production is stable'] },
+      message: {
+        type: 'string',
+        minLength: 1,
+        description: 'The message for the operator, shown in the progress output and in the "Notes" section of the run report.',
+        examples: ['Keep the backup until production is stable'],
+      },
     },
     required: ['message'],
   },

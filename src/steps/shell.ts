@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineStepKind, type DescribeLine, type StepContext, type StepResult } from './kind.js';
-import { type JsonValue } from '../core/json.js';
+import type { JsonValue } from '../core/json.js';
 import { stoppedResult } from './process/stopped.js';
 import { killGroupOnExit, killProcessGroup } from './process/process-group.js';
 import { readyWatchdog, watchGroup } from './process/watchdog.js';
@@ -52,7 +52,11 @@ function workingDirectory(spec: ShellSpec, ctx: StepContext): string | StepResul
   }
   return isDir
     ? cwd
-    : { ok: false, message: `working directory not found: ${cwd}`, hint: 'check the step\'s cwd; relative paths start at the directory runbook was started in' };
+    : {
+        ok: false,
+        message: `working directory not found: ${cwd}`,
+        hint: "check the step's cwd; relative paths start at the directory runbook was started in",
+      };
 }
 
 /** Applies the output rules to the captured stdout; the first failing rule fails the step. */
@@ -76,7 +80,9 @@ function extractOutputs(
 /** The `stdout` output: trimmed and capped, with a warning when the cap cut it. */
 function stdoutOutput(stdout: LineLogResult, stdoutLog: () => string, ctx: StepContext): string {
   if (stdout.bytes <= STDOUT_OUTPUT_BYTES) return stdout.captured.trim();
-  ctx.warn(`stdout has ${stdout.bytes} bytes; the stdout output keeps the first ${STDOUT_OUTPUT_BYTES / 1024} KiB, the whole of it is in ${stdoutLog()}`);
+  ctx.warn(
+    `stdout has ${stdout.bytes} bytes; the stdout output keeps the first ${STDOUT_OUTPUT_BYTES / 1024} KiB, the whole of it is in ${stdoutLog()}`,
+  );
   return Buffer.from(stdout.captured).subarray(0, STDOUT_OUTPUT_BYTES).toString().trim();
 }
 
@@ -98,7 +104,8 @@ function spawnFailure(code: string | undefined, program: string, env: Record<str
 
 async function runShell(spec: ShellSpec, ctx: StepContext): Promise<StepResult> {
   const compiled = compileOutputs(spec.outputs ?? {});
-  if ('errors' in compiled) return { ok: false, message: compiled.errors.join('; '), hint: 'fix the outputs of the step; the command was not run' };
+  if ('errors' in compiled)
+    return { ok: false, message: compiled.errors.join('; '), hint: 'fix the outputs of the step; the command was not run' };
   const cwd = workingDirectory(spec, ctx);
   if (typeof cwd !== 'string') return cwd;
   if (ctx.signal.aborted) return stoppedResult(ctx.signal);
@@ -114,7 +121,16 @@ async function runShell(spec: ShellSpec, ctx: StepContext): Promise<StepResult> 
   // execa is loaded when a command first runs, not when a plan is only validated.
   const { execa } = await import('execa');
   readyWatchdog();
-  const child = execa(file, args, { cwd, env, extendEnv: false, detached: true, cleanup: false, stdin: 'ignore', buffer: false, reject: false });
+  const child = execa(file, args, {
+    cwd,
+    env,
+    extendEnv: false,
+    detached: true,
+    cleanup: false,
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+  });
   const unguard = child.pid === undefined ? () => {} : killGroupOnExit(child.pid);
   // If runbook dies (kill -9) while it runs, the watchdog ends the group at once; the trail lets
   // the next command find and end it when the watchdog died too.
@@ -144,14 +160,19 @@ async function runShell(spec: ShellSpec, ctx: StepContext): Promise<StepResult> 
   forget();
 
   // Judge by whether we killed it: an abort after the command finished does not undo its success.
-  if (killing !== undefined) return stoppedResult(ctx.signal, `the command and its child processes were stopped; its output so far is in ${stdoutLog()} and ${stderrLog()}`);
+  if (killing !== undefined)
+    return stoppedResult(
+      ctx.signal,
+      `the command and its child processes were stopped; its output so far is in ${stdoutLog()} and ${stderrLog()}`,
+    );
   if (result.exitCode === undefined && result.signal === undefined) return spawnFailure(result.code, file, env, (t) => ctx.mask(t));
 
   const outputs: Record<string, JsonValue> = { stdout: stdoutOutput(stdout, stdoutLog, ctx), exit_code: result.exitCode ?? null };
   const expected = spec.expect_exit ?? [0];
   if (result.exitCode === undefined || !expected.includes(result.exitCode)) {
     const how = result.exitCode === undefined ? `was killed by ${result.signal ?? 'a signal'}` : `exited with code ${result.exitCode}`;
-    const hint127 = result.exitCode === 127 && typeof spec.run === 'string' ? 'exit code 127 means the shell could not find a command; ' : '';
+    const hint127 =
+      result.exitCode === 127 && typeof spec.run === 'string' ? 'exit code 127 means the shell could not find a command; ' : '';
     return {
       ok: false,
       message: `command ${how}, expected ${expectedText(expected)}; ${stderrText(stderr)}`,
@@ -171,28 +192,39 @@ export const shell = defineStepKind<ShellSpec>({
   schema: {
     properties: {
       run: {
-        description: 'The command: a string run by /bin/sh -c, where each {{ }} value reaches the command as data through an environment variable and never runs as code; or a list [program, arg, ...] run without a shell.',
+        description:
+          'The command: a string run by /bin/sh -c, where each {{ }} value reaches the command as data through an environment variable and never runs as code; or a list [program, arg, ...] run without a shell.',
         examples: ['systemctl restart app'],
         oneOf: [
           { type: 'string', minLength: 1 },
           { type: 'array', items: { type: 'string' }, minItems: 1 },
         ],
       },
-      cwd: { type: 'string', minLength: 1, description: 'Working directory of the command, relative to the directory runbook was started in.' },
+      cwd: {
+        type: 'string',
+        minLength: 1,
+        description: 'Working directory of the command, relative to the directory runbook was started in.',
+      },
       env: {
         type: 'object',
-        description: 'Extra environment variables for the command, added to the environment of the run (names RUNBOOK_VALUE_* carry template values and are taken).',
+        description:
+          'Extra environment variables for the command, added to the environment of the run (names RUNBOOK_VALUE_* carry template values and are taken).',
         propertyNames: { pattern: '^(?!RUNBOOK_VALUE_)[A-Za-z_][A-Za-z0-9_]*$' },
         additionalProperties: { type: 'string' },
       },
       unset_env: {
         type: 'array',
-        description: 'Environment variables removed from the command\'s environment (after env is applied), e.g. settings of runbook\'s own that must not reach an app it starts (RUNBOOK_VALUE_* carry template values and cannot be removed).',
+        description:
+          "Environment variables removed from the command's environment (after env is applied), e.g. settings of runbook's own that must not reach an app it starts (RUNBOOK_VALUE_* carry template values and cannot be removed).",
         items: { type: 'string', pattern: '^(?!RUNBOOK_VALUE_)[A-Za-z_][A-Za-z0-9_]*$' },
         minItems: 1,
         uniqueItems: true,
       },
-      idempotent: { type: 'boolean', description: 'Running the command again does no harm (e.g. mkdir -p): when a run died while it ran, `runbook resume` runs it again instead of stopping.' },
+      idempotent: {
+        type: 'boolean',
+        description:
+          'Running the command again does no harm (e.g. mkdir -p): when a run died while it ran, `runbook resume` runs it again instead of stopping.',
+      },
       expect_exit: {
         type: 'array',
         description: 'Exit codes that count as success; default [0].',
@@ -220,7 +252,8 @@ export const shell = defineStepKind<ShellSpec>({
     if (spec.unset_env) lines.push({ label: 'unset_env', text: spec.unset_env.join(', ') });
     const expected = spec.expect_exit ?? [0];
     if (expected.length !== 1 || expected[0] !== 0) lines.push({ label: 'expect_exit', text: expected.join(', ') });
-    if (spec.outputs && Object.keys(spec.outputs).length > 0) lines.push({ label: 'outputs', text: ctx.mask(describeOutputs(spec.outputs)) });
+    if (spec.outputs && Object.keys(spec.outputs).length > 0)
+      lines.push({ label: 'outputs', text: ctx.mask(describeOutputs(spec.outputs)) });
     return lines;
   },
   run: runShell,

@@ -2,7 +2,7 @@ import type { QueryRows } from '../db/query.js';
 import { connectionLabel } from './database/connection-label.js';
 import { dbFailureResult } from './database/db-result.js';
 import { defineStepKind, type DescribeLine, type StepContext, type StepResult } from './kind.js';
-import { type JsonValue } from '../core/json.js';
+import type { JsonValue } from '../core/json.js';
 import { checkExpectation, compareOps, describeExpectation, rowObject, type Expectation } from './sql-check/expect.js';
 
 /** The fields of a `sql-check` step, rendered. */
@@ -65,8 +65,13 @@ export const sqlCheck = defineStepKind<SqlCheckSpec>({
   summary: 'Runs one SQL query on a named connection (SQLite or PostgreSQL) and asserts on its result.',
   schema: {
     properties: {
-      connection: { type: 'string', minLength: 1, description: 'Name of the connection from the plan\'s connections: section.' },
-      query: { type: 'string', minLength: 1, description: 'One SQL statement. Values go in params, never into the text.', examples: ['select count(*) from users where active = ?'] },
+      connection: { type: 'string', minLength: 1, description: "Name of the connection from the plan's connections: section." },
+      query: {
+        type: 'string',
+        minLength: 1,
+        description: 'One SQL statement. Values go in params, never into the text.',
+        examples: ['select count(*) from users where active = ?'],
+      },
       params: {
         examples: [[1]],
         type: 'array',
@@ -75,11 +80,13 @@ export const sqlCheck = defineStepKind<SqlCheckSpec>({
       },
       write: {
         type: 'boolean',
-        description: 'Allow the query to change data; default false: SQLite opens read-only and PostgreSQL runs it in a READ ONLY transaction.',
+        description:
+          'Allow the query to change data; default false: SQLite opens read-only and PostgreSQL runs it in a READ ONLY transaction.',
       },
       expect: {
         type: 'object',
-        description: 'The assertion, exactly one of: value, rows, row_count, compare, matches, empty. Without it the step fails only when the query fails.',
+        description:
+          'The assertion, exactly one of: value, rows, row_count, compare, matches, empty. Without it the step fails only when the query fails.',
         examples: [{ compare: { op: '>=', value: 1 } }],
         minProperties: 1,
         maxProperties: 1,
@@ -87,7 +94,8 @@ export const sqlCheck = defineStepKind<SqlCheckSpec>({
         properties: {
           value: {
             ...scalar,
-            description: 'The result is one row of one column equal to this. A number matches any value reading as that number (1, "1"); a string matches the value\'s text; true/false also match SQLite\'s 1/0.',
+            description:
+              'The result is one row of one column equal to this. A number matches any value reading as that number (1, "1"); a string matches the value\'s text; true/false also match SQLite\'s 1/0.',
           },
           rows: {
             type: 'array',
@@ -105,7 +113,7 @@ export const sqlCheck = defineStepKind<SqlCheckSpec>({
             required: ['op', 'value'],
             additionalProperties: false,
           },
-          matches: { type: 'string', minLength: 1, description: 'A JavaScript regular expression the single value\'s text must match.' },
+          matches: { type: 'string', minLength: 1, description: "A JavaScript regular expression the single value's text must match." },
           empty: { type: 'boolean', description: 'true: the result has no rows; false: at least one row.' },
         },
       },

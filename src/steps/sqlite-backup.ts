@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { defineStepKind, type StepContext, type StepResult } from './kind.js';
-import { type JsonValue } from '../core/json.js';
+import type { JsonValue } from '../core/json.js';
 import { stoppedResult } from './process/stopped.js';
 import { syncDirectory } from './env-switch/atomic-write.js';
 import { removeSidecars, removeWithSidecars, settleFile, sha256File, tempFile } from './sqlite-backup/files.js';
@@ -23,12 +23,20 @@ export interface SqliteBackupSpec {
 async function sourceFile(spec: SqliteBackupSpec, ctx: StepContext): Promise<{ path: string; mode: number } | StepResult> {
   const conn = ctx.connection(spec.source);
   if (conn.type !== 'sqlite') {
-    return { ok: false, message: `connection "${spec.source}" is a ${conn.type} connection; sqlite-backup copies a SQLite file`, hint: 'name a connection declared with sqlite: in connections:' };
+    return {
+      ok: false,
+      message: `connection "${spec.source}" is a ${conn.type} connection; sqlite-backup copies a SQLite file`,
+      hint: 'name a connection declared with sqlite: in connections:',
+    };
   }
   const path = resolve(ctx.workDir, conn.path);
   const st = await stat(path).catch(() => undefined);
   if (st === undefined || !st.isFile()) {
-    return { ok: false, message: `SQLite file not found: ${path} (connection "${spec.source}")`, hint: 'check the path of the connection in connections:' };
+    return {
+      ok: false,
+      message: `SQLite file not found: ${path} (connection "${spec.source}")`,
+      hint: 'check the path of the connection in connections:',
+    };
   }
   return { path, mode: st.mode & 0o7777 };
 }
@@ -46,16 +54,29 @@ function failureOf(e: unknown, source: string, target: string, ctx: StepContext)
   }
   const err = e as NodeJS.ErrnoException;
   if (typeof err.code !== 'string') throw e;
-  return { ok: false, message: `cannot write the backup to ${target}: ${err.message}`, hint: 'check that the destination path is a writable file name in a writable directory' };
+  return {
+    ok: false,
+    message: `cannot write the backup to ${target}: ${err.message}`,
+    hint: 'check that the destination path is a writable file name in a writable directory',
+  };
 }
 
 async function runBackup(spec: SqliteBackupSpec, ctx: StepContext): Promise<StepResult> {
   const src = await sourceFile(spec, ctx);
   if ('ok' in src) return src;
   const target = resolve(ctx.workDir, spec.to);
-  if (target === src.path) return { ok: false, message: `the backup destination ${target} is the source file itself`, hint: 'write the backup to another path, e.g. backups/...' };
+  if (target === src.path)
+    return {
+      ok: false,
+      message: `the backup destination ${target} is the source file itself`,
+      hint: 'write the backup to another path, e.g. backups/...',
+    };
   if (existsSync(target) && spec.overwrite !== true) {
-    return { ok: false, message: `backup destination already exists: ${target}`, hint: 'put a timestamp in the name ({{now "yyyyMMdd_HHmmss"}}), or set overwrite: true to replace it' };
+    return {
+      ok: false,
+      message: `backup destination already exists: ${target}`,
+      hint: 'put a timestamp in the name ({{now "yyyyMMdd_HHmmss"}}), or set overwrite: true to replace it',
+    };
   }
   const dir = dirname(target);
   // A temp name in the same directory: the final name only ever holds a verified copy.
@@ -69,7 +90,11 @@ async function runBackup(spec: SqliteBackupSpec, ctx: StepContext): Promise<Step
     await removeSidecars(temp);
     if (problems.length > 0) {
       await removeWithSidecars(temp);
-      return { ok: false, message: `the backup of ${src.path} failed verification: ${problems.join('; ')}`, hint: `the copy was deleted; nothing was written under ${target}` };
+      return {
+        ok: false,
+        message: `the backup of ${src.path} failed verification: ${problems.join('; ')}`,
+        hint: `the copy was deleted; nothing was written under ${target}`,
+      };
     }
     await rename(temp, target);
     await syncDirectory(dir);
@@ -81,7 +106,13 @@ async function runBackup(spec: SqliteBackupSpec, ctx: StepContext): Promise<Step
   }
   const [bytes, sha256] = await Promise.all([stat(target).then((s) => s.size), sha256File(target)]);
   await settleWal(src.path);
-  const undo: SqliteBackupUndo = { source: src.path, backup: target, source_sha256: await sha256File(src.path), backup_sha256: sha256, mode: src.mode };
+  const undo: SqliteBackupUndo = {
+    source: src.path,
+    backup: target,
+    source_sha256: await sha256File(src.path),
+    backup_sha256: sha256,
+    mode: src.mode,
+  };
   const rows = Object.values(counts).reduce((a, b) => a + b, 0);
   const tables = Object.keys(counts).length;
   return {
@@ -95,12 +126,23 @@ async function runBackup(spec: SqliteBackupSpec, ctx: StepContext): Promise<Step
 /** Copies a SQLite file with SQLite's online backup API, verifies the copy, and restores the file at rollback if it changed. */
 export const sqliteBackup = defineStepKind<SqliteBackupSpec>({
   kind: 'sqlite-backup',
-  summary: "Backs up a SQLite file with SQLite's online backup API (consistent even while the app writes), verifies the copy, and restores the file at rollback if it changed since.",
+  summary:
+    "Backs up a SQLite file with SQLite's online backup API (consistent even while the app writes), verifies the copy, and restores the file at rollback if it changed since.",
   schema: {
     properties: {
       source: { type: 'string', minLength: 1, description: 'Name of the sqlite connection (from connections:) whose file is backed up.' },
-      to: { type: 'string', minLength: 1, description: 'Path of the backup, relative to the directory runbook was started in, e.g. backups/catalogue_before_pg_{{now "yyyyMMdd_HHmmss"}}.db; its directory is created when missing.', examples: ['backups/app_before_upgrade.db'] },
-      overwrite: { type: 'boolean', default: false, description: 'Replace an existing file at `to`; otherwise an existing destination fails the step.' },
+      to: {
+        type: 'string',
+        minLength: 1,
+        description:
+          'Path of the backup, relative to the directory runbook was started in, e.g. backups/catalogue_before_pg_{{now "yyyyMMdd_HHmmss"}}.db; its directory is created when missing.',
+        examples: ['backups/app_before_upgrade.db'],
+      },
+      overwrite: {
+        type: 'boolean',
+        default: false,
+        description: 'Replace an existing file at `to`; otherwise an existing destination fails the step.',
+      },
     },
     required: ['source', 'to'],
   },

@@ -30,7 +30,11 @@ function memberPath(node: jsep.Expression): string[] | undefined {
  */
 export function parseCondition(text: string): ConditionParse {
   if (text.includes('{{')) {
-    return { ok: false, message: 'a condition is an expression, not a template: write vars.x instead of {{vars.x}}', index: text.indexOf('{{') };
+    return {
+      ok: false,
+      message: 'a condition is an expression, not a template: write vars.x instead of {{vars.x}}',
+      index: text.indexOf('{{'),
+    };
   }
   let ast: jsep.Expression;
   try {

@@ -23,7 +23,9 @@ export type TemplateScan =
 export const templateRoots = ['vars', 'steps', 'env', 'run', 'plan', 'item', 'params'] as const;
 
 // Only Handlebars' parser: validation never renders, and the full library costs start-up time.
-const { parse } = createRequire(import.meta.url)('handlebars/dist/cjs/handlebars/compiler/base.js') as { parse: (text: string) => hbs.AST.Program };
+const { parse } = createRequire(import.meta.url)('handlebars/dist/cjs/handlebars/compiler/base.js') as {
+  parse: (text: string) => hbs.AST.Program;
+};
 
 /** Parses a template without rendering it; throws on a syntax error. */
 export function parseTemplate(text: string): hbs.AST.Program {
@@ -55,7 +57,8 @@ export function scanTemplate(text: string): TemplateScan {
     const detail = (e as Error).message.split('\n').slice(-1)[0] ?? '';
     const startOfLine = text.split('\n')[line - 1] ?? '';
     const col = Math.max(0, startOfLine.indexOf('{{')) + 1;
-    const message = opens > closes ? 'a "{{" is not closed with "}}"' : detail.replace(/^Expecting/, 'expected').replace(/, got/, ' but got');
+    const message =
+      opens > closes ? 'a "{{" is not closed with "}}"' : detail.replace(/^Expecting/, 'expected').replace(/, got/, ' but got');
     return { ok: false, message, line, col };
   }
   const references: Reference[] = [];
@@ -73,8 +76,9 @@ export function scanTemplate(text: string): TemplateScan {
   const visitCall = (n: AnyNode, expression: string, scoped: boolean) => {
     const path = n.path as hbs.AST.PathExpression;
     const params = (n.params as AnyNode[] | undefined) ?? [];
-    const pairs = ((n.hash as { pairs?: { value: AnyNode }[] } | undefined)?.pairs ?? []);
-    const isCall = params.length > 0 || pairs.length > 0 || n.type === 'SubExpression' || n.type === 'BlockStatement' || knownHelpers.has(path.original);
+    const pairs = (n.hash as { pairs?: { value: AnyNode }[] } | undefined)?.pairs ?? [];
+    const isCall =
+      params.length > 0 || pairs.length > 0 || n.type === 'SubExpression' || n.type === 'BlockStatement' || knownHelpers.has(path.original);
     if (isCall && path.type === 'PathExpression') helpers.push({ name: path.original, expression });
     else visitExpr(path as unknown as AnyNode, expression, scoped);
     for (const p of params) visitExpr(p, expression, scoped);

@@ -80,14 +80,15 @@ function routeOutputs(node: Node, text: string, mode: RenderMode, helperNames: R
   };
   const wrap = (m: hbs.AST.MustacheStatement): hbs.AST.MustacheStatement => {
     const path = m.path as hbs.AST.PathExpression;
-    const isCall = m.params.length > 0 || (m.hash?.pairs.length ?? 0) > 0 || (path.type === 'PathExpression' && helperNames.has(path.original));
+    const isCall =
+      m.params.length > 0 || (m.hash?.pairs.length ?? 0) > 0 || (path.type === 'PathExpression' && helperNames.has(path.original));
     const inner: hbs.AST.Expression = isCall
       ? ({ type: 'SubExpression', path: m.path, params: m.params, hash: m.hash, loc: m.loc } as hbs.AST.SubExpression)
       : m.path;
     const lit = (value: string | boolean): hbs.AST.Literal =>
       (typeof value === 'boolean'
         ? { type: 'BooleanLiteral', value, original: value, loc: m.loc }
-        : { type: "StringLiteral", value, original: value, loc: m.loc }) as unknown as hbs.AST.Literal;
+        : { type: 'StringLiteral', value, original: value, loc: m.loc }) as unknown as hbs.AST.Literal;
     return {
       type: 'MustacheStatement',
       path: { type: 'PathExpression', data: false, depth: 0, parts: ['__out'], original: '__out', loc: m.loc } as hbs.AST.PathExpression,
@@ -148,7 +149,10 @@ export class TemplateRenderer {
         slots.refs.push(hash.ref);
         return slotMarker(slots.values.length - 1);
       }
-      if (!slots.raw) throw new TemplateError(`${hash.ref} would insert its value as shell code; write {{ }} (the value is passed as data), or set raw: true on the step to run it as code on purpose`);
+      if (!slots.raw)
+        throw new TemplateError(
+          `${hash.ref} would insert its value as shell code; write {{ }} (the value is passed as data), or set raw: true on the step to run it as code on purpose`,
+        );
       return text;
     });
   }
@@ -184,7 +188,9 @@ export class TemplateRenderer {
       throw new TemplateError(`${slots.refs[i] ?? '{{ }}'} is ${why.where}; ${why.hint.replace(/\{\{x\}\}/g, slots.refs[i] ?? '{{ }}')}`);
     };
     const marker = /\0(\d+)\0/g;
-    const rendered = script.replace(marker, (_, n: string) => referenceFor(values.add(slots.refs[Number(n)]!, slots.values[Number(n)]!), placed(Number(n))));
+    const rendered = script.replace(marker, (_, n: string) =>
+      referenceFor(values.add(slots.refs[Number(n)]!, slots.values[Number(n)]!), placed(Number(n))),
+    );
     const mask = options.mask ?? ((t: string) => t);
     const display = script.replace(marker, (_, n: string) => quoteFor(mask(slots.values[Number(n)]!), placed(Number(n))));
     return { text: rendered, display, values };
@@ -212,7 +218,8 @@ export class TemplateRenderer {
   renderDeep(value: unknown, scope: TemplateScope): unknown {
     if (typeof value === 'string') return this.render(value, scope);
     if (Array.isArray(value)) return value.map((x) => this.renderDeep(x, scope));
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, this.renderDeep(x, scope)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, this.renderDeep(x, scope)]));
     return value;
   }
 

@@ -260,7 +260,8 @@ class Lexer {
         // declare -n makes every value a variable name, whose index bash evaluates.
         if (!commandStart && integerDeclarations.has(firstWord) && /^-[A-Za-z]*n/.test(word)) nameCommand = true;
         if (!commandStart && integerDeclarations.has(firstWord) && /^-[A-Za-z]*i/.test(word)) declaresIntegers = true;
-        else if (!commandStart && declaresIntegers && /^[A-Za-z_][A-Za-z0-9_]*/.test(word)) integers.add(/^[A-Za-z_][A-Za-z0-9_]*/.exec(word)![0]);
+        else if (!commandStart && declaresIntegers && /^[A-Za-z_][A-Za-z0-9_]*/.test(word))
+          integers.add(/^[A-Za-z_][A-Za-z0-9_]*/.exec(word)![0]);
         if (commandStart && nameCommands.has(word)) nameCommand = true;
         previousWord = redirected ? '' : word;
         redirected = false;
@@ -403,16 +404,47 @@ export function shellSlots(script: string): Slot[] {
 
 /** What each unsafe context means for a value, and the way out, for messages. */
 export const unsafeContexts: Readonly<Record<UnsafeContext, { readonly where: string; readonly hint: string }>> = {
-  'single-quotes': { where: "inside single quotes ('...'), where the shell inserts nothing", hint: 'use double quotes instead: "...{{x}}..." (the value is inserted as it is, never run)' },
+  'single-quotes': {
+    where: "inside single quotes ('...'), where the shell inserts nothing",
+    hint: 'use double quotes instead: "...{{x}}..." (the value is inserted as it is, never run)',
+  },
   'ansi-c-quotes': { where: "inside $'...', where the shell inserts nothing", hint: 'use double quotes instead: "...{{x}}..."' },
-  'quoted-here-doc': { where: "in the body of a quoted here-document (<<'EOF'), which the shell does not expand", hint: 'write the delimiter unquoted (<<EOF) so the body takes the value; the value itself is never run' },
-  'here-doc-delimiter': { where: 'in a here-document delimiter, which must be a fixed word', hint: 'write the delimiter as a plain word, e.g. <<EOF' },
+  'quoted-here-doc': {
+    where: "in the body of a quoted here-document (<<'EOF'), which the shell does not expand",
+    hint: 'write the delimiter unquoted (<<EOF) so the body takes the value; the value itself is never run',
+  },
+  'here-doc-delimiter': {
+    where: 'in a here-document delimiter, which must be a fixed word',
+    hint: 'write the delimiter as a plain word, e.g. <<EOF',
+  },
   comment: { where: 'inside a shell comment, where it does nothing', hint: 'remove it from the comment, or move it into the command' },
-  arithmetic: { where: 'inside shell arithmetic ($((...)), ((...)), $[...], let, declare -i, an array index), where bash evaluates a value as code', hint: 'compute with expr, which takes values as plain arguments: $(expr {{x}} + 1); or check the number in an earlier step' },
-  'double-brackets': { where: 'inside [[ ... ]], where bash may evaluate a value as arithmetic code', hint: 'use [ ... ] (test), which takes values as plain arguments' },
-  'parameter-expansion': { where: 'inside ${...}, where the value would be read as a pattern, a number or a name', hint: 'put it outside the braces, e.g. "${HOME}/{{x}}"; for a fallback give the var a default' },
-  'after-backslash': { where: 'right after a backslash, which would escape the quoting runbook puts around the value', hint: 'remove the backslash' },
-  'run-as-code': { where: 'in an argument of eval, trap or alias, or in a prompt string (PS4...), which the shell runs as code', hint: "give the value a name first and refer to it inside single quotes, where it stays data: f={{x}}; trap 'rm -f \"$f\"' EXIT" },
-  'variable-name': { where: 'where the command takes a variable name (read, printf -v, test -v, unset, declare NAME, declare -n...), and bash evaluates an index such as a[$(...)] in a name', hint: 'write the variable name in the plan itself and pass the value as data, e.g. read -r line, or printf -v name %s {{x}}' },
-  'after-dollar': { where: 'right after a $, which would join it to the value as a different expansion', hint: 'write \\$ for a literal dollar sign, or put the value in its own word' },
+  arithmetic: {
+    where: 'inside shell arithmetic ($((...)), ((...)), $[...], let, declare -i, an array index), where bash evaluates a value as code',
+    hint: 'compute with expr, which takes values as plain arguments: $(expr {{x}} + 1); or check the number in an earlier step',
+  },
+  'double-brackets': {
+    where: 'inside [[ ... ]], where bash may evaluate a value as arithmetic code',
+    hint: 'use [ ... ] (test), which takes values as plain arguments',
+  },
+  'parameter-expansion': {
+    where: 'inside ${...}, where the value would be read as a pattern, a number or a name',
+    hint: 'put it outside the braces, e.g. "${HOME}/{{x}}"; for a fallback give the var a default',
+  },
+  'after-backslash': {
+    where: 'right after a backslash, which would escape the quoting runbook puts around the value',
+    hint: 'remove the backslash',
+  },
+  'run-as-code': {
+    where: 'in an argument of eval, trap or alias, or in a prompt string (PS4...), which the shell runs as code',
+    hint: 'give the value a name first and refer to it inside single quotes, where it stays data: f={{x}}; trap \'rm -f "$f"\' EXIT',
+  },
+  'variable-name': {
+    where:
+      'where the command takes a variable name (read, printf -v, test -v, unset, declare NAME, declare -n...), and bash evaluates an index such as a[$(...)] in a name',
+    hint: 'write the variable name in the plan itself and pass the value as data, e.g. read -r line, or printf -v name %s {{x}}',
+  },
+  'after-dollar': {
+    where: 'right after a $, which would join it to the value as a different expansion',
+    hint: 'write \\$ for a literal dollar sign, or put the value in its own word',
+  },
 };

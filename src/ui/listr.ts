@@ -105,21 +105,31 @@ export class ListrRenderer implements RunRenderer {
           g.resolve();
         }
         const nothing = new Set(e.nothingToUndo ?? []);
-        const tasks = e.steps.filter((id) => !nothing.has(id)).map((id) => {
-          const g = gate();
-          this.rollbackGates.set(id, g);
-          return {
-            title: `undo ${id}`,
-            rendererOptions: { outputBar: 1, timer: PRESET_TIMER },
-            task: async (_: unknown, task: Task) => {
-              g.task = task;
-              if (g.title) task.title = g.title;
-              await g.promise;
-            },
-          };
-        });
+        const tasks = e.steps
+          .filter((id) => !nothing.has(id))
+          .map((id) => {
+            const g = gate();
+            this.rollbackGates.set(id, g);
+            return {
+              title: `undo ${id}`,
+              rendererOptions: { outputBar: 1, timer: PRESET_TIMER },
+              task: async (_: unknown, task: Task) => {
+                g.task = task;
+                if (g.title) task.title = g.title;
+                await g.promise;
+              },
+            };
+          });
         const rest = nothing.size ? ` (nothing to undo in ${nothing.size} finished step(s): ${[...nothing].join(', ')})` : '';
-        const list = new Listr([{ title: `Rolling back: ${e.reason}${rest}`, task: (_: unknown, task: Task) => task.newListr(tasks, { concurrent: false, exitOnError: false }) }], this.options);
+        const list = new Listr(
+          [
+            {
+              title: `Rolling back: ${e.reason}${rest}`,
+              task: (_: unknown, task: Task) => task.newListr(tasks, { concurrent: false, exitOnError: false }),
+            },
+          ],
+          this.options,
+        );
         this.rollbackList = (this.main ?? Promise.resolve()).then(() => list.run()).catch(() => {});
         break;
       }

@@ -19,7 +19,10 @@ export class PlainRenderer implements RunRenderer {
   private readonly lastProgress = new Map<string, number>();
   private readonly progress = new ProgressBoard();
 
-  constructor(private readonly out: OutStream, color: boolean) {
+  constructor(
+    private readonly out: OutStream,
+    color: boolean,
+  ) {
     this.c = createColors(color);
   }
 
@@ -37,14 +40,21 @@ export class PlainRenderer implements RunRenderer {
         break;
       case 'step-start':
         this.reached.add(e.step);
-        this.line(e.at, `${c.cyan('▶')} ${e.index + 1}/${this.total} ${c.bold(e.step)}${e.title ? ` — ${e.title}` : ''} ${c.dim(`[${e.kind}]`)}`);
+        this.line(
+          e.at,
+          `${c.cyan('▶')} ${e.index + 1}/${this.total} ${c.bold(e.step)}${e.title ? ` — ${e.title}` : ''} ${c.dim(`[${e.kind}]`)}`,
+        );
         break;
       case 'step-retry':
-        this.line(e.at, `${c.yellow('↻')} ${this.rollingBack ? `undo ${e.step}` : e.step}: attempt ${e.attempt} in ${formatDuration(e.delayMs)} after: ${e.error}`);
+        this.line(
+          e.at,
+          `${c.yellow('↻')} ${this.rollingBack ? `undo ${e.step}` : e.step}: attempt ${e.attempt} in ${formatDuration(e.delayMs)} after: ${e.error}`,
+        );
         break;
       case 'step-end':
         this.reached.add(e.step);
-        if (e.status === 'succeeded') this.line(e.at, `${c.green('✔')} ${e.step} ${c.dim(`(${formatDuration(e.durationMs)})`)}${e.note ? ` ${e.note}` : ''}`);
+        if (e.status === 'succeeded')
+          this.line(e.at, `${c.green('✔')} ${e.step} ${c.dim(`(${formatDuration(e.durationMs)})`)}${e.note ? ` ${e.note}` : ''}`);
         else if (e.status === 'skipped') this.line(e.at, `${c.dim('↓')} ${e.index + 1}/${this.total} ${e.step} skipped: ${e.reason ?? ''}`);
         else {
           this.line(e.at, `${c.red('✖')} ${e.step} ${c.red(e.continued ? 'failed (continuing)' : 'failed')}: ${e.error ?? ''}`);
@@ -58,7 +68,8 @@ export class PlainRenderer implements RunRenderer {
         const nothing = new Set(e.nothingToUndo ?? []);
         const undoing = e.steps.filter((s) => !nothing.has(s));
         this.line(e.at, `${c.yellow('⟲ rollback')}: ${e.reason}${undoing.length ? ` — undoing ${undoing.join(', ')}` : ''}`);
-        if (nothing.size) this.out.write(`         ${c.dim(`nothing to undo in ${nothing.size} finished step(s): ${[...nothing].join(', ')}`)}\n`);
+        if (nothing.size)
+          this.out.write(`         ${c.dim(`nothing to undo in ${nothing.size} finished step(s): ${[...nothing].join(', ')}`)}\n`);
         break;
       }
       case 'rollback-step':
@@ -68,13 +79,21 @@ export class PlainRenderer implements RunRenderer {
         this.line(e.at, `  ${c.yellow('▶')} undo ${e.step}: ${e.title}`);
         break;
       case 'rollback-action-end':
-        if (e.status === 'succeeded') this.line(e.at, `  ${c.green('✔')} undo ${e.step}: ${e.title} ${c.dim(`(${formatDuration(e.durationMs)})`)}${e.note ? ` ${e.note}` : ''}`);
+        if (e.status === 'succeeded')
+          this.line(
+            e.at,
+            `  ${c.green('✔')} undo ${e.step}: ${e.title} ${c.dim(`(${formatDuration(e.durationMs)})`)}${e.note ? ` ${e.note}` : ''}`,
+          );
         else if (e.status === 'skipped') this.line(e.at, `  ${c.dim('↓')} undo ${e.step}: ${e.title} skipped: ${e.reason ?? ''}`);
         else this.line(e.at, `  ${c.red('✖')} undo ${e.step}: ${e.title} failed: ${e.error ?? ''}`);
         break;
       case 'rollback-end':
-        this.line(e.at, e.complete ? c.green('rollback complete') : c.red(`rollback INCOMPLETE${e.failed.length ? `: ${e.failed.join('; ')}` : ''}`));
-        for (const line of e.byHand ?? []) this.out.write(`         ${c.red('still changed:')} ${line}
+        this.line(
+          e.at,
+          e.complete ? c.green('rollback complete') : c.red(`rollback INCOMPLETE${e.failed.length ? `: ${e.failed.join('; ')}` : ''}`),
+        );
+        for (const line of e.byHand ?? [])
+          this.out.write(`         ${c.red('still changed:')} ${line}
 `);
         break;
       case 'interrupt':
@@ -85,7 +104,10 @@ export class PlainRenderer implements RunRenderer {
         break;
       case 'run-end':
         this.showNotRun(e.at);
-        this.line(e.at, `${e.status === 'succeeded' ? c.green('run succeeded') : c.red(`run ${e.status.replace(/-/g, ' ')}`)} in ${formatDuration(e.durationMs)} (exit ${e.exitCode})`);
+        this.line(
+          e.at,
+          `${e.status === 'succeeded' ? c.green('run succeeded') : c.red(`run ${e.status.replace(/-/g, ' ')}`)} in ${formatDuration(e.durationMs)} (exit ${e.exitCode})`,
+        );
         this.out.write(`report: ${e.reportPath}\n`);
         break;
       case 'step-output':
@@ -122,6 +144,11 @@ export class PlainRenderer implements RunRenderer {
 
 /** What a signal does now: during the finally steps the first one lets them finish, only a second stops them. */
 function interruptText(e: Extract<RunEvent, { type: 'interrupt' }>): string {
-  if (e.during.startsWith('finally')) return e.count === 1 ? `interrupted (${e.signal}) during the finally steps: they go on (a second signal stops them)` : `interrupted again (${e.signal}): stopping the finally steps`;
-  return e.count === 1 ? `interrupted (${e.signal}): stopping the running step, then rolling back (Ctrl-C again to stop the rollback)` : `interrupted again (${e.signal}): stopping the rollback`;
+  if (e.during.startsWith('finally'))
+    return e.count === 1
+      ? `interrupted (${e.signal}) during the finally steps: they go on (a second signal stops them)`
+      : `interrupted again (${e.signal}): stopping the finally steps`;
+  return e.count === 1
+    ? `interrupted (${e.signal}): stopping the running step, then rolling back (Ctrl-C again to stop the rollback)`
+    : `interrupted again (${e.signal}): stopping the rollback`;
 }

@@ -28,7 +28,10 @@ describe('an error runbook did not expect (real process)', () => {
     mkdirSync(join(ws.dir, '.runbook'));
     writeFileSync(join(ws.dir, '.runbook', 'runs'), '');
     const r = await runBin(['runs'], { cwd: ws.dir });
-    expectOneParagraph(r, /^runbook: internal error in `runbook runs`: ENOTDIR: not a directory, scandir '.*runs'\n {2}hint: runbook did not expect this; the full trace is in /);
+    expectOneParagraph(
+      r,
+      /^runbook: internal error in `runbook runs`: ENOTDIR: not a directory, scandir '.*runs'\n {2}hint: runbook did not expect this; the full trace is in /,
+    );
   });
 
   it('a checkout that was never built says to build it, without a stack trace', async () => {
@@ -36,7 +39,10 @@ describe('an error runbook did not expect (real process)', () => {
     mkdirSync(join(ws.dir, 'bin'));
     copyFileSync('bin/runbook.js', join(ws.dir, 'bin', 'runbook.js'));
     const r = await runBin(['schema'], { cwd: ws.dir, bin: join(ws.dir, 'bin', 'runbook.js') });
-    expectOneParagraph(r, /^runbook: cannot load its compiled code: Cannot find module .*\n {2}hint: in a checkout, run `npm ci` \(or `npm run build`\) first; the full trace is in /);
+    expectOneParagraph(
+      r,
+      /^runbook: cannot load its compiled code: Cannot find module .*\n {2}hint: in a checkout, run `npm ci` \(or `npm run build`\) first; the full trace is in /,
+    );
   });
 });
 
@@ -47,14 +53,22 @@ describe('a current directory that was deleted (real process)', () => {
     mkdirSync(gone);
     // The shell enters the directory and removes it, so runbook starts in a directory that no longer exists.
     const r = await new Promise<CliResult>((done) => {
-      execFile('/bin/sh', ['-c', `cd "${gone}" && rmdir "${gone}" && exec "${process.execPath}" "${resolve('bin/runbook.js')}" validate "${resolve('plans/sqlite-to-pg.yaml')}"`], (error, stdout, stderr) => {
-        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      });
+      execFile(
+        '/bin/sh',
+        [
+          '-c',
+          `cd "${gone}" && rmdir "${gone}" && exec "${process.execPath}" "${resolve('bin/runbook.js')}" validate "${resolve('plans/sqlite-to-pg.yaml')}"`,
+        ],
+        (error, stdout, stderr) => {
+          done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+        },
+      );
     });
     expect(r).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'runbook: the current directory no longer exists (it was deleted or moved away)\n  hint: cd to a directory that exists and run the command again\n',
+      stderr:
+        'runbook: the current directory no longer exists (it was deleted or moved away)\n  hint: cd to a directory that exists and run the command again\n',
     });
   });
 });

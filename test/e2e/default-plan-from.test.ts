@@ -9,7 +9,8 @@ import { listRuns } from '../../src/run/list-runs.js';
 
 const install = installPerTest();
 
-const outputsOf = (events: readonly RunEvent[], step: string) => events.find((e): e is Extract<RunEvent, { type: 'step-output' }> => e.type === 'step-output' && e.step === step)?.outputs;
+const outputsOf = (events: readonly RunEvent[], step: string) =>
+  events.find((e): e is Extract<RunEvent, { type: 'step-output' }> => e.type === 'step-output' && e.step === step)?.outputs;
 
 describe('the default plan from the transfer on', () => {
   it('skips the backup and the checks before it, and uses their recorded outputs', async () => {

@@ -19,7 +19,8 @@ function onPath(program: string): boolean {
 async function whyNot(): Promise<string | undefined> {
   if (!onPath('pgloader')) return 'pgloader not installed: the pgloader branch is not tested';
   const validation = await runCli(['validate', defaultPlanPath]);
-  if (`${validation.stdout}${validation.stderr}`.includes('got "align-schema"')) return 'the sqlite-to-pg mode align-schema is not available yet: the pgloader branch is not tested';
+  if (`${validation.stdout}${validation.stderr}`.includes('got "align-schema"'))
+    return 'the sqlite-to-pg mode align-schema is not available yet: the pgloader branch is not tested';
   return undefined;
 }
 
@@ -39,7 +40,17 @@ describe('runbook exec plans/sqlite-to-pg.yaml --var transfer_tool=pgloader', ()
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const ran = inst.journal().flatMap((e) => (e.type === 'step-end' && e.status === 'succeeded' ? [e.step] : []));
-    expect(ran).toEqual(expect.arrayContaining(['pgloader-present', 'transfer-pgloader', 'repair-pgloader', 'verify-counts', 'switch-env', 'smoke', 'app-writes']));
+    expect(ran).toEqual(
+      expect.arrayContaining([
+        'pgloader-present',
+        'transfer-pgloader',
+        'repair-pgloader',
+        'verify-counts',
+        'switch-env',
+        'smoke',
+        'app-writes',
+      ]),
+    );
     expect(ran).not.toContain('transfer');
     await expectMigrated(inst.app, inst.databaseUrl);
     expect(readFileSync(inst.app.envPath, 'utf8')).toContain(`DATABASE_URL=${inst.databaseUrl}\n`);

@@ -30,7 +30,7 @@ function openDatabaseFiles(app: Installation['app']): string[] {
 }
 
 describe('the default plan rolls back to an app that really is on SQLite', () => {
-  it('with DATABASE_URL=postgres… in runbook\'s environment (the fallback), the restarted app still ends on SQLite', async () => {
+  it("with DATABASE_URL=postgres… in runbook's environment (the fallback), the restarted app still ends on SQLite", async () => {
     const inst = await install('rollback_env_leak');
     const result = await inst.exec({ failAt: 'smoke', env: { RUNBOOK_DATABASE_URL: undefined, DATABASE_URL: inst.databaseUrl } });
     expect(result.stderr).toContain('warning RB505 var "database_url" is taken from DATABASE_URL');

@@ -20,11 +20,22 @@ const databaseUrl = 'postgresql://agregator:pw-not-shown@127.0.0.1:1/agregator';
 function rendered(stepId: string, cli: readonly string[], cwd: string, rollback?: number) {
   const { plan, source } = validatePlanFile(defaultPlanPath);
   if (!plan) throw new Error('the default plan does not validate');
-  const vars = resolveVars(plan, source, { cli, files: [], env: { RUNBOOK_DATABASE_URL: databaseUrl, AGREGATOR_ADMIN_PASSWORD: 'admin-pw' } }, { requireAll: true });
+  const vars = resolveVars(
+    plan,
+    source,
+    { cli, files: [], env: { RUNBOOK_DATABASE_URL: databaseUrl, AGREGATOR_ADMIN_PASSWORD: 'admin-pw' } },
+    { requireAll: true },
+  );
   expect(vars.diagnostics).toEqual([]);
   const step = plan.steps.find((s) => s.id === stepId)!;
   const action = rollback === undefined ? step : step.rollback[rollback]!;
-  const scope = buildScope({ plan, vars: vars.values, env: {}, steps: {}, run: { id: 'r1', dir: join(cwd, '.runbook'), cwd, started_at: '' } });
+  const scope = buildScope({
+    plan,
+    vars: vars.values,
+    env: {},
+    steps: {},
+    run: { id: 'r1', dir: join(cwd, '.runbook'), cwd, started_at: '' },
+  });
   return new TemplateRenderer(new Date()).renderAction(action.spec, scope, shell.shellFields);
 }
 
@@ -41,7 +52,11 @@ describe('plans/sqlite-to-pg.yaml passes values to its shell commands as data', 
     mkdirSync(bin);
     ws.write('bin/pgloader', `#!/bin/sh\nprintf '%s\\0' "$@" > "${join(ws.dir, 'pgloader-argv')}"\n`);
     chmodSync(join(bin, 'pgloader'), 0o755);
-    const { spec, values } = rendered('transfer-pgloader', [`sqlite_path=${hostileName}`, 'transfer_tool=pgloader', `app_dir=${ws.dir}`], ws.dir);
+    const { spec, values } = rendered(
+      'transfer-pgloader',
+      [`sqlite_path=${hostileName}`, 'transfer_tool=pgloader', `app_dir=${ws.dir}`],
+      ws.dir,
+    );
     expect(spec.run).toBe('pgloader "sqlite://${RUNBOOK_VALUE_1}" "$DATABASE_URL"');
     const ctx = stepContext({ workDir: ws.dir, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, ...values.env() } });
     const result = await shell.run(spec, ctx);
@@ -71,7 +86,9 @@ describe('plans/sqlite-to-pg.yaml passes values to its shell commands as data', 
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('run: pgloader "sqlite://${RUNBOOK_VALUE_1}" "$DATABASE_URL"');
     // The path is shown quoted as one shell word, so a reviewer reads exactly the file pgloader gets.
-    expect(r.stdout).toMatch(/RUNBOOK_VALUE_1: '\/[^'\n]*\/cat\$\(touch pwned\)\.db' {2}← \{\{path \(path run\.cwd vars\.app_dir\) vars\.sqlite_path\}\}/);
+    expect(r.stdout).toMatch(
+      /RUNBOOK_VALUE_1: '\/[^'\n]*\/cat\$\(touch pwned\)\.db' {2}← \{\{path \(path run\.cwd vars\.app_dir\) vars\.sqlite_path\}\}/,
+    );
     expect(r.stdout + r.stderr).not.toMatch(/pw-not-shown|admin-pw/);
     expect(existsSync(join(ws.dir, 'pwned'))).toBe(false);
   });

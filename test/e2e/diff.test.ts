@@ -75,13 +75,29 @@ describe('runbook diff', () => {
     const r = await runCli(['diff', 'old.yaml', 'new.yaml'], { cwd: work });
     rmSync(work, { recursive: true, force: true });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('new.yaml:6:13: error RB303 "steps.make.outputs.stdout" reads step "make", which has no result yet because that step runs later [later-step-output]');
+    expect(r.stderr).toContain(
+      'new.yaml:6:13: error RB303 "steps.make.outputs.stdout" reads step "make", which has no result yet because that step runs later [later-step-output]',
+    );
   });
 
   it('shows a multi-line command change as a line diff in markdown', async () => {
-    const r = await runCli(['diff', '--format', 'markdown', 'plans/examples/rotate-logs.yaml', 'test/fixtures/review/rotate-logs-copying.yaml']);
+    const r = await runCli([
+      'diff',
+      '--format',
+      'markdown',
+      'plans/examples/rotate-logs.yaml',
+      'test/fixtures/review/rotate-logs-copying.yaml',
+    ]);
     expect(r.stdout).toContain(
-      ['  - `run`:', '', '    ```diff', '      target=logs-archive/logs_<now:yyyyMMdd_HHmmss>', '    - mv logs "$target" && echo "$target"', '    + cp -r logs "$target" && echo "$target"', '    ```'].join('\n'),
+      [
+        '  - `run`:',
+        '',
+        '    ```diff',
+        '      target=logs-archive/logs_<now:yyyyMMdd_HHmmss>',
+        '    - mv logs "$target" && echo "$target"',
+        '    + cp -r logs "$target" && echo "$target"',
+        '    ```',
+      ].join('\n'),
     );
   });
 
@@ -101,7 +117,12 @@ describe('runbook diff', () => {
           moved: { from: 2, to: 3, after: 'switch-env' },
           fields: [],
           rollback: [],
-          risks: [{ risk: 'gate-moved', message: 'gate moved: confirm "stop-writes" now comes after "switch-env" (env-switch), which it used to guard' }],
+          risks: [
+            {
+              risk: 'gate-moved',
+              message: 'gate moved: confirm "stop-writes" now comes after "switch-env" (env-switch), which it used to guard',
+            },
+          ],
         },
       ],
     });
@@ -119,7 +140,9 @@ describe('runbook diff', () => {
   it('names a missing file and a wrong argument count', async () => {
     const missing = await runCli(['diff', base, 'plans/nope.yaml']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe('plans/nope.yaml: error RB100 cannot read plan: no such file [file-unreadable]\n  hint: check the path, or name a git revision as REV:path (e.g. HEAD~1:plans/sqlite-to-pg.yaml)\n');
+    expect(missing.stderr).toBe(
+      'plans/nope.yaml: error RB100 cannot read plan: no such file [file-unreadable]\n  hint: check the path, or name a git revision as REV:path (e.g. HEAD~1:plans/sqlite-to-pg.yaml)\n',
+    );
     const one = await runCli(['diff', base]);
     expect(one).toEqual({ code: 2, stdout: '', stderr: 'runbook diff takes two plans (OLD NEW), got 1\n' });
     const format = await runCli(['diff', '--format', 'html', base, base]);
@@ -130,7 +153,8 @@ describe('runbook diff', () => {
 // Uses the built binary (bin/runbook.js): `npm test` builds first; run `npm run build` before running this file alone.
 describe('runbook diff with git', () => {
   let repo: string;
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], { cwd: repo, encoding: 'utf8' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], { cwd: repo, encoding: 'utf8' });
   const bin = resolve('bin/runbook.js');
 
   beforeAll(() => {
@@ -148,19 +172,30 @@ describe('runbook diff with git', () => {
   it('reads REV:path from git', async () => {
     const r = await runBin(['diff', 'HEAD:plans/switch.yaml', 'plans/switch.yaml'], { cwd: repo });
     expect(r.code).toBe(1);
-    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['HEAD:plans/switch.yaml → plans/switch.yaml', '- step "stop-writes" (confirm)', '    ! gate removed: confirm "stop-writes" no longer stops the run before "switch-env" (env-switch)']);
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+      'HEAD:plans/switch.yaml → plans/switch.yaml',
+      '- step "stop-writes" (confirm)',
+      '    ! gate removed: confirm "stop-writes" no longer stops the run before "switch-env" (env-switch)',
+    ]);
     const bad = await runBin(['diff', 'HEAD:plans/none.yaml', 'plans/switch.yaml'], { cwd: repo });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe("HEAD:plans/none.yaml: error RB100 cannot read plan from git: path 'plans/none.yaml' does not exist in 'HEAD' [file-unreadable]\n  hint: REV:path takes the path from the top of the repository, or ./path from the current directory\n");
+    expect(bad.stderr).toBe(
+      "HEAD:plans/none.yaml: error RB100 cannot read plan from git: path 'plans/none.yaml' does not exist in 'HEAD' [file-unreadable]\n  hint: REV:path takes the path from the top of the repository, or ./path from the current directory\n",
+    );
   });
 
-  it('as a git driver, prints an invalid plan\'s findings into the diff and exits 0 so git goes on', async () => {
+  it("as a git driver, prints an invalid plan's findings into the diff and exits 0 so git goes on", async () => {
     const bad = resolve('test/fixtures/plans/err/unknown-kind.yaml');
     const r = await runBin(['diff', '--git-driver', 'plans/x.yaml', '/dev/null', '0000000', '.', bad, 'abc1234', '100644']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('b/plans/x.yaml:5:11: error RB205 unknown step kind "sql-chek" in step "check" [unknown-kind]');
     const wrong = await runBin(['diff', '--git-driver', 'a', 'b']);
-    expect(wrong).toEqual({ code: 2, stdout: '', stderr: 'runbook diff --git-driver takes the 7 arguments git passes to an external diff (path old-file old-hex old-mode new-file new-hex new-mode), got 2\n' });
+    expect(wrong).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'runbook diff --git-driver takes the 7 arguments git passes to an external diff (path old-file old-hex old-mode new-file new-hex new-mode), got 2\n',
+    });
   });
 
   it('runs as the external diff driver of `git diff`', () => {
@@ -181,7 +216,9 @@ describe('runbook diff with git', () => {
     git('commit', '-q', '-am', 'second');
     const log = git('-c', `diff.runbook.command=node ${bin} diff --git-driver`, 'log', '-p', '--ext-diff', '--format=commit %s');
     expect(log).toContain('commit second\n\na/plans/switch.yaml → b/plans/switch.yaml\n- step "stop-writes" (confirm)\n');
-    expect(log).toContain('+plans/*.yaml diff=runbook\na/plans/switch.yaml → b/plans/switch.yaml\n~ plan "switch-app"\n    title: Switch the app to the new database\n');
+    expect(log).toContain(
+      '+plans/*.yaml diff=runbook\na/plans/switch.yaml → b/plans/switch.yaml\n~ plan "switch-app"\n    title: Switch the app to the new database\n',
+    );
     expect(log).toContain('+ step "restart" (shell)\n');
     expect(readFileSync(join(repo, 'plans/switch.yaml'), 'utf8')).toContain('Diff case: gate-removed');
   });

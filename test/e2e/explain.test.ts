@@ -29,14 +29,18 @@ describe('runbook explain', () => {
     expect(r.stdout).not.toMatch(/tok-12345|s3cret-pw/);
     expect(r.stdout).toContain('| `api_token` | `****` | secret, masked in all output |');
     expect(r.stdout).toContain('- `target`: PostgreSQL `postgresql://app:****@db/app`');
-    expect(r.stdout).toContain('```sh\napp-ctl drain --token \'****\'\n```');
+    expect(r.stdout).toContain("```sh\napp-ctl drain --token '****'\n```");
   });
 
   it('describes gates, checks and built-in undo in words', async () => {
     const r = await runCli(['explain', '--format', 'markdown', 'test/fixtures/review/diff/base.yaml']);
-    expect(r.stdout).toContain('## 2. stop-writes\n\n*Step `stop-writes` · a gate: the run waits for the operator*\n\nAsks the operator:\n\n> Writes to the app are stopped?\n');
+    expect(r.stdout).toContain(
+      '## 2. stop-writes\n\n*Step `stop-writes` · a gate: the run waits for the operator*\n\nAsks the operator:\n\n> Writes to the app are stopped?\n',
+    );
     expect(r.stdout).toContain('*Step `check-target` · a check (sql-check): it changes nothing*');
-    expect(r.stdout).toContain('**If it fails:** the run stops and undoes step 3 (restore the file byte-for-byte from the copy kept at the switch (remove it if the switch created it)).');
+    expect(r.stdout).toContain(
+      '**If it fails:** the run stops and undoes step 3 (restore the file byte-for-byte from the copy kept at the switch (remove it if the switch created it)).',
+    );
   });
 
   it('exits 2 on an invalid plan with its diagnostics, and on an unknown format', async () => {
@@ -44,7 +48,11 @@ describe('runbook explain', () => {
     const r = await runCli(['explain', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe((await runCli(['validate', bad])).stderr);
-    expect(await runCli(['explain', '--format', 'html', bad])).toEqual({ code: 2, stdout: '', stderr: 'runbook explain: unknown format "html"; expected text or markdown\n' });
+    expect(await runCli(['explain', '--format', 'html', bad])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'runbook explain: unknown format "html"; expected text or markdown\n',
+    });
   });
 
   it('keeps the golden file readable: sections, commands, undo and failure advice', () => {

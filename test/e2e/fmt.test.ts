@@ -1,12 +1,27 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
 const dirs = ['plans', 'plans/examples', 'test/fixtures/plans/ok', 'test/fixtures/review/diff'];
-const plans = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).map((f) => join(d, f)));
+const plans = dirs.flatMap((d) =>
+  readdirSync(d)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join(d, f)),
+);
 const work = mkdtempSync(join(tmpdir(), 'runbook-fmt-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -16,7 +31,8 @@ describe('runbook fmt', () => {
     mkdirSync(dirname(copy), { recursive: true });
     copyFileSync(file, copy);
     // The fragments a plan includes sit next to it.
-    if (existsSync(join(dirname(file), 'fragments'))) cpSync(join(dirname(file), 'fragments'), join(dirname(copy), 'fragments'), { recursive: true });
+    if (existsSync(join(dirname(file), 'fragments')))
+      cpSync(join(dirname(file), 'fragments'), join(dirname(copy), 'fragments'), { recursive: true });
     const r = await runCli(['fmt', copy]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
@@ -28,7 +44,9 @@ describe('runbook fmt', () => {
   });
 
   it("passes the README's own CI line on the shipped plans", async () => {
-    const line = readFileSync('README.md', 'utf8').split('\n').find((l) => l.startsWith('runbook fmt --check '));
+    const line = readFileSync('README.md', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('runbook fmt --check '));
     const command = line!.replace(/\s+#.*$/, '');
     expect(command).toBe('runbook fmt --check plans/*.yaml plans/examples/*.yaml');
     // The line runs as a user's shell runs it: globs expanded by sh, `runbook` found on PATH.

@@ -5,7 +5,11 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 
 // Every shipped plan is fuzzed, so a new one is too.
-const shipped = ['plans', 'plans/examples'].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => join(dir, f)));
+const shipped = ['plans', 'plans/examples'].flatMap((dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join(dir, f)),
+);
 const numRuns = Number(process.env.RUNBOOK_FUZZ_RUNS ?? 2000);
 // A fixed seed by default: the suite gives the same answer on every run; RUNBOOK_FUZZ_SEED=random explores further.
 const seedText = process.env.RUNBOOK_FUZZ_SEED ?? '20261206';
@@ -23,7 +27,9 @@ interface Outcome {
 function fuzz(): Promise<Outcome> {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-fuzz-'));
   const plans = Object.fromEntries(shipped.map((f) => [f, readFileSync(f, 'utf8')]));
-  const worker = new Worker(resolve('test/helpers/fuzz-plans-worker.mjs'), { workerData: { root: process.cwd(), dir, plans, numRuns, seed } });
+  const worker = new Worker(resolve('test/helpers/fuzz-plans-worker.mjs'), {
+    workerData: { root: process.cwd(), dir, plans, numRuns, seed },
+  });
   return new Promise((done) => {
     let cases = 0;
     let watchdog: NodeJS.Timeout | undefined;
@@ -31,7 +37,10 @@ function fuzz(): Promise<Outcome> {
       clearTimeout(watchdog);
       watchdog = setTimeout(() => {
         void worker.terminate();
-        done({ cases, hung: `case ${cases} did not end; its plans:\n--- original.yaml\n${readFileSync(join(dir, 'original.yaml'), 'utf8')}\n--- mutated.yaml\n${readFileSync(join(dir, 'mutated.yaml'), 'utf8')}` });
+        done({
+          cases,
+          hung: `case ${cases} did not end; its plans:\n--- original.yaml\n${readFileSync(join(dir, 'original.yaml'), 'utf8')}\n--- mutated.yaml\n${readFileSync(join(dir, 'mutated.yaml'), 'utf8')}`,
+        });
       }, hangAfterMs);
     };
     watch();

@@ -18,7 +18,10 @@ const install = installPerTest();
 
 /** Tables in the target database outside PostgreSQL's own schemas. */
 async function userTables(url: string): Promise<string[]> {
-  const rows = await query<{ name: string }>(url, "select table_schema || '.' || table_name as name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1");
+  const rows = await query<{ name: string }>(
+    url,
+    "select table_schema || '.' || table_name as name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1",
+  );
   return rows.map((r) => r.name);
 }
 
@@ -50,7 +53,10 @@ const backupUnderWay = async (inst: Installation) => readdirSync(inst.app.backup
 /** The transfer has finished some tables and not all: its state table says so. */
 const transferUnderWay = async (inst: Installation) => {
   try {
-    const [row] = await query<{ done: number; all: number }>(inst.databaseUrl, "select count(*) filter (where status = 'complete')::int as done, count(*)::int as all from public._runbook_transfer");
+    const [row] = await query<{ done: number; all: number }>(
+      inst.databaseUrl,
+      "select count(*) filter (where status = 'complete')::int as done, count(*)::int as all from public._runbook_transfer",
+    );
     return (row?.done ?? 0) > 0 && (row?.done ?? 0) < (row?.all ?? 0);
   } catch {
     return false;
@@ -69,7 +75,10 @@ const points: readonly KillPoint[] = [
 
 /** Starts the default plan as a real process, kills it with SIGKILL at the point, and takes its lock over. */
 async function killAt(inst: Installation, point: KillPoint): Promise<string> {
-  const run = startBin(execArgs(inst.app, { vars: ['drop_target_on_rollback=true'] }), { cwd: inst.app.dir, env: secretEnv(inst.databaseUrl, demoAdminPassword) });
+  const run = startBin(execArgs(inst.app, { vars: ['drop_target_on_rollback=true'] }), {
+    cwd: inst.app.dir,
+    env: secretEnv(inst.databaseUrl, demoAdminPassword),
+  });
   await journalHas(inst, point.at);
   while (point.inside && !(await point.inside(inst))) await new Promise((r) => setTimeout(r, 5));
   run.child.kill('SIGKILL');
@@ -82,7 +91,8 @@ async function killAt(inst: Installation, point: KillPoint): Promise<string> {
   return dir.split('/').pop()!;
 }
 
-const carryOn = (inst: Installation, command: 'resume' | 'rollback', id: string) => runBin([command, id, '--yes'], { cwd: inst.app.dir, env: secretEnv(inst.databaseUrl, demoAdminPassword) });
+const carryOn = (inst: Installation, command: 'resume' | 'rollback', id: string) =>
+  runBin([command, id, '--yes'], { cwd: inst.app.dir, env: secretEnv(inst.databaseUrl, demoAdminPassword) });
 
 describe('kill -9 of the runner, then resume: the end state of an uninterrupted run', () => {
   it.each(points.map((p) => [p.name, p] as const))('%s', async (_, point) => {

@@ -14,7 +14,8 @@ describe('runbook kinds', () => {
     const r = await runCli(['kinds']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    for (const k of allStepKinds()) expect(r.stdout).toMatch(new RegExp(`^${k.kind} +${k.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    for (const k of allStepKinds())
+      expect(r.stdout).toMatch(new RegExp(`^${k.kind} +${k.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
   });
 
   it('shows one kind: its fields with types, required ones and defaults, whether it undoes itself, and an example', async () => {
@@ -27,7 +28,9 @@ describe('runbook kinds', () => {
     expect(lines).toContain('    wait_until_up.timeout: duration (seconds, or 500ms, 30s, 5m, 1h), default 60s');
     expect(lines).toContain('      requests[].expect.status: integer or list of integer, default any 2xx');
     expect(lines).toContain('    requests[].method: one of: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, default GET');
-    expect(r.stdout).toContain('Example:\n  - id: example-http-smoke\n    kind: http-smoke\n    base_url: http://127.0.0.1:5050\n    requests:\n');
+    expect(r.stdout).toContain(
+      'Example:\n  - id: example-http-smoke\n    kind: http-smoke\n    base_url: http://127.0.0.1:5050\n    requests:\n',
+    );
     const env = await runCli(['kinds', 'env-switch']);
     expect(env.stdout).toContain('It undoes itself at rollback: restore the file byte-for-byte');
     expect(env.stdout).toContain('  create: boolean, default false\n');
@@ -37,7 +40,9 @@ describe('runbook kinds', () => {
     expect(await runCli(['kinds', 'http-smok'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: `runbook kinds: unknown step kind "http-smok"; did you mean "http-smoke"?\n  hint: the kinds are ${allStepKinds().map((k) => k.kind).join(', ')}\n`,
+      stderr: `runbook kinds: unknown step kind "http-smok"; did you mean "http-smoke"?\n  hint: the kinds are ${allStepKinds()
+        .map((k) => k.kind)
+        .join(', ')}\n`,
     });
     expect((await runCli(['kinds', '--format', 'html'])).code).toBe(2);
   });
@@ -60,7 +65,13 @@ describe('runbook kinds', () => {
       ...note,
       kind: 'flush-cache',
       summary: 'Empties the app cache.',
-      schema: { properties: { url: { type: 'string', description: 'Cache endpoint, e.g. http://127.0.0.1:9000/flush' }, ttl: { type: 'integer', minimum: 0, default: 60, description: 'Seconds.' } }, required: ['url'] },
+      schema: {
+        properties: {
+          url: { type: 'string', description: 'Cache endpoint, e.g. http://127.0.0.1:9000/flush' },
+          ttl: { type: 'integer', minimum: 0, default: 60, description: 'Seconds.' },
+        },
+        required: ['url'],
+      },
     } as typeof note);
     expect((await runCli(['kinds'])).stdout).toMatch(/^flush-cache +Empties the app cache\.$/m);
     const r = await runCli(['kinds', 'flush-cache']);

@@ -57,13 +57,19 @@ async function expectLostAndReported(ws: Workspace, r: CliResult, password: stri
   // The step before was rolled back.
   expect(existsSync(join(ws.dir, 'writes-stopped'))).toBe(false);
   // The lock was released: the next run in the same directory starts.
-  const next = await runCli(['exec', ws.write('next.yaml', 'version: 1\nname: next\nsteps:\n  - id: a\n    kind: shell\n    run: "true"\n')], { cwd: ws.dir });
+  const next = await runCli(
+    ['exec', ws.write('next.yaml', 'version: 1\nname: next\nsteps:\n  - id: a\n    kind: shell\n    run: "true"\n')],
+    { cwd: ws.dir },
+  );
   expect(next.stderr).toBe('');
   expect(next.code).toBe(0);
 }
 
 /** Runs the migration against a server of its own, stops that server (fast shutdown) while "files" is copied, and checks the run. */
-async function whileTheServerStops(keepTables: boolean, check: (ws: Workspace, r: CliResult, password: string) => Promise<void>): Promise<void> {
+async function whileTheServerStops(
+  keepTables: boolean,
+  check: (ws: Workspace, r: CliResult, password: string) => Promise<void>,
+): Promise<void> {
   const server = await startEmbeddedPostgres();
   try {
     const ws = workspace();
@@ -95,7 +101,7 @@ describe('losing PostgreSQL in the middle of the transfer (the real binary)', ()
     expect(await query(url, "select table_name from information_schema.tables where table_schema = 'public'")).toEqual([]);
   });
 
-  it('the server stopped (fast shutdown), the transfer\'s tables kept as the default plan does: the step fails naming the lost connection, the rest is rolled back, exit 1', async () => {
+  it("the server stopped (fast shutdown), the transfer's tables kept as the default plan does: the step fails naming the lost connection, the rest is rolled back, exit 1", async () => {
     await whileTheServerStops(true, async (ws, r, password) => {
       expect(r.code).toBe(1);
       expect(runEnd(journalOf(ws))).toMatchObject({ status: 'failed-rolled-back', exitCode: 1 });
@@ -103,14 +109,16 @@ describe('losing PostgreSQL in the middle of the transfer (the real binary)', ()
     });
   });
 
-  it('the server stopped (fast shutdown) with the transfer\'s undo to run: the rest is rolled back, and the report says what is left to drop (exit 3)', async () => {
+  it("the server stopped (fast shutdown) with the transfer's undo to run: the rest is rolled back, and the report says what is left to drop (exit 3)", async () => {
     await whileTheServerStops(false, async (ws, r, password) => {
       // The transfer's tables stay on a server that is gone: the rollback cannot be complete, and says so.
       expect(r.code).toBe(3);
       expect(runEnd(journalOf(ws))).toMatchObject({ status: 'failed-rollback-incomplete', exitCode: 3 });
       const report = readFileSync(join(ws.lastRunDir(), 'report.md'), 'utf8');
       await expectLostAndReported(ws, r, password);
-      expect(report).toMatch(/cannot undo the transfer into schema "public": cannot connect to "target" \(postgresql:\/\/postgres:\*\*\*\*@[^)]+\): [^;]+; once PostgreSQL is back, undo the transfer by hand: DROP TABLE IF EXISTS "public"."files", "public"."tags", "public"."_runbook_transfer";/);
+      expect(report).toMatch(
+        /cannot undo the transfer into schema "public": cannot connect to "target" \(postgresql:\/\/postgres:\*\*\*\*@[^)]+\): [^;]+; once PostgreSQL is back, undo the transfer by hand: DROP TABLE IF EXISTS "public"."files", "public"."tags", "public"."_runbook_transfer";/,
+      );
     });
   });
 });

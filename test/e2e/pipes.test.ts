@@ -11,19 +11,29 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /** `runbook ARGS | READER` in a real shell; returns runbook's exit status and its stderr. */
 function pipeInto(ws: Workspace, args: readonly string[], readerCommand: string): { status: number; stderr: string } {
   const script = `node ${quote(bin)} ${args.map(quote).join(' ')} 2>runbook.err | ${readerCommand}; echo "\${PIPESTATUS[0]}"`;
-  const status = Number(execFileSync('bash', ['-c', script], { cwd: ws.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } }).trim());
+  const status = Number(
+    execFileSync('bash', ['-c', script], { cwd: ws.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } }).trim(),
+  );
   return { status, stderr: readFileSync(join(ws.dir, 'runbook.err'), 'utf8') };
 }
 
 /** The same command with stdout written straight to a file. */
 function toFile(ws: Workspace, args: readonly string[]): { status: number; bytes: Buffer } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: ws.dir, env: { ...process.env, NO_COLOR: '1', CI: '1' }, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: ws.dir,
+    env: { ...process.env, NO_COLOR: '1', CI: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { status: r.status ?? -1, bytes: r.stdout };
 }
 
 // Long enough that every command below prints well over a pipe's 64 KiB.
 const steps = (tag: string) =>
-  Array.from({ length: 600 }, (_, i) => `  - id: note-${i}\n    kind: note\n    title: Tell the operator thing number ${i} of this long procedure, ${tag}\n    message: "Remember item ${i}: ${'keep the backup and check the counts. '.repeat(3)}"\n`).join('');
+  Array.from(
+    { length: 600 },
+    (_, i) =>
+      `  - id: note-${i}\n    kind: note\n    title: Tell the operator thing number ${i} of this long procedure, ${tag}\n    message: "Remember item ${i}: ${'keep the backup and check the counts. '.repeat(3)}"\n`,
+  ).join('');
 
 describe('output into a pipe (real processes, a real slow reader)', () => {
   let ws: Workspace;
@@ -68,7 +78,9 @@ describe('output into a pipe (real processes, a real slow reader)', () => {
   it('exec --json | head: the run goes to its end and exits with its own code; stderr says the output was cut', () => {
     const r = pipeInto(ws, ['exec', '--json', 'new.yaml'], 'head -c 100 >/dev/null');
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/^runbook: standard output (is gone \(EPIPE\); the run goes on|was closed before the run ended); its journal and report have everything\n$/);
+    expect(r.stderr).toMatch(
+      /^runbook: standard output (is gone \(EPIPE\); the run goes on|was closed before the run ended); its journal and report have everything\n$/,
+    );
     expect(ws.lastJournal().at(-1)).toMatchObject({ type: 'run-end', status: 'succeeded', exitCode: 0 });
   });
 });

@@ -14,7 +14,10 @@ const install = installPerTest();
 
 /** Tables in the target database outside PostgreSQL's own schemas. */
 async function userTables(url: string): Promise<string[]> {
-  const rows = await query<{ name: string }>(url, "select table_schema || '.' || table_name as name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1");
+  const rows = await query<{ name: string }>(
+    url,
+    "select table_schema || '.' || table_name as name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1",
+  );
   return rows.map((r) => r.name);
 }
 

@@ -30,7 +30,11 @@ describe('two runs of the default plan on the same app and database, from two di
     const elsewhere = mkdtempSync(join(tmpdir(), 'runbook-operator-'));
     const second = await runCli(execArgs(inst.app), { cwd: elsewhere, env });
     expect(second.code).toBe(2);
-    expect(second.stderr).toMatch(new RegExp(`^runbook: another run is in progress in ${inst.app.dir}: run ${holder} \\(pid ${first.child.pid} on host [^,]+, started [0-9T:.Z-]+\\)\\n`));
+    expect(second.stderr).toMatch(
+      new RegExp(
+        `^runbook: another run is in progress in ${inst.app.dir}: run ${holder} \\(pid ${first.child.pid} on host [^,]+, started [0-9T:.Z-]+\\)\\n`,
+      ),
+    );
     expect(listRuns(elsewhere)).toEqual([]);
     expect(existsSync(join(elsewhere, '.runbook', 'lock'))).toBe(false);
 
@@ -38,7 +42,9 @@ describe('two runs of the default plan on the same app and database, from two di
     const otherApp = mkdtempSync(join(tmpdir(), 'runbook-other-app-'));
     const third = await runCli([...execArgs(inst.app), '--var', `app_dir=${otherApp}`], { cwd: otherApp, env });
     expect(third.code).toBe(2);
-    expect(third.stderr).toContain(`runbook: the database of connection "target" is locked by another run: runbook ${holder} pid ${first.child.pid}`);
+    expect(third.stderr).toContain(
+      `runbook: the database of connection "target" is locked by another run: runbook ${holder} pid ${first.child.pid}`,
+    );
 
     expect(await first.exited).toBe(0);
     await expectMigrated(inst.app, inst.databaseUrl);

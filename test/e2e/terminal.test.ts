@@ -14,12 +14,20 @@ function onTerminal(cwd: string, args: string, input = ''): string {
   delete env.NO_COLOR;
   let raw = '';
   try {
-    raw = execFileSync('script', ['-qec', `stty cols 120 rows 50; ${process.execPath} ${bin} ${args}`, '/dev/null'], { cwd, env, encoding: 'utf8', input });
+    raw = execFileSync('script', ['-qec', `stty cols 120 rows 50; ${process.execPath} ${bin} ${args}`, '/dev/null'], {
+      cwd,
+      env,
+      encoding: 'utf8',
+      input,
+    });
   } catch (e) {
     raw = (e as { stdout: string }).stdout;
   }
-  // eslint-disable-next-line no-control-regex
-  return raw.replace(/\r\n/g, '\n').replace(/\r/g, '\n').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+
+  return raw
+    .replace(/\r\n/g, '\n')
+    .replace(/\r/g, '\n')
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 }
 
 describe.skipIf(!hasScript)('on a terminal', () => {
@@ -63,7 +71,10 @@ steps:
 
   it('asks a confirm gate on the terminal and goes on when the operator says yes', () => {
     const ws = workspace();
-    ws.write('plan.yaml', `version: 1\nname: ask\nsteps:\n  - id: gate\n    kind: confirm\n    message: Stop writes now?\n  - id: after\n    kind: shell\n    run: echo went on\n`);
+    ws.write(
+      'plan.yaml',
+      `version: 1\nname: ask\nsteps:\n  - id: gate\n    kind: confirm\n    message: Stop writes now?\n  - id: after\n    kind: shell\n    run: echo went on\n`,
+    );
     const screen = onTerminal(ws.dir, 'exec plan.yaml', 'y\r');
     expect(screen).toContain('Stop writes now? [y/N] y');
     expect(screen).toContain('✔ gate');

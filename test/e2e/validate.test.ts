@@ -5,7 +5,11 @@ import { runBin, runCli } from '../helpers/cli.js';
 
 const errDir = 'test/fixtures/plans/err';
 const broken = readdirSync(errDir).filter((f) => f.endsWith('.yaml'));
-const shipped = ['plans', 'plans/examples'].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).map((f) => join(d, f)));
+const shipped = ['plans', 'plans/examples'].flatMap((d) =>
+  readdirSync(d)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join(d, f)),
+);
 
 describe('runbook validate', () => {
   it('accepts every plan shipped in plans/', async () => {
@@ -40,21 +44,36 @@ describe('runbook validate', () => {
 
   it('prints GitHub annotations with --format github', async () => {
     const r = await runCli(['validate', '--format', 'github', join(errDir, 'duplicate-step-id.yaml')]);
-    expect(r.stdout).toBe(`::error file=${join(errDir, 'duplicate-step-id.yaml')},line=7,col=9,title=RB401::step id "greet" is used twice (first at line 4) (give each step its own id; later steps refer to outputs by id)\n`);
+    expect(r.stdout).toBe(
+      `::error file=${join(errDir, 'duplicate-step-id.yaml')},line=7,col=9,title=RB401::step id "greet" is used twice (first at line 4) (give each step its own id; later steps refer to outputs by id)\n`,
+    );
   });
 
   it('names a missing file', async () => {
     const r = await runCli(['validate', 'plans/nope.yaml']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('plans/nope.yaml: error RB100 cannot read plan: no such file [file-unreadable]\n  hint: check the path; plans usually live in plans/\n');
+    expect(r.stderr).toBe(
+      'plans/nope.yaml: error RB100 cannot read plan: no such file [file-unreadable]\n  hint: check the path; plans usually live in plans/\n',
+    );
   });
 
   it('checks --var values against the declared type', async () => {
-    const r = await runCli(['validate', 'test/fixtures/plans/ok/templates-and-conditions.yaml', '--var', 'retries=many', '--var', 'mode=ful']);
+    const r = await runCli([
+      'validate',
+      'test/fixtures/plans/ok/templates-and-conditions.yaml',
+      '--var',
+      'retries=many',
+      '--var',
+      'mode=ful',
+    ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('test/fixtures/plans/ok/templates-and-conditions.yaml:4:3: error RB502 var "mode" from --var is "ful"; allowed: "full", "quick" [var-invalid]');
+    expect(r.stderr).toContain(
+      'test/fixtures/plans/ok/templates-and-conditions.yaml:4:3: error RB502 var "mode" from --var is "ful"; allowed: "full", "quick" [var-invalid]',
+    );
     expect(r.stderr).toContain('hint: did you mean "full"?');
-    expect(r.stderr).toContain('test/fixtures/plans/ok/templates-and-conditions.yaml:6:3: error RB502 var "retries" from --var is "many": expected a whole number [var-invalid]');
+    expect(r.stderr).toContain(
+      'test/fixtures/plans/ok/templates-and-conditions.yaml:6:3: error RB502 var "retries" from --var is "many": expected a whole number [var-invalid]',
+    );
   });
 
   it('has --help with an example on every command', async () => {

@@ -31,6 +31,8 @@ describe('runbook --version and runbook version', () => {
   it('version prints one line each', async () => {
     const r = await runCli(['version']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^runbook \d+\.\d+\.\d+\nnode \d+\.\d+\.\d+\npg \(PostgreSQL client\) \d+\.\d+\.\d+\nsqlite 3\.\d+\.\d+ \(better-sqlite3 \d+\.\d+\.\d+\)\n$/);
+    expect(r.stdout).toMatch(
+      /^runbook \d+\.\d+\.\d+\nnode \d+\.\d+\.\d+\npg \(PostgreSQL client\) \d+\.\d+\.\d+\nsqlite 3\.\d+\.\d+ \(better-sqlite3 \d+\.\d+\.\d+\)\n$/,
+    );
   });
 });

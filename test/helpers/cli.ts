@@ -10,7 +10,10 @@ export interface CliResult {
 }
 
 /** Runs the CLI in-process with captured streams (not a terminal). */
-export async function runCli(argv: readonly string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliResult> {
+export async function runCli(
+  argv: readonly string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -23,13 +26,25 @@ export async function runCli(argv: readonly string[], options: { env?: Record<st
 }
 
 /** Runs the built binary (`bin/runbook.js`, from `npm run build`) as a real child process. */
-export function runBin(argv: readonly string[], options: { env?: Record<string, string | undefined>; cwd?: string; input?: string; bin?: string } = {}): Promise<CliResult> {
+export function runBin(
+  argv: readonly string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string; input?: string; bin?: string } = {},
+): Promise<CliResult> {
   const bin = options.bin ?? resolve('bin/runbook.js');
   return new Promise((done) => {
-    const child = execFile(process.execPath, [bin, ...argv], { cwd: options.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', ...options.env } as NodeJS.ProcessEnv, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      [bin, ...argv],
+      {
+        cwd: options.cwd ?? process.cwd(),
+        env: { ...process.env, NO_COLOR: '1', ...options.env } as NodeJS.ProcessEnv,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
     child.stdin?.end(options.input ?? '');
   });
 }
@@ -45,7 +60,10 @@ export interface RunningBin {
 
 /** Starts the built binary as a real process with piped stdio (not a terminal, so plain output). */
 export function startBin(argv: readonly string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): RunningBin {
-  const child = spawn(process.execPath, [resolve('bin/runbook.js'), ...argv], { cwd: options.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', CI: '1', ...options.env } as NodeJS.ProcessEnv });
+  const child = spawn(process.execPath, [resolve('bin/runbook.js'), ...argv], {
+    cwd: options.cwd ?? process.cwd(),
+    env: { ...process.env, NO_COLOR: '1', CI: '1', ...options.env } as NodeJS.ProcessEnv,
+  });
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (d: Buffer) => (output.stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output.stderr += d.toString()));

@@ -21,7 +21,9 @@ export interface Installation {
   /** .env and catalogue.db as they were before any run. */
   readonly before: Fingerprints;
   /** Runs the default plan in-process in the app's directory; `adminPassword` overrides the right one, `env` adds to the environment. */
-  exec(options?: PlanRunOptions & { readonly adminPassword?: string; readonly env?: Record<string, string | undefined> }): Promise<CliResult>;
+  exec(
+    options?: PlanRunOptions & { readonly adminPassword?: string; readonly env?: Record<string, string | undefined> },
+  ): Promise<CliResult>;
   /** The newest run's journal. */
   journal(): RunEvent[];
   /** Which database the app serves from, by its admin overview. */
@@ -40,7 +42,11 @@ export async function installation(label: string): Promise<Installation> {
     app,
     databaseUrl,
     before: fingerprints(app),
-    exec: (options = {}) => runCli(execArgs(app, options), { cwd: app.dir, env: { ...secretEnv(databaseUrl, options.adminPassword ?? demoAdminPassword), ...options.env } }),
+    exec: (options = {}) =>
+      runCli(execArgs(app, options), {
+        cwd: app.dir,
+        env: { ...secretEnv(databaseUrl, options.adminPassword ?? demoAdminPassword), ...options.env },
+      }),
     journal: () => readJournal(join(listRuns(app.dir)[0]!.dir, 'journal.jsonl')),
     database: () => appDatabase(app.appUrl, demoAdminPassword),
     stop: async () => {
@@ -67,7 +73,12 @@ export function installPerTest(): (label: string) => Promise<Installation> {
 export function sqliteCounts(path: string): Record<string, number> {
   const db = new Database(path, { readonly: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%\\_fts%' ESCAPE '\\' ORDER BY name").pluck().all() as string[];
+    const tables = db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%\\_fts%' ESCAPE '\\' ORDER BY name",
+      )
+      .pluck()
+      .all() as string[];
     return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
   } finally {
     db.close();
@@ -85,11 +96,19 @@ export function sqliteValue(path: string, sql: string): unknown {
 }
 
 /** Row counts of the given tables in a PostgreSQL database; with `upToId`, only rows whose id is at most that. */
-export async function postgresCounts(url: string, tables: readonly string[], upToId: Readonly<Record<string, number>> = {}): Promise<Record<string, number>> {
+export async function postgresCounts(
+  url: string,
+  tables: readonly string[],
+  upToId: Readonly<Record<string, number>> = {},
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const t of tables) {
     const limit = upToId[t];
-    const [row] = await query<{ n: string }>(url, `select count(*) as n from "${t}"${limit === undefined ? '' : ' where id <= $1'}`, limit === undefined ? [] : [limit]);
+    const [row] = await query<{ n: string }>(
+      url,
+      `select count(*) as n from "${t}"${limit === undefined ? '' : ' where id <= $1'}`,
+      limit === undefined ? [] : [limit],
+    );
     counts[t] = Number(row?.n);
   }
   return counts;
@@ -101,7 +120,10 @@ export function backups(app: AppWorkspace): string[] {
 }
 
 /** A signed-in session on the app, as a browser would hold it. */
-export async function signIn(appUrl: string, password = demoAdminPassword): Promise<(method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>> {
+export async function signIn(
+  appUrl: string,
+  password = demoAdminPassword,
+): Promise<(method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>> {
   let cookie = '';
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${appUrl}${path}`, {
@@ -137,7 +159,9 @@ const writtenBySmoke = ['task_records', 'ai_search_metrics', 'ai_search_snippet_
 export async function expectMigrated(app: AppWorkspace, databaseUrl: string): Promise<void> {
   const source = sqliteCounts(app.cataloguePath);
   expect(Object.keys(source)).toHaveLength(23);
-  const maxIds = Object.fromEntries(writtenBySmoke.map((t) => [t, Number(sqliteValue(app.cataloguePath, `SELECT coalesce(max(id), 0) FROM "${t}"`))]));
+  const maxIds = Object.fromEntries(
+    writtenBySmoke.map((t) => [t, Number(sqliteValue(app.cataloguePath, `SELECT coalesce(max(id), 0) FROM "${t}"`))]),
+  );
   expect(await postgresCounts(databaseUrl, Object.keys(source), maxIds)).toEqual(source);
 
   expect(await appDatabase(app.appUrl, demoAdminPassword)).toEqual({ ok: true, dialect: 'postgresql', files: source.files });

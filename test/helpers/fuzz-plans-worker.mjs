@@ -8,12 +8,108 @@ import YAML from 'yaml';
 
 const { root, dir, plans, numRuns, seed } = workerData;
 // The public API, as `runbook validate`, `plan`, `explain`, `fmt` and `diff` call it.
-const { allStepKinds, validatePlanText, resolveVars, describePlan, explainPlan, formatPlanText, diffPlans, formatDiffText, formatDiffMarkdown, Masker } = await import(join(root, 'dist/index.js'));
+const {
+  allStepKinds,
+  validatePlanText,
+  resolveVars,
+  describePlan,
+  explainPlan,
+  formatPlanText,
+  diffPlans,
+  formatDiffText,
+  formatDiffMarkdown,
+  Masker,
+} = await import(join(root, 'dist/index.js'));
 const { createColors } = (await import('picocolors')).default;
 
 const kinds = allStepKinds().map((k) => k.kind);
-const tricky = ['{{', '}}', '{{vars.nope}}', '{{steps.nope.outputs.x}}', '{{steps.tools.outputs.pgloader}}', '{{run.id}}', '{{now "yyyy"}}', '{{#if vars.x}}', '{{/if}}', '{{{vars.x}}}', '{{> part}}', '{{lookup vars "x"}}', '{{env.HOME}}', ': ', '- ', '"', "'", '#', '&a ', '*a', '<<: *a', '!!binary ', '|', '>-', '\t', '[', ']', '{', '}', '%', '@', '`', '\\', '\u0000', '\ufeff', 'ü', '${x}', '$(rm -rf /)', '0x1F', '1e999', '-1', 'null', '~', 'true', '.inf', '? ', '---', '...', 'ms', '10m', '-5s'];
-const keys = ['id', 'kind', 'title', 'when', 'timeout', 'retries', 'continue_on_error', 'rollback', 'outputs', 'run', 'sql', 'connection', 'expect', 'url', 'file', 'set', 'message', 'tables', 'default', 'env', 'secret', 'required', 'description', 'allowed', 'type', 'vars', 'steps', 'connections', 'version', 'name', 'raw', 'x-extra'];
+const tricky = [
+  '{{',
+  '}}',
+  '{{vars.nope}}',
+  '{{steps.nope.outputs.x}}',
+  '{{steps.tools.outputs.pgloader}}',
+  '{{run.id}}',
+  '{{now "yyyy"}}',
+  '{{#if vars.x}}',
+  '{{/if}}',
+  '{{{vars.x}}}',
+  '{{> part}}',
+  '{{lookup vars "x"}}',
+  '{{env.HOME}}',
+  ': ',
+  '- ',
+  '"',
+  "'",
+  '#',
+  '&a ',
+  '*a',
+  '<<: *a',
+  '!!binary ',
+  '|',
+  '>-',
+  '\t',
+  '[',
+  ']',
+  '{',
+  '}',
+  '%',
+  '@',
+  '`',
+  '\\',
+  '\u0000',
+  '\ufeff',
+  'ü',
+  '${x}',
+  '$(rm -rf /)',
+  '0x1F',
+  '1e999',
+  '-1',
+  'null',
+  '~',
+  'true',
+  '.inf',
+  '? ',
+  '---',
+  '...',
+  'ms',
+  '10m',
+  '-5s',
+];
+const keys = [
+  'id',
+  'kind',
+  'title',
+  'when',
+  'timeout',
+  'retries',
+  'continue_on_error',
+  'rollback',
+  'outputs',
+  'run',
+  'sql',
+  'connection',
+  'expect',
+  'url',
+  'file',
+  'set',
+  'message',
+  'tables',
+  'default',
+  'env',
+  'secret',
+  'required',
+  'description',
+  'allowed',
+  'type',
+  'vars',
+  'steps',
+  'connections',
+  'version',
+  'name',
+  'raw',
+  'x-extra',
+];
 
 const value = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(...tricky), fc.constantFrom(...kinds), fc.string({ maxLength: 12 }));
 const dataMutation = fc.oneof(
@@ -27,7 +123,12 @@ const textMutation = fc.oneof(
   fc.record({ op: fc.constant('duplicate-line'), at: fc.nat() }),
   fc.record({ op: fc.constant('swap-lines'), at: fc.nat(), to: fc.nat() }),
   fc.record({ op: fc.constant('indent'), at: fc.nat(), by: fc.integer({ min: -4, max: 4 }) }),
-  fc.record({ op: fc.constant('insert'), at: fc.nat(), col: fc.nat(), text: fc.oneof(fc.constantFrom(...tricky), fc.string({ maxLength: 8 })) }),
+  fc.record({
+    op: fc.constant('insert'),
+    at: fc.nat(),
+    col: fc.nat(),
+    text: fc.oneof(fc.constantFrom(...tricky), fc.string({ maxLength: 8 })),
+  }),
   fc.record({ op: fc.constant('truncate'), at: fc.nat() }),
 );
 const mutatedPlan = fc.record({
@@ -103,7 +204,8 @@ function mutateText(text, mutations) {
     else if (m.op === 'duplicate-line') lines.splice(i, 0, lines[i]);
     else if (m.op === 'swap-lines') [lines[i], lines[m.to % lines.length]] = [lines[m.to % lines.length], lines[i]];
     else if (m.op === 'indent') lines[i] = m.by > 0 ? ' '.repeat(m.by) + lines[i] : lines[i].replace(new RegExp(`^ {0,${-m.by}}`), '');
-    else if (m.op === 'insert') lines[i] = lines[i].slice(0, m.col % (lines[i].length + 1)) + m.text + lines[i].slice(m.col % (lines[i].length + 1));
+    else if (m.op === 'insert')
+      lines[i] = lines[i].slice(0, m.col % (lines[i].length + 1)) + m.text + lines[i].slice(m.col % (lines[i].length + 1));
     else lines = lines.slice(0, i);
     if (lines.length === 0) lines = [''];
   }
@@ -117,7 +219,8 @@ const errors = (diagnostics) => diagnostics.filter((d) => d.severity === 'error'
 function validate(file, text) {
   const checked = validatePlanText(file, text);
   if (!checked.plan) {
-    if (errors(checked.diagnostics).length === 0 || checked.diagnostics.some((d) => !d.message)) throw new Error(`no plan and no error diagnostic: ${JSON.stringify(checked.diagnostics)}`);
+    if (errors(checked.diagnostics).length === 0 || checked.diagnostics.some((d) => !d.message))
+      throw new Error(`no plan and no error diagnostic: ${JSON.stringify(checked.diagnostics)}`);
     return undefined;
   }
   if (errors(checked.diagnostics).length > 0) throw new Error(`a plan with errors: ${JSON.stringify(checked.diagnostics)}`);
@@ -161,5 +264,9 @@ try {
   );
   parentPort.postMessage({ type: 'done', cases });
 } catch (e) {
-  parentPort.postMessage({ type: 'done', cases, error: `${e.message}\n${e.cause instanceof Error ? (e.cause.stack ?? e.cause.message) : ''}` });
+  parentPort.postMessage({
+    type: 'done',
+    cases,
+    error: `${e.message}\n${e.cause instanceof Error ? (e.cause.stack ?? e.cause.message) : ''}`,
+  });
 }

@@ -10,7 +10,9 @@ export async function expectGolden(text: string, golden: string): Promise<void> 
   const state = expect.getState();
   const testFile = state.testPath ?? '';
   if (!existsSync(golden) && state.snapshotState.snapshotUpdateState !== 'all') {
-    throw new Error(`golden file ${golden} is missing: create it with \`npx vitest run ${relative(process.cwd(), testFile)} --update\` and review it before committing`);
+    throw new Error(
+      `golden file ${golden} is missing: create it with \`npx vitest run ${relative(process.cwd(), testFile)} --update\` and review it before committing`,
+    );
   }
   await expect(text).toMatchFileSnapshot(relative(resolve(testFile, '..'), resolve(golden)));
 }

@@ -62,12 +62,20 @@ export async function terminateWhenRunning(url: string, text: string): Promise<n
 
 /** Waits until no session but the caller's is left on the database of `url` (every client was closed). */
 export async function noSessionsLeft(url: string): Promise<void> {
-  await waitForRow(url, 'select 1 as none where not exists (select 1 from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid())', []);
+  await waitForRow(
+    url,
+    'select 1 as none where not exists (select 1 from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid())',
+    [],
+  );
 }
 
 /** Waits until PostgreSQL is writing rows of `table` (schema-qualified) through COPY, and returns that backend's pid. */
 export async function copyingInto(url: string, table: string): Promise<number> {
-  const { pid } = await waitForRow<{ pid: number }>(url, 'select pid from pg_stat_progress_copy where relid = to_regclass($1) and tuples_processed > 0', [table]);
+  const { pid } = await waitForRow<{ pid: number }>(
+    url,
+    'select pid from pg_stat_progress_copy where relid = to_regclass($1) and tuples_processed > 0',
+    [table],
+  );
   return pid;
 }
 
@@ -87,7 +95,9 @@ export interface TruncateGate {
  */
 export async function gateTruncate(url: string, table: string): Promise<TruncateGate> {
   const key = 7_310_017;
-  await query(url, `
+  await query(
+    url,
+    `
     CREATE FUNCTION runbook_test_gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_xact_lock_shared(${key}); RETURN NULL; END $$;
     CREATE FUNCTION runbook_test_add_gate() RETURNS event_trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -95,13 +105,18 @@ export async function gateTruncate(url: string, table: string): Promise<Truncate
         EXECUTE 'CREATE TRIGGER runbook_test_gate BEFORE TRUNCATE ON public.${table} FOR EACH STATEMENT EXECUTE FUNCTION runbook_test_gate()';
       END IF;
     END $$;
-    CREATE EVENT TRIGGER runbook_test_add_gate ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION runbook_test_add_gate();`);
+    CREATE EVENT TRIGGER runbook_test_add_gate ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION runbook_test_add_gate();`,
+  );
   const holder = new pg.Client({ connectionString: url });
   await holder.connect();
   await holder.query('SELECT pg_advisory_lock($1)', [key]);
   return {
     held: async () => {
-      await waitForRow(url, `select 1 as held from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and wait_event = 'advisory' and strpos(query, 'TRUNCATE') > 0`, []);
+      await waitForRow(
+        url,
+        `select 1 as held from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and wait_event = 'advisory' and strpos(query, 'TRUNCATE') > 0`,
+        [],
+      );
     },
     open: async () => {
       await holder.query('SELECT pg_advisory_unlock($1)', [key]);

@@ -7,7 +7,11 @@ import { freePort } from './embedded-pg.js';
 const standin = resolve('examples/agregator-standin');
 
 /** Runs one of the stand-in's scripts as a real child process; `env` replaces the environment it inherits. */
-export function script(name: 'restart' | 'stop', dir: string, options: { readonly args?: readonly string[]; readonly env?: Record<string, string | undefined> } = {}) {
+export function script(
+  name: 'restart' | 'stop',
+  dir: string,
+  options: { readonly args?: readonly string[]; readonly env?: Record<string, string | undefined> } = {},
+) {
   return execa(process.execPath, [join(standin, `${name}.mjs`), '--dir', dir, ...(options.args ?? [])], {
     reject: false,
     ...(options.env && { env: options.env, extendEnv: false }),

@@ -16,7 +16,10 @@ export function whySystemPgMissing(bin = systemPgBin): string | undefined {
 /** Runs a server binary; as root it runs as the `postgres` OS user, since initdb and postgres refuse root. */
 async function asServerUser(file: string, args: readonly string[]): Promise<void> {
   const asRoot = process.getuid?.() === 0;
-  const result = await execa(asRoot ? 'runuser' : file, asRoot ? ['-u', 'postgres', '--', file, ...args] : args, { reject: false, all: true });
+  const result = await execa(asRoot ? 'runuser' : file, asRoot ? ['-u', 'postgres', '--', file, ...args] : args, {
+    reject: false,
+    all: true,
+  });
   if (result.exitCode !== 0) throw new Error(`${file} ${args.join(' ')} exited with ${result.exitCode}:\n${result.all}`);
 }
 
@@ -29,18 +32,29 @@ export async function startSystemPostgres(bin = systemPgBin): Promise<PgServer> 
   const dir = mkdtempSync(join(tmpdir(), 'runbook-syspg-'));
   // The server user must reach its data dir and socket inside this dir.
   chmodSync(dir, 0o755);
-  if (process.getuid?.() === 0) chownSync(dir, Number((await execa('id', ['-u', 'postgres'])).stdout), Number((await execa('id', ['-g', 'postgres'])).stdout));
+  if (process.getuid?.() === 0)
+    chownSync(dir, Number((await execa('id', ['-u', 'postgres'])).stdout), Number((await execa('id', ['-g', 'postgres'])).stdout));
   const data = join(dir, 'data');
   const port = await freePort();
   const password = 'runbook-system-pg-pw';
   const stop = async () => {
-    if (existsSync(join(data, 'postmaster.pid'))) await asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => {});
+    if (existsSync(join(data, 'postmaster.pid')))
+      await asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     const passwordFile = join(dir, 'password');
     writeFileSync(passwordFile, password, { mode: 0o644 });
-    await asServerUser(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale']);
+    await asServerUser(join(bin, 'initdb'), [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      `--pwfile=${passwordFile}`,
+      '--auth=scram-sha-256',
+      '--encoding=UTF8',
+      '--no-locale',
+    ]);
     rmSync(passwordFile);
     const options = `-c listen_addresses=127.0.0.1 -p ${port} -c unix_socket_directories=${dir}`;
     await asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', 'start']);

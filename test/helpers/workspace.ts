@@ -30,7 +30,8 @@ export function workspace(): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-ws-'));
   const runs = join(dir, '.runbook', 'runs');
   // Run ids of one second differ only by a random tail: the newest of them is the one made last.
-  const order = (a: string, b: string) => a.slice(0, 15).localeCompare(b.slice(0, 15)) || statSync(join(runs, a)).birthtimeMs - statSync(join(runs, b)).birthtimeMs;
+  const order = (a: string, b: string) =>
+    a.slice(0, 15).localeCompare(b.slice(0, 15)) || statSync(join(runs, a)).birthtimeMs - statSync(join(runs, b)).birthtimeMs;
   const last = () => join(runs, readdirSync(runs).sort(order).pop()!);
   return {
     dir,

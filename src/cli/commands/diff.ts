@@ -31,7 +31,8 @@ function sides(args: readonly string[], gitDriver: boolean, io: CliIO): [Side, S
     if (args.length !== 2) return `runbook diff takes two plans (OLD NEW), got ${args.length}`;
     return [readPlanSource(args[0]!, io.cwd), readPlanSource(args[1]!, io.cwd)];
   }
-  if (args.length !== 7) return `runbook diff --git-driver takes the 7 arguments git passes to an external diff (path old-file old-hex old-mode new-file new-hex new-mode), got ${args.length}`;
+  if (args.length !== 7)
+    return `runbook diff --git-driver takes the 7 arguments git passes to an external diff (path old-file old-hex old-mode new-file new-hex new-mode), got ${args.length}`;
   const [path, oldFile, , , newFile] = args as [string, string, string, string, string];
   // git hands over temp files: their plug-in paths start where the plan lives in the working tree.
   const home = resolve(io.cwd, path);
@@ -46,12 +47,17 @@ function pluginTexts(sides: readonly Side[]): { label: string; text: string; bas
 /** `runbook diff OLD NEW`: what a change does to the procedure, with risk notes. */
 export function registerDiff(program: Command, io: CliIO, finish: Finish): void {
   withPluginOption(program.command('diff'))
-    .description('compare two plans by meaning: steps added, removed, moved or changed, with risk notes; exit 0 when they mean the same, 1 when they differ')
+    .description(
+      'compare two plans by meaning: steps added, removed, moved or changed, with risk notes; exit 0 when they mean the same, 1 when they differ',
+    )
     .argument('<plans...>', 'OLD and NEW: plan files or REV:path from git (with --git-driver: the 7 arguments git passes)')
     .option('--format <format>', 'text, markdown (a pull-request comment) or json', 'text')
     .option('--json', 'same as --format json')
-    .option('--git-driver', 'run as git\'s external diff command (diff.runbook.command); always exits 0 so git goes on')
-    .addHelpText('after', '\nExamples:\n  runbook diff HEAD~1:plans/sqlite-to-pg.yaml plans/sqlite-to-pg.yaml\n  runbook diff --format markdown main:plans/rotate-logs.yaml plans/rotate-logs.yaml\n')
+    .option('--git-driver', "run as git's external diff command (diff.runbook.command); always exits 0 so git goes on")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  runbook diff HEAD~1:plans/sqlite-to-pg.yaml plans/sqlite-to-pg.yaml\n  runbook diff --format markdown main:plans/rotate-logs.yaml plans/rotate-logs.yaml\n',
+    )
     .action(async (args: string[], opts: DiffOptions) => {
       const format = opts.json ? 'json' : opts.format;
       const gitDriver = opts.gitDriver === true;
@@ -64,7 +70,8 @@ export function registerDiff(program: Command, io: CliIO, finish: Finish): void 
         io.stderr.write(`${got}\n`);
         return finish(exitCodes.invalid);
       }
-      if (!(await usePlugins(io, opts.plugin, pluginTexts(got), 'text', gitDriver ? io.stdout : io.stderr))) return finish(gitDriver ? exitCodes.ok : exitCodes.invalid);
+      if (!(await usePlugins(io, opts.plugin, pluginTexts(got), 'text', gitDriver ? io.stdout : io.stderr)))
+        return finish(gitDriver ? exitCodes.ok : exitCodes.invalid);
       const [before, after] = got.map(checkPlanSource) as [ReadPlan, ReadPlan];
       const diagnostics = [...before.diagnostics, ...after.diagnostics];
       if (hasErrors(diagnostics)) {

@@ -54,10 +54,15 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
     .option('--from <step-id>', 'run from this step on; the steps before it do not run (their outputs: --outputs-from)')
     .option('--only <step-id...>', 'run only these steps (their inputs from other steps: --outputs-from)')
     .option('--outputs-from <run>', 'with --from/--only: take the outputs of the steps that do not run from this earlier run')
-    .addHelpText('after', '\nExample:\n  DATABASE_URL=postgresql://app@db/app runbook exec plans/sqlite-to-pg.yaml --yes\n\nExit codes: 0 succeeded, 1 failed and rolled back, 2 invalid plan or usage,\n3 rollback incomplete, stopped or disabled (needs a human), 130/129/143 interrupted by\nSIGINT/SIGHUP/SIGTERM and rolled back.\n')
+    .addHelpText(
+      'after',
+      '\nExample:\n  DATABASE_URL=postgresql://app@db/app runbook exec plans/sqlite-to-pg.yaml --yes\n\nExit codes: 0 succeeded, 1 failed and rolled back, 2 invalid plan or usage,\n3 rollback incomplete, stopped or disabled (needs a human), 130/129/143 interrupted by\nSIGINT/SIGHUP/SIGTERM and rolled back.\n',
+    )
     .action(async (file: string, opts: ExecOptions) => {
       if (isPipe(file)) {
-        io.stderr.write(`${file}: cannot run a plan from a pipe: a run keeps a copy and the checksum of the plan it ran, and a pipe can be read only once\n  hint: save the plan to a file and run that; \`runbook validate\` and \`runbook plan\` read pipes\n`);
+        io.stderr.write(
+          `${file}: cannot run a plan from a pipe: a run keeps a copy and the checksum of the plan it ran, and a pipe can be read only once\n  hint: save the plan to a file and run that; \`runbook validate\` and \`runbook plan\` read pipes\n`,
+        );
         return finish(exitCodes.invalid);
       }
       const prepared = await preparePlan(io, file, opts, true);
@@ -65,14 +70,17 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
       const expanded = expandLoops(prepared.plan, prepared.vars);
       const steps = allSteps(expanded);
       if (opts.failAt !== undefined && !steps.some((s) => s.id === opts.failAt)) {
-        io.stderr.write(`runbook: --fail-at names step "${opts.failAt}", which is not in ${file}\n  hint: steps: ${steps.map((s) => s.id).join(', ')}\n`);
+        io.stderr.write(
+          `runbook: --fail-at names step "${opts.failAt}", which is not in ${file}\n  hint: steps: ${steps.map((s) => s.id).join(', ')}\n`,
+        );
         return finish(exitCodes.invalid);
       }
       const carried = stepSelection(io, expanded, opts);
       if (carried === 'refused') return finish(exitCodes.invalid);
       const interrupts = io.interrupts ?? new Interrupts();
       const interactive = io.stdin?.isTTY === true;
-      const willAsk = interactive && opts.yes !== true && steps.some((s) => s.kind === 'confirm' || s.rollback.some((a) => a.kind === 'confirm'));
+      const willAsk =
+        interactive && opts.yes !== true && steps.some((s) => s.kind === 'confirm' || s.rollback.some((a) => a.kind === 'confirm'));
       const renderer = await chooseRenderer(io, opts.json === true, willAsk);
       const result = await startRun(
         prepared.plan,

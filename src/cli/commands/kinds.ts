@@ -12,7 +12,10 @@ export function registerKinds(program: Command, io: CliIO, finish: Finish): void
     .description('list the step kinds, or show one kind: its fields, types, defaults and an example')
     .argument('[name]', 'a step kind, e.g. http-smoke')
     .option('--format <format>', 'text, or markdown: every kind in full (docs/step-kinds.md)', 'text')
-    .addHelpText('after', '\nExamples:\n  runbook kinds\n  runbook kinds http-smoke\n  runbook kinds --format markdown > docs/step-kinds.md\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  runbook kinds\n  runbook kinds http-smoke\n  runbook kinds --format markdown > docs/step-kinds.md\n',
+    )
     .action((name: string | undefined, opts: { format: string }) => {
       const kinds = allStepKinds();
       if (opts.format !== 'text' && opts.format !== 'markdown') {
@@ -25,8 +28,13 @@ export function registerKinds(program: Command, io: CliIO, finish: Finish): void
       }
       const kind = getStepKind(name);
       if (!kind) {
-        const near = closest(name, kinds.map((k) => k.kind));
-        io.stderr.write(`runbook kinds: unknown step kind "${name}"${near ? `; did you mean "${near}"?` : ''}\n  hint: the kinds are ${kinds.map((k) => k.kind).join(', ')}\n`);
+        const near = closest(
+          name,
+          kinds.map((k) => k.kind),
+        );
+        io.stderr.write(
+          `runbook kinds: unknown step kind "${name}"${near ? `; did you mean "${near}"?` : ''}\n  hint: the kinds are ${kinds.map((k) => k.kind).join(', ')}\n`,
+        );
         return finish(exitCodes.invalid);
       }
       io.stdout.write(opts.format === 'markdown' ? kindsMarkdown([kind]) : kindText(kind));

@@ -17,7 +17,11 @@ function actionLines(a: ActionDescription, indent: string, pc: Colors): string[]
     out.push(`${indent}${pc.dim(`${l.label}:`)} ${first ?? ''}`);
     for (const r of rest) out.push(`${indent}  ${r}`);
   }
-  const extras = [a.timeout !== undefined && `timeout ${a.timeout}`, a.retries && `retries ${a.retries}`, a.continueOnError && 'continues on error'].filter(Boolean);
+  const extras = [
+    a.timeout !== undefined && `timeout ${a.timeout}`,
+    a.retries && `retries ${a.retries}`,
+    a.continueOnError && 'continues on error',
+  ].filter(Boolean);
   if (extras.length) out.push(`${indent}${pc.dim(extras.join(', '))}`);
   if (a.unrendered) out.push(`${indent}${pc.dim(`(rendered at run time: ${a.unrendered})`)}`);
   return out;
@@ -28,7 +32,8 @@ export function formatPlanDescription(d: PlanDescription, pc: Colors = createCol
   const out: string[] = [pc.bold(`Plan ${d.name}${d.title ? ` — ${d.title}` : ''}`), ''];
   const width = String(d.steps.length).length;
   for (const s of d.steps) {
-    if (s.finally && !d.steps[s.index - 1]?.finally) out.push(pc.yellow('finally (runs after the steps whatever happened: success, failure and rollback, Ctrl-C):'));
+    if (s.finally && !d.steps[s.index - 1]?.finally)
+      out.push(pc.yellow('finally (runs after the steps whatever happened: success, failure and rollback, Ctrl-C):'));
     out.push(`${String(s.index + 1).padStart(width)}. ${pc.bold(s.id)} ${pc.cyan(`[${s.kind}]`)}${s.title ? ` ${s.title}` : ''}`);
     const indent = ' '.repeat(width + 4);
     if (s.item) out.push(`${indent}${pc.dim('item:')} ${s.item.value} ${pc.dim(`(item ${s.item.index + 1} of for_each in ${s.item.of})`)}`);

@@ -8,12 +8,17 @@ import type { Finish } from '../shared-options.js';
 export function registerRollback(program: Command, io: CliIO, finish: Finish): void {
   program
     .command('rollback')
-    .description('undo an earlier run (succeeded, kept by --no-rollback, or crashed): every finished step newest first, with the values recorded at the time')
+    .description(
+      'undo an earlier run (succeeded, kept by --no-rollback, or crashed): every finished step newest first, with the values recorded at the time',
+    )
     .argument('<run>', 'run id as listed by `runbook runs`, a unique prefix of it, or "last"')
     .option('--allow-changed-plan', 'go on when the plan file changed since the run (the differences are printed)')
     .option('-y, --yes', 'confirm every human gate in advance (needed without a terminal)')
     .option('--json', 'print journal events as JSON lines instead of progress')
-    .addHelpText('after', '\nSecret vars are never recorded: give them again in their environment variables.\n\nExample:\n  RUNBOOK_DATABASE_URL=postgresql://... runbook rollback 20261125-1301\n\nExit codes: 0 rolled back, 2 refused (already rolled back, changed plan, still running), 3 rollback incomplete.\n')
+    .addHelpText(
+      'after',
+      '\nSecret vars are never recorded: give them again in their environment variables.\n\nExample:\n  RUNBOOK_DATABASE_URL=postgresql://... runbook rollback 20261125-1301\n\nExit codes: 0 rolled back, 2 refused (already rolled back, changed plan, still running), 3 rollback incomplete.\n',
+    )
     .action(async (wanted: string, opts: CarryOnOptions) => {
       finish(await carryOn(io, wanted, opts, { mode: 'rollback', refusal: rollbackRefusal, caveat: rollbackCaveat }));
     });

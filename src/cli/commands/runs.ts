@@ -20,7 +20,11 @@ export function registerRuns(program: Command, io: CliIO, finish: Finish): void 
       const runs = listRuns(io.cwd);
       if (opts.json) io.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
       else if (runs.length === 0) io.stdout.write('no runs yet in this directory (.runbook/runs is empty)\n');
-      else for (const r of runs) io.stdout.write(`${r.id}  ${r.state}${r.exitCode !== undefined ? ` (exit ${r.exitCode})` : ''}\n${r.next ? `  next: ${r.next}\n` : ''}`);
+      else
+        for (const r of runs)
+          io.stdout.write(
+            `${r.id}  ${r.state}${r.exitCode !== undefined ? ` (exit ${r.exitCode})` : ''}\n${r.next ? `  next: ${r.next}\n` : ''}`,
+          );
       finish(exitCodes.ok);
     });
   program
@@ -41,7 +45,9 @@ export function registerRuns(program: Command, io: CliIO, finish: Finish): void 
         return finish(exitCodes.ok);
       }
       if (!existsSync(file)) {
-        io.stderr.write(`runbook: run ${run.id} has no ${opts.journal ? 'journal' : 'report'} (it is still running or crashed)\n  hint: runbook show ${run.id} --journal shows what was recorded\n`);
+        io.stderr.write(
+          `runbook: run ${run.id} has no ${opts.journal ? 'journal' : 'report'} (it is still running or crashed)\n  hint: runbook show ${run.id} --journal shows what was recorded\n`,
+        );
         return finish(exitCodes.invalid);
       }
       io.stdout.write(readFileSync(file, 'utf8'));

@@ -19,17 +19,24 @@ export function registerValidate(program: Command, io: CliIO, finish: Finish): v
     .addHelpText('after', '\nExample:\n  runbook validate plans/*.yaml\n  runbook validate --json plans/sqlite-to-pg.yaml\n')
     .action(async (plans: string[], opts: { json?: boolean; format: string; var: string[]; varsFile: string[]; plugin: string[] }) => {
       const format = (opts.json ? 'json' : opts.format) as DiagnosticFormat;
-      if (!(await usePlugins(io, opts.plugin, planFileTexts(plans, io.cwd), format, format === 'text' ? io.stderr : io.stdout))) return finish(exitCodes.invalid);
+      if (!(await usePlugins(io, opts.plugin, planFileTexts(plans, io.cwd), format, format === 'text' ? io.stderr : io.stdout)))
+        return finish(exitCodes.invalid);
       const all: Diagnostic[] = [];
       for (const file of plans) {
         const result = validatePlanFile(file);
         all.push(...result.diagnostics);
         if (result.plan) {
-          all.push(...resolveVars(result.plan, result.source, { cli: opts.var, files: opts.varsFile, env: io.env }, { requireAll: false }).diagnostics);
+          all.push(
+            ...resolveVars(result.plan, result.source, { cli: opts.var, files: opts.varsFile, env: io.env }, { requireAll: false })
+              .diagnostics,
+          );
         }
       }
       const failed = hasErrors(all);
-      if (format === 'text' && !failed) io.stdout.write(`${plans.length === 1 ? plans[0] : `${plans.length} plans`}: valid${all.length ? ` (${all.length} warning${all.length > 1 ? 's' : ''})` : ''}\n`);
+      if (format === 'text' && !failed)
+        io.stdout.write(
+          `${plans.length === 1 ? plans[0] : `${plans.length} plans`}: valid${all.length ? ` (${all.length} warning${all.length > 1 ? 's' : ''})` : ''}\n`,
+        );
       printDiagnostics(format === 'text' ? io.stderr : io.stdout, all, format);
       finish(failed ? exitCodes.invalid : exitCodes.ok);
     });

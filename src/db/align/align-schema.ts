@@ -46,13 +46,21 @@ const HINT =
   'Fix those rows in SQLite and run pgloader again, or use the built-in transfer (transfer_tool=builtin), which makes the schema itself. The pgloader result was left as it was.';
 
 /** The repairs in the order they can run: column types and keys of every table first, foreign keys last. */
-function planActions(plan: TransferPlan, target: ReadonlyMap<string, TargetTable>, timeZone: string, virtual: Pick<AlignOptions, 'dropVirtualCopies' | 'virtualTables'>, warn: (m: string) => void): { actions: AlignAction[]; virtualCopies: string[] } {
+function planActions(
+  plan: TransferPlan,
+  target: ReadonlyMap<string, TargetTable>,
+  timeZone: string,
+  virtual: Pick<AlignOptions, 'dropVirtualCopies' | 'virtualTables'>,
+  warn: (m: string) => void,
+): { actions: AlignAction[]; virtualCopies: string[] } {
   const schema = plan.ddl.schema;
   const missing: string[] = [];
   for (const t of plan.ddl.tables) {
     const have = target.get(t.source.name);
     if (!have) missing.push(`table "${t.source.name}"`);
-    else for (const c of t.source.columns) if (!c.generated && !have.columns.some((x) => x.name === c.name)) missing.push(`column "${t.source.name}"."${c.name}"`);
+    else
+      for (const c of t.source.columns)
+        if (!c.generated && !have.columns.some((x) => x.name === c.name)) missing.push(`column "${t.source.name}"."${c.name}"`);
   }
   if (missing.length > 0) {
     throw new TransferFailure(
@@ -64,7 +72,12 @@ function planActions(plan: TransferPlan, target: ReadonlyMap<string, TargetTable
   const keys = tables.map(({ t, have }) => keyActions(schema, t, have, warn));
   const copies = virtualCopyActions(plan, target, virtual, warn);
   return {
-    actions: [...tables.flatMap(({ t, have }) => columnActions(schema, t, have, timeZone, warn)), ...keys.flatMap((k) => k.keys), ...keys.flatMap((k) => k.fks), ...copies.actions],
+    actions: [
+      ...tables.flatMap(({ t, have }) => columnActions(schema, t, have, timeZone, warn)),
+      ...keys.flatMap((k) => k.keys),
+      ...keys.flatMap((k) => k.fks),
+      ...copies.actions,
+    ],
     virtualCopies: copies.virtualCopies,
   };
 }
@@ -79,18 +92,30 @@ async function checkGuards(client: pg.Client, actions: readonly AlignAction[], w
     else if (a.guard.soft) warn(a.guard.problem(n));
     else problems.push(a.guard.problem(n));
   }
-  if (problems.length > 0) throw new TransferFailure(`the pgloader result cannot be aligned with the SQLite schema: ${problems.join('; ')}.`, HINT);
+  if (problems.length > 0)
+    throw new TransferFailure(`the pgloader result cannot be aligned with the SQLite schema: ${problems.join('; ')}.`, HINT);
   return kept;
 }
 
-async function recopy(client: pg.Client, db: Database.Database, t: TableDdl, have: TargetTable, schema: string, r: NonNullable<AlignAction['recopy']>, timeZone: string, warn: (m: string) => void): Promise<string> {
+async function recopy(
+  client: pg.Client,
+  db: Database.Database,
+  t: TableDdl,
+  have: TargetTable,
+  schema: string,
+  r: NonNullable<AlignAction['recopy']>,
+  timeZone: string,
+  warn: (m: string) => void,
+): Promise<string> {
   const where = `${t.source.name}.${r.column}`;
   try {
     if (t.source.primaryKey.length > 0) {
       const keyTypes = t.source.primaryKey.map((k) => have.columns.find((c) => c.name === k)?.type ?? 'text');
       const n = await recopyByKey(client, db, schema, t.source, r.column, r.pgType, keyTypes);
       if (r.why === 'timestamp' && n > 0) {
-        warn(`${where}: ${n} value(s) did not come back as SQLite's text from time zone ${timeZone} (e.g. times skipped by a daylight-saving change) and were copied again from SQLite`);
+        warn(
+          `${where}: ${n} value(s) did not come back as SQLite's text from time zone ${timeZone} (e.g. times skipped by a daylight-saving change) and were copied again from SQLite`,
+        );
       }
       return n > 0 ? ` (${n} value(s) copied again from SQLite)` : '';
     }
@@ -103,16 +128,30 @@ async function recopy(client: pg.Client, db: Database.Database, t: TableDdl, hav
         'pgloader may have run with another TimeZone than this connection has (ALTER ROLE/DATABASE ... SET timezone); load with the built-in transfer (transfer_tool=builtin), or give the table a primary key. The pgloader result was left as it was.',
       );
     }
-    if (n > 0) warn(`${where}: ${n} value(s) keep the precision pgloader's 4-byte real left them (the table has no primary key to copy them again by)`);
+    if (n > 0)
+      warn(
+        `${where}: ${n} value(s) keep the precision pgloader's 4-byte real left them (the table has no primary key to copy them again by)`,
+      );
     return '';
   } catch (e) {
     const err = e as { code?: string; message?: string };
     if (e instanceof TransferFailure || typeof err.code !== 'string') throw e;
-    throw new TransferFailure(`copying ${where} again from SQLite failed: PostgreSQL said "${err.message ?? ''}".`, `A value of ${where} in SQLite is not a ${r.pgType}; fix it in SQLite and run pgloader again. The pgloader result was left as it was.`);
+    throw new TransferFailure(
+      `copying ${where} again from SQLite failed: PostgreSQL said "${err.message ?? ''}".`,
+      `A value of ${where} in SQLite is not a ${r.pgType}; fix it in SQLite and run pgloader again. The pgloader result was left as it was.`,
+    );
   }
 }
 
-async function apply(client: pg.Client, db: Database.Database, plan: TransferPlan, target: ReadonlyMap<string, TargetTable>, actions: readonly AlignAction[], timeZone: string, warn: (m: string) => void): Promise<string[]> {
+async function apply(
+  client: pg.Client,
+  db: Database.Database,
+  plan: TransferPlan,
+  target: ReadonlyMap<string, TargetTable>,
+  actions: readonly AlignAction[],
+  timeZone: string,
+  warn: (m: string) => void,
+): Promise<string[]> {
   const changes: string[] = [];
   const schema = plan.ddl.schema;
   for (const a of actions) {
@@ -127,7 +166,10 @@ async function apply(client: pg.Client, db: Database.Database, plan: TransferPla
         warn(`${a.change.replace(/ created$/, '')} was not created: PostgreSQL said "${err.message ?? ''}"`);
         continue;
       }
-      throw new TransferFailure(`repairing the pgloader result stopped at "${a.change}": PostgreSQL said "${err.message ?? ''}".`, `Nothing was changed (the repair ran in one transaction and was rolled back). Statements: ${a.sql.join('; ')}`);
+      throw new TransferFailure(
+        `repairing the pgloader result stopped at "${a.change}": PostgreSQL said "${err.message ?? ''}".`,
+        `Nothing was changed (the repair ran in one transaction and was rolled back). Statements: ${a.sql.join('; ')}`,
+      );
     }
     let note = '';
     if (a.recopy) {
@@ -147,9 +189,19 @@ async function apply(client: pg.Client, db: Database.Database, plan: TransferPla
 export async function alignSchema(o: AlignOptions): Promise<AlignReport> {
   const db = openSqlite(o.sqlitePath, { readonly: true });
   const warnings: string[] = [];
-  const warn = (m: string) => { warnings.push(m); o.warn(m); };
+  const warn = (m: string) => {
+    warnings.push(m);
+    o.warn(m);
+  };
   try {
-    const plan = planTransfer(db, { schema: o.schema, tables: o.tables, exclude: o.exclude, cast: o.cast, jsonType: o.jsonType, virtualTables: o.virtualTables });
+    const plan = planTransfer(db, {
+      schema: o.schema,
+      tables: o.tables,
+      exclude: o.exclude,
+      cast: o.cast,
+      jsonType: o.jsonType,
+      virtualTables: o.virtualTables,
+    });
     const client = await connectPostgres(o.pgUrl);
     try {
       // pgloader sets no TimeZone of its own, so it wrote DATETIME text in the zone every new session of this role gets.
@@ -165,7 +217,8 @@ export async function alignSchema(o: AlignOptions): Promise<AlignReport> {
           const n = Number((await client.query(`SELECT count(*) AS n FROM ${qualified(o.schema, t.name)}`)).rows[0]?.n);
           const inSqlite = Number((db.prepare(`SELECT count(*) AS n FROM ${q(t.name)}`).get() as { n: number }).n);
           counts[t.name] = n;
-          if (n !== inSqlite) warn(`${t.name}: SQLite has ${inSqlite} rows, PostgreSQL ${n}: pgloader did not load every row (see its log)`);
+          if (n !== inSqlite)
+            warn(`${t.name}: SQLite has ${inSqlite} rows, PostgreSQL ${n}: pgloader did not load every row (see its log)`);
         }
         await client.query('COMMIT');
         return { changes, warnings, counts, virtualCopies: planned.virtualCopies, timeZone };
@@ -175,7 +228,9 @@ export async function alignSchema(o: AlignOptions): Promise<AlignReport> {
       }
     } catch (e) {
       const lost = e instanceof TransferFailure ? undefined : lostConnection(e, [client]);
-      throw lost === undefined ? e : new TransferFailure(lostMessage(lost, 'while aligning the schema; the transaction was not committed'), LOST_HINT);
+      throw lost === undefined
+        ? e
+        : new TransferFailure(lostMessage(lost, 'while aligning the schema; the transaction was not committed'), LOST_HINT);
     } finally {
       await client.end().catch(() => {});
     }

@@ -9,7 +9,11 @@ export function catalogueType(pgType: string): string {
   const t = pgType.trim().toLowerCase();
   const len = /^varchar\s*\((\d+)\)$/.exec(t);
   if (len) return `character varying(${len[1]})`;
-  const names: Record<string, string> = { timestamp: 'timestamp without time zone', timestamptz: 'timestamp with time zone', time: 'time without time zone' };
+  const names: Record<string, string> = {
+    timestamp: 'timestamp without time zone',
+    timestamptz: 'timestamp with time zone',
+    time: 'time without time zone',
+  };
   return names[t] ?? t;
 }
 
@@ -19,7 +23,13 @@ const integers = new Set(['smallint', 'integer', 'bigint']);
  * The column repairs of one table: types (timestamp, double precision, varchar, boolean), NOT NULL
  * and identity keys, each with the check that must pass first. Pure.
  */
-export function columnActions(schema: string, t: TableDdl, target: TargetTable, timeZone: string, warn: (m: string) => void): AlignAction[] {
+export function columnActions(
+  schema: string,
+  t: TableDdl,
+  target: TargetTable,
+  timeZone: string,
+  warn: (m: string) => void,
+): AlignAction[] {
   const name = qualified(schema, t.source.name);
   const table = t.source.name;
   const actions: AlignAction[] = [];
@@ -39,7 +49,11 @@ export function columnActions(schema: string, t: TableDdl, target: TargetTable, 
         actions.push({
           table,
           change: `${where}: timestamp with time zone -> timestamp, read back in the time zone pgloader wrote it in (${timeZone}) and checked against SQLite`,
-          sql: [...redefault, `ALTER TABLE ${name} ALTER COLUMN ${c} TYPE timestamp USING ${c} AT TIME ZONE '${timeZone.replace(/'/g, "''")}'`, ...setDefault],
+          sql: [
+            ...redefault,
+            `ALTER TABLE ${name} ALTER COLUMN ${c} TYPE timestamp USING ${c} AT TIME ZONE '${timeZone.replace(/'/g, "''")}'`,
+            ...setDefault,
+          ],
           recopy: { column: m.name, pgType: 'timestamp', why: 'timestamp' },
         });
       } else if (want === 'double precision' && col.type === 'real') {
@@ -56,14 +70,23 @@ export function columnActions(schema: string, t: TableDdl, target: TargetTable, 
           table,
           change: `${where}: ${col.type} -> varchar(${n})`,
           sql: [`ALTER TABLE ${name} ALTER COLUMN ${c} TYPE varchar(${n})`],
-          guard: { sql: `SELECT count(*)::int AS n FROM ${name} WHERE char_length(${c}) > ${n}`, soft: true, problem: (k) => `${where} keeps type ${col.type}: ${k} value(s) are longer than the ${n} characters SQLite declares (VARCHAR(${n}))` },
+          guard: {
+            sql: `SELECT count(*)::int AS n FROM ${name} WHERE char_length(${c}) > ${n}`,
+            soft: true,
+            problem: (k) =>
+              `${where} keeps type ${col.type}: ${k} value(s) are longer than the ${n} characters SQLite declares (VARCHAR(${n}))`,
+          },
         });
       } else if (want === 'boolean' && (integers.has(col.type) || col.type === 'numeric')) {
         actions.push({
           table,
           change: `${where}: ${col.type} -> boolean`,
           sql: [...redefault, `ALTER TABLE ${name} ALTER COLUMN ${c} TYPE boolean USING ${c} <> 0`, ...setDefault],
-          guard: { sql: `SELECT count(*)::int AS n FROM ${name} WHERE ${c} NOT IN (0, 1)`, soft: false, problem: (k) => `${where} cannot become boolean: ${k} value(s) are neither 0 nor 1` },
+          guard: {
+            sql: `SELECT count(*)::int AS n FROM ${name} WHERE ${c} NOT IN (0, 1)`,
+            soft: false,
+            problem: (k) => `${where} cannot become boolean: ${k} value(s) are neither 0 nor 1`,
+          },
         });
       } else {
         warn(`${where} is ${col.type} in PostgreSQL where create mode makes ${m.pgType}; left as it is`);
@@ -75,7 +98,11 @@ export function columnActions(schema: string, t: TableDdl, target: TargetTable, 
         table,
         change: `${where}: NOT NULL`,
         sql: [`ALTER TABLE ${name} ALTER COLUMN ${c} SET NOT NULL`],
-        guard: { sql: `SELECT count(*)::int AS n FROM ${name} WHERE ${c} IS NULL`, soft: false, problem: (k) => `${where} is NOT NULL in SQLite but holds ${k} NULL value(s) in PostgreSQL` },
+        guard: {
+          sql: `SELECT count(*)::int AS n FROM ${name} WHERE ${c} IS NULL`,
+          soft: false,
+          problem: (k) => `${where} is NOT NULL in SQLite but holds ${k} NULL value(s) in PostgreSQL`,
+        },
       });
     }
     if (m.identity && !col.identity) actions.push(identityAction(name, table, m.name, col, t.identity?.highWater ?? 0));
@@ -91,11 +118,25 @@ function identityAction(name: string, table: string, column: string, col: Target
     return { table, change: `${where}: its sequence continues after max(${column})`, sql: [advance] };
   }
   if (!integers.has(col.type)) {
-    return { table, change: '', sql: [], guard: { sql: 'SELECT 1 AS n', soft: false, problem: () => `${where} is ${col.type} in PostgreSQL; an identity key needs an integer column` } };
+    return {
+      table,
+      change: '',
+      sql: [],
+      guard: {
+        sql: 'SELECT 1 AS n',
+        soft: false,
+        problem: () => `${where} is ${col.type} in PostgreSQL; an identity key needs an integer column`,
+      },
+    };
   }
   return {
     table,
     change: `${where}: GENERATED BY DEFAULT AS IDENTITY, continuing after max(${column})`,
-    sql: [...(col.default !== null ? [`ALTER TABLE ${name} ALTER COLUMN ${c} DROP DEFAULT`] : []), `ALTER TABLE ${name} ALTER COLUMN ${c} SET NOT NULL`, `ALTER TABLE ${name} ALTER COLUMN ${c} ADD GENERATED BY DEFAULT AS IDENTITY`, advance],
+    sql: [
+      ...(col.default !== null ? [`ALTER TABLE ${name} ALTER COLUMN ${c} DROP DEFAULT`] : []),
+      `ALTER TABLE ${name} ALTER COLUMN ${c} SET NOT NULL`,
+      `ALTER TABLE ${name} ALTER COLUMN ${c} ADD GENERATED BY DEFAULT AS IDENTITY`,
+      advance,
+    ],
   };
 }

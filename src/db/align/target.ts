@@ -80,10 +80,26 @@ export async function readTarget(client: pg.Client, schema: string): Promise<Map
     if (!t) tables.set(name, (t = { name, columns: [], constraints: [], indexes: [] }));
     return t;
   };
-  for (const r of cols.rows as { table: string; name: string; type: string; not_null: boolean; default: string | null; identity: boolean }[]) {
+  for (const r of cols.rows as {
+    table: string;
+    name: string;
+    type: string;
+    not_null: boolean;
+    default: string | null;
+    identity: boolean;
+  }[]) {
     table(r.table).columns.push({ name: r.name, type: r.type, notNull: r.not_null, default: r.default, identity: r.identity });
   }
-  for (const r of cons.rows as { table: string; name: string; kind: 'p' | 'u' | 'f'; columns: string[]; ref_table: string | null; ref_columns: string[]; on_delete: string; on_update: string }[]) {
+  for (const r of cons.rows as {
+    table: string;
+    name: string;
+    kind: 'p' | 'u' | 'f';
+    columns: string[];
+    ref_table: string | null;
+    ref_columns: string[];
+    on_delete: string;
+    on_update: string;
+  }[]) {
     table(r.table).constraints.push({
       name: r.name,
       kind: r.kind,
@@ -94,9 +110,22 @@ export async function readTarget(client: pg.Client, schema: string): Promise<Map
       onUpdate: actions[r.on_update] ?? 'NO ACTION',
     });
   }
-  for (const r of idx.rows as { table: string; name: string; unique: boolean; plain: boolean; columns: string[]; constraint: string | null }[]) {
+  for (const r of idx.rows as {
+    table: string;
+    name: string;
+    unique: boolean;
+    plain: boolean;
+    columns: string[];
+    constraint: string | null;
+  }[]) {
     // An expression term has attnum 0 and so drops out of the column list.
-    table(r.table).indexes.push({ name: r.name, unique: r.unique, plain: r.plain, columns: r.plain ? r.columns : [], constraint: r.constraint });
+    table(r.table).indexes.push({
+      name: r.name,
+      unique: r.unique,
+      plain: r.plain,
+      columns: r.plain ? r.columns : [],
+      constraint: r.constraint,
+    });
   }
   return tables;
 }

@@ -14,10 +14,7 @@ export function virtualCopyActions(
 ): { actions: AlignAction[]; virtualCopies: string[] } {
   const schema = plan.ddl.schema;
   const copies = plan.skipped.filter((s) => (s.what === 'virtual table' || s.what === 'shadow table') && target.has(s.name));
-  const virtualCopies = [
-    ...plan.emptyTables.filter((t) => target.has(t.name)).map((t) => t.name),
-    ...copies.map((s) => s.name),
-  ].sort();
+  const virtualCopies = [...plan.emptyTables.filter((t) => target.has(t.name)).map((t) => t.name), ...copies.map((s) => s.name)].sort();
   const actions: AlignAction[] = [];
   // pgloader copies a virtual table's declared columns as text and leaves its rowid out: an app
   // that still writes to it (DELETE ... WHERE rowid = n, WHERE file_id = n) fails there.
@@ -33,14 +30,22 @@ export function virtualCopyActions(
   }
   for (const s of copies) {
     if (s.what === 'virtual table') {
-      warn(`"${s.name}" is a plain-table copy pgloader made of a SQLite virtual table, without its rowid and with text columns: an app that still writes to it (DELETE ... WHERE rowid = ...) fails on PostgreSQL${o.dropVirtualCopies ? '' : '; kept'} (set virtual_tables: empty to replace it with an empty table of its columns plus rowid)`);
+      warn(
+        `"${s.name}" is a plain-table copy pgloader made of a SQLite virtual table, without its rowid and with text columns: an app that still writes to it (DELETE ... WHERE rowid = ...) fails on PostgreSQL${o.dropVirtualCopies ? '' : '; kept'} (set virtual_tables: empty to replace it with an empty table of its columns plus rowid)`,
+      );
     } else if (!o.dropVirtualCopies) {
-      warn(`"${s.name}" is a plain-table copy pgloader made of a SQLite shadow table (${s.note.replace(/, not copied$/, '')}); the app does not use it in PostgreSQL (set drop_virtual_copies: true to drop it)`);
+      warn(
+        `"${s.name}" is a plain-table copy pgloader made of a SQLite shadow table (${s.note.replace(/, not copied$/, '')}); the app does not use it in PostgreSQL (set drop_virtual_copies: true to drop it)`,
+      );
     }
   }
   const dropped = o.dropVirtualCopies ? copies.map((s) => s.name) : [];
   if (dropped.length > 0) {
-    actions.push({ table: dropped[0] as string, change: `dropped the plain-table copies of SQLite virtual tables: ${dropped.join(', ')}`, sql: [`DROP TABLE ${dropped.map((n) => qualified(schema, n)).join(', ')}`] });
+    actions.push({
+      table: dropped[0] as string,
+      change: `dropped the plain-table copies of SQLite virtual tables: ${dropped.join(', ')}`,
+      sql: [`DROP TABLE ${dropped.map((n) => qualified(schema, n)).join(', ')}`],
+    });
   }
   return { actions, virtualCopies };
 }

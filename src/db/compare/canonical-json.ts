@@ -34,7 +34,10 @@ function canonicalOfValid(text: string): string {
       }
     }
     if (m[1] === '[') return `[${items.join(',')}]`;
-    return `{${[...members.keys()].sort().map((k) => `${JSON.stringify(k)}:${members.get(k) as string}`).join(',')}}`;
+    return `{${[...members.keys()]
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${members.get(k) as string}`)
+      .join(',')}}`;
   };
   return value(next());
 }

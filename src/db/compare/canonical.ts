@@ -15,13 +15,26 @@ import { canonicalJson } from './canonical-json.js';
 export { canonicalDecimal, canonicalJson };
 
 /** How values of a column are made canonical. */
-export type CanonicalType = 'int' | 'float' | 'float4' | 'numeric' | 'bool' | 'timestamp' | 'timestamptz' | 'date' | 'time' | 'json' | 'bytes' | 'uuid' | 'text';
+export type CanonicalType =
+  'int' | 'float' | 'float4' | 'numeric' | 'bool' | 'timestamp' | 'timestamptz' | 'date' | 'time' | 'json' | 'bytes' | 'uuid' | 'text';
 
 const BY_PG_TYPE: Readonly<Record<string, CanonicalType>> = {
-  int2: 'int', int4: 'int', int8: 'int', oid: 'int',
-  float8: 'float', float4: 'float4', numeric: 'numeric',
-  bool: 'bool', timestamp: 'timestamp', timestamptz: 'timestamptz', date: 'date', time: 'time',
-  json: 'json', jsonb: 'json', bytea: 'bytes', uuid: 'uuid',
+  int2: 'int',
+  int4: 'int',
+  int8: 'int',
+  oid: 'int',
+  float8: 'float',
+  float4: 'float4',
+  numeric: 'numeric',
+  bool: 'bool',
+  timestamp: 'timestamp',
+  timestamptz: 'timestamptz',
+  date: 'date',
+  time: 'time',
+  json: 'json',
+  jsonb: 'json',
+  bytea: 'bytes',
+  uuid: 'uuid',
 };
 
 /** The canonical type of a PostgreSQL column, by its type name in pg_type (`int8`, `timestamptz`). */
@@ -32,21 +45,32 @@ export function canonicalTypeOfPg(typname: string): CanonicalType {
 /** The canonical type of a column the transfer writes with `codec` (a SQLite column's mapping). */
 export function canonicalTypeOfCodec(codec: Codec): CanonicalType {
   const table: Record<Codec, CanonicalType> = {
-    int: 'int', float: 'float', numeric: 'numeric', bool: 'bool', timestamp: 'timestamp', timestamptz: 'timestamptz',
-    date: 'date', time: 'time', json: 'json', bytea: 'bytes', uuid: 'uuid', text: 'text', passthrough: 'text',
+    int: 'int',
+    float: 'float',
+    numeric: 'numeric',
+    bool: 'bool',
+    timestamp: 'timestamp',
+    timestamptz: 'timestamptz',
+    date: 'date',
+    time: 'time',
+    json: 'json',
+    bytea: 'bytes',
+    uuid: 'uuid',
+    text: 'text',
+    passthrough: 'text',
   };
   return table[codec];
 }
 
 // A value that cannot be of the column's type keeps a marker, so it never equals a real value.
-const odd = (v: unknown): string =>
-  Buffer.isBuffer(v) ? `?blob:${v.toString('hex')}` : `?${typeof v}:${String(v)}`;
+const odd = (v: unknown): string => (Buffer.isBuffer(v) ? `?blob:${v.toString('hex')}` : `?${typeof v}:${String(v)}`);
 
 const floatText = (n: number): string => (n === 0 ? '0' : String(n));
 
 const TIMESTAMP = /^(\d{4,})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?( BC)?$/;
 
-const daysIn = (y: number, m: number) => (m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
+const daysIn = (y: number, m: number) =>
+  m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 
 // The number written by the digits from..to of s, or -1 when one is not a digit (no allocation: this runs per value).
 function digits(s: string, from: number, to: number): number {
@@ -73,7 +97,8 @@ function plainInstant(s: string): string | undefined {
   const h = digits(s, 11, 13);
   const mi = digits(s, 14, 16);
   const sec = digits(s, 17, 19);
-  if (y < 1 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined;
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
+    return undefined;
   if (n > 20 && digits(s, 20, n) < 0) return undefined;
   return n === 26 ? s : n === 19 ? `${s}.000000` : s.padEnd(26, '0');
 }
@@ -88,11 +113,21 @@ export function canonicalInstant(text: string): string | undefined {
   const m = TIMESTAMP.exec(text);
   if (!m || m[9]) return undefined;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || Number(m[4] ?? 0) > 23 || Number(m[5] ?? 0) > 59 || Number(m[6] ?? 0) > 59) return undefined;
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysIn(year, month) ||
+    Number(m[4] ?? 0) > 23 ||
+    Number(m[5] ?? 0) > 59 ||
+    Number(m[6] ?? 0) > 59
+  )
+    return undefined;
   const fraction = m[7] ?? '';
   const micros = Math.round(Number(`0.${fraction || '0'}`) * 1e6);
   const zone = m[8] ?? 'Z';
-  const offsetMinutes = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.length > 3 ? zone.slice(-2) : 0));
+  const offsetMinutes =
+    zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.length > 3 ? zone.slice(-2) : 0));
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(Number(m[4] ?? 0), Number(m[5] ?? 0) - offsetMinutes, Number(m[6] ?? 0), Math.floor(micros / 1000));
@@ -138,7 +173,7 @@ export function canonicalFromSqlite(type: CanonicalType, v: unknown): string | n
   switch (type) {
     case 'text':
       // A REAL reads as SQLite's own text of it, as the transfer writes it.
-      return typeof v === 'string' ? v : typeof v === 'number' ? textOfReal(v) : asText(v) ?? odd(v);
+      return typeof v === 'string' ? v : typeof v === 'number' ? textOfReal(v) : (asText(v) ?? odd(v));
     case 'int':
       if (typeof v === 'bigint') return v.toString();
       if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v).toString();
@@ -165,7 +200,11 @@ export function canonicalFromSqlite(type: CanonicalType, v: unknown): string | n
     }
     case 'time': {
       const at = typeof v === 'string' ? instantOfText(v) : null;
-      return (typeof v === 'string' ? canonicalTime(v) : undefined) ?? (at?.conversion === 'time without date' && at.time ? canonicalTime(at.time) : undefined) ?? odd(v);
+      return (
+        (typeof v === 'string' ? canonicalTime(v) : undefined) ??
+        (at?.conversion === 'time without date' && at.time ? canonicalTime(at.time) : undefined) ??
+        odd(v)
+      );
     }
     case 'json': {
       const s = asText(v);
@@ -176,7 +215,9 @@ export function canonicalFromSqlite(type: CanonicalType, v: unknown): string | n
       return Buffer.isBuffer(v) ? v.toString('hex') : Buffer.from(asText(v) ?? '', 'utf8').toString('hex');
     case 'uuid':
       if (Buffer.isBuffer(v) && v.length === 16) return v.toString('hex');
-      return typeof v === 'string' && /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(v) ? v.replaceAll('-', '').toLowerCase() : odd(v);
+      return typeof v === 'string' && /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(v)
+        ? v.replaceAll('-', '').toLowerCase()
+        : odd(v);
   }
 }
 

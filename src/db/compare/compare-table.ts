@@ -30,8 +30,18 @@ async function compareByKey(source: RowSource, target: RowSource, request: Table
   const byKey = keyComparator(key.map((k) => k.text));
   const targetKey = key.map((k, i) => ({ ...k, name: plan.targetColumns[plan.keyAt[i] as number] as string }));
   const nullKeys = new NullKeyRows(plan.keyAt, plan.types);
-  const left = { rows: new Peekable(nullKeys.divert(source.read(request.table, plan.columns, key, request.where), 'source', canonOf(source))), canon: canonOf(source), count: 0 };
-  const right = { rows: new Peekable(nullKeys.divert(target.read(request.targetTable, plan.targetColumns, targetKey, request.where), 'target', canonOf(target))), canon: canonOf(target), count: 0 };
+  const left = {
+    rows: new Peekable(nullKeys.divert(source.read(request.table, plan.columns, key, request.where), 'source', canonOf(source))),
+    canon: canonOf(source),
+    count: 0,
+  };
+  const right = {
+    rows: new Peekable(
+      nullKeys.divert(target.read(request.targetTable, plan.targetColumns, targetKey, request.where), 'target', canonOf(target)),
+    ),
+    canon: canonOf(target),
+    count: 0,
+  };
   const sides = [left, right];
   const keyOf = (row: readonly unknown[], canon: Canon): Cells => plan.keyAt.map((at) => canon(plan.types[at] as CanonicalType, row[at]));
   const found = new Findings(plan);
@@ -46,7 +56,8 @@ async function compareByKey(source: RowSource, target: RowSource, request: Table
       const src = within(left);
       const tgt = within(right);
       // Both sides sort by the same rules; if they ever did not, no range could end and the loop would not either.
-      if (src.length + tgt.length === 0) throw new Error(`the rows of "${request.table}" do not come in the order of their key (${key.map((k) => k.name).join(', ')})`);
+      if (src.length + tgt.length === 0)
+        throw new Error(`the rows of "${request.table}" do not come in the order of their key (${key.map((k) => k.name).join(', ')})`);
       left.count += src.length;
       right.count += tgt.length;
       request.onRows(left.count + right.count);
@@ -69,7 +80,15 @@ function digest(rows: RowBatchArray, types: readonly CanonicalType[], canon: Can
 }
 
 /** Compares a range whose checksums differ row by row, merging both sides by key. */
-function narrow(src: RowBatchArray, tgt: RowBatchArray, plan: TablePlan, sCanon: Canon, tCanon: Canon, byKey: (a: Cells, b: Cells) => number, found: Findings): void {
+function narrow(
+  src: RowBatchArray,
+  tgt: RowBatchArray,
+  plan: TablePlan,
+  sCanon: Canon,
+  tCanon: Canon,
+  byKey: (a: Cells, b: Cells) => number,
+  found: Findings,
+): void {
   const s = src.map((r) => cellsOf(r, plan.types, sCanon));
   const t = tgt.map((r) => cellsOf(r, plan.types, tCanon));
   const keyOf = (cells: Cells) => plan.keyAt.map((at) => cells[at] ?? null);

@@ -47,24 +47,34 @@ export async function withCountSession<T>(
   work: (session: CountSession) => Promise<T>,
 ): Promise<Outcome<T>> {
   if (conn.type === 'postgres') {
-    return withPostgres(conn, options.signal, async (client) => {
-      await client.query('begin transaction isolation level repeatable read read only');
-      try {
-        await client.query(CANONICAL_OUTPUT_SETTINGS);
-        return await work(postgresSession(conn, client, options.schemas));
-      } finally {
-        await client.query('rollback').catch(() => {});
-      }
-    }, 'count');
+    return withPostgres(
+      conn,
+      options.signal,
+      async (client) => {
+        await client.query('begin transaction isolation level repeatable read read only');
+        try {
+          await client.query(CANONICAL_OUTPUT_SETTINGS);
+          return await work(postgresSession(conn, client, options.schemas));
+        } finally {
+          await client.query('rollback').catch(() => {});
+        }
+      },
+      'count',
+    );
   }
-  return withSqlite(conn, { ...options, write: false }, async (db) => {
-    db.exec('begin');
-    try {
-      return await work(sqliteSession(conn, db, options.signal));
-    } finally {
-      if (db.inTransaction) db.exec('rollback');
-    }
-  }, 'count');
+  return withSqlite(
+    conn,
+    { ...options, write: false },
+    async (db) => {
+      db.exec('begin');
+      try {
+        return await work(sqliteSession(conn, db, options.signal));
+      } finally {
+        if (db.inTransaction) db.exec('rollback');
+      }
+    },
+    'count',
+  );
 }
 
 const SYSTEM_SCHEMA = "n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'";
@@ -86,13 +96,16 @@ function postgresSession(conn: ConnectionSpec, client: pg.Client, schemas: reado
     conn,
     async listTables() {
       // sqlite-to-pg marks its stand-ins for virtual tables with a comment; that is how they are told apart.
-      const result = await fromConnection(conn, client.query<{ schema: string; name: string; by_design: boolean }>(
-        `select n.nspname as schema, c.relname as name, coalesce(obj_description(c.oid, 'pg_class') like $2, false) as by_design
+      const result = await fromConnection(
+        conn,
+        client.query<{ schema: string; name: string; by_design: boolean }>(
+          `select n.nspname as schema, c.relname as name, coalesce(obj_description(c.oid, 'pg_class') like $2, false) as by_design
            from pg_class c join pg_namespace n on n.oid = c.relnamespace
           where ${schemas ? 'n.nspname = any($1)' : `${SYSTEM_SCHEMA} and $1::text[] is null`}
             and c.relkind in ('r', 'p') and not c.relispartition order by c.relname, n.nspname`,
-        [schemas, `%${EMPTY_BY_DESIGN}%`],
-      ));
+          [schemas, `%${EMPTY_BY_DESIGN}%`],
+        ),
+      );
       names = sessionNames(result.rows);
       const named = [...names.keys()];
       const byDesign = new Set(result.rows.filter((r) => r.by_design).map((r) => `${r.schema}.${r.name}`));
@@ -119,7 +132,10 @@ function sqliteSession(conn: ConnectionSpec, db: Database.Database, signal: Abor
   return {
     conn,
     async listTables() {
-      return fromConnection(conn, Promise.resolve().then(() => sqliteTables(db)));
+      return fromConnection(
+        conn,
+        Promise.resolve().then(() => sqliteTables(db)),
+      );
     },
     async countRows(table, where) {
       // better-sqlite3 blocks while counting; yielding first lets the other side's queries
@@ -127,7 +143,11 @@ function sqliteSession(conn: ConnectionSpec, db: Database.Database, signal: Abor
       await new Promise((r) => setImmediate(r));
       if (signal.aborted) throw new Error('aborted');
       const sql = `select count(*) as n from main.${quoteIdent(table)}${where ? ` where (${where})` : ''}`;
-      const row = await fromConnection(conn, Promise.resolve().then(() => db.prepare(sql).get() as { n: number }), table);
+      const row = await fromConnection(
+        conn,
+        Promise.resolve().then(() => db.prepare(sql).get() as { n: number }),
+        table,
+      );
       return row.n;
     },
     rows: ownedRows(conn, sqliteRows(db, signal)),
@@ -185,7 +205,8 @@ export function sqliteTables(db: Database.Database): TableList {
     else if (r.type === 'shadow') skipped.push({ table: r.name, reason: owner ? `shadow table of ${owner}` : 'shadow table' });
     // When a virtual table's module (e.g. sqlite-vec) is not loaded, SQLite cannot tell its
     // shadow tables apart and lists them as plain tables; the name prefix is all there is.
-    else if (r.type === 'table' && owner) skipped.push({ table: r.name, reason: `shadow table of ${owner} (by name; its module is not loaded)` });
+    else if (r.type === 'table' && owner)
+      skipped.push({ table: r.name, reason: `shadow table of ${owner} (by name; its module is not loaded)` });
     else if (r.type === 'table') tables.push(r.name);
   }
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

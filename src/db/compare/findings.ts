@@ -20,7 +20,14 @@ export class Findings {
 }
 
 /** The verdict of one table from what was found. */
-export function result(plan: TablePlan, method: TableContents['method'], sourceRows: number, targetRows: number, found: Findings, unnamed: boolean): TableContents {
+export function result(
+  plan: TablePlan,
+  method: TableContents['method'],
+  sourceRows: number,
+  targetRows: number,
+  found: Findings,
+  unnamed: boolean,
+): TableContents {
   return {
     method,
     key: plan.key?.map((k) => k.name) ?? [],

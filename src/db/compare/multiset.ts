@@ -19,7 +19,13 @@ async function eachRow(side: Side, request: TableRequest, visit: (hash: Buffer, 
   const reader = side.source.read(side.table, side.columns, null, request.where);
   try {
     for (let batch = await reader.next(); batch; batch = await reader.next()) {
-      for (const row of batch) visit(createHash('md5').update(rowText(row, request.plan.types, canon)).digest(), row);
+      for (const row of batch)
+        visit(
+          createHash('md5')
+            .update(rowText(row, request.plan.types, canon))
+            .digest(),
+          row,
+        );
     }
   } finally {
     await reader.close();
@@ -27,7 +33,11 @@ async function eachRow(side: Side, request: TableRequest, visit: (hash: Buffer, 
 }
 
 /** Per bucket, four 32-bit sums of the row hashes and the row count: no row order changes them. */
-async function bucketSums(side: Side, request: TableRequest, already: number): Promise<{ sums: Uint32Array; rows: Uint32Array; count: number }> {
+async function bucketSums(
+  side: Side,
+  request: TableRequest,
+  already: number,
+): Promise<{ sums: Uint32Array; rows: Uint32Array; count: number }> {
   const sums = new Uint32Array(BUCKETS * 4);
   const rows = new Uint32Array(BUCKETS);
   let count = 0;
@@ -76,10 +86,12 @@ export async function compareAsMultiset(source: RowSource, target: RowSource, re
   const unmatched = new Map([...balance].filter(([, n]) => n !== 0));
   // A third read picks up the values of the first rows to list.
   const shown = new Map<string, Cells>();
-  const pick = (side: Side, sign: number) => eachRow(side, request, (h, row) => {
-    const hex = h.toString('hex');
-    if (shown.size < LISTED_ROWS && Math.sign(unmatched.get(hex) ?? 0) === sign && !shown.has(hex)) shown.set(hex, cellsOf(row, plan.types, canonOf(side.source)));
-  });
+  const pick = (side: Side, sign: number) =>
+    eachRow(side, request, (h, row) => {
+      const hex = h.toString('hex');
+      if (shown.size < LISTED_ROWS && Math.sign(unmatched.get(hex) ?? 0) === sign && !shown.has(hex))
+        shown.set(hex, cellsOf(row, plan.types, canonOf(side.source)));
+    });
   await pick(left, 1);
   await pick(right, -1);
   for (const [hex, n] of unmatched) {

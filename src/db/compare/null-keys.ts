@@ -29,7 +29,9 @@ export class NullKeyRows {
           if (batch === null) return null;
           const kept = batch.filter((row) => {
             if (!this.keyAt.some((at) => row[at] === null)) return true;
-            const hash = createHash('md5').update(rowText(row, this.types, canon)).digest('hex');
+            const hash = createHash('md5')
+              .update(rowText(row, this.types, canon))
+              .digest('hex');
             const seen = this.balance.get(hash) ?? { n: 0, cells: cellsOf(row, this.types, canon) };
             this.balance.set(hash, { ...seen, n: seen.n + sign });
             this.count[side]++;
@@ -45,7 +47,11 @@ export class NullKeyRows {
   /** Adds the rows found on one side only to `found`, named by their key (with its NULL). */
   report(found: Findings): void {
     for (const { n, cells } of this.balance.values()) {
-      for (let k = 0; k < Math.abs(n); k++) found.add(n > 0 ? 'missing' : 'extra', this.keyAt.map((at) => cells[at] ?? null));
+      for (let k = 0; k < Math.abs(n); k++)
+        found.add(
+          n > 0 ? 'missing' : 'extra',
+          this.keyAt.map((at) => cells[at] ?? null),
+        );
     }
   }
 }

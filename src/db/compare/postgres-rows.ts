@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { quoteIdent as q } from '../connections.js';
-import { BATCH_ROWS, type RowBatch, type RowReader, type RowSource } from './row-source.js';
+import { BATCH_ROWS, type RowBatch, type RowSource } from './row-source.js';
 
 /** A table of the session: its schema and name on the server. */
 export interface PgTableName {
@@ -29,10 +29,14 @@ export function postgresRows(client: pg.Client, nameOf: (table: string) => PgTab
       const rel = qualified(table);
       const cols = await client.query<{ name: string; type: string }>(
         `select a.attname as name, t.typname as type from pg_attribute a join pg_type t on t.oid = a.atttypid
-          where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum`, [rel]);
+          where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum`,
+        [rel],
+      );
       const key = await client.query<{ name: string }>(
         `select a.attname as name from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey::int2[])
-          where i.indrelid = $1::regclass and i.indisprimary order by array_position(i.indkey::int2[], a.attnum)`, [rel]);
+          where i.indrelid = $1::regclass and i.indisprimary order by array_position(i.indkey::int2[], a.attnum)`,
+        [rel],
+      );
       return { columns: cols.rows.map((c) => ({ name: c.name, pgType: c.type })), key: key.rows.map((k) => k.name) };
     },
     read(table, columns, order, where) {

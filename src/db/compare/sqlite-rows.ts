@@ -2,7 +2,11 @@ import type Database from 'better-sqlite3';
 import { quoteIdent as q } from '../connections.js';
 import { BATCH_ROWS, type RowReader, type RowSource } from './row-source.js';
 
-interface XInfo { name: string; pk: number; hidden: number }
+interface XInfo {
+  name: string;
+  pk: number;
+  hidden: number;
+}
 
 /** Reads SQLite tables as better-sqlite3 returns values (integers as bigint, BLOBs as Buffer). */
 export function sqliteRows(db: Database.Database, signal: AbortSignal): RowSource {
@@ -11,7 +15,10 @@ export function sqliteRows(db: Database.Database, signal: AbortSignal): RowSourc
     async shape(table) {
       // hidden 1 is a virtual table's hidden column; 2 and 3 are generated columns, which are stored data.
       const cols = (db.prepare(`pragma main.table_xinfo(${q(table)})`).all() as XInfo[]).filter((c) => c.hidden !== 1);
-      const key = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+      const key = cols
+        .filter((c) => c.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((c) => c.name);
       return { columns: cols.map((c) => ({ name: c.name, pgType: null })), key };
     },
     read(table, columns, order, where) {

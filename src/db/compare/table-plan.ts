@@ -27,7 +27,8 @@ export function planTable(source: TableShape, target: TableShape): TablePlan {
   const types: CanonicalType[] = [];
   const missingColumns: string[] = [];
   for (const col of source.columns) {
-    const found = target.columns.find((t) => t.name === col.name) ?? target.columns.find((t) => t.name.toLowerCase() === col.name.toLowerCase());
+    const found =
+      target.columns.find((t) => t.name === col.name) ?? target.columns.find((t) => t.name.toLowerCase() === col.name.toLowerCase());
     if (!found) {
       missingColumns.push(col.name);
       continue;
@@ -42,10 +43,16 @@ export function planTable(source: TableShape, target: TableShape): TablePlan {
   const keyAt = keyNames.map((k) => columns.indexOf(k));
   const base = { columns, targetColumns, types, missingColumns };
   if (keyNames.length === 0) return { ...base, key: null, keyAt: [], noKeyReason: 'it has no primary key' };
-  if (keyAt.some((i) => i < 0)) return { ...base, key: null, keyAt: [], noKeyReason: `its key (${keyNames.join(', ')}) is not on both sides` };
+  if (keyAt.some((i) => i < 0))
+    return { ...base, key: null, keyAt: [], noKeyReason: `its key (${keyNames.join(', ')}) is not on both sides` };
   const unorderable = keyAt.find((i) => !ORDERABLE.has(types[i] as CanonicalType));
   if (unorderable !== undefined) {
-    return { ...base, key: null, keyAt: [], noKeyReason: `its key column "${columns[unorderable]}" is ${types[unorderable]}, which the two databases may sort differently` };
+    return {
+      ...base,
+      key: null,
+      keyAt: [],
+      noKeyReason: `its key column "${columns[unorderable]}" is ${types[unorderable]}, which the two databases may sort differently`,
+    };
   }
   return { ...base, key: keyAt.map((i) => ({ name: columns[i] as string, text: types[i] === 'text' })), keyAt, noKeyReason: null };
 }

@@ -22,10 +22,16 @@ function toCharFormat(format: string): string | null {
     literal = '';
   };
   for (let i = 0; i < format.length; i++) {
-    if (format[i] !== '%') { literal += format[i]; continue; }
+    if (format[i] !== '%') {
+      literal += format[i];
+      continue;
+    }
     const pattern = formats[format[++i] ?? ''];
     if (pattern === undefined) return null;
-    if (pattern === '%') { literal += '%'; continue; }
+    if (pattern === '%') {
+      literal += '%';
+      continue;
+    }
     flush();
     out += pattern;
   }
@@ -33,7 +39,8 @@ function toCharFormat(format: string): string | null {
   return out;
 }
 
-const stringArg = (part: readonly SqlToken[]) => (part.length === 1 && part[0]?.type === 'string' ? part[0].text.slice(1, -1).replace(/''/g, "'") : null);
+const stringArg = (part: readonly SqlToken[]) =>
+  part.length === 1 && part[0]?.type === 'string' ? part[0].text.slice(1, -1).replace(/''/g, "'") : null;
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** The PostgreSQL expression for a clock function of 'now' in a DEFAULT, or null when `text` is not one (or uses what PostgreSQL lacks). */

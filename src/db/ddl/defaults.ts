@@ -10,8 +10,17 @@ const unquote = (s: string) => s.slice(1, -1).replace(/''/g, "'");
 
 // SQLite's CURRENT_* are UTC; PostgreSQL's follow the session TimeZone, so UTC is asked for explicitly.
 const clock: Record<string, Partial<Record<string, string>>> = {
-  CURRENT_TIMESTAMP: { timestamp: "(now() AT TIME ZONE 'utc')", timestamptz: 'CURRENT_TIMESTAMP', text: "to_char(now() AT TIME ZONE 'utc', 'YYYY-MM-DD HH24:MI:SS')", date: "((now() AT TIME ZONE 'utc')::date)" },
-  CURRENT_DATE: { date: "((now() AT TIME ZONE 'utc')::date)", timestamp: "((now() AT TIME ZONE 'utc')::date::timestamp)", text: "to_char(now() AT TIME ZONE 'utc', 'YYYY-MM-DD')" },
+  CURRENT_TIMESTAMP: {
+    timestamp: "(now() AT TIME ZONE 'utc')",
+    timestamptz: 'CURRENT_TIMESTAMP',
+    text: "to_char(now() AT TIME ZONE 'utc', 'YYYY-MM-DD HH24:MI:SS')",
+    date: "((now() AT TIME ZONE 'utc')::date)",
+  },
+  CURRENT_DATE: {
+    date: "((now() AT TIME ZONE 'utc')::date)",
+    timestamp: "((now() AT TIME ZONE 'utc')::date::timestamp)",
+    text: "to_char(now() AT TIME ZONE 'utc', 'YYYY-MM-DD')",
+  },
   CURRENT_TIME: { time: "((now() AT TIME ZONE 'utc')::time(0))", text: "to_char(now() AT TIME ZONE 'utc', 'HH24:MI:SS')" },
 };
 

@@ -67,7 +67,14 @@ function columnNamer(table: SqliteTable): (name: string) => string {
   return (name) => q(renamed.get(name) ?? name);
 }
 
-function tableDdl(schema: string, table: SqliteTable, all: SqliteSchema, options: DdlOptions, relations: NameBook, indexNames: ReadonlyMap<string, string>): TableDdl {
+function tableDdl(
+  schema: string,
+  table: SqliteTable,
+  all: SqliteSchema,
+  options: DdlOptions,
+  relations: NameBook,
+  indexNames: ReadonlyMap<string, string>,
+): TableDdl {
   const renamed = pgColumnNames(table.columns.map((c) => c.name));
   const pgCol = columnNamer(table);
   const columns = mapTable(table, options).map((m) => (renamed.has(m.name) ? { ...m, pgName: renamed.get(m.name) } : m));
@@ -75,7 +82,8 @@ function tableDdl(schema: string, table: SqliteTable, all: SqliteSchema, options
   const statements: DdlStatement[] = [];
   const name = qualified(schema, table.name);
   const constraintNames = new NameBook();
-  const push = (phase: DdlStatement['phase'], sql: string, optional: boolean, what: string) => statements.push({ table: table.name, phase, sql, optional, what });
+  const push = (phase: DdlStatement['phase'], sql: string, optional: boolean, what: string) =>
+    statements.push({ table: table.name, phase, sql, optional, what });
   const caseless = new Set(table.columns.filter((c) => c.collate === 'NOCASE').map((c) => c.name));
   const columnSql = (plain: boolean) =>
     columns.map((m, i) => {
@@ -91,7 +99,13 @@ function tableDdl(schema: string, table: SqliteTable, all: SqliteSchema, options
   for (const [i, m] of columns.entries()) {
     const col = table.columns[i]!;
     const dflt = col.generated ? null : translateDefault(col.defaultSql, m);
-    if (dflt && !dflt.certain) push('defaults', `ALTER TABLE ${name} ALTER COLUMN ${pgCol(m.name)} SET DEFAULT ${dflt.sql}`, true, `default ${col.defaultSql ?? ''} of ${table.name}.${m.name}`);
+    if (dflt && !dflt.certain)
+      push(
+        'defaults',
+        `ALTER TABLE ${name} ALTER COLUMN ${pgCol(m.name)} SET DEFAULT ${dflt.sql}`,
+        true,
+        `default ${col.defaultSql ?? ''} of ${table.name}.${m.name}`,
+      );
   }
   const hasGenerated = table.columns.some((c) => c.generated && c.generatedExpr);
   const create = `CREATE TABLE ${name} (\n  ${columnSql(false).join(',\n  ')}\n)`;
@@ -99,21 +113,39 @@ function tableDdl(schema: string, table: SqliteTable, all: SqliteSchema, options
   for (const [i, m] of columns.entries()) {
     if (m.warning) warnings.push(`${table.name}.${m.name}: ${m.warning}`);
     if (table.columns[i]?.collate === 'NOCASE') {
-      warnings.push(`${table.name}.${m.name} is COLLATE NOCASE in SQLite: PostgreSQL compares it case-sensitively (indexes use lower(); queries may need lower() or citext)`);
+      warnings.push(
+        `${table.name}.${m.name} is COLLATE NOCASE in SQLite: PostgreSQL compares it case-sensitively (indexes use lower(); queries may need lower() or citext)`,
+      );
     }
   }
   const nullable = options.nullableKeys?.get(table.name);
   if (table.primaryKey.length > 0 && nullable !== undefined) {
     // NULL in SQLite's primary key: PostgreSQL's would refuse the rows, a UNIQUE keeps them (NULLs never clash).
     const uqName = relations.take(conventionalName(table.name, table.primaryKey, 'key'));
-    push('keys', `ALTER TABLE ${name} ADD CONSTRAINT ${q(uqName)} UNIQUE (${table.primaryKey.map(pgCol).join(', ')})`, false, `unique constraint ${uqName}`);
-    for (const c of table.primaryKey.filter((k) => !nullable.has(k))) push('keys', `ALTER TABLE ${name} ALTER COLUMN ${pgCol(c)} SET NOT NULL`, false, `not null ${table.name}.${c}`);
-    warnings.push(`${table.name}: the primary key (${table.primaryKey.join(', ')}) has rows with NULL in ${[...nullable].join(', ')}; PostgreSQL gets a UNIQUE constraint instead${table.primaryKey.length > nullable.size ? ', and NOT NULL on the other key columns' : ''}`);
+    push(
+      'keys',
+      `ALTER TABLE ${name} ADD CONSTRAINT ${q(uqName)} UNIQUE (${table.primaryKey.map(pgCol).join(', ')})`,
+      false,
+      `unique constraint ${uqName}`,
+    );
+    for (const c of table.primaryKey.filter((k) => !nullable.has(k)))
+      push('keys', `ALTER TABLE ${name} ALTER COLUMN ${pgCol(c)} SET NOT NULL`, false, `not null ${table.name}.${c}`);
+    warnings.push(
+      `${table.name}: the primary key (${table.primaryKey.join(', ')}) has rows with NULL in ${[...nullable].join(', ')}; PostgreSQL gets a UNIQUE constraint instead${table.primaryKey.length > nullable.size ? ', and NOT NULL on the other key columns' : ''}`,
+    );
   } else if (table.primaryKey.length > 0) {
     const pkName = relations.take(table.primaryKeyName ?? `${table.name}_pkey`);
-    push('keys', `ALTER TABLE ${name} ADD CONSTRAINT ${q(pkName)} PRIMARY KEY (${table.primaryKey.map(pgCol).join(', ')})`, false, `primary key ${pkName}`);
+    push(
+      'keys',
+      `ALTER TABLE ${name} ADD CONSTRAINT ${q(pkName)} PRIMARY KEY (${table.primaryKey.map(pgCol).join(', ')})`,
+      false,
+      `primary key ${pkName}`,
+    );
   }
-  for (const [from, to] of renamed) warnings.push(`${table.name}.${from} is named "${to}" in PostgreSQL: ${Buffer.byteLength(from) > 63 ? 'the name is longer than its 63 bytes' : `${from} is one of its system columns`}`);
+  for (const [from, to] of renamed)
+    warnings.push(
+      `${table.name}.${from} is named "${to}" in PostgreSQL: ${Buffer.byteLength(from) > 63 ? 'the name is longer than its 63 bytes' : `${from} is one of its system columns`}`,
+    );
   for (const ix of table.indexes) statements.push(...indexStatements(name, table, ix, caseless, relations, pgCol, indexNames));
   table.checks.forEach((c) => {
     if (impliedByType(c.expr, columns)) return;
@@ -123,12 +155,22 @@ function tableDdl(schema: string, table: SqliteTable, all: SqliteSchema, options
   for (const fk of table.foreignKeys) {
     const parent = all.tables.find((t) => t.name.toLowerCase() === fk.refTable.toLowerCase());
     if (!parent) {
-      warnings.push(`${table.name}: foreign key (${fk.columns.join(', ')}) references "${fk.refTable}", which is not copied; the constraint is left out`);
+      warnings.push(
+        `${table.name}: foreign key (${fk.columns.join(', ')}) references "${fk.refTable}", which is not copied; the constraint is left out`,
+      );
       continue;
     }
     const fname = constraintNames.take(fk.name ?? conventionalName(table.name, fk.columns, 'fkey'));
-    const rules = [fk.onDelete !== 'NO ACTION' ? ` ON DELETE ${fk.onDelete}` : '', fk.onUpdate !== 'NO ACTION' ? ` ON UPDATE ${fk.onUpdate}` : ''].join('');
-    push('fks', `ALTER TABLE ${name} ADD CONSTRAINT ${q(fname)} FOREIGN KEY (${fk.columns.map(pgCol).join(', ')}) REFERENCES ${qualified(schema, parent.name)} (${fk.refColumns.map(columnNamer(parent)).join(', ')})${rules}`, false, `foreign key ${fname}`);
+    const rules = [
+      fk.onDelete !== 'NO ACTION' ? ` ON DELETE ${fk.onDelete}` : '',
+      fk.onUpdate !== 'NO ACTION' ? ` ON UPDATE ${fk.onUpdate}` : '',
+    ].join('');
+    push(
+      'fks',
+      `ALTER TABLE ${name} ADD CONSTRAINT ${q(fname)} FOREIGN KEY (${fk.columns.map(pgCol).join(', ')}) REFERENCES ${qualified(schema, parent.name)} (${fk.refColumns.map(columnNamer(parent)).join(', ')})${rules}`,
+      false,
+      `foreign key ${fname}`,
+    );
   }
   const idCol = columns.find((c) => c.identity);
   return {
@@ -142,19 +184,46 @@ function tableDdl(schema: string, table: SqliteTable, all: SqliteSchema, options
   };
 }
 
-function indexStatements(name: string, table: SqliteTable, ix: SqliteIndex, caseless: ReadonlySet<string>, relations: NameBook, col: (name: string) => string, indexNames: ReadonlyMap<string, string>): DdlStatement[] {
+function indexStatements(
+  name: string,
+  table: SqliteTable,
+  ix: SqliteIndex,
+  caseless: ReadonlySet<string>,
+  relations: NameBook,
+  col: (name: string) => string,
+  indexNames: ReadonlyMap<string, string>,
+): DdlStatement[] {
   const cols = ix.parts.map((p) => p.column ?? 'expr');
   const needsLower = ix.parts.some((p) => p.collate === 'NOCASE' || (p.column !== null && caseless.has(p.column)));
   const terms = ix.parts.map((p) => partSql(p, p.column !== null && caseless.has(p.column), col)).join(', ');
   if (ix.origin === 'pk') return [];
   if (ix.origin === 'u' && !needsLower) {
     const cname = relations.take(ix.constraintName ?? conventionalName(table.name, cols, 'key'));
-    return [{ table: table.name, phase: 'keys', sql: `ALTER TABLE ${name} ADD CONSTRAINT ${q(cname)} UNIQUE (${ix.parts.map((p) => col(p.column ?? '')).join(', ')})`, optional: false, what: `unique constraint ${cname}` }];
+    return [
+      {
+        table: table.name,
+        phase: 'keys',
+        sql: `ALTER TABLE ${name} ADD CONSTRAINT ${q(cname)} UNIQUE (${ix.parts.map((p) => col(p.column ?? '')).join(', ')})`,
+        optional: false,
+        what: `unique constraint ${cname}`,
+      },
+    ];
   }
-  const iname = ix.origin === 'u' ? relations.take(ix.constraintName ?? conventionalName(table.name, cols, 'key')) : (indexNames.get(ix.name) ?? fitName(ix.name));
+  const iname =
+    ix.origin === 'u'
+      ? relations.take(ix.constraintName ?? conventionalName(table.name, cols, 'key'))
+      : (indexNames.get(ix.name) ?? fitName(ix.name));
   const where = ix.where ? ` WHERE ${pgExpression(ix.where)}` : '';
   const optional = ix.parts.some((p) => p.expr !== null) || ix.where !== null;
-  return [{ table: table.name, phase: 'keys', sql: `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${q(iname)} ON ${name} (${terms})${where}`, optional, what: `index ${iname}` }];
+  return [
+    {
+      table: table.name,
+      phase: 'keys',
+      sql: `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${q(iname)} ON ${name} (${terms})${where}`,
+      optional,
+      what: `index ${iname}`,
+    },
+  ];
 }
 
 /** Builds the PostgreSQL DDL of the chosen tables of a SQLite schema. Pure. */
@@ -162,13 +231,24 @@ export function buildSchemaDdl(schema: string, sqlite: SqliteSchema, tables: rea
   const relations = new NameBook();
   relations.reserve(sqlite.tables.map((t) => pgTableName(t.name)));
   // PostgreSQL names an identity column's sequence table_column_seq when it creates the table, before any index.
-  relations.reserve(tables.flatMap((t) => (t.rowidAlias ? [conventionalName(t.name, [pgColumnNames([t.rowidAlias]).get(t.rowidAlias) ?? t.rowidAlias], 'seq')] : [])));
+  relations.reserve(
+    tables.flatMap((t) =>
+      t.rowidAlias ? [conventionalName(t.name, [pgColumnNames([t.rowidAlias]).get(t.rowidAlias) ?? t.rowidAlias], 'seq')] : [],
+    ),
+  );
   // Explicit index names are kept where they are free, so they are booked before generated names.
   const indexNames = new Map<string, string>();
   for (const ix of tables.flatMap((t) => t.indexes.filter((i) => i.origin === 'c'))) indexNames.set(ix.name, relations.take(ix.name));
   const built = tables.map((t) => tableDdl(schema, t, sqlite, options, relations, indexNames));
-  const indexWarnings = [...indexNames].filter(([from, to]) => from !== to).map(([from, to]) => `index "${from}" is named "${to}" in PostgreSQL: its name ${Buffer.byteLength(from) > 63 ? 'is longer than 63 bytes' : 'is taken by a table, a sequence or another index there'}`);
-  const tableWarnings = tables.filter((t) => pgTableName(t.name) !== t.name).map((t) => `table "${t.name}" is named "${pgTableName(t.name)}" in PostgreSQL: the name is longer than its 63 bytes`);
+  const indexWarnings = [...indexNames]
+    .filter(([from, to]) => from !== to)
+    .map(
+      ([from, to]) =>
+        `index "${from}" is named "${to}" in PostgreSQL: its name ${Buffer.byteLength(from) > 63 ? 'is longer than 63 bytes' : 'is taken by a table, a sequence or another index there'}`,
+    );
+  const tableWarnings = tables
+    .filter((t) => pgTableName(t.name) !== t.name)
+    .map((t) => `table "${t.name}" is named "${pgTableName(t.name)}" in PostgreSQL: the name is longer than its 63 bytes`);
   const warnings = [...tableWarnings, ...built.flatMap((t) => t.warnings), ...indexWarnings];
   return { schema, tables: built, warnings };
 }

@@ -1,7 +1,8 @@
 import type { SqliteColumn, SqliteTable } from '../introspect/sqlite-schema.js';
 
 /** How values of a column are checked and written for COPY. */
-export type Codec = 'int' | 'float' | 'numeric' | 'bool' | 'timestamp' | 'timestamptz' | 'date' | 'time' | 'json' | 'bytea' | 'text' | 'uuid' | 'passthrough';
+export type Codec =
+  'int' | 'float' | 'numeric' | 'bool' | 'timestamp' | 'timestamptz' | 'date' | 'time' | 'json' | 'bytea' | 'text' | 'uuid' | 'passthrough';
 
 /** The PostgreSQL column a SQLite column becomes. */
 export interface ColumnMapping {
@@ -53,15 +54,39 @@ export function codecForPgType(pgType: string): { codec: Codec; maxLength: numbe
   if (len) return { codec: 'text', maxLength: Number(len[1]) };
   const base = t.replace(/\s*\(.*\)$/, '');
   const table: Record<string, Codec> = {
-    bigint: 'int', int8: 'int', integer: 'int', int: 'int', int4: 'int', smallint: 'int', int2: 'int',
-    'double precision': 'float', float8: 'float', real: 'float', float4: 'float',
-    numeric: 'numeric', decimal: 'numeric',
-    boolean: 'bool', bool: 'bool',
-    timestamp: 'timestamp', 'timestamp without time zone': 'timestamp',
-    timestamptz: 'timestamptz', 'timestamp with time zone': 'timestamptz',
-    date: 'date', time: 'time', 'time without time zone': 'time',
-    json: 'json', jsonb: 'json', bytea: 'bytea', uuid: 'uuid',
-    text: 'text', varchar: 'text', 'character varying': 'text', citext: 'text', char: 'text', character: 'text', bpchar: 'text',
+    bigint: 'int',
+    int8: 'int',
+    integer: 'int',
+    int: 'int',
+    int4: 'int',
+    smallint: 'int',
+    int2: 'int',
+    'double precision': 'float',
+    float8: 'float',
+    real: 'float',
+    float4: 'float',
+    numeric: 'numeric',
+    decimal: 'numeric',
+    boolean: 'bool',
+    bool: 'bool',
+    timestamp: 'timestamp',
+    'timestamp without time zone': 'timestamp',
+    timestamptz: 'timestamptz',
+    'timestamp with time zone': 'timestamptz',
+    date: 'date',
+    time: 'time',
+    'time without time zone': 'time',
+    json: 'json',
+    jsonb: 'json',
+    bytea: 'bytea',
+    uuid: 'uuid',
+    text: 'text',
+    varchar: 'text',
+    'character varying': 'text',
+    citext: 'text',
+    char: 'text',
+    character: 'text',
+    bpchar: 'text',
   };
   return { codec: table[base] ?? 'passthrough', maxLength: null };
 }
@@ -89,22 +114,33 @@ function byDeclaredName(col: SqliteColumn, jsonType: 'json' | 'jsonb'): { pgType
     return { pgType: `varchar(${n})`, warning: null };
   }
   switch (affinity(t)) {
-    case 'INTEGER': return { pgType: 'bigint', warning: null };
-    case 'TEXT': return { pgType: 'text', warning: null };
-    case 'REAL': return { pgType: 'double precision', warning: null };
+    case 'INTEGER':
+      return { pgType: 'bigint', warning: null };
+    case 'TEXT':
+      return { pgType: 'text', warning: null };
+    case 'REAL':
+      return { pgType: 'double precision', warning: null };
     case 'BLOB':
       if (t === '') return { pgType: 'text', warning: `column has no declared type; it becomes text (add a cast rule to choose another)` };
       return { pgType: 'bytea', warning: null };
     case 'NUMERIC':
-      return { pgType: 'text', warning: `declared type "${col.declaredType}" is not one PostgreSQL knows; it becomes text (add a cast rule to choose another)` };
+      return {
+        pgType: 'text',
+        warning: `declared type "${col.declaredType}" is not one PostgreSQL knows; it becomes text (add a cast rule to choose another)`,
+      };
   }
 }
 
 /** The plan's cast rule for a column: its own first, then one for its declared type. */
 export function ruleFor(table: string, col: SqliteColumn, rules: readonly CastRule[]): CastRule | undefined {
   const key = `${table}.${col.name}`.toLowerCase();
-  const base = col.declaredType.trim().toUpperCase().replace(/\s*\(.*$/, '');
-  return rules.find((r) => r.column?.toLowerCase() === key) ?? rules.find((r) => r.type !== undefined && r.type.trim().toUpperCase() === base);
+  const base = col.declaredType
+    .trim()
+    .toUpperCase()
+    .replace(/\s*\(.*$/, '');
+  return (
+    rules.find((r) => r.column?.toLowerCase() === key) ?? rules.find((r) => r.type !== undefined && r.type.trim().toUpperCase() === base)
+  );
 }
 
 /** Maps one column: a cast rule first, then the declared name, then SQLite's affinity. */

@@ -26,7 +26,11 @@ export interface UnreadableVirtualTable {
   readonly problem: string;
 }
 
-interface XInfo { name: string; type: string; hidden: number }
+interface XInfo {
+  name: string;
+  type: string;
+  hidden: number;
+}
 
 // FTS5 and FTS3/4 columns have no declared type. The values SQLite holds say what the app puts
 // there (FTS keeps them as given); with no values, a key-like name is the best evidence left.
@@ -44,7 +48,10 @@ function typeFromValues(types: string | null, column: string): string {
 function valueTypes(db: Database.Database, table: string, columns: readonly string[]): (string | null)[] {
   if (columns.length === 0) return [];
   try {
-    const row = db.prepare(`SELECT ${columns.map((c, i) => `group_concat(DISTINCT typeof(${q(c)})) AS c${i}`).join(', ')} FROM ${q(table)}`).raw().get() as (string | null)[];
+    const row = db
+      .prepare(`SELECT ${columns.map((c, i) => `group_concat(DISTINCT typeof(${q(c)})) AS c${i}`).join(', ')} FROM ${q(table)}`)
+      .raw()
+      .get() as (string | null)[];
     return row;
   } catch {
     // An external-content table whose content table no longer matches cannot be read; types come from the names.
@@ -53,21 +60,54 @@ function valueTypes(db: Database.Database, table: string, columns: readonly stri
 }
 
 /** Reads one virtual table's columns and types them for PostgreSQL: a cast rule, the declared type, else the values held. */
-function emptyTable(db: Database.Database, schema: string, v: SqliteSchema['virtualTables'][number], options: TypeMapOptions): EmptyTable | UnreadableVirtualTable {
+function emptyTable(
+  db: Database.Database,
+  schema: string,
+  v: SqliteSchema['virtualTables'][number],
+  options: TypeMapOptions,
+): EmptyTable | UnreadableVirtualTable {
   let xinfo: XInfo[];
   try {
     xinfo = (db.prepare(`PRAGMA table_xinfo(${`'${v.name.replace(/'/g, "''")}'`})`).all() as XInfo[]).filter((c) => c.hidden === 0);
   } catch (e) {
     return { name: v.name, module: v.module, problem: `its columns cannot be read (${(e as Error).message})` };
   }
-  if (xinfo.length === 0) return { name: v.name, module: v.module, problem: `its columns cannot be read (the ${v.module} module is not loaded)` };
-  const table = { name: v.name, columns: [], primaryKey: [], primaryKeyName: null, rowidAlias: null, autoincrement: false, withoutRowid: false, checks: [], foreignKeys: [], indexes: [], sql: v.sql };
-  const held = valueTypes(db, v.name, xinfo.map((c) => c.name));
+  if (xinfo.length === 0)
+    return { name: v.name, module: v.module, problem: `its columns cannot be read (the ${v.module} module is not loaded)` };
+  const table = {
+    name: v.name,
+    columns: [],
+    primaryKey: [],
+    primaryKeyName: null,
+    rowidAlias: null,
+    autoincrement: false,
+    withoutRowid: false,
+    checks: [],
+    foreignKeys: [],
+    indexes: [],
+    sql: v.sql,
+  };
+  const held = valueTypes(
+    db,
+    v.name,
+    xinfo.map((c) => c.name),
+  );
   const columns = xinfo.map((c, i) => {
-    const col = { name: c.name, declaredType: c.type, notNull: false, defaultSql: null, generated: null, generatedExpr: null, collate: null };
+    const col = {
+      name: c.name,
+      declaredType: c.type,
+      notNull: false,
+      defaultSql: null,
+      generated: null,
+      generatedExpr: null,
+      collate: null,
+    };
     const mapped = mapColumn(table, col, options);
     // mapColumn warns exactly when neither a cast rule nor a declared type chose the type.
-    return { name: c.name, pgType: mapped.warning !== null && c.type.trim() === '' ? typeFromValues(held[i] ?? null, c.name) : mapped.pgType };
+    return {
+      name: c.name,
+      pgType: mapped.warning !== null && c.type.trim() === '' ? typeFromValues(held[i] ?? null, c.name) : mapped.pgType,
+    };
   });
   const all = [{ name: 'rowid', pgType: 'bigint' }, ...columns.filter((c) => c.name.toLowerCase() !== 'rowid')];
   const name = qualified(schema, v.name);
@@ -78,7 +118,12 @@ function emptyTable(db: Database.Database, schema: string, v: SqliteSchema['virt
 }
 
 /** The empty stand-ins of every virtual table (those whose columns can be read), and those that cannot be made. */
-export function planEmptyTables(db: Database.Database, schema: string, sqlite: SqliteSchema, options: TypeMapOptions): { made: EmptyTable[]; unreadable: UnreadableVirtualTable[] } {
+export function planEmptyTables(
+  db: Database.Database,
+  schema: string,
+  sqlite: SqliteSchema,
+  options: TypeMapOptions,
+): { made: EmptyTable[]; unreadable: UnreadableVirtualTable[] } {
   const made: EmptyTable[] = [];
   const unreadable: UnreadableVirtualTable[] = [];
   for (const v of sqlite.virtualTables) {

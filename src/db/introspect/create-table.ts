@@ -42,7 +42,11 @@ export function parseCreateTable(sql: string): CreateTableFacts {
     let generatedExpr: string | null = null;
     for (let i = isTableConstraint ? 0 : 1; i < item.length; i++) {
       const t = item[i] as SqlToken;
-      if (isWord(t, 'CONSTRAINT')) { pendingName = nameOf(item[i + 1]); i++; continue; }
+      if (isWord(t, 'CONSTRAINT')) {
+        pendingName = nameOf(item[i + 1]);
+        i++;
+        continue;
+      }
       if (isWord(t, 'AUTOINCREMENT')) facts.autoincrement = true;
       if (isWord(t, 'COLLATE')) collate = nameOf(item[i + 1]).toUpperCase();
       if (isWord(t, 'CHECK') && item[i + 1]?.type === 'open') {
@@ -87,7 +91,9 @@ export function parseCreateIndex(sql: string): { readonly terms: readonly string
   const open = tokens.findIndex((t, i) => i > on && t.type === 'open');
   if (on < 0 || open < 0) return { terms: [], where: null };
   const close = matchParen(tokens, open);
-  const terms = splitTopLevel(tokens.slice(open + 1, close)).map((part) => sql.slice((part[0] as SqlToken).start, (part[part.length - 1] as SqlToken).end));
+  const terms = splitTopLevel(tokens.slice(open + 1, close)).map((part) =>
+    sql.slice((part[0] as SqlToken).start, (part[part.length - 1] as SqlToken).end),
+  );
   const whereAt = tokens.findIndex((t, i) => i > close && isWord(t, 'WHERE'));
   const where = whereAt < 0 ? null : textOf(sql, tokens, whereAt + 1, tokens.length - 1);
   return { terms, where };

@@ -21,9 +21,20 @@ export function tokenize(sql: string): SqlToken[] {
   let i = 0;
   while (i < sql.length) {
     const c = sql[i] as string;
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === '-' && sql[i + 1] === '-') { const nl = sql.indexOf('\n', i); i = nl < 0 ? sql.length : nl + 1; continue; }
-    if (c === '/' && sql[i + 1] === '*') { const e = sql.indexOf('*/', i + 2); i = e < 0 ? sql.length : e + 2; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === '-' && sql[i + 1] === '-') {
+      const nl = sql.indexOf('\n', i);
+      i = nl < 0 ? sql.length : nl + 1;
+      continue;
+    }
+    if (c === '/' && sql[i + 1] === '*') {
+      const e = sql.indexOf('*/', i + 2);
+      i = e < 0 ? sql.length : e + 2;
+      continue;
+    }
     const start = i;
     if (c === "'") {
       i++;
@@ -36,7 +47,11 @@ export function tokenize(sql: string): SqlToken[] {
       let name = '';
       while (i < sql.length) {
         if (sql[i] === close) {
-          if (close !== ']' && sql[i + 1] === close) { name += close; i += 2; continue; }
+          if (close !== ']' && sql[i + 1] === close) {
+            name += close;
+            i += 2;
+            continue;
+          }
           break;
         }
         name += sql[i];
@@ -44,10 +59,16 @@ export function tokenize(sql: string): SqlToken[] {
       }
       i++;
       out.push({ type: 'ident', text: name, start, end: i });
-    } else if (c === '(') { i++; out.push({ type: 'open', text: c, start, end: i }); }
-    else if (c === ')') { i++; out.push({ type: 'close', text: c, start, end: i }); }
-    else if (c === ',') { i++; out.push({ type: 'comma', text: c, start, end: i }); }
-    else if (/[0-9.]/.test(c) && /[0-9]/.test(sql[i + 1] ?? c)) {
+    } else if (c === '(') {
+      i++;
+      out.push({ type: 'open', text: c, start, end: i });
+    } else if (c === ')') {
+      i++;
+      out.push({ type: 'close', text: c, start, end: i });
+    } else if (c === ',') {
+      i++;
+      out.push({ type: 'comma', text: c, start, end: i });
+    } else if (/[0-9.]/.test(c) && /[0-9]/.test(sql[i + 1] ?? c)) {
       const m = /^(0x[0-9a-f]+|[0-9]*\.?[0-9]+(e[+-]?[0-9]+)?)/i.exec(sql.slice(i));
       i += m ? m[0].length : 1;
       out.push({ type: 'number', text: sql.slice(start, i), start, end: i });
@@ -86,7 +107,10 @@ export function splitTopLevel(tokens: readonly SqlToken[]): SqlToken[][] {
   for (const t of tokens) {
     if (t.type === 'open') depth++;
     if (t.type === 'close') depth--;
-    if (t.type === 'comma' && depth === 0) { parts.push([]); continue; }
+    if (t.type === 'comma' && depth === 0) {
+      parts.push([]);
+      continue;
+    }
     (parts[parts.length - 1] as SqlToken[]).push(t);
   }
   return parts.filter((p) => p.length > 0);

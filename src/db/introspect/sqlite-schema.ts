@@ -73,11 +73,44 @@ export interface SqliteSchema {
   readonly sequences: ReadonlyMap<string, number>;
 }
 
-interface MasterRow { type: string; name: string; tbl_name: string; sql: string | null }
-interface XInfo { cid: number; name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden: number }
-interface FkRow { id: number; seq: number; table: string; from: string; to: string | null; on_update: string; on_delete: string }
-interface IndexListRow { name: string; unique: number; origin: 'c' | 'u' | 'pk'; partial: number }
-interface IndexXInfo { seqno: number; cid: number; name: string | null; desc: number; coll: string; key: number }
+interface MasterRow {
+  type: string;
+  name: string;
+  tbl_name: string;
+  sql: string | null;
+}
+interface XInfo {
+  cid: number;
+  name: string;
+  type: string;
+  notnull: number;
+  dflt_value: string | null;
+  pk: number;
+  hidden: number;
+}
+interface FkRow {
+  id: number;
+  seq: number;
+  table: string;
+  from: string;
+  to: string | null;
+  on_update: string;
+  on_delete: string;
+}
+interface IndexListRow {
+  name: string;
+  unique: number;
+  origin: 'c' | 'u' | 'pk';
+  partial: number;
+}
+interface IndexXInfo {
+  seqno: number;
+  cid: number;
+  name: string | null;
+  desc: number;
+  coll: string;
+  key: number;
+}
 
 const pragma = <T>(db: Database.Database, text: string): T[] => db.prepare(`PRAGMA ${text}`).all() as T[];
 const lit = (name: string) => `'${name.replace(/'/g, "''")}'`;
@@ -94,14 +127,18 @@ export function introspectSqlite(db: Database.Database): SqliteSchema {
   const shadowTables = list
     .filter((t) => t.type === 'shadow')
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((t) => ({ name: t.name, owner: virtualNames.filter((v) => t.name.startsWith(`${v}_`)).sort((a, b) => b.length - a.length)[0] ?? null }));
+    .map((t) => ({
+      name: t.name,
+      owner: virtualNames.filter((v) => t.name.startsWith(`${v}_`)).sort((a, b) => b.length - a.length)[0] ?? null,
+    }));
   const skip = new Set([...virtualNames, ...shadowTables.map((s) => s.name)]);
   const tables = master
     .filter((m) => m.type === 'table' && !m.name.startsWith('sqlite_') && !skip.has(m.name) && m.sql)
     .map((m) => readTable(db, m, kindOf.get(m.name)?.wr === 1));
   const sequences = new Map<string, number>();
   if (master.some((m) => m.name === 'sqlite_sequence')) {
-    for (const r of db.prepare('SELECT name, seq FROM sqlite_sequence').all() as { name: string; seq: number }[]) sequences.set(r.name, r.seq);
+    for (const r of db.prepare('SELECT name, seq FROM sqlite_sequence').all() as { name: string; seq: number }[])
+      sequences.set(r.name, r.seq);
   }
   return {
     tables,
@@ -126,18 +163,29 @@ function readTable(db: Database.Database, m: MasterRow, withoutRowid: boolean): 
     generatedExpr: c.hidden >= 2 ? (facts.columns.get(c.name)?.generatedExpr ?? null) : null,
     collate: facts.columns.get(c.name)?.collate ?? null,
   }));
-  const primaryKey = xinfo.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+  const primaryKey = xinfo
+    .filter((c) => c.pk > 0)
+    .sort((a, b) => a.pk - b.pk)
+    .map((c) => c.name);
   const pkCol = primaryKey.length === 1 ? xinfo.find((c) => c.name === primaryKey[0]) : undefined;
   // SQLite makes a column the rowid only when its type is exactly INTEGER (not INT, not BIGINT)
   // and it is not declared DESC; an index of origin "pk" means it is not the rowid.
   const indexList = pragma<IndexListRow>(db, `index_list(${lit(m.name)})`);
-  const rowidAlias = !withoutRowid && pkCol && pkCol.type.toUpperCase() === 'INTEGER' && !indexList.some((i) => i.origin === 'pk') ? pkCol.name : null;
+  const rowidAlias =
+    !withoutRowid && pkCol && pkCol.type.toUpperCase() === 'INTEGER' && !indexList.some((i) => i.origin === 'pk') ? pkCol.name : null;
   const pkIndexSql = new Map(
-    (db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?`).all(m.name) as { name: string; sql: string | null }[]).map((r) => [r.name, r.sql]),
+    (
+      db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?`).all(m.name) as {
+        name: string;
+        sql: string | null;
+      }[]
+    ).map((r) => [r.name, r.sql]),
   );
   const indexes: SqliteIndex[] = indexList
     .map((ix) => {
-      const info = pragma<IndexXInfo>(db, `index_xinfo(${lit(ix.name)})`).filter((p) => p.key === 1).sort((a, b) => a.seqno - b.seqno);
+      const info = pragma<IndexXInfo>(db, `index_xinfo(${lit(ix.name)})`)
+        .filter((p) => p.key === 1)
+        .sort((a, b) => a.seqno - b.seqno);
       const parsed = parseCreateIndex(pkIndexSql.get(ix.name) ?? '');
       const parts = info.map((p, k) => ({
         column: p.cid >= 0 ? p.name : null,
@@ -146,8 +194,16 @@ function readTable(db: Database.Database, m: MasterRow, withoutRowid: boolean): 
         collate: p.coll.toUpperCase() === 'BINARY' ? null : p.coll.toUpperCase(),
       }));
       const cols = parts.map((p) => p.column ?? '');
-      const constraintName = ix.origin === 'c' ? null : (facts.constraintNames.get(constraintKey(ix.origin === 'pk' ? 'p' : 'u', cols)) ?? null);
-      return { name: ix.name, unique: ix.unique === 1, origin: ix.origin, parts, where: ix.partial === 1 ? parsed.where : null, constraintName };
+      const constraintName =
+        ix.origin === 'c' ? null : (facts.constraintNames.get(constraintKey(ix.origin === 'pk' ? 'p' : 'u', cols)) ?? null);
+      return {
+        name: ix.name,
+        unique: ix.unique === 1,
+        origin: ix.origin,
+        parts,
+        where: ix.partial === 1 ? parsed.where : null,
+        constraintName,
+      };
     })
     .reverse();
   const fkRows = pragma<FkRow>(db, `foreign_key_list(${lit(m.name)})`);
@@ -184,5 +240,8 @@ function readTable(db: Database.Database, m: MasterRow, withoutRowid: boolean): 
 }
 
 function parentKey(db: Database.Database, table: string): string[] {
-  return pragma<XInfo>(db, `table_xinfo(${lit(table)})`).filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+  return pragma<XInfo>(db, `table_xinfo(${lit(table)})`)
+    .filter((c) => c.pk > 0)
+    .sort((a, b) => a.pk - b.pk)
+    .map((c) => c.name);
 }

@@ -58,7 +58,7 @@ export function* readBatches(db: Database.Database, q: BatchQuery, check: Check,
   const unmark = (text: Uint8Array): { clean: Uint8Array | null; rows: number; markers: number; marked: string } | null => {
     const keep: Uint8Array[] = [];
     const marked: string[] = [];
-    for (let at = 0; at < text.length; ) {
+    for (let at = 0; at < text.length;) {
       const nl = text.indexOf(10, at);
       const end = nl < 0 ? text.length : nl + 1;
       const next = text[at + 1] ?? 0;
@@ -70,7 +70,9 @@ export function* readBatches(db: Database.Database, q: BatchQuery, check: Check,
       } else keep.push(text.subarray(at, end));
       at = end;
     }
-    return marked.length === 0 ? null : { clean: keep.length > 0 ? Buffer.concat(keep) : null, rows: keep.length, markers: marked.length, marked: marked.join(',') };
+    return marked.length === 0
+      ? null
+      : { clean: keep.length > 0 ? Buffer.concat(keep) : null, rows: keep.length, markers: marked.length, marked: marked.join(',') };
   };
   let last = -(2n ** 63n);
   let size = 16;
@@ -87,8 +89,17 @@ export function* readBatches(db: Database.Database, q: BatchQuery, check: Check,
       // Lines with markers fail the check: without them, the rest may pass. A value with a line
       // break makes more lines than rows (and could look like a marker): the whole batch goes to JS.
       const parts = unmark(text);
-      const ok = parts !== null && parts.rows + parts.markers === rows && (parts.clean === null || check(parts.clean, parts.rows, whole, isUtf8));
-      yield { from: last, to: max, rows, cleanRows: ok && parts ? parts.rows : 0, text: ok && parts ? parts.clean : null, unclean: ok && parts ? parts.marked : null, ok };
+      const ok =
+        parts !== null && parts.rows + parts.markers === rows && (parts.clean === null || check(parts.clean, parts.rows, whole, isUtf8));
+      yield {
+        from: last,
+        to: max,
+        rows,
+        cleanRows: ok && parts ? parts.rows : 0,
+        text: ok && parts ? parts.clean : null,
+        unclean: ok && parts ? parts.marked : null,
+        ok,
+      };
     }
     last = max;
   }
@@ -129,7 +140,10 @@ function workerMain(read: typeof readBatches, check: typeof checkLines): void {
   void (async () => {
     try {
       for (const b of read(db, w.query, check, utf8)) {
-        while (credit === 0) await new Promise<void>((r) => { wake = r; });
+        while (credit === 0)
+          await new Promise<void>((r) => {
+            wake = r;
+          });
         credit--;
         // Handed over without a copy when the bytes own their memory (SQLite's blobs do).
         const t = b.text;
@@ -149,7 +163,11 @@ export function batchesInWorker(q: BatchQuery): BatchSource {
   // Functions passed as arguments, not named inside: the test runner rewrites imported names.
   const source = `(${workerMain.toString()})(${readBatches.toString()}, ${checkLines.toString()});`;
   // A small young generation: the worker's garbage is short-lived batch text, and RSS stays low.
-  const worker = new Worker(source, { eval: true, workerData: { driver, query: q, ahead: AHEAD, cacheKb: READ_CACHE_KB }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  const worker = new Worker(source, {
+    eval: true,
+    workerData: { driver, query: q, ahead: AHEAD, cacheKb: READ_CACHE_KB },
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
+  });
   const queue: (Batch | null)[] = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
@@ -157,13 +175,25 @@ export function batchesInWorker(q: BatchQuery): BatchSource {
     wake?.();
     wake = null;
   };
-  worker.on('message', (b: Batch | null) => { queue.push(b); notify(); });
-  worker.on('error', (e) => { failure = e; notify(); });
-  worker.on('exit', (code) => { if (code !== 0 && !failure) failure = new Error(`the batch reader stopped with code ${code}`); notify(); });
+  worker.on('message', (b: Batch | null) => {
+    queue.push(b);
+    notify();
+  });
+  worker.on('error', (e) => {
+    failure = e;
+    notify();
+  });
+  worker.on('exit', (code) => {
+    if (code !== 0 && !failure) failure = new Error(`the batch reader stopped with code ${code}`);
+    notify();
+  });
   return {
     async *[Symbol.asyncIterator]() {
       for (;;) {
-        while (queue.length === 0 && !failure) await new Promise<void>((r) => { wake = r; });
+        while (queue.length === 0 && !failure)
+          await new Promise<void>((r) => {
+            wake = r;
+          });
         if (queue.length === 0 && failure) throw failure;
         const b = queue.shift() as Batch | null;
         if (b === null) return;

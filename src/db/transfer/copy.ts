@@ -87,20 +87,35 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
     const encoders: Encoder[] = job.columns.map((c, i) => encoderFor(c, { tally: tallies[i] }));
     const trusted: Encoder[] = job.columns.map((c, i) => encoderFor(c, { trustFffd: true, tally: tallies[i] }));
     const n = encoders.length;
-    const stream = client.query(copyFrom(`COPY ${job.target} (${job.columns.map((c) => q(c.pgName ?? c.name)).join(', ')}) FROM STDIN${job.freeze ? ' (FREEZE)' : ''}`));
+    const stream = client.query(
+      copyFrom(
+        `COPY ${job.target} (${job.columns.map((c) => q(c.pgName ?? c.name)).join(', ')}) FROM STDIN${job.freeze ? ' (FREEZE)' : ''}`,
+      ),
+    );
     open = stream;
     let streamError: Error | undefined;
-    const failed = new Promise<never>((_, reject) => stream.on('error', (e: Error) => { streamError = e; reject(e); }));
+    const failed = new Promise<never>((_, reject) =>
+      stream.on('error', (e: Error) => {
+        streamError = e;
+        reject(e);
+      }),
+    );
     failed.catch(() => {});
     const finished = new Promise<void>((resolve) => stream.on('finish', () => resolve()));
     const where = (row: unknown[]) =>
-      job.withoutRowid ? `key (${job.primaryKey.map((k) => `${k}=${showValue(row[offset + job.columns.findIndex((c) => c.name === k)])}`).join(', ')})` : `rowid ${String(row[0])}`;
+      job.withoutRowid
+        ? `key (${job.primaryKey.map((k) => `${k}=${showValue(row[offset + job.columns.findIndex((c) => c.name === k)])}`).join(', ')})`
+        : `rowid ${String(row[0])}`;
     // better-sqlite3 keeps a connection busy while iterating, so raw bytes are read on a second one.
     const storedBytes = (row: unknown[], column: string): Buffer | null => {
       lookup ??= new Database(job.sqlitePath, { readonly: true, fileMustExist: true });
       const cond = job.withoutRowid ? job.primaryKey.map((k) => `${q(k)} = ?`).join(' AND ') : 'rowid = ?';
       const args = job.withoutRowid ? job.primaryKey.map((k) => row[offset + job.columns.findIndex((c) => c.name === k)]) : [row[0]];
-      const r = lookup.prepare(`SELECT CAST(${q(column)} AS BLOB) FROM ${q(job.table)} WHERE ${cond}`).raw(true).safeIntegers(true).get(...args) as [Buffer] | undefined;
+      const r = lookup
+        .prepare(`SELECT CAST(${q(column)} AS BLOB) FROM ${q(job.table)} WHERE ${cond}`)
+        .raw(true)
+        .safeIntegers(true)
+        .get(...args) as [Buffer] | undefined;
       return r ? r[0] : null;
     };
     /** The row's COPY line, or null when it was written to the reject file; throws under on_bad_value: fail. */
@@ -108,7 +123,13 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
       if (job.refused !== undefined && job.refused.size > 0) {
         const why = job.refused.get(where(row));
         if (why !== undefined) {
-          job.rejects.add({ table: job.table, where: where(row), column: null, reason: why, row: Object.fromEntries(job.columns.map((c, i) => [c.name, row[i + offset]])) });
+          job.rejects.add({
+            table: job.table,
+            where: where(row),
+            column: null,
+            reason: why,
+            row: Object.fromEntries(job.columns.map((c, i) => [c.name, row[i + offset]])),
+          });
           return null;
         }
       }
@@ -131,7 +152,10 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
             if (valid) s = (trusted[i] as Encoder)(v);
             else refusal.reason = 'is not valid UTF-8';
           }
-          if (s === undefined) { badColumn = i; break; }
+          if (s === undefined) {
+            badColumn = i;
+            break;
+          }
         }
         line = i === 0 ? s : `${line}\t${s}`;
       }
@@ -159,7 +183,10 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
     /** Writes to the COPY stream, waiting while PostgreSQL catches up. */
     const write = async (data: Uint8Array): Promise<void> => {
       if (streamError) throw streamError;
-      if (job.signal.aborted) { stream.destroy(new Error('aborted')); throw new TransferFailure(`the transfer was stopped while copying "${job.table}"`); }
+      if (job.signal.aborted) {
+        stream.destroy(new Error('aborted'));
+        throw new TransferFailure(`the transfer was stopped while copying "${job.table}"`);
+      }
       const more = stream.write(data);
       job.progress(seen);
       // The socket often takes a chunk straight into the kernel and never says "wait": yield
@@ -204,9 +231,13 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
       }
     };
     // Batches are UTF-8 bytes as stored: a UTF-16 file goes through JS.
-    const fast = job.withoutRowid || job.lines !== undefined || db.pragma('encoding', { simple: true }) !== 'UTF-8' ? null : tableSql(job.columns);
+    const fast =
+      job.withoutRowid || job.lines !== undefined || db.pragma('encoding', { simple: true }) !== 'UTF-8' ? null : tableSql(job.columns);
     if (fast === null) {
-      const stmt = db.prepare(`SELECT ${selected} FROM ${q(job.table)}${job.exclude ? ` WHERE NOT (${job.exclude})` : ''}`).raw(true).safeIntegers(true);
+      const stmt = db
+        .prepare(`SELECT ${selected} FROM ${q(job.table)}${job.exclude ? ` WHERE NOT (${job.exclude})` : ''}`)
+        .raw(true)
+        .safeIntegers(true);
       await encodeAll(stmt.iterate() as IterableIterator<unknown[]>, true);
     } else {
       const query: BatchQuery = {
@@ -214,7 +245,10 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
         sql: batchSql(job.table, fast, job.exclude),
         pattern: fast.pattern,
       };
-      const range = db.prepare(`SELECT ${selected} FROM ${q(job.table)} WHERE rowid > ? AND rowid <= ?${kept} ORDER BY rowid`).raw(true).safeIntegers(true);
+      const range = db
+        .prepare(`SELECT ${selected} FROM ${q(job.table)} WHERE rowid > ? AND rowid <= ?${kept} ORDER BY rowid`)
+        .raw(true)
+        .safeIntegers(true);
       let batches: BatchSource | undefined;
       try {
         batches = job.reader ? batchesInWorker(query) : batchesHere(db, query);
@@ -227,7 +261,15 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
               addBytes(b.text);
               sent += b.cleanRows;
             }
-            if (b.unclean !== null) await encodeAll(db.prepare(`SELECT ${selected} FROM ${q(job.table)} WHERE rowid IN (${b.unclean}) ORDER BY rowid`).raw(true).safeIntegers(true).all() as unknown[][], false);
+            if (b.unclean !== null)
+              await encodeAll(
+                db
+                  .prepare(`SELECT ${selected} FROM ${q(job.table)} WHERE rowid IN (${b.unclean}) ORDER BY rowid`)
+                  .raw(true)
+                  .safeIntegers(true)
+                  .all() as unknown[][],
+                false,
+              );
           }
           seen += b.rows;
           await flush(false);

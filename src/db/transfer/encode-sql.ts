@@ -47,21 +47,37 @@ function columnSql(col: ColumnMapping): ColumnSql | null {
     case 'text':
     case 'passthrough':
       // No backslash: the literal text \N would read as NULL. length() counts characters, as varchar(n) does.
-      return { guard: `(${text} AND ${noBackslash(x)} OR ${integer})${col.maxLength === null ? '' : ` AND length(${x}) <= ${col.maxLength}`}`, field: x, pattern: plain };
+      return {
+        guard: `(${text} AND ${noBackslash(x)} OR ${integer})${col.maxLength === null ? '' : ` AND length(${x}) <= ${col.maxLength}`}`,
+        field: x,
+        pattern: plain,
+      };
     case 'bool':
       // Anything but 0 and 1 (numbers equal to them) becomes "?...", which the pattern refuses.
       return { guard: '1', field: `CASE ${x} WHEN 1 THEN 't' WHEN 0 THEN 'f' ELSE '?' || ${x} END`, pattern: '[tf]' };
     case 'timestamp':
       return { guard: `${text} AND ${notNullMark}`, field: x, pattern: `${date}(?:[ T]${time})?` };
     case 'timestamptz':
-      return { guard: text, field: `CASE WHEN length(${x}) = 10 THEN ${x} || ' 00:00:00+00' ELSE ${x} || '+00' END`, pattern: `${date}[ T]${time}\\+00` };
+      return {
+        guard: text,
+        field: `CASE WHEN length(${x}) = 10 THEN ${x} || ' 00:00:00+00' ELSE ${x} || '+00' END`,
+        pattern: `${date}[ T]${time}\\+00`,
+      };
     case 'date':
       return { guard: `${text} AND ${notNullMark}`, field: x, pattern: date };
     case 'json':
       // Escapes and line breaks are common in JSON: such documents go through JS row by row.
-      return { guard: `(${text} AND ${noBackslash(x)} AND instr(${x}, char(10)) = 0 AND json_valid(${x}) OR ${integer})`, field: x, pattern: plain };
+      return {
+        guard: `(${text} AND ${noBackslash(x)} AND instr(${x}, char(10)) = 0 AND json_valid(${x}) OR ${integer})`,
+        field: x,
+        pattern: plain,
+      };
     case 'bytea':
-      return { guard: `${x} >= x''`, field: `CASE WHEN ${x} IS NOT NULL THEN '\\\\x' || lower(hex(${x})) END`, pattern: '\\\\\\\\x[0-9a-f]*' };
+      return {
+        guard: `${x} >= x''`,
+        field: `CASE WHEN ${x} IS NOT NULL THEN '\\\\x' || lower(hex(${x})) END`,
+        pattern: '\\\\\\\\x[0-9a-f]*',
+      };
     default:
       // Doubles print differently in SQLite and JS; numeric, time and uuid are rare: JS writes them.
       return null;
@@ -88,7 +104,12 @@ export interface TableSql {
 export function checkLines(bytes: Uint8Array, rows: number, whole: RegExp, isUtf8: (b: Uint8Array) => boolean): boolean {
   let lines = 0;
   for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) lines++;
-  return lines === rows && bytes.indexOf(0) < 0 && isUtf8(bytes) && whole.test(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
+  return (
+    lines === rows &&
+    bytes.indexOf(0) < 0 &&
+    isUtf8(bytes) &&
+    whole.test(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'))
+  );
 }
 
 /** Builds the SQL and the check of a table, or null when a column must always go through JS. */

@@ -5,7 +5,15 @@
  * the reason is then in `refusal.reason` (a module variable, so the fast path allocates nothing).
  */
 import type { ColumnMapping } from '../ddl/typemap.js';
-import { booleanOfText, bytesOfNumber, floatText, instantOfNumber, instantOfText, textOfReal, type SqliteInstant } from '../sqlite-values.js';
+import {
+  booleanOfText,
+  bytesOfNumber,
+  floatText,
+  instantOfNumber,
+  instantOfText,
+  textOfReal,
+  type SqliteInstant,
+} from '../sqlite-values.js';
 
 /** Values written in another form than SQLite stored them, counted per kind of conversion. */
 export type Tally = Map<string, number>;
@@ -46,7 +54,9 @@ function text(s: string, maxLength: number | null, trustFffd: boolean): string |
 }
 
 const notA = (what: string, v: unknown) =>
-  refuse(`is ${typeof v === 'string' ? 'text' : Buffer.isBuffer(v) ? 'a BLOB' : typeof v === 'bigint' ? 'an integer' : 'a number'}, not ${what}`);
+  refuse(
+    `is ${typeof v === 'string' ? 'text' : Buffer.isBuffer(v) ? 'a BLOB' : typeof v === 'bigint' ? 'an integer' : 'a number'}, not ${what}`,
+  );
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const num = (s: string, at: number, len: number): number => {
@@ -58,7 +68,8 @@ const num = (s: string, at: number, len: number): number => {
   }
   return n;
 };
-const daysIn = (y: number, m: number) => (m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
+const daysIn = (y: number, m: number) =>
+  m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
 
 /** Length of a valid `YYYY-MM-DD` prefix (10) or -1. */
 function datePart(s: string): number {
@@ -149,9 +160,23 @@ export function encoderFor(col: ColumnMapping, options: { readonly trustFffd?: b
         return notA('an integer', v);
       };
     case 'float':
-      return (v) => (typeof v === 'number' ? floatText(v) : typeof v === 'bigint' ? String(v) : typeof v === 'string' && numericText.test(v) ? v.trim() : notA('a number', v));
+      return (v) =>
+        typeof v === 'number'
+          ? floatText(v)
+          : typeof v === 'bigint'
+            ? String(v)
+            : typeof v === 'string' && numericText.test(v)
+              ? v.trim()
+              : notA('a number', v);
     case 'numeric':
-      return (v) => (typeof v === 'bigint' ? v.toString() : typeof v === 'number' ? String(v) : typeof v === 'string' && numericText.test(v) ? v.trim() : notA('a number', v));
+      return (v) =>
+        typeof v === 'bigint'
+          ? v.toString()
+          : typeof v === 'number'
+            ? String(v)
+            : typeof v === 'string' && numericText.test(v)
+              ? v.trim()
+              : notA('a number', v);
     case 'bool':
       return (v) => {
         if (typeof v === 'bigint') return v === 0n ? 'f' : v === 1n ? 't' : refuse(`is ${v}, not a boolean (0 or 1)`);
@@ -174,7 +199,11 @@ export function encoderFor(col: ColumnMapping, options: { readonly trustFffd?: b
           return field === undefined ? field : field + suffix;
         }
         if (typeof v === 'number' || typeof v === 'bigint') {
-          const field = instantField(instantOfNumber(v, epoch), `is the number ${String(v)}, outside the years 1-9999 as a Julian day or Unix epoch time`, tally);
+          const field = instantField(
+            instantOfNumber(v, epoch),
+            `is the number ${String(v)}, outside the years 1-9999 as a Julian day or Unix epoch time`,
+            tally,
+          );
           return field === undefined ? field : field + suffix;
         }
         return notA(TS, v);
@@ -185,7 +214,12 @@ export function encoderFor(col: ColumnMapping, options: { readonly trustFffd?: b
         if (typeof v === 'string' && datePart(v) === 10 && v.length === 10) return v;
         if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'bigint') return notA('a date (YYYY-MM-DD)', v);
         const at = typeof v === 'string' ? instantOfText(v) : instantOfNumber(v, epoch);
-        if (at === null) return refuse(typeof v === 'string' ? 'is not a date (YYYY-MM-DD)' : `is the number ${String(v)}, outside the years 1-9999 as a Julian day or Unix epoch time`);
+        if (at === null)
+          return refuse(
+            typeof v === 'string'
+              ? 'is not a date (YYYY-MM-DD)'
+              : `is the number ${String(v)}, outside the years 1-9999 as a Julian day or Unix epoch time`,
+          );
         // An epoch rule says the numbers are moments: their day is taken, as SQLite's date() would.
         if (at.time !== null && !midnight.test(at.time) && !(epoch && typeof v !== 'string')) {
           return refuse(`has the time of day ${at.time}, which a date column would drop (cast the column to timestamp)`);

@@ -21,7 +21,15 @@ export interface KeyClash {
 }
 
 // Storage class each codec's values have when nothing can make two of them one PostgreSQL value.
-const onlyClass: Partial<Record<string, string>> = { int: 'integer', bool: 'integer', text: 'text', passthrough: 'text', bytea: 'blob', json: 'text', uuid: 'text' };
+const onlyClass: Partial<Record<string, string>> = {
+  int: 'integer',
+  bool: 'integer',
+  text: 'text',
+  passthrough: 'text',
+  bytea: 'blob',
+  json: 'text',
+  uuid: 'text',
+};
 
 interface Key {
   readonly name: string;
@@ -33,11 +41,28 @@ interface Key {
 
 function keysOf(table: SqliteTable): Key[] {
   const keys: Key[] = [];
-  if (table.primaryKey.length > 0 && table.rowidAlias === null) keys.push({ name: `primary key (${table.primaryKey.join(', ')})`, columns: table.primaryKey, primary: true, caseless: table.primaryKey.map(() => false) });
+  if (table.primaryKey.length > 0 && table.rowidAlias === null)
+    keys.push({
+      name: `primary key (${table.primaryKey.join(', ')})`,
+      columns: table.primaryKey,
+      primary: true,
+      caseless: table.primaryKey.map(() => false),
+    });
   for (const ix of table.indexes) {
-    if (!ix.unique || ix.origin === 'pk' || ix.where !== null || ix.parts.some((p) => p.column === null || (p.collate !== null && p.collate !== 'NOCASE'))) continue;
+    if (
+      !ix.unique ||
+      ix.origin === 'pk' ||
+      ix.where !== null ||
+      ix.parts.some((p) => p.column === null || (p.collate !== null && p.collate !== 'NOCASE'))
+    )
+      continue;
     const what = ix.origin === 'u' ? `unique constraint${ix.constraintName ? ` ${ix.constraintName}` : ''}` : `unique index ${ix.name}`;
-    keys.push({ name: `${what} (${ix.parts.map((p) => p.column).join(', ')})`, columns: ix.parts.map((p) => p.column as string), primary: false, caseless: ix.parts.map((p) => p.collate === 'NOCASE') });
+    keys.push({
+      name: `${what} (${ix.parts.map((p) => p.column).join(', ')})`,
+      columns: ix.parts.map((p) => p.column as string),
+      primary: false,
+      caseless: ix.parts.map((p) => p.collate === 'NOCASE'),
+    });
   }
   return keys;
 }
@@ -55,7 +80,11 @@ export function findKeyClashes(db: Database.Database, tables: readonly SqliteTab
       const cols = key.columns.map((c) => table.columns.find((x) => x.name === c)).filter((c) => c !== undefined);
       if (cols.length !== key.columns.length) continue;
       if (key.primary) {
-        const nulls = db.prepare(`SELECT rowid FROM ${from} WHERE ${cols.map((c) => `${q(c.name)} IS NULL`).join(' OR ')} ORDER BY rowid`).pluck().safeIntegers(true).all() as bigint[];
+        const nulls = db
+          .prepare(`SELECT rowid FROM ${from} WHERE ${cols.map((c) => `${q(c.name)} IS NULL`).join(' OR ')} ORDER BY rowid`)
+          .pluck()
+          .safeIntegers(true)
+          .all() as bigint[];
         for (const r of nulls) out.push({ table: table.name, rowid: String(r), key: key.name, columns: key.columns, sameAs: null });
       }
       const maps = cols.map((c) => mapColumn(table, c, options));
@@ -64,14 +93,22 @@ export function findKeyClashes(db: Database.Database, tables: readonly SqliteTab
         const c = q(m.name);
         // Under NOCASE only letters beyond ASCII can fold together in PostgreSQL and not in SQLite.
         const beyondAscii = key.caseless[i] ? ` OR typeof(${c}) = 'text' AND length(${c}) <> length(CAST(${c} AS BLOB))` : '';
-        return only === undefined || db.prepare(`SELECT 1 FROM ${from} WHERE typeof(${c}) NOT IN ('null', '${only}')${beyondAscii} LIMIT 1`).get() !== undefined;
+        return (
+          only === undefined ||
+          db.prepare(`SELECT 1 FROM ${from} WHERE typeof(${c}) NOT IN ('null', '${only}')${beyondAscii} LIMIT 1`).get() !== undefined
+        );
       });
       if (!mixed) continue;
       const encoders = maps.map((m) => encoderFor(m));
       const seen = new Map<string, string>();
-      const rows = db.prepare(`SELECT rowid, ${maps.map((m) => q(m.name)).join(', ')} FROM ${from} ORDER BY rowid`).raw(true).safeIntegers(true);
+      const rows = db
+        .prepare(`SELECT rowid, ${maps.map((m) => q(m.name)).join(', ')} FROM ${from} ORDER BY rowid`)
+        .raw(true)
+        .safeIntegers(true);
       for (const row of rows.iterate() as IterableIterator<unknown[]>) {
-        const fields = encoders.map((e, i) => (row[i + 1] === null ? null : e(row[i + 1]))).map((f, i) => (key.caseless[i] && f ? f.toLowerCase() : f));
+        const fields = encoders
+          .map((e, i) => (row[i + 1] === null ? null : e(row[i + 1])))
+          .map((f, i) => (key.caseless[i] && f ? f.toLowerCase() : f));
         // NULLs never clash in a UNIQUE; a refused value is rejected on its own.
         if (fields.some((f) => f === null || f === undefined)) continue;
         const k = fields.join('\t');

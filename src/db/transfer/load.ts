@@ -164,7 +164,10 @@ export async function loadTables(clients: readonly pg.Client[], jobs: readonly L
         lost !== undefined
           ? new TransferFailure(lostMessage(lost, `while copying table "${job.table.name}"`), LOST_HINT)
           : !(e instanceof TransferFailure) && err.where?.includes('COPY')
-            ? new TransferFailure(`PostgreSQL refused a row of "${job.table.name}": ${err.message ?? String(e)} (${err.where}).`, 'Add a cast rule for the column or fix the value in SQLite.')
+            ? new TransferFailure(
+                `PostgreSQL refused a row of "${job.table.name}": ${err.message ?? String(e)} (${err.where}).`,
+                'Add a cast rule for the column or fix the value in SQLite.',
+              )
             : e;
       first ??= failure;
       stopAll();

@@ -30,7 +30,8 @@ export function orphanCondition(table: string, fk: SqliteForeignKey, parent: str
 function countSql(t: SqliteTable, fk: SqliteForeignKey, parent: SqliteTable, condition: string): string {
   const column = fk.columns[0] ?? '';
   const ref = fk.refColumns[0] ?? column;
-  const binary = (table: SqliteTable, name: string) => table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase())?.collate === null;
+  const binary = (table: SqliteTable, name: string) =>
+    table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase())?.collate === null;
   if (fk.columns.length === 1 && binary(t, column) && binary(parent, ref)) {
     // A rowid is never NULL, and SQLite then searches the parent's rowids directly; other keys
     // may be: NULLs are left out, as one would make every NOT IN unknown.
@@ -38,7 +39,11 @@ function countSql(t: SqliteTable, fk: SqliteForeignKey, parent: SqliteTable, con
     return `SELECT count(*) AS n FROM ${q(t.name)} WHERE ${q(column)} IS NOT NULL AND ${q(column)} NOT IN (SELECT ${q(ref)} FROM ${q(parent.name)}${nullable})`;
   }
   const indexed = t.indexes.some(
-    (ix) => ix.where === null && fk.columns.every((c, i) => ix.parts[i]?.column?.toLowerCase() === c.toLowerCase() && ix.parts[i]?.expr === null && ix.parts[i]?.collate === null),
+    (ix) =>
+      ix.where === null &&
+      fk.columns.every(
+        (c, i) => ix.parts[i]?.column?.toLowerCase() === c.toLowerCase() && ix.parts[i]?.expr === null && ix.parts[i]?.collate === null,
+      ),
   );
   if (!indexed) return `SELECT count(*) AS n FROM ${q(t.name)} WHERE ${condition}`;
   const keys = fk.columns.map((c, i) => `${q(t.name)}.${q(c)} AS k${i}`).join(', ');
@@ -62,7 +67,9 @@ export function findOrphans(db: Database.Database, tables: readonly SqliteTable[
       const count = (db.prepare(countSql(t, fk, parent, condition)).get() as { n: number }).n;
       if (count === 0) continue;
       const key = t.withoutRowid ? t.primaryKey.map(q).join(` || ',' || `) : 'rowid';
-      const examples = (db.prepare(`SELECT ${key} AS k FROM ${q(t.name)} WHERE ${condition} LIMIT 3`).all() as { k: unknown }[]).map((r) => String(r.k));
+      const examples = (db.prepare(`SELECT ${key} AS k FROM ${q(t.name)} WHERE ${condition} LIMIT 3`).all() as { k: unknown }[]).map((r) =>
+        String(r.k),
+      );
       out.push({ table: t.name, foreignKey: fk, count, condition, examples });
     }
   }

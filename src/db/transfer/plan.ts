@@ -40,11 +40,19 @@ const instead: Record<string, string> = {
   rtree: 'a spatial index: in PostgreSQL use a GiST index (PostGIS or range/box types)',
 };
 
-function pick<T extends { readonly name: string }>(all: readonly T[], include: readonly string[] | undefined, exclude: readonly string[], alsoKnown: readonly string[] = []): T[] {
+function pick<T extends { readonly name: string }>(
+  all: readonly T[],
+  include: readonly string[] | undefined,
+  exclude: readonly string[],
+  alsoKnown: readonly string[] = [],
+): T[] {
   const names = [...all.map((t) => t.name), ...alsoKnown];
   for (const n of [...(include ?? []), ...exclude]) {
     if (!names.some((x) => x.toLowerCase() === n.toLowerCase())) {
-      throw new TransferFailure(`table "${n}" named in tables/exclude is not in the SQLite file.`, `Tables there: ${names.join(', ') || '(none)'}.`);
+      throw new TransferFailure(
+        `table "${n}" named in tables/exclude is not in the SQLite file.`,
+        `Tables there: ${names.join(', ') || '(none)'}.`,
+      );
     }
   }
   const has = (list: readonly string[], t: T) => list.some((x) => x.toLowerCase() === t.name.toLowerCase());
@@ -54,7 +62,13 @@ function pick<T extends { readonly name: string }>(all: readonly T[], include: r
 /** Reads the SQLite schema and builds the PostgreSQL DDL and the list of what is not copied. Read-only. */
 export function planTransfer(
   db: Database.Database,
-  options: TypeMapOptions & { readonly schema: string; readonly tables?: readonly string[]; readonly exclude?: readonly string[]; readonly virtualTables?: VirtualTablesPolicy; readonly onBadValue?: 'fail' | 'reject' | 'widen' },
+  options: TypeMapOptions & {
+    readonly schema: string;
+    readonly tables?: readonly string[];
+    readonly exclude?: readonly string[];
+    readonly virtualTables?: VirtualTablesPolicy;
+    readonly onBadValue?: 'fail' | 'reject' | 'widen';
+  },
 ): TransferPlan {
   const sqlite = introspectSqlite(db);
   const empty = options.virtualTables === 'empty';
@@ -70,24 +84,51 @@ export function planTransfer(
     for (const c of keyClashes.filter((k) => k.sameAs === null)) {
       const table = tables.find((t) => t.name === c.table);
       const cols = nullableKeys.get(c.table) ?? new Set<string>();
-      for (const col of c.columns) if (db.prepare(`SELECT 1 FROM ${quoteIdent(c.table)} WHERE rowid = ? AND ${quoteIdent(col)} IS NULL`).get(BigInt(c.rowid)) !== undefined) cols.add(col);
+      for (const col of c.columns)
+        if (
+          db.prepare(`SELECT 1 FROM ${quoteIdent(c.table)} WHERE rowid = ? AND ${quoteIdent(col)} IS NULL`).get(BigInt(c.rowid)) !==
+          undefined
+        )
+          cols.add(col);
       if (table) nullableKeys.set(c.table, cols);
     }
   }
   const built = buildSchemaDdl(options.schema, sqlite, tables, { ...typeOptions, nullableKeys });
-  const ddl = { ...built, warnings: [...built.warnings, ...retyped.map((r) => `${r.table}.${r.column} becomes ${r.to} instead of ${r.from}: it ${r.reason}`)] };
-  const wanted = empty ? pick(sqlite.virtualTables, options.tables, options.exclude ?? [], sqlite.tables.map((t) => t.name)) : [];
+  const ddl = {
+    ...built,
+    warnings: [...built.warnings, ...retyped.map((r) => `${r.table}.${r.column} becomes ${r.to} instead of ${r.from}: it ${r.reason}`)],
+  };
+  const wanted = empty
+    ? pick(
+        sqlite.virtualTables,
+        options.tables,
+        options.exclude ?? [],
+        sqlite.tables.map((t) => t.name),
+      )
+    : [];
   const { made, unreadable } = planEmptyTables(db, options.schema, { ...sqlite, virtualTables: wanted }, options);
   const skipped: SkippedObject[] = [
-    ...sqlite.virtualTables.filter((v) => !made.some((m) => m.name === v.name)).map((v) => ({
-      name: v.name,
-      what: 'virtual table' as const,
-      note: `${v.module} virtual table, not copied as data; it is ${instead[v.module] ?? `a ${v.module} module PostgreSQL does not have`}${
-        unreadable.find((u) => u.name === v.name) ? `; not ${EMPTY_BY_DESIGN} either: ${unreadable.find((u) => u.name === v.name)?.problem ?? ''}` : ''
-      }`,
+    ...sqlite.virtualTables
+      .filter((v) => !made.some((m) => m.name === v.name))
+      .map((v) => ({
+        name: v.name,
+        what: 'virtual table' as const,
+        note: `${v.module} virtual table, not copied as data; it is ${instead[v.module] ?? `a ${v.module} module PostgreSQL does not have`}${
+          unreadable.find((u) => u.name === v.name)
+            ? `; not ${EMPTY_BY_DESIGN} either: ${unreadable.find((u) => u.name === v.name)?.problem ?? ''}`
+            : ''
+        }`,
+      })),
+    ...sqlite.shadowTables.map((s) => ({
+      name: s.name,
+      what: 'shadow table' as const,
+      note: `internal storage of ${s.owner ?? 'a virtual table'}, not copied`,
     })),
-    ...sqlite.shadowTables.map((s) => ({ name: s.name, what: 'shadow table' as const, note: `internal storage of ${s.owner ?? 'a virtual table'}, not copied` })),
-    ...sqlite.views.map((v) => ({ name: v.name, what: 'view' as const, note: `not created: rewrite it for PostgreSQL in a migration (${v.sql.replace(/\s+/g, ' ')})` })),
+    ...sqlite.views.map((v) => ({
+      name: v.name,
+      what: 'view' as const,
+      note: `not created: rewrite it for PostgreSQL in a migration (${v.sql.replace(/\s+/g, ' ')})`,
+    })),
     ...sqlite.triggers.map((t) => ({
       name: t.name,
       what: 'trigger' as const,
@@ -96,8 +137,22 @@ export function planTransfer(
   ];
   const fingerprint = createHash('sha256')
     // Empty stand-ins join the fingerprint only when there are some, so runs without them resume as before.
-    .update(JSON.stringify([...ddl.tables.map((t) => [t.create, t.createPlain, t.statements.map((s) => s.sql)]), ...(made.length > 0 ? [made.map((m) => m.sql)] : [])]))
+    .update(
+      JSON.stringify([
+        ...ddl.tables.map((t) => [t.create, t.createPlain, t.statements.map((s) => s.sql)]),
+        ...(made.length > 0 ? [made.map((m) => m.sql)] : []),
+      ]),
+    )
     .digest('hex')
     .slice(0, 16);
-  return { sqlite, tables, ddl, emptyTables: made, skipped, retyped, keyClashes: keyClashes.filter((k) => k.sameAs !== null || !nullableKeys.has(k.table)), fingerprint };
+  return {
+    sqlite,
+    tables,
+    ddl,
+    emptyTables: made,
+    skipped,
+    retyped,
+    keyClashes: keyClashes.filter((k) => k.sameAs !== null || !nullableKeys.has(k.table)),
+    fingerprint,
+  };
 }

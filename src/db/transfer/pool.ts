@@ -2,7 +2,12 @@
  * Runs jobs on at most `size` workers. A job becomes ready when `ready(job)` says so (a table
  * whose parents are loaded); the first failure stops handing out new jobs and is rethrown.
  */
-export async function runPool<T>(jobs: readonly T[], size: number, work: (job: T, worker: number) => Promise<void>, ready: (job: T, done: ReadonlySet<T>) => boolean = () => true): Promise<void> {
+export async function runPool<T>(
+  jobs: readonly T[],
+  size: number,
+  work: (job: T, worker: number) => Promise<void>,
+  ready: (job: T, done: ReadonlySet<T>) => boolean = () => true,
+): Promise<void> {
   const waiting = [...jobs];
   const done = new Set<T>();
   let failure: unknown;
@@ -16,7 +21,13 @@ export async function runPool<T>(jobs: readonly T[], size: number, work: (job: T
       if (at < 0) {
         if (waiting.length === 0) return;
         // Everything left waits on a running job: sleep until one finishes.
-        await new Promise<void>((r) => { const prev = wake; wake = () => { prev(); r(); }; });
+        await new Promise<void>((r) => {
+          const prev = wake;
+          wake = () => {
+            prev();
+            r();
+          };
+        });
         continue;
       }
       const [job] = waiting.splice(at, 1) as [T];

@@ -8,7 +8,13 @@ import { runPool } from './pool.js';
 const alreadyThere = new Set(['42P07', '42710', '42P16']);
 
 /** Runs one statement (or `sql`, a part of it); an optional one PostgreSQL refuses becomes a warning, a required one a failure. */
-export async function runStatement(client: pg.Client, s: DdlStatement, warn: (m: string) => void, resumed: boolean, sql = s.sql): Promise<void> {
+export async function runStatement(
+  client: pg.Client,
+  s: DdlStatement,
+  warn: (m: string) => void,
+  resumed: boolean,
+  sql = s.sql,
+): Promise<void> {
   try {
     await client.query(sql);
   } catch (e) {
@@ -111,20 +117,40 @@ export async function buildAfterLoad(
   await runPool(builds, clients.length, async (s, worker) => {
     let ok = true;
     await client(worker).query(s === first ? 'RESET max_parallel_maintenance_workers' : 'SET max_parallel_maintenance_workers = 0');
-    await runStatement(client(worker), s.statement, (m) => { ok = false; warn(m); }, resumed, s.build as string);
+    await runStatement(
+      client(worker),
+      s.statement,
+      (m) => {
+        ok = false;
+        warn(m);
+      },
+      resumed,
+      s.build as string,
+    );
     if (ok) built.add(s);
   });
   for (const c of clients) await c.query('RESET max_parallel_maintenance_workers');
-  await perTable(clients, keys.filter((s) => s.finish !== null && (s.build === null || built.has(s))), async (s, c) => {
-    if (resumed && s.constraint && (await constraintExists(c, s.constraint))) return;
-    await runStatement(c, s.statement, warn, resumed, s.finish as string);
-  });
+  await perTable(
+    clients,
+    keys.filter((s) => s.finish !== null && (s.build === null || built.has(s))),
+    async (s, c) => {
+      if (resumed && s.constraint && (await constraintExists(c, s.constraint))) return;
+      await runStatement(c, s.statement, warn, resumed, s.finish as string);
+    },
+  );
   // Validating a foreign key reads the whole child table on one connection: the others are free.
-  await Promise.all([perTable(clients, statements.filter((x) => x.phase === 'fks').map(split), (s, c) => runStatement(c, s.statement, warn, resumed)), alongsideForeignKeys()]);
+  await Promise.all([
+    perTable(clients, statements.filter((x) => x.phase === 'fks').map(split), (s, c) => runStatement(c, s.statement, warn, resumed)),
+    alongsideForeignKeys(),
+  ]);
 }
 
 /** Runs statements on parallel connections, those of one table in order on one connection. */
-async function perTable(clients: readonly pg.Client[], splits: readonly Split[], run: (s: Split, c: pg.Client) => Promise<void>): Promise<void> {
+async function perTable(
+  clients: readonly pg.Client[],
+  splits: readonly Split[],
+  run: (s: Split, c: pg.Client) => Promise<void>,
+): Promise<void> {
   const byTable = new Map<string, Split[]>();
   for (const s of splits) byTable.set(s.statement.table, [...(byTable.get(s.statement.table) ?? []), s]);
   await runPool([...byTable.values()], clients.length, async (job, worker) => {

@@ -58,16 +58,33 @@ export function retypeColumns(db: Database.Database, tables: readonly SqliteTabl
       const checkAll = widen && m.codec !== 'text' && m.codec !== 'passthrough' && !m.identity;
       if (!checkNumeric && !checkAll) continue;
       const encode = encoderFor(m);
-      const values = db.prepare(`SELECT ${q(col.name)} FROM ${q(table.name)} WHERE ${q(col.name)} IS NOT NULL`).pluck().safeIntegers(true);
+      const values = db
+        .prepare(`SELECT ${q(col.name)} FROM ${q(table.name)} WHERE ${q(col.name)} IS NOT NULL`)
+        .pluck()
+        .safeIntegers(true);
       let found: Retyped | null = null;
       for (const v of values.iterate()) {
         const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : null;
         if (checkNumeric && found === null && text !== null && !fitsNumeric(text, Number(ps[1]), Number(ps[2] ?? 0))) {
-          found = { table: table.name, column: col.name, from: m.pgType, to: 'numeric', example: text, reason: `holds ${text}, which ${m.pgType} would round or refuse (SQLite does not enforce the precision)` };
+          found = {
+            table: table.name,
+            column: col.name,
+            from: m.pgType,
+            to: 'numeric',
+            example: text,
+            reason: `holds ${text}, which ${m.pgType} would round or refuse (SQLite does not enforce the precision)`,
+          };
           if (!checkAll) break;
         }
         if (checkAll && encode(v) === undefined) {
-          found = { table: table.name, column: col.name, from: m.pgType, to: 'text', example: show(v), reason: `holds ${show(v)}, which ${m.pgType} refuses: it ${refusal.reason} (on_bad_value: widen)` };
+          found = {
+            table: table.name,
+            column: col.name,
+            from: m.pgType,
+            to: 'text',
+            example: show(v),
+            reason: `holds ${show(v)}, which ${m.pgType} refuses: it ${refusal.reason} (on_bad_value: widen)`,
+          };
           break;
         }
       }

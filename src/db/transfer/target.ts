@@ -28,7 +28,10 @@ export async function targetColumns(client: pg.Client, schema: string, table: Sq
   for (const col of table.columns) {
     if (col.generated) continue;
     const t = pgCols.find((c) => c.name === col.name) ?? pgCols.find((c) => c.name.toLowerCase() === col.name.toLowerCase());
-    if (!t) { missing.push(col.name); continue; }
+    if (!t) {
+      missing.push(col.name);
+      continue;
+    }
     if (t.generated) continue;
     const { codec, maxLength } = codecForPgType(t.type);
     out.push({ name: t.name, pgType: t.type, codec, maxLength, epoch: null, identity: false, warning: null });

@@ -124,17 +124,43 @@ export async function transfer(options: TransferOptions, effects: TransferEffect
   try {
     const schema = o.mode === 'test-import' ? `runbook_test_import_${randomBytes(4).toString('hex')}` : o.schema;
     effects.schema = schema;
-    const plan = planTransfer(db, { schema, tables: o.tables, exclude: o.exclude, cast: o.cast, jsonType: o.jsonType, virtualTables: o.virtualTables, onBadValue: o.onBadValue });
+    const plan = planTransfer(db, {
+      schema,
+      tables: o.tables,
+      exclude: o.exclude,
+      cast: o.cast,
+      jsonType: o.jsonType,
+      virtualTables: o.virtualTables,
+      onBadValue: o.onBadValue,
+    });
     const warnings: string[] = [...plan.ddl.warnings];
-    const warn = (m: string) => { warnings.push(m); o.warn(m); };
+    const warn = (m: string) => {
+      warnings.push(m);
+      o.warn(m);
+    };
     plan.ddl.warnings.forEach((w) => o.warn(w));
     const stage: Stage = { phase: 'reading the target schema' };
     return await withClients(o.pgUrl, Math.max(1, o.parallel), async (clients) => {
       const control = clients[0] as pg.Client;
       try {
-        const outcomes = o.mode === 'data-only' ? await loadInto(db, plan, o, clients, effects, warn, stage) : await createAndLoad(db, plan, { ...o, schema }, clients, effects, warn, stage);
-        const conversions = [...(o.conversions ?? [])].sort((a, b) => a.table.localeCompare(b.table) || a.column.localeCompare(b.column) || a.what.localeCompare(b.what));
-        return { mode: o.mode, schema, tables: outcomes, rejectFiles: effects.rejectFiles, skipped: plan.skipped, emptyTables: plan.emptyTables, warnings, conversions, retyped: plan.retyped };
+        const outcomes =
+          o.mode === 'data-only'
+            ? await loadInto(db, plan, o, clients, effects, warn, stage)
+            : await createAndLoad(db, plan, { ...o, schema }, clients, effects, warn, stage);
+        const conversions = [...(o.conversions ?? [])].sort(
+          (a, b) => a.table.localeCompare(b.table) || a.column.localeCompare(b.column) || a.what.localeCompare(b.what),
+        );
+        return {
+          mode: o.mode,
+          schema,
+          tables: outcomes,
+          rejectFiles: effects.rejectFiles,
+          skipped: plan.skipped,
+          emptyTables: plan.emptyTables,
+          warnings,
+          conversions,
+          retyped: plan.retyped,
+        };
       } catch (e) {
         if (e instanceof TransferFailure) throw e;
         const lost = lostConnection(e, clients);
@@ -163,7 +189,14 @@ interface Prepared {
 }
 
 /** Counts rows, finds orphans and applies the orphan policy; orphan rows rejected are written out now. */
-function prepareLoad(db: Database.Database, plan: TransferPlan, o: TransferOptions, rejects: RejectLog, columnsOf: (t: TableDdl) => readonly ColumnMapping[], warn: (m: string) => void): Prepared {
+function prepareLoad(
+  db: Database.Database,
+  plan: TransferPlan,
+  o: TransferOptions,
+  rejects: RejectLog,
+  columnsOf: (t: TableDdl) => readonly ColumnMapping[],
+  warn: (m: string) => void,
+): Prepared {
   const orphans = findOrphans(db, plan.tables);
   if (orphans.length > 0 && o.onOrphans === 'fail') {
     throw new TransferFailure(
@@ -181,7 +214,9 @@ function prepareLoad(db: Database.Database, plan: TransferPlan, o: TransferOptio
   for (const c of plan.keyClashes) warn(`keys: ${describeClash(c)} — written to the reject file`);
   const skipFks = new Set<string>();
   for (const orphan of orphans) {
-    warn(`orphans: ${describeOrphans(orphan)} — ${o.onOrphans === 'keep' ? 'loaded; the foreign key is left out' : 'written to the reject file'}`);
+    warn(
+      `orphans: ${describeOrphans(orphan)} — ${o.onOrphans === 'keep' ? 'loaded; the foreign key is left out' : 'written to the reject file'}`,
+    );
     if (o.onOrphans === 'keep') skipFks.add(`${orphan.table}:${orphan.foreignKey.columns.join(',')}`);
   }
   const jobs = plan.ddl.tables.map((t) => {
@@ -193,14 +228,32 @@ function prepareLoad(db: Database.Database, plan: TransferPlan, o: TransferOptio
     const exclude = [orphanRows, keyRows].filter((c) => c !== null).join(' OR ') || null;
     const key = t.source.withoutRowid ? '' : 'rowid AS "(rowid)", ';
     if (orphanRows) {
-      for (const row of db.prepare(`SELECT ${key}* FROM ${q(name)} WHERE ${orphanRows}`).safeIntegers(true).all() as Record<string, unknown>[]) {
+      for (const row of db
+        .prepare(`SELECT ${key}* FROM ${q(name)} WHERE ${orphanRows}`)
+        .safeIntegers(true)
+        .all() as Record<string, unknown>[]) {
         const why = mine.find((x) => x.count > 0);
-        rejects.add({ table: name, where: `rowid ${String(row['(rowid)'] ?? '?')}`, column: why?.foreignKey.columns.join(',') ?? null, reason: `has no parent row in "${why?.foreignKey.refTable ?? '?'}"`, row });
+        rejects.add({
+          table: name,
+          where: `rowid ${String(row['(rowid)'] ?? '?')}`,
+          column: why?.foreignKey.columns.join(',') ?? null,
+          reason: `has no parent row in "${why?.foreignKey.refTable ?? '?'}"`,
+          row,
+        });
       }
     }
     for (const c of clashes) {
-      const row = db.prepare(`SELECT * FROM ${q(name)} WHERE rowid = ?`).safeIntegers(true).get(BigInt(c.rowid)) as Record<string, unknown>;
-      rejects.add({ table: name, where: `rowid ${c.rowid}`, column: c.columns.join(','), reason: describeClash(c).replace(/^[^:]*: /, ''), row });
+      const row = db
+        .prepare(`SELECT * FROM ${q(name)} WHERE rowid = ?`)
+        .safeIntegers(true)
+        .get(BigInt(c.rowid)) as Record<string, unknown>;
+      rejects.add({
+        table: name,
+        where: `rowid ${c.rowid}`,
+        column: c.columns.join(','),
+        reason: describeClash(c).replace(/^[^:]*: /, ''),
+        row,
+      });
     }
     const sourceRows = Number((db.prepare(`SELECT count(*) AS n FROM ${q(name)}`).get() as { n: number }).n);
     return { table: t.source, columns: columnsOf(t), sourceRows, excluded: rejects.count(name), exclude, truncate: false };
@@ -211,7 +264,11 @@ function prepareLoad(db: Database.Database, plan: TransferPlan, o: TransferOptio
 }
 
 /** A set of column names, as one comparable string. */
-const columnSet = (columns: readonly string[]) => columns.map((c) => c.toLowerCase()).sort().join('\u0000');
+const columnSet = (columns: readonly string[]) =>
+  columns
+    .map((c) => c.toLowerCase())
+    .sort()
+    .join('\u0000');
 
 /** For each table (lower-cased), the column sets other tables' foreign keys point at. */
 function referencedKeys(plan: TransferPlan): Map<string, string[]> {
@@ -236,12 +293,22 @@ const fkKey = (s: DdlStatement, t: TableDdl) => {
  * already taken, while a table of a taken name is refused.
  */
 function namedLikeSequencesFirst(tables: readonly TableDdl[]): TableDdl[] {
-  const sequences = new Set(tables.flatMap((t) => (t.identity ? [conventionalName(pgTableName(t.source.name), [t.identity.column], 'seq')] : [])));
+  const sequences = new Set(
+    tables.flatMap((t) => (t.identity ? [conventionalName(pgTableName(t.source.name), [t.identity.column], 'seq')] : [])),
+  );
   const first = tables.filter((t) => sequences.has(pgTableName(t.source.name)));
   return [...first, ...tables.filter((t) => !first.includes(t))];
 }
 
-async function createAndLoad(db: Database.Database, plan: TransferPlan, o: TransferOptions, clients: pg.Client[], effects: TransferEffects, warn: (m: string) => void, stage: Stage): Promise<TableOutcome[]> {
+async function createAndLoad(
+  db: Database.Database,
+  plan: TransferPlan,
+  o: TransferOptions,
+  clients: pg.Client[],
+  effects: TransferEffects,
+  warn: (m: string) => void,
+  stage: Stage,
+): Promise<TableOutcome[]> {
   const control = clients[0] as pg.Client;
   const schema = o.schema;
   const rejects = new RejectLog(o.rejectDir);
@@ -266,7 +333,9 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
     if (state) for (const t of state.tables.values()) if (t.created) effects.tablesCreated.push(t.table);
     effects.stateTable = resumed;
     const existing = await existingTables(control, schema);
-    const clashes = [...plan.ddl.tables.map((t) => t.source.name), ...plan.emptyTables.map((t) => t.name)].filter((n) => existing.has(pgTableName(n)) && !state?.tables.has(n));
+    const clashes = [...plan.ddl.tables.map((t) => t.source.name), ...plan.emptyTables.map((t) => t.name)].filter(
+      (n) => existing.has(pgTableName(n)) && !state?.tables.has(n),
+    );
     if (clashes.length > 0 && o.ifExists !== 'drop') {
       throw new TransferFailure(
         `schema "${schema}" already has table${clashes.length === 1 ? '' : 's'} ${clashes.map((c) => `"${c}"`).join(', ')}; mode ${o.mode} creates tables and does not touch existing ones.`,
@@ -279,7 +348,13 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
       if (clashes.length > 0) await control.query(`DROP TABLE ${clashes.map((c) => qualified(schema, c)).join(', ')}`);
       const toCreate = namedLikeSequencesFirst(plan.ddl.tables.filter((t) => !state?.tables.has(t.source.name)));
       const emptyToCreate = plan.emptyTables.filter((t) => !state?.tables.has(t.name));
-      if (withData && !state) await createState(control, schema, plan.fingerprint, [...toCreate.map((t) => t.source.name), ...emptyToCreate.map((t) => t.name)].map((name) => ({ name, created: true })));
+      if (withData && !state)
+        await createState(
+          control,
+          schema,
+          plan.fingerprint,
+          [...toCreate.map((t) => t.source.name), ...emptyToCreate.map((t) => t.name)].map((name) => ({ name, created: true })),
+        );
       for (const t of toCreate) {
         await control.query('SAVEPOINT create_table');
         try {
@@ -289,7 +364,9 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
           await control.query('ROLLBACK TO SAVEPOINT create_table');
           await control.query(t.createPlain);
           plainTables.add(t.source.name);
-          warn(`${t.source.name}: generated column expressions were refused by PostgreSQL (${(e as Error).message}); they are copied as plain columns`);
+          warn(
+            `${t.source.name}: generated column expressions were refused by PostgreSQL (${(e as Error).message}); they are copied as plain columns`,
+          );
         }
         for (const s of t.statements.filter((x) => x.phase === 'defaults')) {
           await control.query('SAVEPOINT dflt');
@@ -319,9 +396,18 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
         const done = state?.tables.get(job.table.name);
         if (done?.status === 'complete') {
           if (done.sourceRows !== job.sourceRows) {
-            throw new TransferFailure(`table "${job.table.name}" changed in SQLite since the interrupted run (${done.sourceRows} rows then, ${job.sourceRows} now).`, 'Roll back the earlier run and start again, so every table is read from the same state.');
+            throw new TransferFailure(
+              `table "${job.table.name}" changed in SQLite since the interrupted run (${done.sourceRows} rows then, ${job.sourceRows} now).`,
+              'Roll back the earlier run and start again, so every table is read from the same state.',
+            );
           }
-          outcomes.set(job.table.name, { table: job.table.name, sourceRows: job.sourceRows, loaded: done.rows, rejected: done.sourceRows - done.rows, resumed: true });
+          outcomes.set(job.table.name, {
+            table: job.table.name,
+            sourceRows: job.sourceRows,
+            loaded: done.rows,
+            rejected: done.sourceRows - done.rows,
+            resumed: true,
+          });
           continue;
         }
         const plain = plainTables.has(t.source.name) || (resumed && (await generatedColumns(control, schema, t.source.name)).size === 0);
@@ -343,28 +429,41 @@ async function createAndLoad(db: Database.Database, plan: TransferPlan, o: Trans
         for (const k of keys) keysBuilt.add(k);
       });
     }
-    const statements = plan.ddl.tables.flatMap((t) => t.statements.filter((s) => (s.phase !== 'fks' || !prepared.skipFks.has(fkKey(s, t))) && !keysBuilt.has(s)));
+    const statements = plan.ddl.tables.flatMap((t) =>
+      t.statements.filter((s) => (s.phase !== 'fks' || !prepared.skipFks.has(fkKey(s, t))) && !keysBuilt.has(s)),
+    );
     // Sequences and counts need the data, not the foreign keys: they run while those are checked.
     const finisher = clients[clients.length - 1] as pg.Client;
     stage.phase = 'building keys, indexes and foreign keys, moving sequences and checking row counts';
     await buildAfterLoad(clients, statements, warn, resumed, async () => {
       if (!withData) return;
-      for (const t of plan.ddl.tables) if (t.identity) await advanceSequence(finisher, schema, t.source.name, t.identity.column, t.identity.highWater);
+      for (const t of plan.ddl.tables)
+        if (t.identity) await advanceSequence(finisher, schema, t.source.name, t.identity.column, t.identity.highWater);
       await verifyCounts(finisher, schema, [...outcomes.values()]);
     });
     if (withData) {
-      stage.phase = 'removing the transfer\'s state table';
+      stage.phase = "removing the transfer's state table";
       await dropState(control, schema);
       effects.stateTable = false;
     }
-    return plan.ddl.tables.map((t) => outcomes.get(t.source.name) ?? { table: t.source.name, sourceRows: 0, loaded: 0, rejected: 0, resumed: false });
+    return plan.ddl.tables.map(
+      (t) => outcomes.get(t.source.name) ?? { table: t.source.name, sourceRows: 0, loaded: 0, rejected: 0, resumed: false },
+    );
   } finally {
     rejects.close();
     effects.rejectFiles.push(...rejects.paths());
   }
 }
 
-async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOptions, clients: pg.Client[], effects: TransferEffects, warn: (m: string) => void, stage: Stage): Promise<TableOutcome[]> {
+async function loadInto(
+  db: Database.Database,
+  plan: TransferPlan,
+  o: TransferOptions,
+  clients: pg.Client[],
+  effects: TransferEffects,
+  warn: (m: string) => void,
+  stage: Stage,
+): Promise<TableOutcome[]> {
   const control = clients[0] as pg.Client;
   const schema = o.schema;
   const existing = await existingTables(control, schema);
@@ -379,14 +478,20 @@ async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOp
   for (const t of plan.ddl.tables) {
     const cols = await targetColumns(control, schema, t.source);
     // Epoch rules of cast: still say how to read numbers in date/time columns.
-    targets.set(t.source.name, cols.map((c) => ({ ...c, epoch: t.columns.find((m) => m.name === c.name)?.epoch ?? null })));
+    targets.set(
+      t.source.name,
+      cols.map((c) => ({ ...c, epoch: t.columns.find((m) => m.name === c.name)?.epoch ?? null })),
+    );
   }
   const rejects = new RejectLog(o.rejectDir);
   try {
     const prepared = prepareLoad(db, plan, o, rejects, (t) => targets.get(t.source.name) ?? [], warn);
     const state = await readState(control, schema);
     if (state && state.fingerprint !== plan.fingerprint) {
-      throw new TransferFailure(`schema "${schema}" holds the state of an interrupted transfer of a different SQLite schema.`, `Drop ${schema}._runbook_transfer after checking the tables it lists.`);
+      throw new TransferFailure(
+        `schema "${schema}" holds the state of an interrupted transfer of a different SQLite schema.`,
+        `Drop ${schema}._runbook_transfer after checking the tables it lists.`,
+      );
     }
     effects.stateTable = state !== null;
     if (state) for (const t of state.tables.values()) if (t.created) effects.tablesCreated.push(t.table);
@@ -407,7 +512,10 @@ async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOp
       const emptyMissing = plan.emptyTables.filter((t) => !existing.has(pgTableName(t.name)));
       await control.query('BEGIN');
       try {
-        await createState(control, schema, plan.fingerprint, [...prepared.jobs.map((j) => ({ name: j.table.name, created: false })), ...emptyMissing.map((t) => ({ name: t.name, created: true }))]);
+        await createState(control, schema, plan.fingerprint, [
+          ...prepared.jobs.map((j) => ({ name: j.table.name, created: false })),
+          ...emptyMissing.map((t) => ({ name: t.name, created: true })),
+        ]);
         await createEmptyTables(control, emptyMissing);
         await control.query('COMMIT');
       } catch (e) {
@@ -417,17 +525,27 @@ async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOp
       effects.stateTable = true;
       effects.tablesCreated.push(...emptyMissing.map((t) => t.name));
     }
-    const pending = prepared.jobs.filter((j) => state?.tables.get(j.table.name)?.status !== 'complete').map((j) => ({ ...j, truncate: state !== null || filled.includes(j.table.name) }));
+    const pending = prepared.jobs
+      .filter((j) => state?.tables.get(j.table.name)?.status !== 'complete')
+      .map((j) => ({ ...j, truncate: state !== null || filled.includes(j.table.name) }));
     const outcomes = new Map<string, TableOutcome>();
     for (const j of prepared.jobs) {
       const done = state?.tables.get(j.table.name);
-      if (done?.status === 'complete') outcomes.set(j.table.name, { table: j.table.name, sourceRows: j.sourceRows, loaded: done.rows, rejected: done.sourceRows - done.rows, resumed: true });
+      if (done?.status === 'complete')
+        outcomes.set(j.table.name, {
+          table: j.table.name,
+          sourceRows: j.sourceRows,
+          loaded: done.rows,
+          rejected: done.sourceRows - done.rows,
+          resumed: true,
+        });
     }
     stage.phase = 'loading the rows';
     await loadAll(clients, pending, o, schema, rejects, outcomes, true, effects.tablesFilled);
     stage.phase = 'moving sequences and checking row counts';
     for (const t of plan.tables) {
-      for (const c of targets.get(t.name) ?? []) await advanceSequence(control, schema, t.name, c.name, plan.sqlite.sequences.get(t.name) ?? 0, true);
+      for (const c of targets.get(t.name) ?? [])
+        await advanceSequence(control, schema, t.name, c.name, plan.sqlite.sequences.get(t.name) ?? 0, true);
     }
     await verifyCounts(control, schema, [...outcomes.values()]);
     await dropState(control, schema);
@@ -440,7 +558,17 @@ async function loadInto(db: Database.Database, plan: TransferPlan, o: TransferOp
 }
 
 /** Loads the pending tables and records each one's outcome (and, for data-only, that it was filled). */
-async function loadAll(clients: pg.Client[], pending: readonly LoadJob[], o: TransferOptions, schema: string, rejects: RejectLog, outcomes: Map<string, TableOutcome>, parentsFirst: boolean, filled: string[] | null, meanwhile?: (table: string, client: pg.Client) => Promise<void>): Promise<void> {
+async function loadAll(
+  clients: pg.Client[],
+  pending: readonly LoadJob[],
+  o: TransferOptions,
+  schema: string,
+  rejects: RejectLog,
+  outcomes: Map<string, TableOutcome>,
+  parentsFirst: boolean,
+  filled: string[] | null,
+  meanwhile?: (table: string, client: pg.Client) => Promise<void>,
+): Promise<void> {
   await loadTables(clients, pending, {
     sqlitePath: o.sqlitePath,
     schema,
@@ -474,7 +602,14 @@ async function generatedColumns(client: pg.Client, schema: string, table: string
 }
 
 /** Moves a column's sequence (identity or serial) past the largest id and SQLite's AUTOINCREMENT mark. */
-async function advanceSequence(client: pg.Client, schema: string, table: string, column: string, highWater: number, onlyIfOwned = false): Promise<void> {
+async function advanceSequence(
+  client: pg.Client,
+  schema: string,
+  table: string,
+  column: string,
+  highWater: number,
+  onlyIfOwned = false,
+): Promise<void> {
   const name = qualified(schema, table);
   if (onlyIfOwned) {
     const r = await client.query('SELECT pg_get_serial_sequence($1, $2) AS s', [name, column]);

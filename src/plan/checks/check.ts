@@ -23,5 +23,14 @@ export type Check = (input: CheckInput) => Diagnostic[];
 
 /** Builds an error finding at a position. */
 export function finding(input: CheckInput, rule: RuleName, message: string, pos: { line: number; col: number }, hint?: string): Diagnostic {
-  return { code: codes[rule], rule, severity: 'error', message, file: input.source.file, line: pos.line, col: pos.col, ...(hint && { hint }) };
+  return {
+    code: codes[rule],
+    rule,
+    severity: 'error',
+    message,
+    file: input.source.file,
+    line: pos.line,
+    col: pos.col,
+    ...(hint && { hint }),
+  };
 }

@@ -14,7 +14,15 @@ export const connectionsExist: Check = (input) => {
       const name = action.spec[field];
       if (typeof name !== 'string' || declared.includes(name)) return [];
       const hint = declared.length === 0 ? 'declare it under `connections:` (sqlite: path or postgres: url)' : didYouMean(name, declared);
-      return [finding(here, 'unknown-connection', `"${field}" names connection "${name}", which is not declared under connections`, here.source.positionOf([...action.path, field]), hint)];
+      return [
+        finding(
+          here,
+          'unknown-connection',
+          `"${field}" names connection "${name}", which is not declared under connections`,
+          here.source.positionOf([...action.path, field]),
+          hint,
+        ),
+      ];
     });
   });
 };
@@ -25,6 +33,14 @@ export const lockConnectionsExist: Check = (input) => {
   return (input.plan.locks ?? []).flatMap((lock, i) => {
     if (lock.type !== 'postgres' || postgres.includes(lock.connection)) return [];
     const hint = postgres.length === 0 ? 'declare it under `connections:` as postgres: url' : didYouMean(lock.connection, postgres);
-    return [finding(input, 'unknown-connection', `lock scope ${i + 1} names connection "${lock.connection}", which is not a postgres connection declared under connections`, input.source.positionOf(['locks', i, 'postgres']), hint)];
+    return [
+      finding(
+        input,
+        'unknown-connection',
+        `lock scope ${i + 1} names connection "${lock.connection}", which is not a postgres connection declared under connections`,
+        input.source.positionOf(['locks', i, 'postgres']),
+        hint,
+      ),
+    ];
   });
 };

@@ -14,9 +14,25 @@ export const loopsWalkLists: Check = (input) => {
     const pos = here.source.positionOf([...step.path, 'for_each']);
     const decl = input.plan.vars.find((v) => v.name === loop.var);
     if (!decl) {
-      out.push(finding(here, 'undeclared-var', `for_each of step "${step.id}" walks var "${loop.var}", which is not declared under vars`, pos, names.length ? didYouMean(loop.var, names) : 'declare it under vars: with type: list'));
+      out.push(
+        finding(
+          here,
+          'undeclared-var',
+          `for_each of step "${step.id}" walks var "${loop.var}", which is not declared under vars`,
+          pos,
+          names.length ? didYouMean(loop.var, names) : 'declare it under vars: with type: list',
+        ),
+      );
     } else if (decl.type !== 'list') {
-      out.push(finding(here, 'bad-loop', `for_each of step "${step.id}" walks var "${loop.var}", which is of type ${decl.type}, not a list`, pos, `declare it with type: list (its value is then a YAML list, or comma-separated text on the command line)`));
+      out.push(
+        finding(
+          here,
+          'bad-loop',
+          `for_each of step "${step.id}" walks var "${loop.var}", which is of type ${decl.type}, not a list`,
+          pos,
+          `declare it with type: list (its value is then a YAML list, or comma-separated text on the command line)`,
+        ),
+      );
     }
   }
   return out;

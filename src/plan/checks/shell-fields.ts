@@ -29,7 +29,10 @@ function checkAction(all: CheckInput, action: ActionDecl, out: Diagnostic[]): vo
   for (const field of fields) {
     const value = action.spec[field];
     const script = Array.isArray(value) ? shellScriptIndex(value) : -1;
-    const [text, path] = typeof value === 'string' ? [value, [...action.path, field]] : [Array.isArray(value) ? (value as unknown[])[script] : undefined, [...action.path, field, script]];
+    const [text, path] =
+      typeof value === 'string'
+        ? [value, [...action.path, field]]
+        : [Array.isArray(value) ? (value as unknown[])[script] : undefined, [...action.path, field, script]];
     if (typeof text !== 'string') continue;
     for (const p of shellTemplateProblems(text, raw)) out.push(report(input, path, p));
   }

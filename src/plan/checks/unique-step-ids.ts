@@ -13,6 +13,14 @@ export const uniqueStepIds: Check = (input) => {
     }
     const at = input.source.positionOf([...earlier, 'id']);
     const here = inputFor(input, step);
-    return [finding(here, 'duplicate-step-id', `step id "${step.id}" is used twice (first at line ${at.line})`, here.source.positionOf([...step.path, 'id']), 'give each step its own id; later steps refer to outputs by id')];
+    return [
+      finding(
+        here,
+        'duplicate-step-id',
+        `step id "${step.id}" is used twice (first at line ${at.line})`,
+        here.source.positionOf([...step.path, 'id']),
+        'give each step its own id; later steps refer to outputs by id',
+      ),
+    ];
   });
 };

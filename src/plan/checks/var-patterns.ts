@@ -11,7 +11,15 @@ export const varPatternsCompile: Check = (input) => {
       new RegExp(v.pattern);
     } catch (e) {
       const pos = input.source.positionOf(['vars', v.name, 'pattern']);
-      out.push(finding(input, 'bad-pattern', `var "${v.name}" has pattern ${JSON.stringify(v.pattern)}, which is not a regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, pos, 'write a JavaScript regular expression without slashes, e.g. ^[a-z0-9_]+$; escape ( [ { . * + ? with a backslash to match them as text'));
+      out.push(
+        finding(
+          input,
+          'bad-pattern',
+          `var "${v.name}" has pattern ${JSON.stringify(v.pattern)}, which is not a regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
+          pos,
+          'write a JavaScript regular expression without slashes, e.g. ^[a-z0-9_]+$; escape ( [ { . * + ? with a backslash to match them as text',
+        ),
+      );
     }
   }
   return out;

@@ -43,10 +43,12 @@ function findTable(name: string, present: readonly string[]): string | undefined
 /** Virtual tables of the source whose table on the target a transfer made empty on purpose. */
 function emptyByDesign(source: TableList, target: TableList): Set<string> {
   const virtual = source.skipped.filter((s) => s.reason === 'virtual table').map((s) => s.table);
-  return new Set(virtual.filter((v) => {
-    const found = findTable(v, target.tables);
-    return found !== undefined && target.emptyByDesign.includes(found);
-  }));
+  return new Set(
+    virtual.filter((v) => {
+      const found = findTable(v, target.tables);
+      return found !== undefined && target.emptyByDesign.includes(found);
+    }),
+  );
 }
 
 /** Counts every table on both sides, each side on its own connection at the same time. */
@@ -55,9 +57,9 @@ export async function compareCounts(source: CountSession, target: CountSession, 
   const byDesign = emptyByDesign(sourceList, targetList);
   // A stand-in made empty on purpose has nothing to compare: it is reported, never counted.
   const tables = (request.tables ?? sourceList.tables).filter((t) => !byDesign.has(t));
-  const skipped = (request.tables ? sourceList.skipped.filter((s) => request.tables?.includes(s.table) && byDesign.has(s.table)) : sourceList.skipped).map((s) =>
-    byDesign.has(s.table) ? { table: s.table, reason: `virtual table, ${EMPTY_BY_DESIGN}` } : s,
-  );
+  const skipped = (
+    request.tables ? sourceList.skipped.filter((s) => request.tables?.includes(s.table) && byDesign.has(s.table)) : sourceList.skipped
+  ).map((s) => (byDesign.has(s.table) ? { table: s.table, reason: `virtual table, ${EMPTY_BY_DESIGN}` } : s));
   const renamed: Comparison['renamed'][number][] = [];
   const ambiguous: Comparison['ambiguous'][number][] = [];
   const located = (side: 'source' | 'target', present: readonly string[]) =>

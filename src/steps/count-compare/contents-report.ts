@@ -11,8 +11,7 @@ const MASK = '****';
 /** Secret columns from the step's `secret_columns` (`table.column`, or `column` in every table), plus credential-like names. */
 export function secretColumns(listed: readonly string[] = []): IsSecretColumn {
   const wanted = new Set(listed.map((c) => c.toLowerCase()));
-  return (table, column) =>
-    SECRET_NAME.test(column) || wanted.has(column.toLowerCase()) || wanted.has(`${table}.${column}`.toLowerCase());
+  return (table, column) => SECRET_NAME.test(column) || wanted.has(column.toLowerCase()) || wanted.has(`${table}.${column}`.toLowerCase());
 }
 
 /** A value for a message: NULL, quoted text, or a window around the first difference of a long value. */
@@ -30,11 +29,18 @@ function masked(table: string, row: RowDifference, isSecret: IsSecretColumn): Ro
     ...row,
     // A row without a key is named by all its values, secret ones included.
     key: Object.fromEntries(Object.entries(row.key).map(([k, v]) => [k, v !== null && isSecret(table, k) ? MASK : v])),
-    columns: row.columns.map((c) => (isSecret(table, c.column) ? { column: c.column, source: c.source === null ? null : MASK, target: c.target === null ? null : MASK } : c)),
+    columns: row.columns.map((c) =>
+      isSecret(table, c.column)
+        ? { column: c.column, source: c.source === null ? null : MASK, target: c.target === null ? null : MASK }
+        : c,
+    ),
   };
 }
 
-const keyText = (row: RowDifference) => Object.entries(row.key).map(([k, v]) => `${k}=${v ?? 'NULL'}`).join(', ');
+const keyText = (row: RowDifference) =>
+  Object.entries(row.key)
+    .map(([k, v]) => `${k}=${v ?? 'NULL'}`)
+    .join(', ');
 
 function rowLine(row: RowDifference): string {
   if (row.kind === 'missing') return `${keyText(row)}: missing on the target`;
@@ -56,11 +62,13 @@ function tableOutputs(table: string, t: TableContents, isSecret: IsSecretColumn)
     extra: t.extra,
     contents_differ: !contentsEqual(t),
     missing_columns: [...t.missingColumns],
-    rows: t.rows.map((r) => masked(table, r, isSecret)).map((r) => ({
-      kind: r.kind,
-      key: { ...r.key },
-      columns: Object.fromEntries(r.columns.map((c) => [c.column, { source: c.source, target: c.target }])),
-    })),
+    rows: t.rows
+      .map((r) => masked(table, r, isSecret))
+      .map((r) => ({
+        kind: r.kind,
+        key: { ...r.key },
+        columns: Object.fromEntries(r.columns.map((c) => [c.column, { source: c.source, target: c.target }])),
+      })),
   };
 }
 
@@ -72,7 +80,8 @@ export function contentsOutputs(found: ReadonlyMap<string, TableContents>, isSec
 function tableLines(table: string, t: TableContents, isSecret: IsSecretColumn): string[] {
   const lines = [`${table}: ${t.differing} differing, ${t.missing} missing, ${t.extra} extra (${t.sourceRows} -> ${t.targetRows} rows)`];
   if (t.missingColumns.length > 0) lines.push(`  columns missing on the target: ${t.missingColumns.join(', ')}`);
-  if (t.unnamedDifference) lines.push(`  more rows differ than are named here (${t.noKeyReason ?? 'it has no key'}, and too many rows differ to match them all)`);
+  if (t.unnamedDifference)
+    lines.push(`  more rows differ than are named here (${t.noKeyReason ?? 'it has no key'}, and too many rows differ to match them all)`);
   for (const row of t.rows) lines.push(`  ${rowLine(masked(table, row, isSecret))}`);
   const listed = t.differing + t.missing + t.extra;
   if (listed > t.rows.length) lines.push(`  ... and ${listed - t.rows.length} more`);
@@ -90,6 +99,10 @@ export function contentsFailure(found: ReadonlyMap<string, TableContents>, isSec
 
 /** Lines saying which tables had no usable key and were compared as a multiset. */
 export function multisetNotes(found: ReadonlyMap<string, TableContents>): string[] {
-  return [...found].filter(([, t]) => t.method === 'multiset').map(([table, t]) =>
-    `${table}: compared as a multiset of rows (${t.noKeyReason ?? 'no key'}); a row that differs is named by all its values`);
+  return [...found]
+    .filter(([, t]) => t.method === 'multiset')
+    .map(
+      ([table, t]) =>
+        `${table}: compared as a multiset of rows (${t.noKeyReason ?? 'no key'}); a row that differs is named by all its values`,
+    );
 }

@@ -12,7 +12,12 @@ export interface ContentsRequest {
 }
 
 /** Compares the contents of every table both sides have, one table after another, in the counts' snapshot. */
-export async function compareContents(source: CountSession, target: CountSession, counted: Comparison, request: ContentsRequest): Promise<Map<string, TableContents>> {
+export async function compareContents(
+  source: CountSession,
+  target: CountSession,
+  counted: Comparison,
+  request: ContentsRequest,
+): Promise<Map<string, TableContents>> {
   const found = new Map<string, TableContents>();
   const total = [...counted.counts.values()].reduce((n, c) => n + (c.source ?? 0) + (c.target ?? 0), 0);
   let before = 0;

@@ -3,7 +3,14 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 
 /** A file as it is now: its bytes and attributes, or absent. */
 export type FileState =
-  | { readonly exists: true; readonly path: string; readonly bytes: Buffer; readonly mode: number; readonly uid: number; readonly gid: number }
+  | {
+      readonly exists: true;
+      readonly path: string;
+      readonly bytes: Buffer;
+      readonly mode: number;
+      readonly uid: number;
+      readonly gid: number;
+    }
   | { readonly exists: false; readonly path: string };
 
 /** The sha256 of some bytes, hex. */

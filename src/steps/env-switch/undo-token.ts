@@ -1,5 +1,5 @@
 import { readUndoToken } from '../kind.js';
-import { type JsonValue } from '../../core/json.js';
+import type { JsonValue } from '../../core/json.js';
 
 /** What env-switch journals to restore a file later: paths and hashes, never a value from the file. */
 export interface EnvSwitchUndo {
@@ -19,6 +19,12 @@ export interface EnvSwitchUndo {
 /** Reads a journaled token back; a token of another shape is a bug, so it throws. */
 export function parseUndoToken(token: JsonValue): EnvSwitchUndo {
   return readUndoToken<EnvSwitchUndo>('env-switch', token, {
-    file: 'string', backup: 'string?', switched: 'string', sha256_before: 'string?', sha256_after: 'string', existed: 'boolean', mode: 'number',
+    file: 'string',
+    backup: 'string?',
+    switched: 'string',
+    sha256_before: 'string?',
+    sha256_after: 'string',
+    existed: 'boolean',
+    mode: 'number',
   });
 }

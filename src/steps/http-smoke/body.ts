@@ -34,7 +34,8 @@ export function redactFields(value: JsonValue): JsonValue {
 /** `json {"user":"a","password":"****"}` / `form user=a&password=****` / `body (12 chars)`, for dry runs. */
 export function describeBody(req: HttpRequestSpec): string | undefined {
   if (req.json !== undefined) return `json ${JSON.stringify(redactFields(req.json))}`;
-  if (req.form !== undefined) return `form ${new URLSearchParams(Object.entries(redactFields(req.form) as Record<string, JsonValue>).map(([k, v]) => [k, String(v)])).toString()}`;
+  if (req.form !== undefined)
+    return `form ${new URLSearchParams(Object.entries(redactFields(req.form) as Record<string, JsonValue>).map(([k, v]) => [k, String(v)])).toString()}`;
   if (req.body !== undefined) return `body (${req.body.length} chars)`;
   return undefined;
 }

@@ -48,7 +48,9 @@ function checkPath(path: string, want: ValueMatcher, doc: JsonValue): string | u
       return undefined;
     }
     const text = typeof got === 'string' ? got : JSON.stringify(got);
-    return got !== undefined && new RegExp(want.matches).test(text) ? undefined : `expected ${path} to match /${want.matches}/, got ${show(got)}`;
+    return got !== undefined && new RegExp(want.matches).test(text)
+      ? undefined
+      : `expected ${path} to match /${want.matches}/, got ${show(got)}`;
   }
   return got !== undefined && sameJson(want, got) ? undefined : `expected ${path} = ${show(want)}, got ${show(got)}`;
 }
@@ -67,8 +69,11 @@ function checkHeaders(want: NonNullable<ResponseExpectation['headers']>, headers
   return Object.entries(want).flatMap(([name, expected]) => {
     const got = headers.get(name);
     const shown = got === null ? 'none' : JSON.stringify(got);
-    if (typeof expected === 'string') return got === expected ? [] : [`expected header ${name} = ${JSON.stringify(expected)}, got ${shown}`];
-    return got !== null && new RegExp(expected.matches).test(got) ? [] : [`expected header ${name} to match /${expected.matches}/, got ${shown}`];
+    if (typeof expected === 'string')
+      return got === expected ? [] : [`expected header ${name} = ${JSON.stringify(expected)}, got ${shown}`];
+    return got !== null && new RegExp(expected.matches).test(got)
+      ? []
+      : [`expected header ${name} to match /${expected.matches}/, got ${shown}`];
   });
 }
 
@@ -76,8 +81,12 @@ function checkHeaders(want: NonNullable<ResponseExpectation['headers']>, headers
 export function checkResponse(expect: ResponseExpectation, response: HttpResponse): string[] {
   if (!statusOk(expect.status, response.status)) return [`expected status ${statusText(expect.status)}, got ${response.status}`];
   return [
-    ...list(expect.body_contains).filter((s) => !response.body.includes(s)).map((s) => `expected the body to contain ${JSON.stringify(s)}`),
-    ...list(expect.body_not_contains).filter((s) => response.body.includes(s)).map((s) => `expected the body not to contain ${JSON.stringify(s)}`),
+    ...list(expect.body_contains)
+      .filter((s) => !response.body.includes(s))
+      .map((s) => `expected the body to contain ${JSON.stringify(s)}`),
+    ...list(expect.body_not_contains)
+      .filter((s) => response.body.includes(s))
+      .map((s) => `expected the body not to contain ${JSON.stringify(s)}`),
     ...(expect.json ? checkJson(expect.json, response.body) : []),
     ...(expect.headers ? checkHeaders(expect.headers, response.headers) : []),
   ];
@@ -105,7 +114,13 @@ export function describeExpectation(expect: ResponseExpectation | undefined): st
   for (const s of list(expect?.body_contains)) parts.push(`body contains ${JSON.stringify(s)}`);
   for (const s of list(expect?.body_not_contains)) parts.push(`body lacks ${JSON.stringify(s)}`);
   for (const [path, m] of Object.entries(expect?.json ?? {})) {
-    parts.push(isMatcher(m) ? ('exists' in m ? `${path} ${m.exists ? 'exists' : 'absent'}` : `${path} ~ /${m.matches}/`) : `${path} = ${JSON.stringify(m)}`);
+    parts.push(
+      isMatcher(m)
+        ? 'exists' in m
+          ? `${path} ${m.exists ? 'exists' : 'absent'}`
+          : `${path} ~ /${m.matches}/`
+        : `${path} = ${JSON.stringify(m)}`,
+    );
   }
   for (const [name, m] of Object.entries(expect?.headers ?? {})) {
     parts.push(typeof m === 'string' ? `header ${name} = ${JSON.stringify(m)}` : `header ${name} ~ /${m.matches}/`);

@@ -9,7 +9,10 @@ import type { HttpResponse } from './send.js';
 import type { ExtractSpec, HttpRequestSpec } from './spec.js';
 
 /** The index of the request an output reads, or the sentence saying why there is none. */
-export function requestIndex(spec: ExtractSpec, requests: readonly HttpRequestSpec[]): number | { readonly problem: string; readonly hint: string } {
+export function requestIndex(
+  spec: ExtractSpec,
+  requests: readonly HttpRequestSpec[],
+): number | { readonly problem: string; readonly hint: string } {
   if (typeof spec.request === 'number') {
     if (spec.request >= 1 && spec.request <= requests.length) return spec.request - 1;
     return { problem: `reads request ${spec.request}, but the step has ${requests.length} request(s)`, hint: 'positions start at 1' };

@@ -4,7 +4,10 @@ import type { SchemaObject } from '../../core/json.js';
 const duration: SchemaObject = { anyOf: durationSchema.anyOf };
 
 const stringOrList: SchemaObject = {
-  anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }],
+  anyOf: [
+    { type: 'string', minLength: 1 },
+    { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+  ],
 };
 
 const regex: SchemaObject = {
@@ -32,7 +35,8 @@ const expectSchema: SchemaObject = {
     body_not_contains: { ...stringOrList, description: 'Text (or texts) the body must not contain, e.g. Traceback.' },
     json: {
       type: 'object',
-      description: 'JSONPath -> expected value, {matches: regex} or {exists: true|false}. Text is compared by the type of the value read ("5", e.g. from "{{vars.pool}}", matches the number 5; "true" matches true); otherwise values compare strictly. A path matching several values is compared as their list.',
+      description:
+        'JSONPath -> expected value, {matches: regex} or {exists: true|false}. Text is compared by the type of the value read ("5", e.g. from "{{vars.pool}}", matches the number 5; "true" matches true); otherwise values compare strictly. A path matching several values is compared as their list.',
       additionalProperties: {},
     },
     headers: {
@@ -75,10 +79,15 @@ const requestSchema: SchemaObject = {
 
 /** The `http-smoke` step's own fields. */
 export const httpSmokeProperties: { readonly [k: string]: SchemaObject } = {
-  base_url: { type: 'string', pattern: '^(https?://|\\{\\{)', description: 'Where the app answers, e.g. http://127.0.0.1:5050 (or a template giving one); request paths are appended.' },
+  base_url: {
+    type: 'string',
+    pattern: '^(https?://|\\{\\{)',
+    description: 'Where the app answers, e.g. http://127.0.0.1:5050 (or a template giving one); request paths are appended.',
+  },
   wait_until_up: {
     type: 'object',
-    description: 'Before the requests, poll path until it answers 2xx; a failed connection or 503 means not up yet, any other answer fails the step at once.',
+    description:
+      'Before the requests, poll path until it answers 2xx; a failed connection or 503 means not up yet, any other answer fails the step at once.',
     additionalProperties: false,
     required: ['path'],
     properties: {
@@ -95,14 +104,21 @@ export const httpSmokeProperties: { readonly [k: string]: SchemaObject } = {
   },
   outputs: {
     type: 'object',
-    description: 'Named values taken from a response for later steps: NAME: {request: name or 1-based position, json: JSONPath | header: name}.',
+    description:
+      'Named values taken from a response for later steps: NAME: {request: name or 1-based position, json: JSONPath | header: name}.',
     propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$', not: { const: 'results' } },
     additionalProperties: {
       type: 'object',
       additionalProperties: false,
       required: ['request'],
       properties: {
-        request: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 1 }], description: 'The request\'s name or 1-based position.' },
+        request: {
+          anyOf: [
+            { type: 'string', minLength: 1 },
+            { type: 'integer', minimum: 1 },
+          ],
+          description: "The request's name or 1-based position.",
+        },
         json: { type: 'string', minLength: 1, description: 'JSONPath into the response body; one match gives its value, several a list.' },
         header: { type: 'string', minLength: 1, description: 'A response header to take instead.' },
       },

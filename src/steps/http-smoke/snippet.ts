@@ -13,7 +13,11 @@ const FIRST_LINES = 5;
 
 /** The first non-empty lines of a response body, masked, each cut at 200 characters: enough to see a traceback's start. */
 export function firstLines(body: string, ctx: Pick<StepContext, 'mask'>): string[] {
-  const lines = ctx.mask(body).split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  const lines = ctx
+    .mask(body)
+    .split(/\r?\n/)
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '');
   if (lines.length === 0) return ['(empty body)'];
   const shown = lines.slice(0, FIRST_LINES).map((l) => (l.length > SNIPPET_CHARS ? `${l.slice(0, SNIPPET_CHARS)}…` : l));
   return lines.length > FIRST_LINES ? [...shown, `… (${lines.length - FIRST_LINES} more lines)`] : shown;

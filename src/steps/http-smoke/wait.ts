@@ -26,7 +26,12 @@ const STILL_STARTING = 503;
  * does not burn the whole timeout. Returns why it is not up, 'aborted' when the step was
  * stopped, else undefined.
  */
-export async function waitUntilUp(baseUrl: string, wait: WaitSpec, jar: CookieJar, ctx: StepContext): Promise<NotUp | 'aborted' | undefined> {
+export async function waitUntilUp(
+  baseUrl: string,
+  wait: WaitSpec,
+  jar: CookieJar,
+  ctx: StepContext,
+): Promise<NotUp | 'aborted' | undefined> {
   const timeout = wait.timeout ?? DEFAULT_TIMEOUT;
   const deadline = performance.now() + durationMs(timeout);
   const maxDelay = durationMs(wait.interval ?? DEFAULT_INTERVAL);
@@ -55,13 +60,21 @@ export async function waitUntilUp(baseUrl: string, wait: WaitSpec, jar: CookieJa
     }
     delay = Math.min(delay * 2, maxDelay);
   }
-  return { message: ctx.mask(`app at ${baseUrl} did not answer ${wait.path} with 2xx within ${durationText(timeout)}; last error: ${last}`), hint: 'is the app started? Its log says why it is not answering' };
+  return {
+    message: ctx.mask(`app at ${baseUrl} did not answer ${wait.path} with 2xx within ${durationText(timeout)}; last error: ${last}`),
+    hint: 'is the app started? Its log says why it is not answering',
+  };
 }
 
 function answeredWrong(baseUrl: string, path: string, status: number, body: string, ctx: StepContext): NotUp {
   const lines = firstLines(body, ctx).map((l) => `  ${l}`);
   return {
-    message: ctx.mask(`app at ${baseUrl} answered ${path} with status ${status} while waiting for it to come up; only a failed connection or 503 is waited out. The body begins:\n${lines.join('\n')}`),
-    hint: status === 404 ? `the app is up but has no ${path}: check base_url and wait_until_up.path` : 'the app is up but failing; its own log says why',
+    message: ctx.mask(
+      `app at ${baseUrl} answered ${path} with status ${status} while waiting for it to come up; only a failed connection or 503 is waited out. The body begins:\n${lines.join('\n')}`,
+    ),
+    hint:
+      status === 404
+        ? `the app is up but has no ${path}: check base_url and wait_until_up.path`
+        : 'the app is up but failing; its own log says why',
   };
 }

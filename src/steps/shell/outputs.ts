@@ -7,9 +7,7 @@ import type { JsonValue } from '../../core/json.js';
 
 /** How a named output is taken from stdout, as the plan writes it. */
 export type OutputRule =
-  | { readonly regex: string; readonly group?: number }
-  | { readonly json: string }
-  | { readonly stdout_line: 'first' | 'last' };
+  { readonly regex: string; readonly group?: number } | { readonly json: string } | { readonly stdout_line: 'first' | 'last' };
 
 /** A rule checked before the command runs, ready to apply to stdout. */
 export type OutputExtractor = (stdout: string) => { readonly value: JsonValue } | { readonly error: string };
@@ -22,7 +20,11 @@ export const outputRuleSchema = {
       description: 'A regular expression searched in stdout (^ and $ match at line ends); the output is the capture group.',
       properties: {
         regex: { type: 'string', minLength: 1, description: 'JavaScript regular expression, without slashes.' },
-        group: { type: 'integer', minimum: 0, description: 'Capture group to take; default 1 when the regex has a group, else 0 (the whole match).' },
+        group: {
+          type: 'integer',
+          minimum: 0,
+          description: 'Capture group to take; default 1 when the regex has a group, else 0 (the whole match).',
+        },
       },
       required: ['regex'],
       additionalProperties: false,
@@ -30,7 +32,9 @@ export const outputRuleSchema = {
     {
       type: 'object',
       description: 'A JSONPath into stdout parsed as JSON.',
-      properties: { json: { type: 'string', minLength: 1, description: 'JSONPath such as $.version; one match gives its value, several give a list.' } },
+      properties: {
+        json: { type: 'string', minLength: 1, description: 'JSONPath such as $.version; one match gives its value, several give a list.' },
+      },
       required: ['json'],
       additionalProperties: false,
     },
@@ -84,7 +88,10 @@ function jsonExtractor(name: string, path: string): OutputExtractor {
 
 function lineExtractor(name: string, which: 'first' | 'last'): OutputExtractor {
   return (stdout) => {
-    const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const lines = stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
     const line = which === 'first' ? lines[0] : lines[lines.length - 1];
     return line === undefined ? { error: `output "${name}": stdout has no non-empty line` } : { value: line };
   };

@@ -44,17 +44,26 @@ function scalarOf(result: QueryRows): JsonValue | undefined {
 
 function holds(op: (typeof compareOps)[number], a: number, b: number): boolean {
   switch (op) {
-    case '>=': return a >= b;
-    case '>': return a > b;
-    case '==': return a === b;
-    case '!=': return a !== b;
-    case '<=': return a <= b;
-    case '<': return a < b;
+    case '>=':
+      return a >= b;
+    case '>':
+      return a > b;
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '<=':
+      return a <= b;
+    case '<':
+      return a < b;
   }
 }
 
 function rowsText(rows: readonly (readonly JsonValue[])[]): string {
-  const shown = rows.slice(0, SHOWN_ROWS).map((r) => JSON.stringify(r)).join(', ');
+  const shown = rows
+    .slice(0, SHOWN_ROWS)
+    .map((r) => JSON.stringify(r))
+    .join(', ');
   return cut(rows.length > SHOWN_ROWS ? `${shown}, … (${rows.length} rows)` : shown);
 }
 

@@ -55,7 +55,12 @@ export async function moveWithSidecars(from: string, to: string): Promise<void> 
  * and noted in the run's trail before it exists, so after a crash the next run removes it. Call
  * `forget` once it is renamed or removed.
  */
-export function tempFile(dir: string, name: string, suffix: string, ctx: StepContext): { readonly path: string; readonly forget: () => void } {
+export function tempFile(
+  dir: string,
+  name: string,
+  suffix: string,
+  ctx: StepContext,
+): { readonly path: string; readonly forget: () => void } {
   const tail = randomBytes(6).toString('hex');
   const path = join(dir, `.${name}.${ctx.trail ? `${ctx.trail.runId}-${tail}` : tail}.${suffix}`);
   return { path, forget: ctx.trail?.tempFile(path) ?? (() => {}) };

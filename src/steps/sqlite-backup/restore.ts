@@ -33,7 +33,8 @@ async function unchangedNote(t: SqliteBackupUndo, exists: boolean): Promise<stri
 async function replaceSource(t: SqliteBackupUndo, exists: boolean, temp: string): Promise<string | undefined> {
   await copyFile(t.backup, temp);
   await settleFile(temp, t.mode);
-  const problems = (await sha256File(temp)) === t.backup_sha256 ? checkCopy(temp, undefined) : ['the copy does not have the backup\'s sha256'];
+  const problems =
+    (await sha256File(temp)) === t.backup_sha256 ? checkCopy(temp, undefined) : ["the copy does not have the backup's sha256"];
   await removeSidecars(temp);
   if (problems.length > 0) throw new RestoreRefused(`the copy of ${t.backup} failed verification: ${problems.join('; ')}`);
   const kept = exists ? `${t.source}.replaced-${stamp(new Date())}` : undefined;
@@ -58,7 +59,11 @@ export async function restoreFromBackup(rawToken: JsonValue, ctx: StepContext): 
   const backupSha = await sha256File(t.backup).catch(() => undefined);
   if (backupSha !== t.backup_sha256) {
     const what = backupSha === undefined ? 'missing' : 'not the file that was written (its sha256 differs)';
-    return { ok: false, message: `cannot restore ${t.source}: the backup ${t.backup} is ${what}`, hint: `restore ${name} by hand; it was left as it is` };
+    return {
+      ok: false,
+      message: `cannot restore ${t.source}: the backup ${t.backup} is ${what}`,
+      hint: `restore ${name} by hand; it was left as it is`,
+    };
   }
   const { path: temp, forget } = tempFile(dirname(t.source), name, 'restore.tmp', ctx);
   let kept: string | undefined;
@@ -70,10 +75,15 @@ export async function restoreFromBackup(rawToken: JsonValue, ctx: StepContext): 
     forget();
     const err = e as NodeJS.ErrnoException;
     if (!(e instanceof RestoreRefused) && typeof err.code !== 'string') throw e;
-    return { ok: false, message: `cannot restore ${t.source} from ${t.backup}: ${err.message}`, hint: `restore ${name} by hand from the backup; check that its directory is writable` };
+    return {
+      ok: false,
+      message: `cannot restore ${t.source} from ${t.backup}: ${err.message}`,
+      hint: `restore ${name} by hand from the backup; check that its directory is writable`,
+    };
   }
   const note = `restored ${name} from ${t.backup} (it had ${exists ? 'changed' : 'been deleted'} since the backup)`;
   ctx.warn(note);
-  if (kept !== undefined) ctx.warn(`the ${name} it replaced is kept as ${kept}, with rows written after the backup; delete it once they are not needed`);
+  if (kept !== undefined)
+    ctx.warn(`the ${name} it replaced is kept as ${kept}, with rows written after the backup; delete it once they are not needed`);
   return { ok: true, outputs, note };
 }

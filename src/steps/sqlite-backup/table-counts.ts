@@ -30,7 +30,5 @@ export function countTables(db: Database.Database): TableCounts {
 export function differingTables(source: TableCounts, backup: TableCounts): string[] {
   const names = [...new Set([...Object.keys(source), ...Object.keys(backup)])].sort();
   const shown = (n: number | undefined) => (n === undefined ? 'missing' : String(n));
-  return names
-    .filter((t) => source[t] !== backup[t])
-    .map((t) => `${t} (source ${shown(source[t])}, backup ${shown(backup[t])})`);
+  return names.filter((t) => source[t] !== backup[t]).map((t) => `${t} (source ${shown(source[t])}, backup ${shown(backup[t])})`);
 }

@@ -1,5 +1,5 @@
 import { readUndoToken } from '../kind.js';
-import { type JsonValue } from '../../core/json.js';
+import type { JsonValue } from '../../core/json.js';
 
 /** What sqlite-backup journals to restore the source later: paths, hashes and a mode, no data. */
 export interface SqliteBackupUndo {
@@ -17,6 +17,10 @@ export interface SqliteBackupUndo {
 /** Reads a journaled token back; a token of another shape is a bug, so it throws. */
 export function parseUndoToken(token: JsonValue): SqliteBackupUndo {
   return readUndoToken<SqliteBackupUndo>('sqlite-backup', token, {
-    source: 'string', backup: 'string', source_sha256: 'string', backup_sha256: 'string', mode: 'number',
+    source: 'string',
+    backup: 'string',
+    source_sha256: 'string',
+    backup_sha256: 'string',
+    mode: 'number',
   });
 }

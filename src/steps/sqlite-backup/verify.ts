@@ -22,7 +22,12 @@ function checkOpen(path: string, expected: TableCounts | undefined): string[] {
   try {
     const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
     if (integrity.length !== 1 || integrity[0] !== 'ok') {
-      return [`integrity_check reported ${integrity.slice(0, 5).map((l) => `"${l}"`).join(', ')}${integrity.length > 5 ? ` and ${integrity.length - 5} more` : ''}`];
+      return [
+        `integrity_check reported ${integrity
+          .slice(0, 5)
+          .map((l) => `"${l}"`)
+          .join(', ')}${integrity.length > 5 ? ` and ${integrity.length - 5} more` : ''}`,
+      ];
     }
     if (expected === undefined) return [];
     const differing = differingTables(expected, countTables(db));

@@ -22,7 +22,10 @@ export async function crashUndoToken(target: string, schema: string, ctx: StepCo
       schema,
       schema_created: false,
       tables_created: tables.filter((t) => t.created).map((t) => t.table),
-      tables_filled: tables.filter((t) => !t.created).map((t) => t.table).sort(),
+      tables_filled: tables
+        .filter((t) => !t.created)
+        .map((t) => t.table)
+        .sort(),
       state_table: true,
     };
     return token as unknown as JsonValue;

@@ -8,7 +8,12 @@ export interface SqliteToPgSpec {
   readonly schema?: string;
   readonly tables?: readonly string[];
   readonly exclude?: readonly string[];
-  readonly cast?: readonly { readonly column?: string; readonly type?: string; readonly to: string; readonly epoch?: 'seconds' | 'milliseconds' }[];
+  readonly cast?: readonly {
+    readonly column?: string;
+    readonly type?: string;
+    readonly to: string;
+    readonly epoch?: 'seconds' | 'milliseconds';
+  }[];
   readonly json_type?: 'json' | 'jsonb';
   readonly on_bad_value?: 'fail' | 'reject' | 'widen';
   readonly on_orphans?: 'fail' | 'reject' | 'keep';
@@ -53,23 +58,33 @@ export const properties: { readonly [k: string]: SchemaObject } = {
   on_bad_value: {
     enum: ['fail', 'reject', 'widen'],
     default: 'fail',
-    description: 'A value PostgreSQL would refuse (NUL byte, invalid UTF-8, text in a number column, bad date): fail names it; reject writes the row to a reject file in the run directory and loads the rest; widen makes a column whose values cannot share its type text (values verbatim, reported) and rejects what text cannot hold either.',
+    description:
+      'A value PostgreSQL would refuse (NUL byte, invalid UTF-8, text in a number column, bad date): fail names it; reject writes the row to a reject file in the run directory and loads the rest; widen makes a column whose values cannot share its type text (values verbatim, reported) and rejects what text cannot hold either.',
   },
   on_orphans: {
     enum: ['fail', 'reject', 'keep'],
     default: 'fail',
-    description: 'Rows whose foreign key points at no parent: fail lists them; reject writes them to a reject file; keep loads them and leaves that foreign key out.',
+    description:
+      'Rows whose foreign key points at no parent: fail lists them; reject writes them to a reject file; keep loads them and leaves that foreign key out.',
   },
   if_exists: {
     enum: ['fail', 'drop', 'truncate'],
     default: 'fail',
-    description: 'Tables already in the target: fail stops; drop replaces them (create mode); truncate empties them first (data-only). Rollback cannot bring back dropped or truncated rows.',
+    description:
+      'Tables already in the target: fail stops; drop replaces them (create mode); truncate empties them first (data-only). Rollback cannot bring back dropped or truncated rows.',
   },
-  parallel: { type: 'integer', minimum: 1, maximum: 16, default: 2, description: 'Tables loaded (and indexed) at once, each on its own connection.' },
+  parallel: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 16,
+    default: 2,
+    description: 'Tables loaded (and indexed) at once, each on its own connection.',
+  },
   drop_virtual_copies: {
     type: 'boolean',
     default: false,
-    description: 'align-schema: drop the plain tables pgloader made of SQLite virtual (FTS5) tables and their shadow tables; by default they are kept and reported. With virtual_tables: empty the virtual tables\' copies are replaced instead, and only the shadow tables are dropped.',
+    description:
+      "align-schema: drop the plain tables pgloader made of SQLite virtual (FTS5) tables and their shadow tables; by default they are kept and reported. With virtual_tables: empty the virtual tables' copies are replaced instead, and only the shadow tables are dropped.",
   },
   virtual_tables: {
     enum: ['skip', 'empty'],

@@ -20,7 +20,14 @@ export interface TransferUndo {
 /** The token for what a transfer did, or undefined when it left nothing behind. */
 export function undoToken(target: string, e: TransferEffects): TransferUndo | undefined {
   if (!e.schemaCreated && e.tablesCreated.length === 0 && e.tablesFilled.length === 0 && !e.stateTable) return undefined;
-  return { target, schema: e.schema, schema_created: e.schemaCreated, tables_created: [...new Set(e.tablesCreated)], tables_filled: [...new Set(e.tablesFilled)].sort(), state_table: e.stateTable };
+  return {
+    target,
+    schema: e.schema,
+    schema_created: e.schemaCreated,
+    tables_created: [...new Set(e.tablesCreated)],
+    tables_filled: [...new Set(e.tablesFilled)].sort(),
+    state_table: e.stateTable,
+  };
 }
 
 /** The statements that undo the transfer, in order: what to run by hand when the undo cannot. */
@@ -41,7 +48,8 @@ function undoStatements(t: TransferUndo): { readonly drop: readonly string[]; re
 export async function undoTransfer(token: JsonValue, ctx: StepContext): Promise<StepResult> {
   const t = token as unknown as TransferUndo;
   const conn = ctx.connection(t.target);
-  if (conn.type !== 'postgres') return { ok: false, message: `connection "${t.target}" is not a PostgreSQL connection; cannot undo the transfer.` };
+  if (conn.type !== 'postgres')
+    return { ok: false, message: `connection "${t.target}" is not a PostgreSQL connection; cannot undo the transfer.` };
   const { drop, sql } = undoStatements(t);
   // Without the server the undo cannot run: the operator gets the statements to run once it is back.
   const byHand = `once PostgreSQL is back, undo the transfer by hand: ${sql.map((x) => `${x};`).join(' ')}`;
@@ -50,17 +58,30 @@ export async function undoTransfer(token: JsonValue, ctx: StepContext): Promise<
     client = await connectPostgres(conn.url);
   } catch (e) {
     const failure = connectFailure(conn, e);
-    return { ok: false, message: ctx.mask(`cannot undo the transfer into schema "${t.schema}": ${failure.message}; ${byHand}`), ...(failure.hint ? { hint: ctx.mask(failure.hint) } : {}) };
+    return {
+      ok: false,
+      message: ctx.mask(`cannot undo the transfer into schema "${t.schema}": ${failure.message}; ${byHand}`),
+      ...(failure.hint ? { hint: ctx.mask(failure.hint) } : {}),
+    };
   }
   try {
     await client.query('BEGIN');
     for (const statement of sql) await client.query(statement);
     await client.query('COMMIT');
-    return { ok: true, outputs: { dropped: drop, emptied: [...t.tables_filled] }, note: `dropped ${drop.length} table(s), emptied ${t.tables_filled.length}` };
+    return {
+      ok: true,
+      outputs: { dropped: drop, emptied: [...t.tables_filled] },
+      note: `dropped ${drop.length} table(s), emptied ${t.tables_filled.length}`,
+    };
   } catch (e) {
     await client.query('ROLLBACK').catch(() => {});
     const lost = lostConnection(e, [client]);
-    if (lost !== undefined) return { ok: false, message: ctx.mask(`${lostMessage(lost, `while undoing the transfer into schema "${t.schema}"`, t.target)}; ${byHand}`), hint: LOST_HINT };
+    if (lost !== undefined)
+      return {
+        ok: false,
+        message: ctx.mask(`${lostMessage(lost, `while undoing the transfer into schema "${t.schema}"`, t.target)}; ${byHand}`),
+        hint: LOST_HINT,
+      };
     return {
       ok: false,
       message: ctx.mask(`undoing the transfer into schema "${t.schema}" failed: ${(e as Error).message}.`),

@@ -24,7 +24,9 @@ describe('a run named by an empty id', () => {
     for (const command of ['rollback', 'resume', 'show']) {
       const r = await runBin([command, id], { cwd: ws.dir });
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe('runbook: no run id given (an empty one)\n  hint: name a run by its id, a unique prefix of it, or "last"; list runs with `runbook runs`\n');
+      expect(r.stderr).toBe(
+        'runbook: no run id given (an empty one)\n  hint: name a run by its id, a unique prefix of it, or "last"; list runs with `runbook runs`\n',
+      );
     }
     expect(existsSync(join(ws.dir, 'made.txt'))).toBe(true);
   });

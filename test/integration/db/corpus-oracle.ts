@@ -22,19 +22,29 @@ function timeModifiers(v: unknown, epoch: 'seconds' | 'milliseconds' | undefined
 export function pgPrinted(column: string, dataType: string): string {
   const c = `"${column.replace(/"/g, '""')}"`;
   switch (dataType) {
-    case 'timestamp without time zone': return `to_char(${c}, 'YYYY-MM-DD HH24:MI:SS.MS')`;
-    case 'timestamp with time zone': return `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS')`;
-    case 'date': return `to_char(${c}, 'YYYY-MM-DD')`;
-    case 'time without time zone': return `to_char(date '2000-01-01' + ${c}, 'HH24:MI:SS.MS')`;
-    case 'bytea': return `encode(${c}, 'hex')`;
-    default: return `${c}::text`;
+    case 'timestamp without time zone':
+      return `to_char(${c}, 'YYYY-MM-DD HH24:MI:SS.MS')`;
+    case 'timestamp with time zone':
+      return `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS')`;
+    case 'date':
+      return `to_char(${c}, 'YYYY-MM-DD')`;
+    case 'time without time zone':
+      return `to_char(date '2000-01-01' + ${c}, 'HH24:MI:SS.MS')`;
+    case 'bytea':
+      return `encode(${c}, 'hex')`;
+    default:
+      return `${c}::text`;
   }
 }
 
 /** SQLite's value, printed as `pgPrinted` prints the PostgreSQL column of `dataType`. */
 export function expected(db: Database.Database, v: unknown, dataType: string, epoch?: 'seconds' | 'milliseconds'): string | null {
   if (v === null) return null;
-  const one = (sql: string, ...args: unknown[]) => db.prepare(`SELECT ${sql}`).pluck().get(...args) as string | null;
+  const one = (sql: string, ...args: unknown[]) =>
+    db
+      .prepare(`SELECT ${sql}`)
+      .pluck()
+      .get(...args) as string | null;
   switch (dataType) {
     case 'boolean': {
       if (typeof v !== 'string') return Number(v) === 1 ? 'true' : Number(v) === 0 ? 'false' : `not a boolean: ${String(v)}`;

@@ -35,7 +35,10 @@ interface Expectation {
 }
 
 const dir = join(import.meta.dirname, '../../fixtures/sqlite-corpus');
-const cases = readdirSync(dir).filter((f) => f.endsWith('.db')).map((f) => f.replace(/\.db$/, '')).sort();
+const cases = readdirSync(dir)
+  .filter((f) => f.endsWith('.db'))
+  .map((f) => f.replace(/\.db$/, ''))
+  .sort();
 
 /** The step's outputs this test reads. */
 interface Outputs {
@@ -50,8 +53,13 @@ async function load(name: string, e: Expectation): Promise<{ url: string; report
   const url = await freshDatabase(`corpus_${name}`);
   // Not UTC, and not a whole hour: a value shifted by the session's zone shows.
   await query(url, `ALTER DATABASE "${new URL(url).pathname.slice(1)}" SET TimeZone = 'Asia/Kathmandu'`);
-  const ctx = stepContext({ connections: { src: { name: 'src', type: 'sqlite', path: join(dir, `${name}.db`) }, db: { name: 'db', type: 'postgres', url } } });
-  const r = await sqliteToPg.run({ source: 'src', target: 'db', on_bad_value: e.options?.onBadValue ?? 'reject', on_orphans: 'reject', cast: e.options?.cast }, ctx);
+  const ctx = stepContext({
+    connections: { src: { name: 'src', type: 'sqlite', path: join(dir, `${name}.db`) }, db: { name: 'db', type: 'postgres', url } },
+  });
+  const r = await sqliteToPg.run(
+    { source: 'src', target: 'db', on_bad_value: e.options?.onBadValue ?? 'reject', on_orphans: 'reject', cast: e.options?.cast },
+    ctx,
+  );
   if (!r.ok) throw new Error(`the step failed on ${name}: ${r.message}`);
   return { url, report: r.outputs as unknown as Outputs };
 }
@@ -84,9 +92,16 @@ async function differences(url: string, name: string, e: Expectation): Promise<s
   const db = new Database(join(dir, `${name}.db`), { readonly: true });
   const out: string[] = [];
   try {
-    const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
+    const tables = db
+      .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .pluck()
+      .all() as string[];
     for (const table of tables) {
-      const types = await query<{ column_name: string; data_type: string }>(url, `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`, [pgTable(e, table)]);
+      const types = await query<{ column_name: string; data_type: string }>(
+        url,
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`,
+        [pgTable(e, table)],
+      );
       if (types.length === 0) out.push(`${table}: no table "${pgTable(e, table)}" in PostgreSQL`);
       const rejected = new Set(e.rejected[table] ?? []);
       const rows = db.prepare(`SELECT rowid AS "(rowid)", * FROM "${table}"`).safeIntegers(true).all() as Record<string, unknown>[];
@@ -96,7 +111,10 @@ async function differences(url: string, name: string, e: Expectation): Promise<s
       const keyOf = (row: Record<string, unknown>) => (byRowid ? String(row['(rowid)']) : key.map((k) => String(row[k])).join('|'));
       const keySql = byRowid ? `"${key[0] ?? 'id'}"::text` : key.map((k) => `coalesce("${k}"::text, 'null')`).join(` || '|' || `);
       for (const { column_name: column, data_type: type } of types) {
-        const printed = await query<{ k: string; v: string | null }>(url, `SELECT ${keySql} AS k, ${pgPrinted(column, type)} AS v FROM "${pgTable(e, table)}"`);
+        const printed = await query<{ k: string; v: string | null }>(
+          url,
+          `SELECT ${keySql} AS k, ${pgPrinted(column, type)} AS v FROM "${pgTable(e, table)}"`,
+        );
         const inPg = new Map(printed.map((r) => [r.k, r.v]));
         for (const row of rows) {
           const id = keyOf(row);
@@ -106,10 +124,17 @@ async function differences(url: string, name: string, e: Expectation): Promise<s
           }
           const source = sqliteName(e, table, column);
           let want = expected(db, row[source], type, e.epoch?.[`${table}.${source}`]);
-          if (type === 'numeric' && want !== null) want = (await query<{ v: string }>(url, 'SELECT trim_scale($1::numeric)::text AS v', [want]))[0]?.v ?? null;
-          const got = type === 'numeric' && inPg.get(id) != null ? (await query<{ v: string }>(url, 'SELECT trim_scale($1::numeric)::text AS v', [inPg.get(id)]))[0]?.v : inPg.get(id);
+          if (type === 'numeric' && want !== null)
+            want = (await query<{ v: string }>(url, 'SELECT trim_scale($1::numeric)::text AS v', [want]))[0]?.v ?? null;
+          const got =
+            type === 'numeric' && inPg.get(id) != null
+              ? (await query<{ v: string }>(url, 'SELECT trim_scale($1::numeric)::text AS v', [inPg.get(id)]))[0]?.v
+              : inPg.get(id);
           if (got === undefined) out.push(`${table} rowid ${id}: missing in PostgreSQL`);
-          else if (got !== want) out.push(`${table}.${column} rowid ${id} (${type}): SQLite ${String(row[source])} means ${String(want)}, PostgreSQL has ${String(got)}`);
+          else if (got !== want)
+            out.push(
+              `${table}.${column} rowid ${id} (${type}): SQLite ${String(row[source])} means ${String(want)}, PostgreSQL has ${String(got)}`,
+            );
         }
       }
     }
@@ -124,7 +149,10 @@ function sameOrClose(a: string | null, b: string | null): boolean {
   if (a === b) return true;
   if (a === null || b === null) return false;
   const moment = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z?$/;
-  if (moment.test(a) && moment.test(b)) return Math.abs(Date.parse(`${a.replace(' ', 'T').replace(/Z$/, '')}Z`) - Date.parse(`${b.replace(' ', 'T').replace(/Z$/, '')}Z`)) < 5000;
+  if (moment.test(a) && moment.test(b))
+    return (
+      Math.abs(Date.parse(`${a.replace(' ', 'T').replace(/Z$/, '')}Z`) - Date.parse(`${b.replace(' ', 'T').replace(/Z$/, '')}Z`)) < 5000
+    );
   const clock = /^(\d{2}):(\d{2}):(\d{2}(\.\d+)?)$/;
   const seconds = (m: RegExpExecArray) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
   const ca = clock.exec(a);
@@ -141,7 +169,12 @@ async function defaultDifferences(url: string, name: string, e: Expectation): Pr
   const out: string[] = [];
   const zone = process.env.TZ;
   try {
-    const tables = db.prepare(`SELECT DISTINCT m.name FROM sqlite_schema m, pragma_table_info(m.name) c WHERE m.type = 'table' AND c.dflt_value IS NOT NULL ORDER BY 1`).pluck().all() as string[];
+    const tables = db
+      .prepare(
+        `SELECT DISTINCT m.name FROM sqlite_schema m, pragma_table_info(m.name) c WHERE m.type = 'table' AND c.dflt_value IS NOT NULL ORDER BY 1`,
+      )
+      .pluck()
+      .all() as string[];
     for (const table of tables) {
       process.env.TZ = 'Asia/Kathmandu';
       const id = db.prepare(`INSERT INTO "${table}" DEFAULT VALUES`).run().lastInsertRowid;
@@ -149,12 +182,23 @@ async function defaultDifferences(url: string, name: string, e: Expectation): Pr
       const [made] = await query<{ k: string }>(url, `INSERT INTO "${pgTable(e, table)}" DEFAULT VALUES RETURNING id::text AS k`);
       if (made?.k !== String(id)) out.push(`${table}: SQLite gave the new row id ${id}, PostgreSQL ${String(made?.k)}`);
       const row = db.prepare(`SELECT * FROM "${table}" WHERE rowid = ?`).safeIntegers(true).get(id) as Record<string, unknown>;
-      const types = await query<{ column_name: string; data_type: string }>(url, `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`, [pgTable(e, table)]);
+      const types = await query<{ column_name: string; data_type: string }>(
+        url,
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`,
+        [pgTable(e, table)],
+      );
       for (const { column_name: column, data_type: type } of types) {
         if (e.untranslated?.includes(`${table}.${column}`)) continue;
-        const [pg] = await query<{ v: string | null }>(url, `SELECT ${pgPrinted(column, type)} AS v FROM "${pgTable(e, table)}" WHERE id = $1`, [made?.k]);
+        const [pg] = await query<{ v: string | null }>(
+          url,
+          `SELECT ${pgPrinted(column, type)} AS v FROM "${pgTable(e, table)}" WHERE id = $1`,
+          [made?.k],
+        );
         const want = expected(db, row[sqliteName(e, table, column)], type);
-        if (!sameOrClose(want, pg?.v ?? null)) out.push(`${table}.${column} default (${type}): SQLite gives ${String(row[sqliteName(e, table, column)])} meaning ${String(want)}, PostgreSQL ${String(pg?.v)}`);
+        if (!sameOrClose(want, pg?.v ?? null))
+          out.push(
+            `${table}.${column} default (${type}): SQLite gives ${String(row[sqliteName(e, table, column)])} meaning ${String(want)}, PostgreSQL ${String(pg?.v)}`,
+          );
       }
     }
   } finally {
@@ -169,13 +213,26 @@ async function keysNotEnforced(url: string, name: string, e: Expectation): Promi
   const db = new Database(join(dir, `${name}.db`), { readonly: true });
   const out: string[] = [];
   try {
-    const keys = db.prepare(`SELECT m.name AS t, i.name AS i FROM sqlite_schema m, pragma_index_list(m.name) i WHERE m.type = 'table' AND i."unique" = 1 AND i.partial = 0`).all() as { t: string; i: string }[];
-    for (const t of db.prepare(`SELECT m.name FROM sqlite_schema m, pragma_table_info(m.name) c WHERE m.type = 'table' AND c.pk = 1 AND lower(c.type) = 'integer'`).pluck().all() as string[]) keys.push({ t, i: '' });
+    const keys = db
+      .prepare(
+        `SELECT m.name AS t, i.name AS i FROM sqlite_schema m, pragma_index_list(m.name) i WHERE m.type = 'table' AND i."unique" = 1 AND i.partial = 0`,
+      )
+      .all() as { t: string; i: string }[];
+    for (const t of db
+      .prepare(
+        `SELECT m.name FROM sqlite_schema m, pragma_table_info(m.name) c WHERE m.type = 'table' AND c.pk = 1 AND lower(c.type) = 'integer'`,
+      )
+      .pluck()
+      .all() as string[])
+      keys.push({ t, i: '' });
     for (const { t, i } of keys) {
       const columns = i ? (db.prepare('SELECT name FROM pragma_index_info(?)').pluck().all(i) as string[]) : ['id'];
       const notNull = columns.map((c) => `"${e.renamed?.[`${t}.${c}`] ?? c}" IS NOT NULL`).join(' AND ');
       try {
-        await query(url, `INSERT INTO "${pgTable(e, t)}" OVERRIDING SYSTEM VALUE SELECT * FROM "${pgTable(e, t)}" WHERE ${notNull} LIMIT 1`);
+        await query(
+          url,
+          `INSERT INTO "${pgTable(e, t)}" OVERRIDING SYSTEM VALUE SELECT * FROM "${pgTable(e, t)}" WHERE ${notNull} LIMIT 1`,
+        );
         const [n] = await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM "${pgTable(e, t)}" WHERE ${notNull}`);
         if ((n?.n ?? 0) > 0) out.push(`${t} (${columns.join(', ')}): a copy of a row was accepted`);
       } catch (err) {
@@ -192,8 +249,13 @@ async function keysNotEnforced(url: string, name: string, e: Expectation): Promi
 async function indexesMissing(url: string, name: string, e: Expectation): Promise<string[]> {
   const db = new Database(join(dir, `${name}.db`), { readonly: true });
   try {
-    const wanted = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).pluck().all() as string[];
-    const have = new Set((await query<{ n: string }>(url, `SELECT indexname AS n FROM pg_indexes WHERE schemaname = 'public'`)).map((r) => r.n));
+    const wanted = db
+      .prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
+      .pluck()
+      .all() as string[];
+    const have = new Set(
+      (await query<{ n: string }>(url, `SELECT indexname AS n FROM pg_indexes WHERE schemaname = 'public'`)).map((r) => r.n),
+    );
     return wanted.filter((w) => !have.has(e.renamedIndexes?.[w] ?? w));
   } finally {
     db.close();
@@ -211,11 +273,27 @@ describe('the SQLite corpus: under reject the step succeeds on every file, and e
     const url = await freshDatabase('corpus_keys_fail');
     const failure = await transfer(
       {
-        sqlitePath: join(dir, 'keys.db'), pgUrl: url, mode: 'create', schema: 'public', cast: [], jsonType: 'json', onBadValue: 'fail', onOrphans: 'fail', ifExists: 'fail', parallel: 2,
-        virtualTables: 'skip', rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-corpus-')), 'rejects'), signal: new AbortController().signal, progress: () => {}, warn: () => {},
+        sqlitePath: join(dir, 'keys.db'),
+        pgUrl: url,
+        mode: 'create',
+        schema: 'public',
+        cast: [],
+        jsonType: 'json',
+        onBadValue: 'fail',
+        onOrphans: 'fail',
+        ifExists: 'fail',
+        parallel: 2,
+        virtualTables: 'skip',
+        rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-corpus-')), 'rejects'),
+        signal: new AbortController().signal,
+        progress: () => {},
+        warn: () => {},
       },
       noEffects('public'),
-    ).then(() => null, (e: unknown) => e);
+    ).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(failure).toBeInstanceOf(TransferFailure);
     const f = failure as TransferFailure;
     expect(f.message).toBe(
@@ -225,12 +303,19 @@ describe('the SQLite corpus: under reject the step succeeds on every file, and e
         'table "codes", rowid 3, column "raw": the same unique constraint (raw) as rowid 1 once PostgreSQL reads the values (SQLite tells 1, \'1\' and x\'31\' apart); ' +
         'table "pairs", rowid 2, columns "a", "b": the same primary key (a, b) as rowid 1 once PostgreSQL reads the values (SQLite tells 1, \'1\' and x\'31\' apart).',
     );
-    expect(f.hint).toBe('Fix or delete those rows in SQLite, or set on_bad_value: reject to write them to a reject file (the key is still built).');
+    expect(f.hint).toBe(
+      'Fix or delete those rows in SQLite, or set on_bad_value: reject to write them to a reject file (the key is still built).',
+    );
     expect(await query(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).toEqual([]);
   });
 
   it('the dry run names the rows a key would refuse, and what the policy does with them', async () => {
-    const ctx = stepContext({ connections: { src: { name: 'src', type: 'sqlite', path: join(dir, 'keys.db') }, db: { name: 'db', type: 'postgres', url: 'postgresql://u@h/db' } } });
+    const ctx = stepContext({
+      connections: {
+        src: { name: 'src', type: 'sqlite', path: join(dir, 'keys.db') },
+        db: { name: 'db', type: 'postgres', url: 'postgresql://u@h/db' },
+      },
+    });
     const dry = { connection: (n: string) => ctx.connection(n), mask: (t: string) => t, workDir: '/' };
     const lines = await sqliteToPg.inspect!({ source: 'src', target: 'db', on_bad_value: 'reject' }, dry);
     expect(lines.filter((l) => l.label === 'key').map((l) => l.text)).toEqual([
@@ -252,22 +337,33 @@ describe('the SQLite corpus: under reject the step succeeds on every file, and e
       for (const c of report.conversions) (conversions[`${c.table}.${c.column}`] ??= {})[c.what] = c.rows;
       expect(conversions).toEqual(e.conversions ?? {});
       expect(report.retyped.map((r) => `${r.table}.${r.column} ${r.to}`)).toEqual(e.retyped ?? []);
-      for (const r of report.retyped) expect(report.warnings).toContain(`${r.table}.${r.column} becomes ${r.to} instead of ${r.from}: it ${r.reason}`);
+      for (const r of report.retyped)
+        expect(report.warnings).toContain(`${r.table}.${r.column} becomes ${r.to} instead of ${r.from}: it ${r.reason}`);
       for (const [col, type] of Object.entries(e.types ?? {})) {
         const [table, column] = col.split('.');
-        const [row] = await query<{ t: string }>(url, `SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2`, [table, column]);
+        const [row] = await query<{ t: string }>(
+          url,
+          `SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2`,
+          [table, column],
+        );
         expect(row?.t).toBe(type);
       }
       for (const w of e.warnings ?? []) expect(report.warnings.join('\n')).toContain(w);
       expect(await differences(url, name, e)).toEqual([]);
       // count-compare's checksums agree with the transfer on what the same value is (where all rows load under their own names).
       if (Object.values(e.rejected).every((r) => r.length === 0) && !e.renamed && !e.options?.cast && !e.noChecksums) {
-        const ctx = stepContext({ connections: { src: { name: 'src', type: 'sqlite', path: join(dir, `${name}.db`) }, db: { name: 'db', type: 'postgres', url } } });
+        const ctx = stepContext({
+          connections: { src: { name: 'src', type: 'sqlite', path: join(dir, `${name}.db`) }, db: { name: 'db', type: 'postgres', url } },
+        });
         const checked = await countCompare.run({ source: 'src', target: 'db', verify: 'checksums' }, ctx);
         expect(checked.ok ? 'same' : checked.message).toBe('same');
       }
-      for (const [from, to] of Object.entries(e.renamed ?? {})) expect(report.warnings).toContain(`${from} is named "${to}" in PostgreSQL: ${Buffer.byteLength(from.split('.')[1] ?? '') > 63 ? 'the name is longer than its 63 bytes' : `${from.split('.')[1] ?? ''} is one of its system columns`}`);
-      for (const [from, to] of Object.entries(e.renamedIndexes ?? {})) expect(report.warnings.join('\n')).toContain(`index "${from}" is named "${to}" in PostgreSQL`);
+      for (const [from, to] of Object.entries(e.renamed ?? {}))
+        expect(report.warnings).toContain(
+          `${from} is named "${to}" in PostgreSQL: ${Buffer.byteLength(from.split('.')[1] ?? '') > 63 ? 'the name is longer than its 63 bytes' : `${from.split('.')[1] ?? ''} is one of its system columns`}`,
+        );
+      for (const [from, to] of Object.entries(e.renamedIndexes ?? {}))
+        expect(report.warnings.join('\n')).toContain(`index "${from}" is named "${to}" in PostgreSQL`);
       expect(await keysNotEnforced(url, name, e)).toEqual([]);
       expect(await indexesMissing(url, name, e)).toEqual([]);
       expect(await defaultDifferences(url, name, e)).toEqual([]);

@@ -14,13 +14,21 @@ describe('table names over 63 bytes that PostgreSQL would cut to the same name',
   it('become two tables with a foreign key between them, count-compare finds them, and the undo drops both', async () => {
     const url = await freshDatabase('long_table_names');
     await query(url, `ALTER DATABASE "${new URL(url).pathname.slice(1)}" SET TimeZone = 'Asia/Kathmandu'`);
-    const ctx = stepContext({ connections: { src: { name: 'src', type: 'sqlite', path: file }, db: { name: 'db', type: 'postgres', url } } });
+    const ctx = stepContext({
+      connections: { src: { name: 'src', type: 'sqlite', path: file }, db: { name: 'db', type: 'postgres', url } },
+    });
     const r = await sqliteToPg.run({ source: 'src', target: 'db' }, ctx);
     expect(r.ok ? 'ok' : r.message).toBe('ok');
     if (!r.ok) return;
-    expect(await query(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).toEqual([{ table_name: parent }, { table_name: child }].sort((a, b) => (a.table_name < b.table_name ? -1 : 1)));
+    expect(await query(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).toEqual(
+      [{ table_name: parent }, { table_name: child }].sort((a, b) => (a.table_name < b.table_name ? -1 : 1)),
+    );
     expect(await query(url, `SELECT count(*)::int AS n FROM "${child}"`)).toEqual([{ n: 3 }]);
-    const [fk] = await query<{ ref: string }>(url, `SELECT confrelid::regclass::text AS ref FROM pg_constraint WHERE contype = 'f' AND conrelid = $1::regclass`, [`"${child}"`]);
+    const [fk] = await query<{ ref: string }>(
+      url,
+      `SELECT confrelid::regclass::text AS ref FROM pg_constraint WHERE contype = 'f' AND conrelid = $1::regclass`,
+      [`"${child}"`],
+    );
     expect(fk?.ref).toBe(parent);
     await expect(query(url, `INSERT INTO "${child}" (parent_id) VALUES (9)`)).rejects.toThrow('violates foreign key constraint');
     await expect(query(url, `INSERT INTO "${parent}" (name) VALUES ('one')`)).rejects.toThrow('duplicate key value');
@@ -40,13 +48,27 @@ describe('table names over 63 bytes that PostgreSQL would cut to the same name',
     const url = await freshDatabase('long_table_names_resume');
     const controller = new AbortController();
     const progress = () => controller.abort();
-    const first = await sqliteToPg.run({ source: 'src', target: 'db', parallel: 1 }, stepContext({ signal: controller.signal, progress, connections: { src: { name: 'src', type: 'sqlite', path: file }, db: { name: 'db', type: 'postgres', url } } }));
+    const first = await sqliteToPg.run(
+      { source: 'src', target: 'db', parallel: 1 },
+      stepContext({
+        signal: controller.signal,
+        progress,
+        connections: { src: { name: 'src', type: 'sqlite', path: file }, db: { name: 'db', type: 'postgres', url } },
+      }),
+    );
     expect(first.ok ? 'ok' : first.message).toMatch(/^the transfer was stopped/);
     expect(await query(url, `SELECT count(*)::int AS n FROM _runbook_transfer`)).toEqual([{ n: 2 }]);
-    const ctx = stepContext({ connections: { src: { name: 'src', type: 'sqlite', path: file }, db: { name: 'db', type: 'postgres', url } } });
+    const ctx = stepContext({
+      connections: { src: { name: 'src', type: 'sqlite', path: file }, db: { name: 'db', type: 'postgres', url } },
+    });
     const second = await sqliteToPg.run({ source: 'src', target: 'db' }, ctx);
-    expect(second.ok ? second.outputs.counts : second.message).toEqual({ a_table_name_that_goes_on_and_on_past_the_sixty_three_bytes_pg__parent: 2, a_table_name_that_goes_on_and_on_past_the_sixty_three_bytes_pg__child_: 3 });
-    expect(await query(url, `SELECT (SELECT count(*)::int FROM "${parent}") AS p, (SELECT count(*)::int FROM "${child}") AS c`)).toEqual([{ p: 2, c: 3 }]);
+    expect(second.ok ? second.outputs.counts : second.message).toEqual({
+      a_table_name_that_goes_on_and_on_past_the_sixty_three_bytes_pg__parent: 2,
+      a_table_name_that_goes_on_and_on_past_the_sixty_three_bytes_pg__child_: 3,
+    });
+    expect(await query(url, `SELECT (SELECT count(*)::int FROM "${parent}") AS p, (SELECT count(*)::int FROM "${child}") AS c`)).toEqual([
+      { p: 2, c: 3 },
+    ]);
     if (!second.ok) return;
     expect((await sqliteToPg.undo!(second.undo as JsonValue, ctx)).ok).toBe(true);
     expect(await query(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).toEqual([]);

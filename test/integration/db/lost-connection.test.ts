@@ -6,7 +6,8 @@ import { freePort } from '../../helpers/embedded-pg.js';
 import { freshDatabase, query, waitForRow } from '../../helpers/pg.js';
 
 /** Waits until the backend `pid` shows in pg_stat_activity in `state`. */
-const waitForBackend = (url: string, pid: number, state: string) => waitForRow(url, 'select 1 as seen from pg_stat_activity where pid = $1 and state = $2', [pid, state]);
+const waitForBackend = (url: string, pid: number, state: string) =>
+  waitForRow(url, 'select 1 as seen from pg_stat_activity where pid = $1 and state = $2', [pid, state]);
 
 const pidOf = (client: pg.Client) => (client as unknown as { processID: number }).processID;
 
@@ -21,7 +22,7 @@ async function failure(work: Promise<unknown>): Promise<unknown> {
 }
 
 describe('a PostgreSQL connection that is lost', () => {
-  it('fails a statement in flight with a value naming the server\'s reason (pg_terminate_backend)', async () => {
+  it("fails a statement in flight with a value naming the server's reason (pg_terminate_backend)", async () => {
     const url = await freshDatabase('lost_inflight');
     const client = await connectPostgres(url);
     try {

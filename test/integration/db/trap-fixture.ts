@@ -50,10 +50,38 @@ CREATE TRIGGER tags_touch AFTER INSERT ON tags BEGIN SELECT 1; END;
 
 /** Rows for trapSchema: ids above 2^53, micro-second datetimes, 'T' separators, NUL-free odd text. */
 export function fillTraps(db: Database.Database): void {
-  const u = db.prepare(`INSERT INTO users (id, "User Name", is_admin, created_at, birthday, score, balance, prefs, avatar, big, "MixedCase", email) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`);
-  u.run(1, 'alice', 1, '2024-03-05 10:11:12.123456', '1990-02-28', 0.1, 12.5, '{"a":[1,2],"b":null}', Buffer.from([0, 1, 2, 255]), 2n ** 40n, 'Tab\there', 'Alice@Example.com');
+  const u = db.prepare(
+    `INSERT INTO users (id, "User Name", is_admin, created_at, birthday, score, balance, prefs, avatar, big, "MixedCase", email) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+  );
+  u.run(
+    1,
+    'alice',
+    1,
+    '2024-03-05 10:11:12.123456',
+    '1990-02-28',
+    0.1,
+    12.5,
+    '{"a":[1,2],"b":null}',
+    Buffer.from([0, 1, 2, 255]),
+    2n ** 40n,
+    'Tab\there',
+    'Alice@Example.com',
+  );
   u.run(2, 'bob', 0, '2024-03-05T23:59:59', null, 3.141592653589793, 0, '[]', null, 9007199254740993n, 'line\nbreak \\ back', null);
-  u.run(3, 'carol ☃ ｷ', 'true', '2024-02-29 00:00:00.5', '2000-01-01', 1e-300, null, null, Buffer.alloc(0), -9223372036854775808n, 'genuine \uFFFD char', 'c@x');
+  u.run(
+    3,
+    'carol ☃ ｷ',
+    'true',
+    '2024-02-29 00:00:00.5',
+    '2000-01-01',
+    1e-300,
+    null,
+    null,
+    Buffer.alloc(0),
+    -9223372036854775808n,
+    'genuine \uFFFD char',
+    'c@x',
+  );
   u.run(7, 'dave', 'f', '2023-12-31', null, -2.5, 99999999.99, '"str"', null, null, null, null);
   const t = db.prepare('INSERT INTO tags (user_id, key, value) VALUES (?,?,?)');
   for (let i = 0; i < 50; i++) t.run(1 + (i % 3), `k${i}`, i % 5 === 0 ? null : `v${i}`);

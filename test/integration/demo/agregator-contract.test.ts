@@ -55,7 +55,8 @@ describe('the stand-in on SQLite follows the app', () => {
     expect(await http.get('/api/login-backgrounds')).toMatchObject({ status: 200, body: [] });
     expect(await http.post('/api/auth/login', {})).toMatchObject({ status: 400, body: { ok: false, error: 'Введите логин и пароль' } });
     // Public, so not redirected or refused: the stand-in has no such files, so 404.
-    for (const path of ['/favicon.ico', '/static/app.css', '/assets/index.js', '/login-backgrounds/stars.html']) expect((await http.get(path)).status, path).toBe(404);
+    for (const path of ['/favicon.ico', '/static/app.css', '/assets/index.js', '/login-backgrounds/stars.html'])
+      expect((await http.get(path)).status, path).toBe(404);
     const root = await http.get('/');
     expect([root.status, root.headers.get('location')]).toEqual([302, '/app']);
     // GET /app... is the UI; without frontend/dist, _serve_spa answers 404.
@@ -84,14 +85,20 @@ describe('the stand-in on SQLite follows the app', () => {
   it('app.py api_auth_login, api_auth_me: the username matches without case; {ok, user} answers', async () => {
     const http = client(port);
     expect(await http.login('admin', 'wrong')).toMatchObject({ status: 401, body: { ok: false, error: 'Неверный логин или пароль' } });
-    expect(await http.login('ADMIN', 'admin-demo-pass')).toMatchObject({ status: 200, body: { ok: true, user: { username: 'admin', role: 'admin' } } });
+    expect(await http.login('ADMIN', 'admin-demo-pass')).toMatchObject({
+      status: 200,
+      body: { ok: true, user: { username: 'admin', role: 'admin' } },
+    });
     expect(await http.get('/api/auth/me')).toMatchObject({ status: 200, body: { ok: true, user: { id: 1, username: 'admin' } } });
   });
 
   it('app.py api_admin_status_overview, require_admin: the dialect is at $.database.dialect, for admins only', async () => {
     const http = client(port);
     await http.login('admin', 'admin-demo-pass');
-    expect(await http.get('/api/admin/status/overview')).toMatchObject({ status: 200, body: { ok: true, database: { status: 'ok', dialect: 'sqlite', counts: { files: 40 } } } });
+    expect(await http.get('/api/admin/status/overview')).toMatchObject({
+      status: 200,
+      body: { ok: true, database: { status: 'ok', dialect: 'sqlite', counts: { files: 40 } } },
+    });
     const user = client(port);
     expect((await user.login('petrov', 'petrov-demo-pass')).status).toBe(200);
     expect((await user.get('/api/admin/status/overview')).status).toBe(403);
@@ -102,13 +109,19 @@ describe('the stand-in on SQLite follows the app', () => {
     await http.login('admin', 'admin-demo-pass');
     const files = (await http.get('/api/files')).body as Row[];
     expect(Array.isArray(files)).toBe(true);
-    const expected = rows(catalogue(), 'SELECT f.id FROM files f JOIN collections c ON f.collection_id = c.id WHERE c.searchable = 1 ORDER BY f.mtime DESC NULLS LAST, f.id LIMIT 200');
+    const expected = rows(
+      catalogue(),
+      'SELECT f.id FROM files f JOIN collections c ON f.collection_id = c.id WHERE c.searchable = 1 ORDER BY f.mtime DESC NULLS LAST, f.id LIMIT 200',
+    );
     expect(files.map((f) => f['id'])).toEqual(expected.map((r) => r['id']));
     expect(files[0]).toHaveProperty('tags');
   });
 
   it('app.py setup_app -> _initialize_database_structures -> search.py ensure_support: every start creates and rebuilds files_fts and tags_fts', async () => {
-    const [files] = rows(catalogue(), "SELECT (SELECT count(*) FROM files) AS files, (SELECT count(*) FROM files_fts) AS fts, (SELECT sql FROM sqlite_master WHERE name = 'tags_fts') AS tags");
+    const [files] = rows(
+      catalogue(),
+      "SELECT (SELECT count(*) FROM files) AS files, (SELECT count(*) FROM files_fts) AS fts, (SELECT sql FROM sqlite_master WHERE name = 'tags_fts') AS tags",
+    );
     expect(files?.['fts']).toBe(files?.['files']);
     expect(files?.['tags']).toMatch(/^CREATE VIRTUAL TABLE tags_fts USING fts5/);
     // A restart with nothing else going on changes catalogue.db: it cannot stay byte for byte as a backup.

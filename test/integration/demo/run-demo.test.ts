@@ -16,7 +16,10 @@ interface DemoRun {
 /** Runs the built demo (`npm run demo` without the build) as a process; `interruptAt` sends Ctrl-C when stdout shows that text. */
 function runDemo(args: readonly string[], interruptAt?: string): Promise<DemoRun> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [resolve('dist/demo/run-demo.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [resolve('dist/demo/run-demo.js'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -74,7 +77,9 @@ function expectRolledBack(run: DemoRun): void {
   const report = readFileSync(captured(run.stdout, /^report: (\S+)$/m), 'utf8');
   expect(report).toMatch(/ — restored \S+\/\.env byte-for-byte$/m);
   expect(report).toMatch(/ — catalogue\.db unchanged since the backup; nothing to restore$/m);
-  expect(run.stdout).toMatch(/^catalogue {3}every row of the backup \S+\/backups\/catalogue_before_pg_\d{8}_\d{6}\.db is there; rows the app wrote since its restart: task_records 1, user_action_log \d+$/m);
+  expect(run.stdout).toMatch(
+    /^catalogue {3}every row of the backup \S+\/backups\/catalogue_before_pg_\d{8}_\d{6}\.db is there; rows the app wrote since its restart: task_records 1, user_action_log \d+$/m,
+  );
 }
 
 describe('npm run demo', () => {
@@ -86,12 +91,16 @@ describe('npm run demo', () => {
     expect(run.stdout).toContain(`(embedded) on 127.0.0.1:${pgPort}, database agregator\n`);
     expect(run.stdout).toContain(`  the app     stand-in on http://127.0.0.1:${appPort}, serving from sqlite\n`);
     const workspace = await expectCleanedUp(run);
-    expect(run.stdout).toMatch(/^the app {5}serves from postgresql \(600 files, http:\/\/127\.0\.0\.1:\d+\/api\/admin\/status\/overview\)$/m);
+    expect(run.stdout).toMatch(
+      /^the app {5}serves from postgresql \(600 files, http:\/\/127\.0\.0\.1:\d+\/api\/admin\/status\/overview\)$/m,
+    );
     const report = captured(run.stdout, /^report: (\S+)$/m);
     expect(run.stdout.match(/^report:/gm)).toHaveLength(1);
     expect(readFileSync(report, 'utf8')).toMatch(/^# Migrate Agregator from SQLite to PostgreSQL: succeeded$/m);
     expect(run.stdout).toContain(`look:       cd ${workspace} && node ${resolve('bin/runbook.js')} show last\n`);
-    expect(readFileSync(join(workspace, '.env'), 'utf8')).toMatch(/^DATABASE_URL=postgresql:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/agregator$/m);
+    expect(readFileSync(join(workspace, '.env'), 'utf8')).toMatch(
+      /^DATABASE_URL=postgresql:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/agregator$/m,
+    );
   });
 
   it('passes --fail-at on to the run and shows what the rollback gave back', async () => {
@@ -127,7 +136,9 @@ describe('npm run demo', () => {
         const run = await runDemo([option, String(port)]);
         expect(run.code).toBe(2);
         expect(run.stdout).toBe('');
-        expect(run.stderr).toBe(`demo: port ${port} (${option}) is in use on 127.0.0.1\n  hint: name another port, or leave ${option} out for a free one\n`);
+        expect(run.stderr).toBe(
+          `demo: port ${port} (${option}) is in use on 127.0.0.1\n  hint: name another port, or leave ${option} out for a free one\n`,
+        );
       }
     } finally {
       taken.close();

@@ -21,7 +21,8 @@ interface Served {
 async function servedFromSqlite(): Promise<Served> {
   // SQLALCHEMY_DATABASE_URI wins over DATABASE_URL.
   const { dir, port } = await appDir(
-    (p, d) => `# Agregator settings\nDATABASE_URL=postgresql://nobody:pw@127.0.0.1:1/none\nSQLALCHEMY_DATABASE_URI=sqlite:///${d}/catalogue.db\nPORT=${p}\nFLASK_SECRET_KEY="demo secret"\n`,
+    (p, d) =>
+      `# Agregator settings\nDATABASE_URL=postgresql://nobody:pw@127.0.0.1:1/none\nSQLALCHEMY_DATABASE_URI=sqlite:///${d}/catalogue.db\nPORT=${p}\nFLASK_SECRET_KEY="demo secret"\n`,
   );
   createCatalogue(join(dir, 'catalogue.db'), { files: 120 });
   return {
@@ -79,10 +80,24 @@ async function loadPostgres(url: string, sqlitePath: string): Promise<void> {
   await target.connect();
   try {
     await target.query(postgresSchema);
-    const tables = ['users', 'collections', 'files', 'tags', 'task_records', 'rag_documents', 'ai_search_metrics', 'ai_search_snippet_cache', 'user_action_log'];
+    const tables = [
+      'users',
+      'collections',
+      'files',
+      'tags',
+      'task_records',
+      'rag_documents',
+      'ai_search_metrics',
+      'ai_search_snippet_cache',
+      'user_action_log',
+    ];
     for (const table of tables) {
-      const columns = (await target.query<{ column_name: string; data_type: string }>(
-        'SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position', [table])).rows;
+      const columns = (
+        await target.query<{ column_name: string; data_type: string }>(
+          'SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position',
+          [table],
+        )
+      ).rows;
       const list = columns.map((c) => `"${c.column_name}"`).join(', ');
       const placeholders = columns.map((_, i) => `$${i + 1}`).join(', ');
       for (const row of source.prepare(`SELECT ${list} FROM "${table}"`).raw().all() as unknown[][]) {
@@ -99,7 +114,9 @@ async function loadPostgres(url: string, sqlitePath: string): Promise<void> {
 
 async function servedFromPostgres(): Promise<Served> {
   const url = await freshDatabase('standin');
-  const { dir, port } = await appDir((p) => `DATABASE_URL=${url.replace(/^postgresql:/, 'postgresql+psycopg2:')}\nPORT=${p}\nFLASK_SECRET_KEY=demo-secret\n`);
+  const { dir, port } = await appDir(
+    (p) => `DATABASE_URL=${url.replace(/^postgresql:/, 'postgresql+psycopg2:')}\nPORT=${p}\nFLASK_SECRET_KEY=demo-secret\n`,
+  );
   const seedFile = join(dir, 'seed.db');
   createCatalogue(seedFile, { files: 60 });
   await loadPostgres(url, seedFile);
@@ -126,21 +143,35 @@ describe.each([
     expect(started.stderr).toBe('');
     expect(started.exitCode).toBe(0);
     const pid = Number(/pid (\d+)/.exec(started.stdout)?.[1]);
-    const database = served.dialect === 'sqlite' ? 'sqlite' : expect.stringMatching(/^postgresql: postgresql\+psycopg2:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/t_standin_/);
-    expect(started.stdout.replace(/\)$/, '').split(`(pid ${pid}, `)).toEqual([`the stand-in is up on http://127.0.0.1:${served.port} `, database]);
+    const database =
+      served.dialect === 'sqlite'
+        ? 'sqlite'
+        : expect.stringMatching(/^postgresql: postgresql\+psycopg2:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/t_standin_/);
+    expect(started.stdout.replace(/\)$/, '').split(`(pid ${pid}, `)).toEqual([
+      `the stand-in is up on http://127.0.0.1:${served.port} `,
+      database,
+    ]);
     firstPid = pid;
   });
 
   it('checks passwords against the Werkzeug hashes and issues an HttpOnly session cookie', async () => {
     const ok = await http.login('admin', 'admin-demo-pass');
-    expect(ok).toMatchObject({ status: 200, body: { ok: true, user: { username: 'admin', role: 'admin', full_name: 'Администратор каталога' } } });
+    expect(ok).toMatchObject({
+      status: 200,
+      body: { ok: true, user: { username: 'admin', role: 'admin', full_name: 'Администратор каталога' } },
+    });
     expect(ok.headers.get('set-cookie')).toMatch(/^session=[\w-]+\.[\w-]+; HttpOnly; Path=\/; SameSite=Lax$/);
-    expect(await http.get('/api/auth/me')).toMatchObject({ status: 200, body: { ok: true, user: { id: 1, username: 'admin', role: 'admin' } } });
+    expect(await http.get('/api/auth/me')).toMatchObject({
+      status: 200,
+      body: { ok: true, user: { id: 1, username: 'admin', role: 'admin' } },
+    });
   });
 
   it('lists the files of searchable collections as a bare list, Cyrillic intact', async () => {
     const files = listOf((await http.get('/api/files')).body);
-    const expected = await served.rows('SELECT f.id FROM files f JOIN collections c ON c.id = f.collection_id WHERE c.searchable = TRUE ORDER BY f.mtime DESC NULLS LAST, f.id LIMIT 200');
+    const expected = await served.rows(
+      'SELECT f.id FROM files f JOIN collections c ON c.id = f.collection_id WHERE c.searchable = TRUE ORDER BY f.mtime DESC NULLS LAST, f.id LIMIT 200',
+    );
     expect(files.map((f) => Number(f['id']))).toEqual(expected.map((r) => Number(r['id'])));
     expect(files[0]?.['title']).toMatch(/[А-Яа-яЁё]/);
   });
@@ -148,12 +179,21 @@ describe.each([
   it('searches titles, keywords and text ignoring the case of Cyrillic letters', async () => {
     const rows = await served.rows('SELECT id, title, keywords, text_excerpt FROM files ORDER BY id');
     for (const word of ['геология', 'миграция', 'отчёт']) {
-      const expected = rows.filter((r) => [r['title'], r['keywords'], r['text_excerpt']].some((v) => String(v ?? '').toLowerCase().includes(word)));
+      const expected = rows.filter((r) =>
+        [r['title'], r['keywords'], r['text_excerpt']].some((v) =>
+          String(v ?? '')
+            .toLowerCase()
+            .includes(word),
+        ),
+      );
       expect(expected.length, word).toBeGreaterThan(0);
       for (const q of [word, word.toUpperCase(), word[0]?.toUpperCase() + word.slice(1)]) {
         const found = (await http.get(`/api/search?q=${encodeURIComponent(q)}`)).body as { total: number };
         expect(found.total, q).toBe(expected.length);
-        expect(listOf(found).map((f) => f['id']), q).toEqual(expected.slice(0, 50).map((r) => r['id']));
+        expect(
+          listOf(found).map((f) => f['id']),
+          q,
+        ).toEqual(expected.slice(0, 50).map((r) => r['id']));
       }
     }
     expect((await http.get('/api/search?q=100%25')).body).toMatchObject({ total: 0 }); // % is a character, not a wildcard
@@ -167,7 +207,11 @@ describe.each([
     const result = await http.post('/api/ai-search', { query: 'Миграция данных, геология' });
     expect(result.status).toBe(200);
     const body = result.body as Row;
-    expect(body).toMatchObject({ query: 'Миграция данных, геология', keywords: ['миграция', 'данных', 'геология'], task_id: Number(max) + 1 });
+    expect(body).toMatchObject({
+      query: 'Миграция данных, геология',
+      keywords: ['миграция', 'данных', 'геология'],
+      task_id: Number(max) + 1,
+    });
     expect(listOf(body).length).toBeGreaterThan(0);
     expect(body['answer']).toBe(`Найдено документов: ${listOf(body).length}`);
     expect(await count('task_records')).toBe(before.tasks + 1);
@@ -177,17 +221,26 @@ describe.each([
     expect(task?.['finished_at']).not.toBeNull();
     // The same query again updates the cached snippets in place (composite unique key).
     expect((await http.post('/api/ai-search', { query: 'Миграция данных, геология' })).status).toBe(200);
-    const cached = await served.rows(`SELECT count(*) AS n FROM ai_search_snippet_cache GROUP BY file_id, query_hash, llm_variant HAVING count(*) > 1`);
+    const cached = await served.rows(
+      `SELECT count(*) AS n FROM ai_search_snippet_cache GROUP BY file_id, query_hash, llm_variant HAVING count(*) > 1`,
+    );
     expect(cached).toEqual([]);
     expect(await http.post('/api/ai-search', {})).toMatchObject({ status: 400, body: { error: 'query is required' } });
   });
 
   it('serves the admin API to admins only', async () => {
     const [{ n }] = (await served.rows('SELECT count(*) AS n FROM tags')) as [{ n: number }];
-    expect(await http.get('/api/admin/status/overview')).toMatchObject({ status: 200, body: { database: { dialect: served.dialect, counts: { tags: Number(n) } } } });
+    expect(await http.get('/api/admin/status/overview')).toMatchObject({
+      status: 200,
+      body: { database: { dialect: served.dialect, counts: { tags: Number(n) } } },
+    });
     const tasks = await http.get('/api/admin/tasks?limit=2');
     expect(tasks.status).toBe(200);
-    expect(listOf(tasks.body)[0]).toMatchObject({ name: 'ai_search', status: 'completed', payload: { query: 'Миграция данных, геология' } });
+    expect(listOf(tasks.body)[0]).toMatchObject({
+      name: 'ai_search',
+      status: 'completed',
+      payload: { query: 'Миграция данных, геология' },
+    });
     expect(listOf(tasks.body)[1]?.['payload']).toBeTypeOf('object');
     const logs = await http.get('/api/admin/system-logs?limit=3');
     expect(logs.status).toBe(200);
@@ -208,6 +261,8 @@ describe.each([
     expect(await http.get('/api/auth/me')).toMatchObject({ status: 200, body: { user: { username: 'admin' } } });
     expect((await script('stop', served.dir)).stdout).toBe(`stopped the stand-in (pid ${pid})`);
     await expect(http.get('/api/login-backgrounds')).rejects.toThrow('fetch failed');
-    expect((await script('stop', served.dir)).stdout).toBe(`the stand-in was not running (no live process in ${join(served.dir, 'standin.pid')})`);
+    expect((await script('stop', served.dir)).stdout).toBe(
+      `the stand-in was not running (no live process in ${join(served.dir, 'standin.pid')})`,
+    );
   });
 });

@@ -32,7 +32,9 @@ steps:
     writeFileSync(join(ws.dir, 'reader-gone'), '');
     expect(await run.exited).toBe(1);
     expect(readFileSync(join(ws.dir, '.env'), 'utf8')).toBe(original);
-    expect(run.output.stderr).toContain('runbook: standard output is gone (EPIPE); the run goes on, and its journal and report have everything');
+    expect(run.output.stderr).toContain(
+      'runbook: standard output is gone (EPIPE); the run goes on, and its journal and report have everything',
+    );
     const events = ws.lastJournal();
     expect(events.find((e) => e.type === 'rollback-action-end')).toMatchObject({ step: 'switch', status: 'succeeded' });
     expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'failed-rolled-back', exitCode: 1, failedStep: 'restart' });

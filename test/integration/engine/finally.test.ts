@@ -29,7 +29,8 @@ finally:
 `;
 
 const trail = (dir: string) => readFileSync(join(dir, 'trail.txt'), 'utf8');
-const ends = (events: RunEvent[]) => events.filter((e): e is Extract<RunEvent, { type: 'step-end' }> => e.type === 'step-end').map((e) => `${e.step}:${e.status}`);
+const ends = (events: RunEvent[]) =>
+  events.filter((e): e is Extract<RunEvent, { type: 'step-end' }> => e.type === 'step-end').map((e) => `${e.step}:${e.status}`);
 
 async function waitForFile(path: string): Promise<void> {
   while (!existsSync(path)) await new Promise((r) => setTimeout(r, 25));
@@ -43,7 +44,10 @@ describe('finally steps', () => {
     expect(trail(ws.dir)).toBe('first\nmiddle\ncleanup-1\ncleanup-2\n');
     const events = ws.lastJournal();
     expect(ends(events)).toEqual(['first:succeeded', 'middle:succeeded', 'cleanup-1:succeeded', 'cleanup-2:succeeded']);
-    expect(events[0]).toMatchObject({ type: 'run-start', steps: [{ id: 'first' }, { id: 'middle' }, { id: 'cleanup-1', finally: true }, { id: 'cleanup-2', finally: true }] });
+    expect(events[0]).toMatchObject({
+      type: 'run-start',
+      steps: [{ id: 'first' }, { id: 'middle' }, { id: 'cleanup-1', finally: true }, { id: 'cleanup-2', finally: true }],
+    });
   });
 
   it('run after a failed step and its rollback; the run still exits 1 for the failed step', async () => {
@@ -58,7 +62,9 @@ describe('finally steps', () => {
 
   it('a failing finally step is reported and fails a run that succeeded (exit 1); the next finally step still runs', async () => {
     const ws = workspace();
-    const r = await runCli(['exec', ws.write('plan.yaml', plan('echo middle >> trail.txt', 'echo cannot-clean >&2; exit 4'))], { cwd: ws.dir });
+    const r = await runCli(['exec', ws.write('plan.yaml', plan('echo middle >> trail.txt', 'echo cannot-clean >&2; exit 4'))], {
+      cwd: ws.dir,
+    });
     expect(r.code).toBe(1);
     expect(trail(ws.dir)).toBe('first\nmiddle\ncleanup-2\n');
     expect(ws.lastJournal().at(-1)).toMatchObject({ type: 'run-end', status: 'succeeded', exitCode: 1, finallyFailed: ['cleanup-1'] });
@@ -113,10 +119,14 @@ describe('finally steps in reviews', () => {
     const file = ws.write('plan.yaml', plan('echo middle'));
     const dry = await runCli(['plan', file], { cwd: ws.dir });
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain('finally (runs after the steps whatever happened: success, failure and rollback, Ctrl-C):\n3. cleanup-1 [shell]');
+    expect(dry.stdout).toContain(
+      'finally (runs after the steps whatever happened: success, failure and rollback, Ctrl-C):\n3. cleanup-1 [shell]',
+    );
     const explain = await runCli(['explain', '--format', 'markdown', file], { cwd: ws.dir });
     expect(explain.stdout).toContain('Finally, whatever happened (success, a failure and its rollback, Ctrl-C):\n\n3. cleanup-1');
     expect(explain.stdout).toContain('*Step `cleanup-2` · runs a command · finally: runs after the steps whatever happened*');
-    expect(explain.stdout).toContain('**If it fails:** the failure is reported and fails the run, but undoes nothing; the other finally steps still run.');
+    expect(explain.stdout).toContain(
+      '**If it fails:** the failure is reported and fails the run, but undoes nothing; the other finally steps still run.',
+    );
   });
 });

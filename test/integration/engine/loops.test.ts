@@ -21,7 +21,8 @@ steps:
         run: echo "undo {{item}}" >> trail.txt
 `;
 
-const ends = (events: RunEvent[]) => events.filter((e): e is Extract<RunEvent, { type: 'step-end' }> => e.type === 'step-end').map((e) => `${e.step}:${e.status}`);
+const ends = (events: RunEvent[]) =>
+  events.filter((e): e is Extract<RunEvent, { type: 'step-end' }> => e.type === 'step-end').map((e) => `${e.step}:${e.status}`);
 
 describe('for_each', () => {
   it('runs one step per item of a literal list, ids ID[0], ID[1]..., each reading {{item}}', async () => {
@@ -39,7 +40,9 @@ describe('for_each', () => {
     expect(readFileSync(join(ws.dir, 'trail.txt'), 'utf8')).toBe('one\nundo one\n');
     const events = ws.lastJournal();
     expect(ends(events)).toEqual(['touch[0]:succeeded', 'touch[1]:failed']);
-    expect(events.filter((e) => e.type === 'rollback-action-end').map((e) => (e.type === 'rollback-action-end' ? `${e.step}: ${e.title}` : ''))).toEqual(['touch[0]: forget {{item}}']);
+    expect(
+      events.filter((e) => e.type === 'rollback-action-end').map((e) => (e.type === 'rollback-action-end' ? `${e.step}: ${e.title}` : '')),
+    ).toEqual(['touch[0]: forget {{item}}']);
     expect(events.at(-1)).toMatchObject({ type: 'run-end', failedStep: 'touch[1]' });
   });
 

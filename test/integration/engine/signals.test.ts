@@ -21,7 +21,10 @@ const firstStep = `  - id: first
         run: rm first
 `;
 
-const interrupts = (events: RunEvent[]) => events.filter((e): e is Extract<RunEvent, { type: 'interrupt' }> => e.type === 'interrupt').map(({ count, signal, during }) => ({ count, signal, during }));
+const interrupts = (events: RunEvent[]) =>
+  events
+    .filter((e): e is Extract<RunEvent, { type: 'interrupt' }> => e.type === 'interrupt')
+    .map(({ count, signal, during }) => ({ count, signal, during }));
 
 describe('a signal during a step (real process, real signal)', () => {
   const plan = `version: 1
@@ -91,14 +94,19 @@ ${firstStep}  - id: second
       { count: 1, signal: first, during: 'step long' },
       { count: 2, signal: second, during: 'rollback' },
     ]);
-    const actions = events.filter((e) => e.type === 'rollback-action-end').map((e) => ({ step: e.step, status: e.status, reason: e.reason }));
+    const actions = events
+      .filter((e) => e.type === 'rollback-action-end')
+      .map((e) => ({ step: e.step, status: e.status, reason: e.reason }));
     expect(actions).toEqual([
       { step: 'second', status: 'failed', reason: undefined },
       { step: 'first', status: 'skipped', reason: 'rollback stopped by a second signal' },
     ]);
     const end = events.find((e): e is Extract<RunEvent, { type: 'rollback-end' }> => e.type === 'rollback-end');
     expect(end).toMatchObject({ complete: false });
-    expect(end?.byHand).toEqual([expect.stringMatching(/^second: run its rollback actions by hand \(slow undo of second;/), expect.stringMatching(/^first: run its rollback actions by hand \(remove first;/)]);
+    expect(end?.byHand).toEqual([
+      expect.stringMatching(/^second: run its rollback actions by hand \(slow undo of second;/),
+      expect.stringMatching(/^first: run its rollback actions by hand \(remove first;/),
+    ]);
     expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'interrupted-rollback-incomplete', exitCode: 3 });
     const report = readFileSync(join(ws.lastRunDir(), 'report.md'), 'utf8');
     expect(report).toContain('# stopped-rollback: interrupted, ROLLBACK INCOMPLETE — needs a human');

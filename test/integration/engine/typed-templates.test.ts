@@ -80,20 +80,30 @@ describe('typed templates', () => {
     const r = await runCli(['exec', ws.write('plan.yaml', plan('three'))], { cwd: ws.dir });
     expect(r.code).toBe(1);
     const end = ws.lastJournal().find((e) => e.type === 'step-end');
-    expect(end).toMatchObject({ step: 'count-rows', status: 'failed', error: 'cannot render the step: field "expect.row_count" must be a whole number, but {{vars.rows}} rendered as "three"' });
+    expect(end).toMatchObject({
+      step: 'count-rows',
+      status: 'failed',
+      error: 'cannot render the step: field "expect.row_count" must be a whole number, but {{vars.rows}} rendered as "three"',
+    });
   });
 
-  it('a converted value is checked against the field\'s schema (a negative row count)', async () => {
+  it("a converted value is checked against the field's schema (a negative row count)", async () => {
     const ws = withDatabase();
     const r = await runCli(['exec', ws.write('plan.yaml', plan('-1'))], { cwd: ws.dir });
     expect(r.code).toBe(1);
     const end = ws.lastJournal().find((e) => e.type === 'step-end');
-    expect(end).toMatchObject({ step: 'count-rows', status: 'failed', error: 'cannot render the step: field "expect.row_count": {{vars.rows}} rendered as "-1", which must be >= 0' });
+    expect(end).toMatchObject({
+      step: 'count-rows',
+      status: 'failed',
+      error: 'cannot render the step: field "expect.row_count": {{vars.rows}} rendered as "-1", which must be >= 0',
+    });
   });
 
   it('validate still refuses a literal of the wrong type', async () => {
     const ws = withDatabase();
-    const r = await runCli(['validate', ws.write('plan.yaml', plan('3').replace('row_count: "{{vars.rows}}"', 'row_count: three'))], { cwd: ws.dir });
+    const r = await runCli(['validate', ws.write('plan.yaml', plan('3').replace('row_count: "{{vars.rows}}"', 'row_count: three'))], {
+      cwd: ws.dir,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('"row_count" in step "count-rows" has an invalid value "three"');
   });

@@ -66,7 +66,10 @@ describe('a plug-in kind loaded by path (real processes)', () => {
     ws.write('plans/wait.yaml', plan({ wait: '0' }));
     const r = await runBin(['exec', 'plans/wait.yaml', '--var', 'port=1'], { cwd: ws.dir });
     expect(r.code).toBe(1);
-    expect(ws.lastJournal().find((e) => e.type === 'step-end')).toMatchObject({ status: 'failed', error: '127.0.0.1:1 still refuses connections after 1 attempt(s)' });
+    expect(ws.lastJournal().find((e) => e.type === 'step-end')).toMatchObject({
+      status: 'failed',
+      error: '127.0.0.1:1 still refuses connections after 1 attempt(s)',
+    });
   });
 
   it('is known to diff, and to `git diff` through the driver', async () => {
@@ -77,7 +80,12 @@ describe('a plug-in kind loaded by path (real processes)', () => {
     expect(d.code).toBe(1);
     expect(d.stdout).toContain('~ step "app-up" (tcp-port)');
     expect(d.stdout).toContain('wait_seconds: 5 → 30');
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: ws.dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: ws.dir,
+        encoding: 'utf8',
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+      });
     git('init', '-q');
     writeFileSync(join(ws.dir, '.gitattributes'), 'plans/*.yaml diff=runbook\n');
     git('add', 'plans/wait.yaml', 'kinds', '.gitattributes');
@@ -93,10 +101,26 @@ describe('a plug-in kind loaded by path (real processes)', () => {
 describe('a plug-in that does not load or breaks the contract: a clear error, exit 2', () => {
   const cases: [string, string, string][] = [
     ['a missing file', '', 'plans/p.yaml:3:11: error RB601 plug-in "../kinds/missing.mjs" not found: no file '],
-    ['a module that throws', 'throw new Error("needs a licence key");', 'plans/p.yaml:3:11: error RB601 plug-in "../kinds/bad.mjs" failed to load: needs a licence key [plugin-load]'],
-    ['a kind without run', 'export default { kind: "half", summary: "s", schema: { properties: {} }, outputs: () => [], describe: () => [] };', 'plans/p.yaml:3:11: error RB602 plug-in "../kinds/bad.mjs": kind "half" has no "run" function [plugin-contract]'],
-    ['a kind named like a built-in', 'export default { kind: "shell", summary: "s", schema: { properties: {} }, outputs: () => [], describe: () => [], run: async () => ({ ok: true, outputs: {} }) };', 'plans/p.yaml:3:11: error RB602 plug-in "../kinds/bad.mjs": kind "shell" is already registered (a built-in kind or another plug-in) [plugin-contract]'],
-    ['a module with no kind', 'export const x = 1;', 'plans/p.yaml:3:11: error RB602 plug-in "../kinds/bad.mjs" exports no step kind [plugin-contract]'],
+    [
+      'a module that throws',
+      'throw new Error("needs a licence key");',
+      'plans/p.yaml:3:11: error RB601 plug-in "../kinds/bad.mjs" failed to load: needs a licence key [plugin-load]',
+    ],
+    [
+      'a kind without run',
+      'export default { kind: "half", summary: "s", schema: { properties: {} }, outputs: () => [], describe: () => [] };',
+      'plans/p.yaml:3:11: error RB602 plug-in "../kinds/bad.mjs": kind "half" has no "run" function [plugin-contract]',
+    ],
+    [
+      'a kind named like a built-in',
+      'export default { kind: "shell", summary: "s", schema: { properties: {} }, outputs: () => [], describe: () => [], run: async () => ({ ok: true, outputs: {} }) };',
+      'plans/p.yaml:3:11: error RB602 plug-in "../kinds/bad.mjs": kind "shell" is already registered (a built-in kind or another plug-in) [plugin-contract]',
+    ],
+    [
+      'a module with no kind',
+      'export const x = 1;',
+      'plans/p.yaml:3:11: error RB602 plug-in "../kinds/bad.mjs" exports no step kind [plugin-contract]',
+    ],
   ];
   it.each(cases)('%s', async (_, source, message) => {
     const ws = repoLike();
@@ -115,6 +139,10 @@ describe('a plug-in that does not load or breaks the contract: a clear error, ex
     const ws = repoLike();
     const r = await runBin(['validate', 'plans/wait.yaml', '--plugin', 'no-such-runbook-plugin'], { cwd: ws.dir });
     expect(r.code).toBe(2);
-    expect(r.stderr.split('\n')[0]).toBe('<command line>: error RB601 plug-in package "no-such-runbook-plugin" is not installed where the plan is (' + ws.dir + ') [plugin-load]');
+    expect(r.stderr.split('\n')[0]).toBe(
+      '<command line>: error RB601 plug-in package "no-such-runbook-plugin" is not installed where the plan is (' +
+        ws.dir +
+        ') [plugin-load]',
+    );
   });
 });

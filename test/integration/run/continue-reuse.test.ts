@@ -82,11 +82,14 @@ describe('runbook resume RUN of a run killed during a finally step', () => {
   it('runs the finally step again when it is idempotent, then the next one; the steps are not run again', async () => {
     const ws = workspace();
     ws.write('frag.yaml', fragment);
-    const file = ws.write('plan.yaml', `${plan('echo slow >> log')}    idempotent: true
+    const file = ws.write(
+      'plan.yaml',
+      `${plan('echo slow >> log')}    idempotent: true
   - id: fin2
     kind: shell
     run: echo fin2 >> log
-`.replace('run: echo fin >> log', 'run: echo fin >> log; test -e go || sleep 30'));
+`.replace('run: echo fin >> log', 'run: echo fin >> log; test -e go || sleep 30'),
+    );
     const id = await killedAt(ws, file, stepStart('fin'), 'fin');
     ws.write('go', '');
     const resumed = await runBin(['resume', id], { cwd: ws.dir });

@@ -50,7 +50,9 @@ async function killedAt(ws: Workspace, file: string, at: (e: RunEvent) => boolea
   const id = runId(ws);
   const wrong = await runBin(['unlock', 'nope'], { cwd: ws.dir });
   expect(wrong.code).toBe(2);
-  expect(wrong.stderr).toBe(`runbook: the lock ${join(ws.dir, '.runbook', 'lock')} is held by run ${id}, not by run nope; nothing was taken over\n  hint: run "runbook unlock" without a run id to see who holds it\n`);
+  expect(wrong.stderr).toBe(
+    `runbook: the lock ${join(ws.dir, '.runbook', 'lock')} is held by run ${id}, not by run nope; nothing was taken over\n  hint: run "runbook unlock" without a run id to see who holds it\n`,
+  );
   expect((await runBin(['unlock', id], { cwd: ws.dir })).code).toBe(0);
 }
 
@@ -72,14 +74,20 @@ describe('a run rebuilt from its journal alone', () => {
     expect(state.running).toMatchObject({ id: 'two', index: 1, kind: 'shell' });
     expect(state.phase).toEqual({ type: 'crashed', step: 'two', during: 'step' });
     // The takeover of its lock is part of the run's story.
-    expect(ws.lastJournal().find((e) => e.type === 'lock-taken-over')).toMatchObject({ holderWas: 'gone', forced: false, lock: join(ws.dir, '.runbook', 'lock') });
+    expect(ws.lastJournal().find((e) => e.type === 'lock-taken-over')).toMatchObject({
+      holderWas: 'gone',
+      forced: false,
+      lock: join(ws.dir, '.runbook', 'lock'),
+    });
     // A process that died writing its last line leaves half of it.
     appendFileSync(join(ws.lastRunDir(), 'journal.jsonl'), '{"type":"step-end","at":"2026');
     expect(stateOf(ws)).toEqual(state);
     const runs = await runBin(['runs'], { cwd: ws.dir });
     const id = runId(ws);
 
-    expect(runs.stdout).toBe(`${id}  crashed at two\n  next: continue it: runbook resume ${id} · or undo what it did: runbook rollback ${id}\n`);
+    expect(runs.stdout).toBe(
+      `${id}  crashed at two\n  next: continue it: runbook resume ${id} · or undo what it did: runbook rollback ${id}\n`,
+    );
   });
 
   it('tells succeeded, failed and rolled back, and failed and kept apart in `runbook runs`', async () => {
@@ -92,7 +100,9 @@ describe('a run rebuilt from its journal alone', () => {
     expect((await runBin(['exec', file, '--fail-at', 'two', '--no-rollback'], { cwd: ws.dir, env })).code).toBe(3);
     const kept = runId(ws);
     const runs = await runBin(['runs'], { cwd: ws.dir });
-    expect(runs.stdout).toBe(`${kept}  failed at two, kept (--no-rollback) (exit 3)\n  next: undo what is still changed: runbook rollback ${kept}\n${rolledBack}  failed at two, rolled back (exit 1)\n${ok}  succeeded (exit 0)\n`);
+    expect(runs.stdout).toBe(
+      `${kept}  failed at two, kept (--no-rollback) (exit 3)\n  next: undo what is still changed: runbook rollback ${kept}\n${rolledBack}  failed at two, rolled back (exit 1)\n${ok}  succeeded (exit 0)\n`,
+    );
   });
 });
 
@@ -114,12 +124,16 @@ describe('runbook rollback RUN (a separate process, later)', () => {
     expect(events.filter((e) => e.type === 'run-continue')).toMatchObject([{ mode: 'rollback', planChanged: false }]);
     expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'rolled-back', exitCode: 0 });
     expect(readFileSync(join(ws.lastRunDir(), 'journal.jsonl'), 'utf8')).not.toContain('tok-Secr3t');
-    expect(readFileSync(join(ws.lastRunDir(), 'report.md'), 'utf8')).toContain('# files: rolled back later (runbook rollback): every finished step was undone');
+    expect(readFileSync(join(ws.lastRunDir(), 'report.md'), 'utf8')).toContain(
+      '# files: rolled back later (runbook rollback): every finished step was undone',
+    );
     expect((await runBin(['runs'], { cwd: ws.dir })).stdout).toBe(`${id}  rolled back later (exit 0)\n`);
 
     const again = await runBin(['rollback', id], { cwd: ws.dir, env });
     expect(again.code).toBe(2);
-    expect(again.stderr).toBe(`runbook: run ${id} is rolled back already (rolled back later); a second rollback is refused\n  hint: see what was undone with "runbook show ${id}"\n`);
+    expect(again.stderr).toBe(
+      `runbook: run ${id} is rolled back already (rolled back later); a second rollback is refused\n  hint: see what was undone with "runbook show ${id}"\n`,
+    );
   });
 
   it('undoes a run kept by --no-rollback, and refuses one that rolled back by itself', async () => {
@@ -142,7 +156,10 @@ describe('runbook rollback RUN (a separate process, later)', () => {
   it('undoes a crashed run, says what the running step may have left, and a rollback killed itself is finished by the next', async () => {
     const ws = workspace();
     // The first rollback of `two` hangs (and is killed); the second goes straight through.
-    const file = ws.write('plan.yaml', plan('echo made > two.txt', 'if [ ! -e rb.started ]; then touch rb.started; sleep 30; fi; rm two.txt'));
+    const file = ws.write(
+      'plan.yaml',
+      plan('echo made > two.txt', 'if [ ! -e rb.started ]; then touch rb.started; sleep 30; fi; rm two.txt'),
+    );
     expect((await runBin(['exec', file], { cwd: ws.dir, env })).code).toBe(0);
     const id = runId(ws);
     const first = startBin(['rollback', id], { cwd: ws.dir, env });
@@ -153,10 +170,14 @@ describe('runbook rollback RUN (a separate process, later)', () => {
     await first.exited;
     expect((await runBin(['unlock'], { cwd: ws.dir })).code).toBe(0);
     expect(stateOf(ws).phase).toEqual({ type: 'crashed', during: 'rollback' });
-    expect((await runBin(['runs'], { cwd: ws.dir })).stdout).toBe(`${id}  crashed during its rollback\n  next: finish its rollback: runbook rollback ${id}\n`);
+    expect((await runBin(['runs'], { cwd: ws.dir })).stdout).toBe(
+      `${id}  crashed during its rollback\n  next: finish its rollback: runbook rollback ${id}\n`,
+    );
     const refused = await runBin(['exec', file], { cwd: ws.dir, env });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe(`runbook: run ${id} of plan files crashed during its rollback and never finished; what it changed is still in place, so a new run does not start\n  hint: finish its rollback with "runbook rollback ${id}"\n`);
+    expect(refused.stderr).toBe(
+      `runbook: run ${id} of plan files crashed during its rollback and never finished; what it changed is still in place, so a new run does not start\n  hint: finish its rollback with "runbook rollback ${id}"\n`,
+    );
     const second = await runBin(['rollback', id], { cwd: ws.dir, env });
     expect(second.code).toBe(0);
     expect(readFileSync(join(ws.dir, 'undo.log'), 'utf8')).toBe('undo two\nundo one 42 hi tok-Secr3t\n');
@@ -164,7 +185,9 @@ describe('runbook rollback RUN (a separate process, later)', () => {
     const { ws: ws2 } = await crashedAtTwo();
     const crashed = await runBin(['rollback', 'last'], { cwd: ws2.dir, env });
     expect(crashed.code).toBe(0);
-    expect(crashed.stderr).toContain(`runbook: step two was running when run ${runId(ws2)} died and never finished; runbook has no record of what it changed, so it is not undone: check it by hand\n`);
+    expect(crashed.stderr).toContain(
+      `runbook: step two was running when run ${runId(ws2)} died and never finished; runbook has no record of what it changed, so it is not undone: check it by hand\n`,
+    );
     expect(readFileSync(join(ws2.dir, 'undo.log'), 'utf8')).toBe('undo one 42 yo tok-Secr3t\n');
   });
 
@@ -176,7 +199,11 @@ describe('runbook rollback RUN (a separate process, later)', () => {
     writeFileSync(file, plan().replace('echo "undo two"', 'echo "undo 2"'));
     const refused = await runBin(['rollback', id], { cwd: ws.dir, env });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(new RegExp(`^runbook: the plan ${file} changed since run ${id} ran it \\(sha256 [0-9a-f]{12}… then, [0-9a-f]{12}… now\\)\n  hint: see how with "runbook diff ${ws.lastRunDir()}/plan.yaml ${file}"; to carry on with the plan as it is now, add --allow-changed-plan\n$`));
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^runbook: the plan ${file} changed since run ${id} ran it \\(sha256 [0-9a-f]{12}… then, [0-9a-f]{12}… now\\)\n  hint: see how with "runbook diff ${ws.lastRunDir()}/plan.yaml ${file}"; to carry on with the plan as it is now, add --allow-changed-plan\n$`,
+      ),
+    );
     const allowed = await runBin(['rollback', id, '--allow-changed-plan'], { cwd: ws.dir, env });
     expect(allowed.code).toBe(0);
     expect(allowed.stderr).toContain('carrying on with the plan as it is now (--allow-changed-plan)');
@@ -191,7 +218,9 @@ describe('runbook exec while a run of the same plan is unfinished', () => {
     const id = runId(ws);
     const refused = await runBin(['exec', file], { cwd: ws.dir, env });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe(`runbook: run ${id} of plan files crashed at two and never finished; what it changed is still in place, so a new run does not start\n  hint: continue it with "runbook resume ${id}", or undo what it did with "runbook rollback ${id}"\n`);
+    expect(refused.stderr).toBe(
+      `runbook: run ${id} of plan files crashed at two and never finished; what it changed is still in place, so a new run does not start\n  hint: continue it with "runbook resume ${id}", or undo what it did with "runbook rollback ${id}"\n`,
+    );
     const other = ws.write('other.yaml', 'version: 1\nname: other\nsteps:\n  - id: a\n    kind: shell\n    run: "true"\n');
     expect((await runBin(['exec', other], { cwd: ws.dir })).code).toBe(0);
     expect((await runBin(['rollback', id], { cwd: ws.dir, env })).code).toBe(0);
@@ -201,7 +230,10 @@ describe('runbook exec while a run of the same plan is unfinished', () => {
 });
 
 /** A step `two` that hangs on its first run only; `idempotent` says whether it may run again. */
-const resumable = (idempotent: boolean, third = 'echo "{{steps.one.outputs.value}} {{vars.word}} {{vars.token}}" > three.txt') => `${head('resumable')}    run: echo run >> one.log; echo "value=42"
+const resumable = (
+  idempotent: boolean,
+  third = 'echo "{{steps.one.outputs.value}} {{vars.word}} {{vars.token}}" > three.txt',
+) => `${head('resumable')}    run: echo run >> one.log; echo "value=42"
     outputs:
       value: { regex: "^value=(.+)$" }
     rollback:
@@ -244,7 +276,9 @@ describe('runbook resume RUN', () => {
     expect(events.filter((e) => e.type === 'step-start').map((e) => (e as { step: string }).step)).toEqual(['one', 'two', 'two', 'three']);
     const again = await runBin(['resume', id], { cwd: ws.dir, env });
     expect(again.code).toBe(2);
-    expect(again.stderr).toBe(`runbook: run ${id} ended (succeeded (resumed)); resume is for a run that died before its end\n  hint: to undo what it changed: runbook rollback ${id}\n`);
+    expect(again.stderr).toBe(
+      `runbook: run ${id} ended (succeeded (resumed)); resume is for a run that died before its end\n  hint: to undo what it changed: runbook rollback ${id}\n`,
+    );
   });
 
   it('rolls back the steps of the earlier process too when a step fails after the resume', async () => {

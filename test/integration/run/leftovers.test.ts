@@ -10,7 +10,12 @@ import { workspace, type Workspace } from '../../helpers/workspace.js';
 
 /** Starts the built runner (`npm run build`) as a real process, as an operator would, leading its own process group. */
 function runner(ws: Workspace, plan: string) {
-  return spawn(process.execPath, [resolve('bin/runbook.js'), 'exec', plan, '--yes'], { cwd: ws.dir, env: { ...process.env, CI: '1' }, stdio: 'ignore', detached: true });
+  return spawn(process.execPath, [resolve('bin/runbook.js'), 'exec', plan, '--yes'], {
+    cwd: ws.dir,
+    env: { ...process.env, CI: '1' },
+    stdio: 'ignore',
+    detached: true,
+  });
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -78,7 +83,9 @@ describe('after a runner is killed with SIGKILL', () => {
 
     const next = await runCli(['exec', plan], { cwd: ws.dir });
     expect(next.code).toBe(2);
-    expect(next.stderr).toMatch(/is no longer running \(killed or crashed\) but still holds .*; what it left was cleaned up:\n {2}- ended process group \d+ \(2 processes: sh, sleep\)\n/);
+    expect(next.stderr).toMatch(
+      /is no longer running \(killed or crashed\) but still holds .*; what it left was cleaned up:\n {2}- ended process group \d+ \(2 processes: sh, sleep\)\n/,
+    );
     expect(running(sleepPid)).toBe(false);
     expect(readdirSync(ws.lastRunDir())).not.toContain('leftovers');
   });
@@ -91,9 +98,15 @@ describe('after a runner is killed with SIGKILL', () => {
 
     const next = await runCli(['exec', quick], { cwd: ws.dir });
     expect(next.code).toBe(0);
-    expect(next.stderr).toMatch(new RegExp(`^runbook: run ${deadRun} died and left things behind; cleaned up:\\n {2}- ended process group \\d+ \\(2 processes: sh, sleep\\)\\n$`));
+    expect(next.stderr).toMatch(
+      new RegExp(
+        `^runbook: run ${deadRun} died and left things behind; cleaned up:\\n {2}- ended process group \\d+ \\(2 processes: sh, sleep\\)\\n$`,
+      ),
+    );
     expect(running(sleepPid)).toBe(false);
-    expect(readFileSync(join(ws.lastRunDir(), 'report.md'), 'utf8')).toMatch(new RegExp(`## Left by run ${deadRun} \\(it died\\)\\n\\n- ended process group \\d+ \\(2 processes: sh, sleep\\)\\n`));
+    expect(readFileSync(join(ws.lastRunDir(), 'report.md'), 'utf8')).toMatch(
+      new RegExp(`## Left by run ${deadRun} \\(it died\\)\\n\\n- ended process group \\d+ \\(2 processes: sh, sleep\\)\\n`),
+    );
     expect(ws.lastJournal().find((e) => e.type === 'earlier-run-cleaned')).toMatchObject({ runId: deadRun });
   });
 
@@ -106,7 +119,10 @@ describe('after a runner is killed with SIGKILL', () => {
       for (let i = 0; i < 3000; i++) insert.run();
     })();
     db.close();
-    const plan = ws.write('plan.yaml', 'version: 1\nname: backup\nconnections:\n  catalogue: { sqlite: catalogue.db }\nsteps:\n  - id: backup\n    kind: sqlite-backup\n    source: catalogue\n    to: backups/catalogue_before_pg.db\n');
+    const plan = ws.write(
+      'plan.yaml',
+      'version: 1\nname: backup\nconnections:\n  catalogue: { sqlite: catalogue.db }\nsteps:\n  - id: backup\n    kind: sqlite-backup\n    source: catalogue\n    to: backups/catalogue_before_pg.db\n',
+    );
     const backups = join(ws.dir, 'backups');
     const temps = () => (existsSync(backups) ? readdirSync(backups).filter((f) => f.endsWith('.tmp')) : []);
     // Kill it while the temp file exists; if the copy was quicker than the kill, try again.
@@ -142,7 +158,10 @@ describe('after a runner is killed with SIGKILL', () => {
       expect(running(pgid)).toBe(true);
       mkdirSync(join(ws.dir, 'leftovers'), { recursive: true });
       writeFileSync(record, real);
-      expect(await cleanLeftovers(ws.dir, 'dead-run')).toEqual({ runId: 'dead-run', done: [`ended process group ${pgid} (1 process: sleep)`] });
+      expect(await cleanLeftovers(ws.dir, 'dead-run')).toEqual({
+        runId: 'dead-run',
+        done: [`ended process group ${pgid} (1 process: sleep)`],
+      });
       expect(running(pgid)).toBe(false);
     } finally {
       sleeper.kill('SIGKILL');

@@ -21,7 +21,11 @@ describe('the lock of a runner that died but was not reaped (a zombie)', () => {
     const ws = workspace();
     const file = ws.write('plan.yaml', plan);
     // The shell becomes `sleep`, which never waits for the runner it started.
-    const parent = spawn('sh', ['-c', `"${process.execPath}" "${resolve('bin/runbook.js')}" exec "${file}" >/dev/null 2>&1 & exec sleep 60`], { cwd: ws.dir, stdio: 'ignore' });
+    const parent = spawn(
+      'sh',
+      ['-c', `"${process.execPath}" "${resolve('bin/runbook.js')}" exec "${file}" >/dev/null 2>&1 & exec sleep 60`],
+      { cwd: ws.dir, stdio: 'ignore' },
+    );
     try {
       await ws.waitForEvent((e) => e.type === 'step-start');
       const pid = (JSON.parse(readFileSync(resolve(ws.dir, '.runbook/lock'), 'utf8')) as { pid: number }).pid;

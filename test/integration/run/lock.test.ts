@@ -32,7 +32,10 @@ async function deadPid(): Promise<number> {
 
 function writeLock(dir: string, holder: Partial<LockHolder> | string): string {
   mkdirSync(join(dir, '.runbook'), { recursive: true });
-  const text = typeof holder === 'string' ? holder : `${JSON.stringify({ runId: 'r1', host: hostname(), startedAt: '2026-01-02T03:04:05.000Z', ...holder })}\n`;
+  const text =
+    typeof holder === 'string'
+      ? holder
+      : `${JSON.stringify({ runId: 'r1', host: hostname(), startedAt: '2026-01-02T03:04:05.000Z', ...holder })}\n`;
   writeFileSync(lockPath(dir), text);
   return text;
 }
@@ -44,7 +47,9 @@ describe('the workspace lock', () => {
     writeFileSync(join(ws.dir, 'go'), '');
     const [a, b] = await Promise.all(racing);
     const total = a!.acquisitions + b!.acquisitions;
-    console.log(`lock race: ${total} acquisitions (${a!.acquisitions} + ${b!.acquisitions}), ${a!.refusals + b!.refusals} refusals, ${a!.breaks + b!.breaks} breaks`);
+    console.log(
+      `lock race: ${total} acquisitions (${a!.acquisitions} + ${b!.acquisitions}), ${a!.refusals + b!.refusals} refusals, ${a!.breaks + b!.breaks} breaks`,
+    );
     expect(a!.breaks + b!.breaks).toBe(0);
     expect(a!.wrongStates + b!.wrongStates).toBe(0);
     // Both really raced: each got the lock many times and was refused while the other held it.
@@ -59,7 +64,13 @@ describe('the workspace lock', () => {
     const lock = acquireLock(ws.dir, 'run-a', new Date('2026-01-02T03:04:05Z'));
     expect(lock.ok).toBe(true);
     const held = JSON.parse(readFileSync(lockPath(ws.dir), 'utf8')) as LockHolder;
-    expect(held).toMatchObject({ runId: 'run-a', host: hostname(), pid: process.pid, startedAt: '2026-01-02T03:04:05.000Z', processStart: processStart(process.pid) });
+    expect(held).toMatchObject({
+      runId: 'run-a',
+      host: hostname(),
+      pid: process.pid,
+      startedAt: '2026-01-02T03:04:05.000Z',
+      processStart: processStart(process.pid),
+    });
     const second = acquireLock(ws.dir, 'run-b');
     expect(second).toMatchObject({ ok: false, state: 'running', holder: { runId: 'run-a' } });
     if (lock.ok) lock.release();
@@ -92,16 +103,28 @@ describe('the workspace lock', () => {
   it('is taken over only by an explicit unlock, which refuses a live holder and records the takeover', async () => {
     const ws = workspace();
     const live = acquireLock(ws.dir, 'live-run');
-    expect(await unlockWorkspace(ws.dir, { force: false })).toMatchObject({ ok: false, message: expect.stringContaining(`run live-run (pid ${process.pid} on host ${hostname()}`) });
+    expect(await unlockWorkspace(ws.dir, { force: false })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining(`run live-run (pid ${process.pid} on host ${hostname()}`),
+    });
     if (live.ok) live.release();
 
     const pid = await deadPid();
     writeLock(ws.dir, { pid });
     const r = await unlockWorkspace(ws.dir, { force: false, now: new Date('2026-01-02T05:00:00Z') });
-    expect(r).toMatchObject({ ok: true, message: expect.stringContaining(`took over the lock of run r1 (pid ${pid} on host ${hostname()}, started 2026-01-02T03:04:05.000Z)`) });
+    expect(r).toMatchObject({
+      ok: true,
+      message: expect.stringContaining(`took over the lock of run r1 (pid ${pid} on host ${hostname()}, started 2026-01-02T03:04:05.000Z)`),
+    });
     expect(existsSync(lockPath(ws.dir))).toBe(false);
     const record = JSON.parse(readFileSync(join(ws.dir, '.runbook/runs/r1/lock-taken-over.json'), 'utf8')) as Record<string, unknown>;
-    expect(record).toMatchObject({ at: '2026-01-02T05:00:00.000Z', by: { host: hostname(), pid: process.pid }, holder: { runId: 'r1', pid }, holderWas: 'gone', forced: false });
+    expect(record).toMatchObject({
+      at: '2026-01-02T05:00:00.000Z',
+      by: { host: hostname(), pid: process.pid },
+      holder: { runId: 'r1', pid },
+      holderWas: 'gone',
+      forced: false,
+    });
 
     writeLock(ws.dir, { pid: 1, host: 'elsewhere.example' });
     expect(await unlockWorkspace(ws.dir, { force: false })).toMatchObject({ ok: false });
@@ -114,7 +137,10 @@ describe('the workspace lock', () => {
     const outside = join(ws.dir, 'outside');
     mkdirSync(outside);
     writeLock(ws.dir, { runId: '../../outside', pid: await deadPid() });
-    expect(await unlockWorkspace(ws.dir, { force: false })).toMatchObject({ ok: false, message: expect.stringContaining('does not name a run') });
+    expect(await unlockWorkspace(ws.dir, { force: false })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('does not name a run'),
+    });
     expect(await unlockWorkspace(ws.dir, { force: true })).toMatchObject({ ok: true });
     expect(existsSync(join(outside, 'lock-taken-over.json'))).toBe(false);
     expect(existsSync(lockPath(ws.dir))).toBe(false);

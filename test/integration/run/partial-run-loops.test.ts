@@ -32,10 +32,19 @@ describe('exec --from / --only on a plan with for_each', () => {
   it.each([
     [['--from', 'after'], ['after']],
     [['--only', 'after'], ['after']],
-    [['--from', 'each[1]'], ['each b', 'each c', 'after']],
+    [
+      ['--from', 'each[1]'],
+      ['each b', 'each c', 'after'],
+    ],
     [['--only', 'each[2]'], ['each c']],
-    [['--from', 'each'], ['each a', 'each b', 'each c', 'after']],
-    [['--only', 'each'], ['each a', 'each b', 'each c']],
+    [
+      ['--from', 'each'],
+      ['each a', 'each b', 'each c', 'after'],
+    ],
+    [
+      ['--only', 'each'],
+      ['each a', 'each b', 'each c'],
+    ],
   ])('%j runs exactly %j', async (options, lines) => {
     const r = await logged(...options);
     expect(r.stderr).toBe('');
@@ -46,7 +55,9 @@ describe('exec --from / --only on a plan with for_each', () => {
   it('refuses a copy that does not exist, listing the copies', async () => {
     const r = await logged('--from', 'each[7]');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^runbook: "each\[7\]" is not a step of \S+plan\.yaml\n {2}hint: steps: each\[0\], each\[1\], each\[2\], after\n$/);
+    expect(r.stderr).toMatch(
+      /^runbook: "each\[7\]" is not a step of \S+plan\.yaml\n {2}hint: steps: each\[0\], each\[1\], each\[2\], after\n$/,
+    );
     expect(r.lines).toEqual([]);
   });
 });

@@ -34,7 +34,9 @@ describe('exec --from / --only with --outputs-from', () => {
     const file = ws.write('plan.yaml', plan());
     expect((await runCli(['exec', file], { cwd: ws.dir })).code).toBe(1);
     const failed = runId(ws);
-    const value = ws.lastJournal().find((e): e is Extract<RunEvent, { type: 'step-output' }> => e.type === 'step-output' && e.step === 'one')?.outputs.value;
+    const value = ws
+      .lastJournal()
+      .find((e): e is Extract<RunEvent, { type: 'step-output' }> => e.type === 'step-output' && e.step === 'one')?.outputs.value;
     ws.write('plan.yaml', plan('echo fixed'));
     const r = await runCli(['exec', file, '--from', 'three', '--outputs-from', failed], { cwd: ws.dir });
     expect(r.stderr).toBe('');
@@ -44,7 +46,10 @@ describe('exec --from / --only with --outputs-from', () => {
     expect(readFileSync(join(ws.dir, 'four.txt'), 'utf8')).toBe(`${String(value)}\n`);
     const events = ws.lastJournal();
     expect(events.filter((e) => e.type === 'step-start').map((e) => (e as { step: string }).step)).toEqual(['three', 'four']);
-    expect(events.find((e) => e.type === 'step-end' && e.step === 'one')).toMatchObject({ status: 'skipped', reason: `not run (--from three); its outputs are those recorded by run ${failed}` });
+    expect(events.find((e) => e.type === 'step-end' && e.step === 'one')).toMatchObject({
+      status: 'skipped',
+      reason: `not run (--from three); its outputs are those recorded by run ${failed}`,
+    });
   });
 
   it('runs only the named steps', async () => {
@@ -62,12 +67,16 @@ describe('exec --from / --only with --outputs-from', () => {
     const file = ws.write('plan.yaml', plan());
     const none = await runCli(['exec', file, '--from', 'three'], { cwd: ws.dir });
     expect(none.code).toBe(2);
-    expect(none.stderr).toBe('runbook: step four reads steps.one.outputs.value, and one does not run (--from three), so its output must come from an earlier run\n  hint: name a run where one finished: --outputs-from RUN (see "runbook runs")\n');
+    expect(none.stderr).toBe(
+      'runbook: step four reads steps.one.outputs.value, and one does not run (--from three), so its output must come from an earlier run\n  hint: name a run where one finished: --outputs-from RUN (see "runbook runs")\n',
+    );
     expect((await runCli(['exec', file, '--fail-at', 'one'], { cwd: ws.dir })).code).toBe(1);
     const early = runId(ws);
     const missing = await runCli(['exec', file, '--from', 'two', '--outputs-from', early], { cwd: ws.dir });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe(`runbook: step four reads steps.one.outputs.value, and one does not run (--from two); run ${early} did not record that output (one did not finish there)\n  hint: name a run where one finished with --outputs-from, or start at an earlier step\n`);
+    expect(missing.stderr).toBe(
+      `runbook: step four reads steps.one.outputs.value, and one does not run (--from two); run ${early} did not record that output (one did not finish there)\n  hint: name a run where one finished with --outputs-from, or start at an earlier step\n`,
+    );
     const typo = await runCli(['exec', file, '--from', 'thre'], { cwd: ws.dir });
     expect(typo.code).toBe(2);
     expect(typo.stderr).toBe(`runbook: "thre" is not a step of ${file}\n  hint: steps: one, two, three, four\n`);

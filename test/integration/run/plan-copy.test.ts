@@ -31,7 +31,9 @@ describe('the plan kept in the run directory', () => {
     const everything = readAll(ws.runFiles());
     for (const secret of ['Inline-Default-S3cret', 'Block-Default-K3y', 'From-The-Command-Line']) expect(everything).not.toContain(secret);
     const copy = readFileSync(join(ws.lastRunDir(), 'plan.yaml'), 'utf8');
-    expect(parse(copy)).toMatchObject({ vars: { token: { secret: true, default: '****' }, api_key: { default: '****' }, region: { default: 'eu-north' } } });
+    expect(parse(copy)).toMatchObject({
+      vars: { token: { secret: true, default: '****' }, api_key: { default: '****' }, region: { default: 'eu-north' } },
+    });
     const sha = createHash('sha256').update(plan).digest('hex');
     expect(readFileSync(join(ws.lastRunDir(), 'plan.sha256'), 'utf8')).toBe(`${sha}  ${file}\n`);
   });

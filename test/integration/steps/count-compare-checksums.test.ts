@@ -79,12 +79,26 @@ describe('count-compare verify: checksums after a real transfer', () => {
       items: { method: 'key ranges', key: ['id'], source_rows: 4, target_rows: 4, differing: 0, missing: 0, extra: 0, rows: [] },
       log: { method: 'multiset', key: [], no_key_reason: 'it has no primary key', contents_differ: false },
     });
-    expect(ctx.lines).toContain('log: compared as a multiset of rows (it has no primary key); a row that differs is named by all its values');
+    expect(ctx.lines).toContain(
+      'log: compared as a multiset of rows (it has no primary key); a row that differs is named by all its values',
+    );
   });
 
   it.each([
-    ['a timestamp by 1 µs', `stamp = stamp + interval '1 microsecond'`, 1, 'stamp', '"2024-03-05 10:11:12.123456" -> "2024-03-05 10:11:12.123457"'],
-    ['an instant with a time zone by 1 µs', `seen = seen + interval '1 microsecond'`, 1, 'seen', '"2024-03-05 10:11:12.000000+00" -> "2024-03-05 10:11:12.000001+00"'],
+    [
+      'a timestamp by 1 µs',
+      `stamp = stamp + interval '1 microsecond'`,
+      1,
+      'stamp',
+      '"2024-03-05 10:11:12.123456" -> "2024-03-05 10:11:12.123457"',
+    ],
+    [
+      'an instant with a time zone by 1 µs',
+      `seen = seen + interval '1 microsecond'`,
+      1,
+      'seen',
+      '"2024-03-05 10:11:12.000000+00" -> "2024-03-05 10:11:12.000001+00"',
+    ],
     ['a trailing space', `label = label || ' '`, 2, 'label', '"beta" -> "beta "'],
     ['a boolean', 'flag = not flag', 3, 'flag', '"t" -> "f"'],
     ['one byte of a blob', 'data = set_byte(data, 2, 0)', 2, 'data', '"deadbeef" -> "dead00ef"'],
@@ -92,7 +106,13 @@ describe('count-compare verify: checksums after a real transfer', () => {
     ['the empty text to NULL', 'note = NULL', 2, 'note', '"" -> NULL'],
     ["a numeric's last digit", 'amount = 12.35', 1, 'amount', '"12.34" -> "12.35"'],
     ["a float's last digit", 'weight = 0.10000000000000002', 1, 'weight', '"0.1" -> "0.10000000000000002"'],
-    ['a JSON value', `meta = '{"a": 1, "b": [false, null]}'`, 1, 'meta', '"{\\"a\\":1,\\"b\\":[true,null]}" -> "{\\"a\\":1,\\"b\\":[false,null]}"'],
+    [
+      'a JSON value',
+      `meta = '{"a": 1, "b": [false, null]}'`,
+      1,
+      'meta',
+      '"{\\"a\\":1,\\"b\\":[true,null]}" -> "{\\"a\\":1,\\"b\\":[false,null]}"',
+    ],
   ])('names the table, key, column and both values when one cell changes: %s', async (_what, set, id, column, values) => {
     const r = failure(await withChange(`UPDATE items SET ${set} WHERE id = ${id}`, 'SELECT 1'));
     await restore();
@@ -104,11 +124,14 @@ describe('count-compare verify: checksums after a real transfer', () => {
 
   // Each changed-cell case puts the row back from the source afterwards.
   async function restore(): Promise<void> {
-    await query(url, `DELETE FROM items; INSERT INTO items VALUES
+    await query(
+      url,
+      `DELETE FROM items; INSERT INTO items VALUES
       (1, '2024-03-05 10:11:12.123456', '2024-03-05 12:11:12+02:00', 'alpha', true, '\\x00010203', NULL, 12.34, 0.1, '{"a": 1, "b": [true, null]}', 'pbkdf2:sha256:first-hash'),
       (2, '2024-03-05 23:59:59', '2024-03-05 23:59:59+00', 'beta', false, '\\xdeadbeef', '', 99999999.99, 1e21, '{"z": "last", "a": "first"}', 'pbkdf2:sha256:second-hash'),
       (3, '2023-12-31', NULL, 'gamma ☃', true, NULL, 'plain', 0, -2.5, NULL, NULL),
-      (4, '2024-02-29 00:00:00.5', '2024-02-29 00:00:00.5+00', 'delta', false, '\\x', E'text with\\na line break', 7.1, 3.141592653589793, '[1, 2.5, "x"]', NULL)`);
+      (4, '2024-02-29 00:00:00.5', '2024-02-29 00:00:00.5+00', 'delta', false, '\\x', E'text with\\na line break', 7.1, 3.141592653589793, '[1, 2.5, "x"]', NULL)`,
+    );
     expect((await countCompare.run(checksums, ctx)).ok).toBe(true);
   }
 
@@ -119,10 +142,7 @@ describe('count-compare verify: checksums after a real transfer', () => {
   });
 
   it('names a deleted row as missing and an added row as extra, with the counts', async () => {
-    const r = failure(await withChange(
-      `DELETE FROM items WHERE id = 3; INSERT INTO items (id, flag) VALUES (99, true)`,
-      'SELECT 1',
-    ));
+    const r = failure(await withChange(`DELETE FROM items WHERE id = 3; INSERT INTO items (id, flag) VALUES (99, true)`, 'SELECT 1'));
     await restore();
     expect(r.message).toBe(
       'contents differ in 1 of 2 tables (0 rows differ, 1 missing on the target, 1 extra there):\n' +
@@ -137,7 +157,12 @@ describe('count-compare verify: checksums after a real transfer', () => {
   });
 
   it('names a changed row of a table without a key by all its values, as one missing and one extra', async () => {
-    const r = failure(await withChange(`UPDATE log SET line = 'stop' WHERE at = '2024-01-01 00:00:01'`, `UPDATE log SET line = 'start' WHERE at = '2024-01-01 00:00:01'`));
+    const r = failure(
+      await withChange(
+        `UPDATE log SET line = 'stop' WHERE at = '2024-01-01 00:00:01'`,
+        `UPDATE log SET line = 'start' WHERE at = '2024-01-01 00:00:01'`,
+      ),
+    );
     expect(r.message).toBe(
       'contents differ in 1 of 2 tables (0 rows differ, 1 missing on the target, 1 extra there):\n' +
         'log: 0 differing, 1 missing, 1 extra (3 -> 3 rows)\n' +
@@ -145,12 +170,22 @@ describe('count-compare verify: checksums after a real transfer', () => {
         '  at=2024-01-01 00:00:01.000000, line=stop: extra on the target',
     );
     // A duplicate row lost on the target is one missing row, even though an equal row remains.
-    const twice = failure(await withChange(`DELETE FROM log WHERE at IS NULL; INSERT INTO log VALUES (NULL, NULL), (NULL, NULL)`, `DELETE FROM log WHERE at IS NULL; INSERT INTO log VALUES (NULL, NULL)`));
-    expect(twice.message.split('\n').slice(2)).toEqual(['log: 0 differing, 0 missing, 1 extra (3 -> 4 rows)', '  at=NULL, line=NULL: extra on the target']);
+    const twice = failure(
+      await withChange(
+        `DELETE FROM log WHERE at IS NULL; INSERT INTO log VALUES (NULL, NULL), (NULL, NULL)`,
+        `DELETE FROM log WHERE at IS NULL; INSERT INTO log VALUES (NULL, NULL)`,
+      ),
+    );
+    expect(twice.message.split('\n').slice(2)).toEqual([
+      'log: 0 differing, 0 missing, 1 extra (3 -> 4 rows)',
+      '  at=NULL, line=NULL: extra on the target',
+    ]);
   });
 
   it('masks the values of secret columns, named by the plan or by their name', async () => {
-    const r = failure(await withChange(`UPDATE items SET password_hash = 'pbkdf2:sha256:changed', label = 'changed' WHERE id = 1`, 'SELECT 1'));
+    const r = failure(
+      await withChange(`UPDATE items SET password_hash = 'pbkdf2:sha256:changed', label = 'changed' WHERE id = 1`, 'SELECT 1'),
+    );
     const listed = failure(await countCompare.run({ ...checksums, secret_columns: ['items.label'] }, ctx));
     await restore();
     expect(r.message).toContain('id=1: label "alpha" -> "changed", password_hash **** -> ****');
@@ -169,15 +204,17 @@ describe('count-compare verify: checksums passes on equal data', () => {
     const { ctx } = await transferred('sums_catalogue', path);
     const r = await countCompare.run(checksums, ctx);
     expect(r).toMatchObject({ ok: true });
-    expect(r.ok && Object.values(r.outputs.checksums as Record<string, { method: string }>).every((t) => t.method === 'key ranges')).toBe(true);
+    expect(r.ok && Object.values(r.outputs.checksums as Record<string, { method: string }>).every((t) => t.method === 'key ranges')).toBe(
+      true,
+    );
   });
 
-  it('the catalogue with the app\'s full-text tables', async () => {
+  it("the catalogue with the app's full-text tables", async () => {
     const { ctx } = await transferred('sums_fts', agregatorCatalogue());
     expect(await countCompare.run(checksums, ctx)).toMatchObject({ ok: true });
   });
 
-  it('the transfer\'s trap catalogue: 2^63 integers, NUMERIC scale, \'T\' and date-only datetimes, a composite text key, generated columns', async () => {
+  it("the transfer's trap catalogue: 2^63 integers, NUMERIC scale, 'T' and date-only datetimes, a composite text key, generated columns", async () => {
     const { ctx } = await transferred('sums_traps', sqliteFile(trapSchema, fillTraps));
     const r = await countCompare.run(checksums, ctx);
     expect(r).toMatchObject({ ok: true, outputs: { checksums: { pair: { method: 'key ranges', key: ['a', 'b'] } } } });
@@ -187,36 +224,48 @@ describe('count-compare verify: checksums passes on equal data', () => {
 describe('count-compare verify: checksums over many key ranges', () => {
   // Keys that sort differently by UTF-16 unit, by locale and by UTF-8 byte: the two sides must agree on byte order.
   const odd = ['a', 'B', 'é', 'Ａ', '😀', 'z ', 'z', '\uE000', 'ä', '0'];
-  const path = () => sqliteFile(`
+  const path = () =>
+    sqliteFile(
+      `
     CREATE TABLE big (id INTEGER PRIMARY KEY, body TEXT);
     CREATE TABLE named (name TEXT PRIMARY KEY, n INTEGER);
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 7000) INSERT INTO big SELECT i, 'row ' || i FROM n;
-  `, (db) => {
-    const put = db.prepare('INSERT INTO named VALUES (?, ?)');
-    db.transaction(() => {
-      for (let i = 0; i < 5000; i++) put.run(`${odd[i % odd.length]}${i}`, i);
-    })();
-  });
+  `,
+      (db) => {
+        const put = db.prepare('INSERT INTO named VALUES (?, ?)');
+        db.transaction(() => {
+          for (let i = 0; i < 5000; i++) put.run(`${odd[i % odd.length]}${i}`, i);
+        })();
+      },
+    );
 
   it('passes on equal data, then names rows missing at a range boundary, extra past the end, and one changed in the middle, in key order', async () => {
     const { url, ctx } = await transferred('sums_ranges', path());
-    expect(await countCompare.run(checksums, ctx)).toMatchObject({ ok: true, outputs: { checksums: { named: { method: 'key ranges', source_rows: 5000 } } } });
-    await query(url, `DELETE FROM big WHERE id BETWEEN 1999 AND 2001; INSERT INTO big VALUES (7001, 'new'), (7002, 'new'); UPDATE big SET body = 'changed' WHERE id = 4500;
-      UPDATE named SET n = -1 WHERE name = '😀4'`);
+    expect(await countCompare.run(checksums, ctx)).toMatchObject({
+      ok: true,
+      outputs: { checksums: { named: { method: 'key ranges', source_rows: 5000 } } },
+    });
+    await query(
+      url,
+      `DELETE FROM big WHERE id BETWEEN 1999 AND 2001; INSERT INTO big VALUES (7001, 'new'), (7002, 'new'); UPDATE big SET body = 'changed' WHERE id = 4500;
+      UPDATE named SET n = -1 WHERE name = '😀4'`,
+    );
     const r = failure(await countCompare.run(checksums, ctx));
-    expect(r.message).toBe([
-      'row counts differ in 1 of 2 tables: big 7000 -> 6999',
-      'contents differ in 2 of 2 tables (2 rows differ, 3 missing on the target, 2 extra there):',
-      'big: 1 differing, 3 missing, 2 extra (7000 -> 6999 rows)',
-      '  id=1999: missing on the target',
-      '  id=2000: missing on the target',
-      '  id=2001: missing on the target',
-      '  id=4500: body "row 4500" -> "changed"',
-      '  id=7001: extra on the target',
-      '  id=7002: extra on the target',
-      'named: 1 differing, 0 missing, 0 extra (5000 -> 5000 rows)',
-      '  name=😀4: n "4" -> "-1"',
-    ].join('\n'));
+    expect(r.message).toBe(
+      [
+        'row counts differ in 1 of 2 tables: big 7000 -> 6999',
+        'contents differ in 2 of 2 tables (2 rows differ, 3 missing on the target, 2 extra there):',
+        'big: 1 differing, 3 missing, 2 extra (7000 -> 6999 rows)',
+        '  id=1999: missing on the target',
+        '  id=2000: missing on the target',
+        '  id=2001: missing on the target',
+        '  id=4500: body "row 4500" -> "changed"',
+        '  id=7001: extra on the target',
+        '  id=7002: extra on the target',
+        'named: 1 differing, 0 missing, 0 extra (5000 -> 5000 rows)',
+        '  name=😀4: n "4" -> "-1"',
+      ].join('\n'),
+    );
   });
 
   it('lists 20 rows per table and counts the rest', async () => {
@@ -236,9 +285,12 @@ describe('count-compare verify: checksums over many key ranges', () => {
 
 describe('count-compare verify: checksums on a table without a key holding a secret', () => {
   it('names the differing rows by their values with the secret column masked', async () => {
-    const { url, ctx } = await transferred('sums_keyless_secret', sqliteFile(`
+    const { url, ctx } = await transferred(
+      'sums_keyless_secret',
+      sqliteFile(`
       CREATE TABLE sessions (user_name TEXT, api_token TEXT, note TEXT);
-      INSERT INTO sessions VALUES ('alice', 'tok-alice-123', 'a'), ('bob', 'tok-bob-456', 'b');`));
+      INSERT INTO sessions VALUES ('alice', 'tok-alice-123', 'a'), ('bob', 'tok-bob-456', 'b');`),
+    );
     await query(url, `UPDATE sessions SET note = 'changed' WHERE user_name = 'bob'`);
     const r = failure(await countCompare.run(checksums, ctx));
     expect(r.message.split('\n').slice(1)).toEqual([
@@ -261,8 +313,12 @@ describe('count-compare verify: checksums when a read fails', () => {
     });
     const url = await freshDatabase('sums_read_fails');
     await query(url, 'CREATE TABLE t (id bigint primary key, a bigint, g bigint); INSERT INTO t VALUES (1, -9223372036854775808, NULL)');
-    const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
-    expect(failure(await countCompare.run(checksums, ctx)).message).toBe('count failed on connection "source": table "t": integer overflow');
+    const ctx = stepContext({
+      connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } },
+    });
+    expect(failure(await countCompare.run(checksums, ctx)).message).toBe(
+      'count failed on connection "source": table "t": integer overflow',
+    );
   });
 });
 
@@ -283,45 +339,79 @@ describe('count-compare verify: checksums on a primary key with NULL in it (SQLi
 
 describe('count-compare verify: checksums on JSON numbers a double cannot hold', () => {
   it.each([
-    ['an integer past 2^53 changed in its last digit', '{"n": 9007199254740993}', '{"n": 9007199254740992}', '"{\\"n\\":9007199254740993}" -> "{\\"n\\":9007199254740992}"'],
-    ['a number past the range of a double changed to null', '[1e400]', '[null]', `"[1${'0'.repeat(48)}"… (403 characters, first difference at 2) -> "[null]"`],
-    ['a decimal changed past its 17th digit', '[0.12345678901234567890]', '[0.12345678901234567891]', '"[0.1234567890123456789]" -> "[0.12345678901234567891]"'],
+    [
+      'an integer past 2^53 changed in its last digit',
+      '{"n": 9007199254740993}',
+      '{"n": 9007199254740992}',
+      '"{\\"n\\":9007199254740993}" -> "{\\"n\\":9007199254740992}"',
+    ],
+    [
+      'a number past the range of a double changed to null',
+      '[1e400]',
+      '[null]',
+      `"[1${'0'.repeat(48)}"… (403 characters, first difference at 2) -> "[null]"`,
+    ],
+    [
+      'a decimal changed past its 17th digit',
+      '[0.12345678901234567890]',
+      '[0.12345678901234567891]',
+      '"[0.1234567890123456789]" -> "[0.12345678901234567891]"',
+    ],
   ])('fails and names both values: %s', async (_what, sourceJson, targetJson, values) => {
     const path = sqliteFile(`CREATE TABLE t (id INTEGER PRIMARY KEY, meta JSON); INSERT INTO t VALUES (1, '${sourceJson}');`);
     const url = await freshDatabase('sums_json_numbers');
     await query(url, `CREATE TABLE t (id bigint primary key, meta jsonb); INSERT INTO t VALUES (1, '${targetJson}')`);
-    const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
-    expect(failure(await countCompare.run(checksums, ctx)).message.split('\n').slice(1)).toEqual([
-      't: 1 differing, 0 missing, 0 extra (1 -> 1 rows)',
-      `  id=1: meta ${values}`,
-    ]);
+    const ctx = stepContext({
+      connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } },
+    });
+    expect(
+      failure(await countCompare.run(checksums, ctx))
+        .message.split('\n')
+        .slice(1),
+    ).toEqual(['t: 1 differing, 0 missing, 0 extra (1 -> 1 rows)', `  id=1: meta ${values}`]);
   });
 
   it('passes when the same numbers are written differently (1.50 and 1.5e0, 100 and 1e2)', async () => {
-    const path = sqliteFile(`CREATE TABLE t (id INTEGER PRIMARY KEY, meta JSON); INSERT INTO t VALUES (1, '{"a": 1.50, "b": 1e2, "c": -0}');`);
+    const path = sqliteFile(
+      `CREATE TABLE t (id INTEGER PRIMARY KEY, meta JSON); INSERT INTO t VALUES (1, '{"a": 1.50, "b": 1e2, "c": -0}');`,
+    );
     const url = await freshDatabase('sums_json_same');
     await query(url, `CREATE TABLE t (id bigint primary key, meta jsonb); INSERT INTO t VALUES (1, '{"a": 1.5e0, "b": 100, "c": 0}')`);
-    const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
+    const ctx = stepContext({
+      connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } },
+    });
     expect(await countCompare.run(checksums, ctx)).toMatchObject({ ok: true });
   });
 });
 
 describe('count-compare verify: checksums when the connection is lost mid-read', () => {
-  it.each([['a table with a key', 'id bigint primary key, v text', 'id INTEGER PRIMARY KEY, v TEXT'], ['a table without a key', 'id bigint, v text', 'id INTEGER, v TEXT']])(
-    'fails the step naming the lost connection: %s',
-    async (_what, pgColumns, sqliteColumns) => {
-      const rows = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000) INSERT INTO t SELECT i, printf(\'row %d\', i) FROM n;';
-      const path = sqliteFile(`CREATE TABLE t (${sqliteColumns}); ${rows}`);
-      const url = await freshDatabase('sums_lost');
-      await query(url, `CREATE TABLE t (${pgColumns}); INSERT INTO t SELECT i, 'row ' || i FROM generate_series(1, 400000) i`);
-      const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
-      const running = countCompare.run(checksums, ctx);
-      await waitForRow(url, `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and strpos(query, 'fetch forward') > 0`, []);
-      await query(url, `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
-      const r = failure(await running);
-      expect(r.message).toBe('lost the connection to PostgreSQL "target" (terminating connection due to administrator command; SQLSTATE 57P01) during the count of table "t"');
-    },
-  );
+  it.each([
+    ['a table with a key', 'id bigint primary key, v text', 'id INTEGER PRIMARY KEY, v TEXT'],
+    ['a table without a key', 'id bigint, v text', 'id INTEGER, v TEXT'],
+  ])('fails the step naming the lost connection: %s', async (_what, pgColumns, sqliteColumns) => {
+    const rows =
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000) INSERT INTO t SELECT i, printf('row %d', i) FROM n;";
+    const path = sqliteFile(`CREATE TABLE t (${sqliteColumns}); ${rows}`);
+    const url = await freshDatabase('sums_lost');
+    await query(url, `CREATE TABLE t (${pgColumns}); INSERT INTO t SELECT i, 'row ' || i FROM generate_series(1, 400000) i`);
+    const ctx = stepContext({
+      connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } },
+    });
+    const running = countCompare.run(checksums, ctx);
+    await waitForRow(
+      url,
+      `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and strpos(query, 'fetch forward') > 0`,
+      [],
+    );
+    await query(
+      url,
+      `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+    );
+    const r = failure(await running);
+    expect(r.message).toBe(
+      'lost the connection to PostgreSQL "target" (terminating connection due to administrator command; SQLSTATE 57P01) during the count of table "t"',
+    );
+  });
 });
 
 describe('count-compare verify: checksums on odd keys across range boundaries', () => {
@@ -329,16 +419,29 @@ describe('count-compare verify: checksums on odd keys across range boundaries', 
     const texts = ['', ' ', 'a', 'A', 'é', '\uE000', '\uFFFD', '😀', '𝄞x', 'z\u007f', '\\N', 'NULL'];
     const ints = ['-9223372036854775808', '-9007199254740993', '-1', '0', '9007199254740993', '9223372036854775807'];
     const rows: string[] = [];
-    for (let i = 0; i < 400; i++) for (const t of texts.slice(0, 6)) rows.push(`('${t}${i}', ${ints[i % ints.length]}, ${i % 7 === 0 ? 'NULL' : `'${texts[(i + 6) % texts.length]}'`})`);
+    for (let i = 0; i < 400; i++)
+      for (const t of texts.slice(0, 6))
+        rows.push(`('${t}${i}', ${ints[i % ints.length]}, ${i % 7 === 0 ? 'NULL' : `'${texts[(i + 6) % texts.length]}'`})`);
     for (const t of texts) for (const n of ints) rows.push(`('${t}', ${n}, '${t}|${n}')`);
-    const path = sqliteFile(`CREATE TABLE "Odd Table" (k TEXT, n INTEGER, v TEXT, PRIMARY KEY (k, n)); INSERT INTO "Odd Table" VALUES ${rows.join(', ')};`);
+    const path = sqliteFile(
+      `CREATE TABLE "Odd Table" (k TEXT, n INTEGER, v TEXT, PRIMARY KEY (k, n)); INSERT INTO "Odd Table" VALUES ${rows.join(', ')};`,
+    );
     const url = await freshDatabase('sums_odd_keys');
-    await query(url, `CREATE SCHEMA app; CREATE TABLE app."Odd Table" (k text, n bigint, v text, PRIMARY KEY (k, n)); INSERT INTO app."Odd Table" VALUES ${rows.join(', ')}`);
-    const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
+    await query(
+      url,
+      `CREATE SCHEMA app; CREATE TABLE app."Odd Table" (k text, n bigint, v text, PRIMARY KEY (k, n)); INSERT INTO app."Odd Table" VALUES ${rows.join(', ')}`,
+    );
+    const ctx = stepContext({
+      connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } },
+    });
     const r = await countCompare.run({ ...checksums, schemas: ['app'] }, ctx);
     expect(r).toMatchObject({ ok: true, note: `1 tables, ${rows.length} rows on each side, contents equal` });
     await query(url, `UPDATE app."Odd Table" SET v = v || 'x' WHERE k = '😀' AND n = 9007199254740993`);
-    expect(failure(await countCompare.run({ ...checksums, schemas: ['app'] }, ctx)).message.split('\n').slice(1)).toEqual([
+    expect(
+      failure(await countCompare.run({ ...checksums, schemas: ['app'] }, ctx))
+        .message.split('\n')
+        .slice(1),
+    ).toEqual([
       `Odd Table: 1 differing, 0 missing, 0 extra (${rows.length} -> ${rows.length} rows)`,
       '  k=😀, n=9007199254740993: v "😀|9007199254740993" -> "😀|9007199254740993x"',
     ]);

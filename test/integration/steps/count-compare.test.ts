@@ -41,7 +41,9 @@ function makeSqlite(dir: string): void {
 
 /** The same tables on PostgreSQL; `changes` runs afterwards to make them differ. */
 async function makePostgres(url: string, changes = ''): Promise<void> {
-  await query(url, `
+  await query(
+    url,
+    `
     create table files (id int primary key, name text, deleted int default 0);
     create table tags (id int primary key, label text);
     create table "order" (id int primary key);
@@ -54,7 +56,8 @@ async function makePostgres(url: string, changes = ''): Promise<void> {
     insert into "MyTable" values (1), (2);
     insert into "with space" values (1);
     ${changes}
-  `);
+  `,
+  );
 }
 
 const allTables = ['MyTable', 'empty_one', 'files', 'order', 'tags', 'with space'];
@@ -144,7 +147,10 @@ describe('count-compare', () => {
   });
 
   it('rejects a where condition for a table it does not compare', async () => {
-    const listed = await countCompare.run({ source: 'source', target: 'target', tables: ['files'], where: { tag: 'id > 0' } }, ctxWith(same));
+    const listed = await countCompare.run(
+      { source: 'source', target: 'target', tables: ['files'], where: { tag: 'id > 0' } },
+      ctxWith(same),
+    );
     expect(failure(listed)).toEqual({
       message: 'where has a condition for "tag", but tables does not list it',
       hint: 'add the table to tables, or remove its condition; nothing was counted',
@@ -156,12 +162,18 @@ describe('count-compare', () => {
     });
   });
 
-  it('reports a bad where condition with the table, the connection and the database\'s message', async () => {
-    const r = await countCompare.run({ source: 'source', target: 'target', tables: ['files'], where: { files: 'nope = 1' } }, ctxWith(same));
+  it("reports a bad where condition with the table, the connection and the database's message", async () => {
+    const r = await countCompare.run(
+      { source: 'source', target: 'target', tables: ['files'], where: { files: 'nope = 1' } },
+      ctxWith(same),
+    );
     expect(failure(r).message).toBe('count failed on connection "source": table "files": no such column: nope');
     const url = await freshDatabase('count_bad_where');
     await makePostgres(url, 'alter table files drop column deleted;');
-    const t = await countCompare.run({ source: 'source', target: 'target', tables: ['files'], where: { files: 'deleted = 0' } }, ctxWith(url));
+    const t = await countCompare.run(
+      { source: 'source', target: 'target', tables: ['files'], where: { files: 'deleted = 0' } },
+      ctxWith(url),
+    );
     expect(failure(t).message).toBe('count failed on connection "target": table "files": column "deleted" does not exist');
   });
 
@@ -177,7 +189,10 @@ describe('count-compare', () => {
   it('compares two PostgreSQL databases in a named schema', async () => {
     const a = await freshDatabase('count_schema_a');
     const b = await freshDatabase('count_schema_b');
-    await query(a, 'create schema app; create table app.users (id int); insert into app.users values (1), (2); create table public.users (id int)');
+    await query(
+      a,
+      'create schema app; create table app.users (id int); insert into app.users values (1), (2); create table public.users (id int)',
+    );
     await query(b, 'create schema app; create table app.users (id int); insert into app.users values (1)');
     const ctx = stepContext({ connections: { a: { name: 'a', type: 'postgres', url: a }, b: { name: 'b', type: 'postgres', url: b } } });
     const r = await countCompare.run({ source: 'a', target: 'b', schema: 'app' }, ctx);
@@ -186,7 +201,10 @@ describe('count-compare', () => {
 
   it('looks for the tables in every schema but the system ones by default, or only in the listed schemas', async () => {
     const url = await freshDatabase('count_schemas');
-    await query(url, 'create schema catalog; create table catalog.files (id int primary key, name text, deleted int); insert into catalog.files values (1, \'a\', 0), (2, \'b\', 0), (3, \'c\', 1)');
+    await query(
+      url,
+      "create schema catalog; create table catalog.files (id int primary key, name text, deleted int); insert into catalog.files values (1, 'a', 0), (2, 'b', 0), (3, 'c', 1)",
+    );
     const found = await countCompare.run({ source: 'source', target: 'target', tables: ['files'] }, ctxWith(url));
     expect(found).toMatchObject({ ok: true, outputs: { counts: { files: { source: 3, target: 3 } } } });
     const listed = await countCompare.run({ source: 'source', target: 'target', tables: ['files'], schemas: ['public'] }, ctxWith(url));
@@ -210,7 +228,10 @@ describe('count-compare', () => {
 
   it('refuses schema and schemas together', async () => {
     const r = await countCompare.run({ source: 'source', target: 'target', schema: 'a', schemas: ['b'] }, ctxWith(same));
-    expect(failure(r)).toEqual({ message: 'the step gives both schema and schemas', hint: 'keep schemas (a list); schema is its one-name form' });
+    expect(failure(r)).toEqual({
+      message: 'the step gives both schema and schemas',
+      hint: 'keep schemas (a list); schema is its one-name form',
+    });
   });
 
   it('fails naming the lost connection and the table when a session is ended mid-count, and leaves no client open', async () => {
@@ -223,7 +244,8 @@ describe('count-compare', () => {
     const running = countCompare.run({ source: 'a', target: 'b', where: { users: slowOnA } }, ctx);
     await terminateWhenRunning(a, 'pg_sleep(case');
     expect(failure(await running)).toEqual({
-      message: 'lost the connection to PostgreSQL "a" (terminating connection due to administrator command; SQLSTATE 57P01) during the count of table "users"',
+      message:
+        'lost the connection to PostgreSQL "a" (terminating connection due to administrator command; SQLSTATE 57P01) during the count of table "users"',
       hint: LOST_HINT,
     });
     await noSessionsLeft(a);
@@ -232,7 +254,10 @@ describe('count-compare', () => {
 
   it('fails with the masked URL when the target refuses connections', async () => {
     const port = await freePort();
-    const r = await countCompare.run({ source: 'source', target: 'target' }, ctxWith(`postgresql://postgres:runbook-test-pw@127.0.0.1:${port}/x`));
+    const r = await countCompare.run(
+      { source: 'source', target: 'target' },
+      ctxWith(`postgresql://postgres:runbook-test-pw@127.0.0.1:${port}/x`),
+    );
     expect(failure(r)).toEqual({
       message: `cannot connect to "target" (postgresql://postgres:****@127.0.0.1:${port}/x): connection refused`,
       hint: `is PostgreSQL running and listening on 127.0.0.1:${port}? Check the host and port of the connection URL`,
@@ -246,13 +271,20 @@ describe('count-compare', () => {
       { label: 'compare', text: 'source (sqlite catalogue.db) -> target (postgres postgresql://app:****@db:5432/cat)' },
       { label: 'tables', text: 'all tables of the source' },
     ]);
-    expect(countCompare.describe({ source: 'source', target: 'target', tables: ['files', 'tags'], where: { files: 'deleted = 0' }, schema: 'app' }, ctx)).toEqual([
+    expect(
+      countCompare.describe(
+        { source: 'source', target: 'target', tables: ['files', 'tags'], where: { files: 'deleted = 0' }, schema: 'app' },
+        ctx,
+      ),
+    ).toEqual([
       { label: 'compare', text: 'source (sqlite catalogue.db) -> target (postgres postgresql://app:****@db:5432/cat)' },
       { label: 'tables', text: 'files, tags' },
       { label: 'where', text: 'files: deleted = 0' },
       { label: 'schema', text: 'app' },
     ]);
-    expect(countCompare.describe({ source: 'source', target: 'target', schemas: ['app', 'audit'], verify: 'checksums' }, ctx).slice(2)).toEqual([
+    expect(
+      countCompare.describe({ source: 'source', target: 'target', schemas: ['app', 'audit'], verify: 'checksums' }, ctx).slice(2),
+    ).toEqual([
       { label: 'schemas', text: 'app, audit' },
       { label: 'verify', text: 'row counts, then checksums of every row by key ranges' },
     ]);
@@ -260,12 +292,15 @@ describe('count-compare', () => {
 });
 
 describe('count-compare after a transfer with virtual_tables: empty', () => {
-  const shadowsOf = (v: string) => ['config', 'content', 'data', 'docsize', 'idx'].map((s) => ({ table: `${v}_${s}`, reason: `shadow table of ${v}` }));
+  const shadowsOf = (v: string) =>
+    ['config', 'content', 'data', 'docsize', 'idx'].map((s) => ({ table: `${v}_${s}`, reason: `shadow table of ${v}` }));
 
   async function transferred(label: string): Promise<{ url: string; ctx: RecordedContext }> {
     const url = await freshDatabase(label);
     const path = agregatorCatalogue();
-    const ctx = stepContext({ connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } } });
+    const ctx = stepContext({
+      connections: { source: { name: 'source', type: 'sqlite', path }, target: { name: 'target', type: 'postgres', url } },
+    });
     const r = await sqliteToPg.run({ source: 'source', target: 'target', virtual_tables: 'empty' }, ctx);
     if (!r.ok) throw new Error(r.message);
     return { url, ctx };
@@ -274,16 +309,32 @@ describe('count-compare after a transfer with virtual_tables: empty', () => {
   it('passes, naming files_fts and tags_fts as virtual tables created empty by design, listed or not', async () => {
     const { ctx } = await transferred('count_vt');
     const r = await countCompare.run({ source: 'source', target: 'target' }, ctx);
-    const skipped = [{ table: 'files_fts', reason: 'virtual table, created empty by design' }, ...shadowsOf('files_fts'), { table: 'tags_fts', reason: 'virtual table, created empty by design' }, ...shadowsOf('tags_fts')];
+    const skipped = [
+      { table: 'files_fts', reason: 'virtual table, created empty by design' },
+      ...shadowsOf('files_fts'),
+      { table: 'tags_fts', reason: 'virtual table, created empty by design' },
+      ...shadowsOf('tags_fts'),
+    ];
     expect(r).toEqual({
       ok: true,
-      outputs: { counts: { files: { source: 2, target: 2 }, tags: { source: 3, target: 3 } }, tables: ['files', 'tags'], total_source: 5, total_target: 5, skipped, verify: 'counts', rows_per_second: expect.any(Number) },
+      outputs: {
+        counts: { files: { source: 2, target: 2 }, tags: { source: 3, target: 3 } },
+        tables: ['files', 'tags'],
+        total_source: 5,
+        total_target: 5,
+        skipped,
+        verify: 'counts',
+        rows_per_second: expect.any(Number),
+      },
       note: '2 tables, 5 rows on each side',
     });
     expect(ctx.lines).toContain('skipped files_fts: virtual table, created empty by design');
 
     const listed = await countCompare.run({ source: 'source', target: 'target', tables: ['files', 'files_fts'] }, ctx);
-    expect(listed).toMatchObject({ ok: true, outputs: { tables: ['files'], skipped: [{ table: 'files_fts', reason: 'virtual table, created empty by design' }] } });
+    expect(listed).toMatchObject({
+      ok: true,
+      outputs: { tables: ['files'], skipped: [{ table: 'files_fts', reason: 'virtual table, created empty by design' }] },
+    });
   });
 
   it('still counts an empty table it cannot tell was made empty on purpose, and fails on it', async () => {

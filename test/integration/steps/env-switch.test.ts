@@ -1,4 +1,16 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, lstatSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  lstatSync,
+  rmSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,9 +34,11 @@ function undo(token: JsonValue, ctx: RecordedContext): Promise<StepResult> {
 }
 
 const ORIGINAL = Buffer.concat([
-  Buffer.from('# Agregator settings\n\nFLASK_ENV=production\nexport DATABASE_URL=sqlite:///catalogue.db # old store\nSECRET_KEY="abc def"\n'),
+  Buffer.from(
+    '# Agregator settings\n\nFLASK_ENV=production\nexport DATABASE_URL=sqlite:///catalogue.db # old store\nSECRET_KEY="abc def"\n',
+  ),
   Buffer.from([0x4e, 0x4f, 0x54, 0x45, 0x3d, 0xff, 0xfe, 0x0a]), // NOTE=<invalid UTF-8>
-  Buffer.from("MULTI=\"line one\nline two\"\n  # indented comment\nOLD_FLAG=1\nPORT = 5050"),
+  Buffer.from('MULTI="line one\nline two"\n  # indented comment\nOLD_FLAG=1\nPORT = 5050'),
 ]);
 
 describe('env-switch', () => {
@@ -34,12 +48,18 @@ describe('env-switch', () => {
     writeFileSync(file, ORIGINAL);
     chmodSync(file, 0o640);
     const r = await envSwitch.run(
-      { file: '.env', set: { DATABASE_URL: 'postgresql://app:pw@db/agregator', MULTI: 'one', PORT: '6060', NEW_KEY: 'x' }, unset: ['OLD_FLAG', 'ABSENT'] },
+      {
+        file: '.env',
+        set: { DATABASE_URL: 'postgresql://app:pw@db/agregator', MULTI: 'one', PORT: '6060', NEW_KEY: 'x' },
+        unset: ['OLD_FLAG', 'ABSENT'],
+      },
       ctx,
     );
     expect(readFileSync(file)).toEqual(
       Buffer.concat([
-        Buffer.from('# Agregator settings\n\nFLASK_ENV=production\nexport DATABASE_URL=postgresql://app:pw@db/agregator # old store\nSECRET_KEY="abc def"\n'),
+        Buffer.from(
+          '# Agregator settings\n\nFLASK_ENV=production\nexport DATABASE_URL=postgresql://app:pw@db/agregator # old store\nSECRET_KEY="abc def"\n',
+        ),
         Buffer.from([0x4e, 0x4f, 0x54, 0x45, 0x3d, 0xff, 0xfe, 0x0a]),
         Buffer.from('MULTI=one\n  # indented comment\nPORT = 6060\nNEW_KEY=x\n'),
       ]),
@@ -93,7 +113,9 @@ describe('env-switch', () => {
     const file = join(ctx.workDir, '.env');
     writeFileSync(file, ORIGINAL);
     chmodSync(file, 0o640);
-    const token = undoToken(await envSwitch.run({ file: '.env', set: { DATABASE_URL: 'postgresql://db/app' }, unset: ['SECRET_KEY'] }, ctx));
+    const token = undoToken(
+      await envSwitch.run({ file: '.env', set: { DATABASE_URL: 'postgresql://db/app' }, unset: ['SECRET_KEY'] }, ctx),
+    );
     expect(sha(readFileSync(file))).not.toBe(sha(ORIGINAL));
     expect(await undo(token, ctx)).toEqual({ ok: true, outputs: { file }, note: `restored ${file} byte-for-byte` });
     expect(sha(readFileSync(file))).toBe(sha(ORIGINAL));
@@ -112,7 +134,9 @@ describe('env-switch', () => {
     expect(await undo(token, ctx)).toMatchObject({ ok: true });
     expect(readFileSync(file, 'utf8')).toBe('A=1\nB=2\n');
     const kept = join(ctx.stepDir, 'overwritten.env');
-    expect(ctx.warnings).toEqual([`${file} was changed after the switch (keys B, C); restored the original anyway; the changed file is kept in ${kept}`]);
+    expect(ctx.warnings).toEqual([
+      `${file} was changed after the switch (keys B, C); restored the original anyway; the changed file is kept in ${kept}`,
+    ]);
     expect(readFileSync(kept, 'utf8')).toBe('A=10\nB=3\nC=new\n# note\n');
   });
 
@@ -169,7 +193,10 @@ describe('env-switch', () => {
       hint: `restore ${file} by hand; the file was left as it is`,
     });
     rmSync(backup);
-    expect(await undo(token, ctx)).toMatchObject({ ok: false, message: `cannot restore ${file}: the copy of the original at ${backup} is missing` });
+    expect(await undo(token, ctx)).toMatchObject({
+      ok: false,
+      message: `cannot restore ${file}: the copy of the original at ${backup} is missing`,
+    });
     expect(readFileSync(file, 'utf8')).toBe('A=2\n');
   });
 
@@ -201,12 +228,19 @@ describe('env-switch', () => {
     const update = { SQLALCHEMY_DATABASE_URI: url };
     const without = join(ctx.workDir, 'without.env');
     const withoutBytes = Buffer.from('# app\nDATABASE_URL=sqlite:///catalogue.db\nPORT=5050\n');
-    const withBytes = Buffer.from('DATABASE_URL=sqlite:///catalogue.db\r\nexport SQLALCHEMY_DATABASE_URI="sqlite:////srv/app/catalogue.db" # old\r\nPORT=5050\r\n');
+    const withBytes = Buffer.from(
+      'DATABASE_URL=sqlite:///catalogue.db\r\nexport SQLALCHEMY_DATABASE_URI="sqlite:////srv/app/catalogue.db" # old\r\nPORT=5050\r\n',
+    );
     writeFileSync(without, withoutBytes);
 
     const r1 = await envSwitch.run({ file: 'without.env', set: { DATABASE_URL: url }, update }, ctx);
     expect(readFileSync(without, 'utf8')).toBe(`# app\nDATABASE_URL=${url}\nPORT=5050\n`);
-    expect(r1).toMatchObject({ ok: true, outputs: { changed: ['DATABASE_URL'], file: without }, env: { DATABASE_URL: url }, note: 'switched without.env: DATABASE_URL' });
+    expect(r1).toMatchObject({
+      ok: true,
+      outputs: { changed: ['DATABASE_URL'], file: without },
+      env: { DATABASE_URL: url },
+      note: 'switched without.env: DATABASE_URL',
+    });
     expect(r1.ok && r1.env).toEqual({ DATABASE_URL: url });
 
     const ctx2 = stepContext({ secrets: ['pw'] });
@@ -228,7 +262,12 @@ describe('env-switch', () => {
     const ctx = stepContext();
     const file = join(ctx.workDir, '.env');
     writeFileSync(file, 'A=1\n');
-    expect(await envSwitch.run({ file: '.env', update: { B: '2' } }, ctx)).toMatchObject({ ok: true, outputs: { changed: [], file }, env: {}, note: '.env already had these values' });
+    expect(await envSwitch.run({ file: '.env', update: { B: '2' } }, ctx)).toMatchObject({
+      ok: true,
+      outputs: { changed: [], file },
+      env: {},
+      note: '.env already had these values',
+    });
     expect(readFileSync(file, 'utf8')).toBe('A=1\n');
   });
 
@@ -261,14 +300,22 @@ describe('env-switch', () => {
   it('describes the file and the keys with values masked', () => {
     const mask = (t: string) => t.split('pw').join('****');
     expect(
-      envSwitch.describe({ file: '.env', set: { DATABASE_URL: 'postgresql://app:pw@db/a', DEBUG: '0' }, unset: ['SQLITE_PATH'] }, { connection: () => undefined, mask }),
+      envSwitch.describe(
+        { file: '.env', set: { DATABASE_URL: 'postgresql://app:pw@db/a', DEBUG: '0' }, unset: ['SQLITE_PATH'] },
+        { connection: () => undefined, mask },
+      ),
     ).toEqual([
       { label: 'file', text: '.env' },
       { label: 'set', text: 'DATABASE_URL=postgresql://app:****@db/a' },
       { label: 'set', text: 'DEBUG=0' },
       { label: 'unset', text: 'SQLITE_PATH' },
     ]);
-    expect(envSwitch.describe({ file: '.env', update: { SQLALCHEMY_DATABASE_URI: 'postgresql://app:pw@db/a' } }, { connection: () => undefined, mask })).toEqual([
+    expect(
+      envSwitch.describe(
+        { file: '.env', update: { SQLALCHEMY_DATABASE_URI: 'postgresql://app:pw@db/a' } },
+        { connection: () => undefined, mask },
+      ),
+    ).toEqual([
       { label: 'file', text: '.env' },
       { label: 'update', text: 'SQLALCHEMY_DATABASE_URI=postgresql://app:****@db/a (only if already in the file)' },
     ]);
@@ -285,15 +332,22 @@ describe('env-switch with a full disk where it keeps the original', () => {
     if (disk) unmountSmallDisk(disk);
   });
 
-  it.skipIf(disk === undefined)('leaves the env file untouched and names the copy it could not write, not the env file [needs mount: root]', async () => {
-    const ctx = stepContext({ stepDir: disk! });
-    const file = join(ctx.workDir, '.env');
-    writeFileSync(file, ORIGINAL);
-    const r = await envSwitch.run({ file: '.env', set: { DATABASE_URL: 'postgresql://app@db/agregator' } }, ctx);
-    expect(readFileSync(file)).toEqual(ORIGINAL);
-    expect(r).toMatchObject({ ok: false });
-    if (r.ok) return;
-    expect(r.message).toMatch(new RegExp(`^cannot write ${join(disk!, 'original.env')}: ENOSPC: no space left on device.*; \\.env was not changed$`));
-    expect(r.hint).toBe('the copy of the original is kept in the run directory (.runbook/runs) before the file is switched; free space there or make it writable');
-  });
+  it.skipIf(disk === undefined)(
+    'leaves the env file untouched and names the copy it could not write, not the env file [needs mount: root]',
+    async () => {
+      const ctx = stepContext({ stepDir: disk! });
+      const file = join(ctx.workDir, '.env');
+      writeFileSync(file, ORIGINAL);
+      const r = await envSwitch.run({ file: '.env', set: { DATABASE_URL: 'postgresql://app@db/agregator' } }, ctx);
+      expect(readFileSync(file)).toEqual(ORIGINAL);
+      expect(r).toMatchObject({ ok: false });
+      if (r.ok) return;
+      expect(r.message).toMatch(
+        new RegExp(`^cannot write ${join(disk!, 'original.env')}: ENOSPC: no space left on device.*; \\.env was not changed$`),
+      );
+      expect(r.hint).toBe(
+        'the copy of the original is kept in the run directory (.runbook/runs) before the file is switched; free space there or make it writable',
+      );
+    },
+  );
 });

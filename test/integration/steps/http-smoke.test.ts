@@ -31,7 +31,12 @@ async function app(req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (route === 'POST /api/auth/login') {
     const { username, password } = JSON.parse(body) as { username: string; password: string };
     if (username !== 'admin' || password !== 's3cret') return json(res, 401, { error: 'bad credentials' });
-    return json(res, 200, { ok: true, user: { name: 'admin', roles: ['admin', 'editor'] } }, { 'set-cookie': 'session=abc123; Path=/; HttpOnly' });
+    return json(
+      res,
+      200,
+      { ok: true, user: { name: 'admin', roles: ['admin', 'editor'] } },
+      { 'set-cookie': 'session=abc123; Path=/; HttpOnly' },
+    );
   }
   if (route === 'POST /login-form') {
     const form = new URLSearchParams(body);
@@ -82,9 +87,27 @@ describe('http-smoke', () => {
       base_url: base,
       wait_until_up: { path: '/health', timeout: '5s' },
       requests: [
-        { ...login, expect: { status: 200, json: { '$.user.name': 'admin', '$.user.roles[*]': ['admin', 'editor'], '$.ok': { exists: true }, '$.error': { exists: false } } } },
-        { name: 'me', path: '/api/auth/me', expect: { json: { '$.user': { matches: '^adm' } }, headers: { 'content-type': { matches: 'json' } } } },
-        { path: '/api/files', expect: { status: [200, 304], body_contains: ['a.pdf', 'b.pdf'], body_not_contains: 'Traceback', json: { '$.total': 2 } } },
+        {
+          ...login,
+          expect: {
+            status: 200,
+            json: {
+              '$.user.name': 'admin',
+              '$.user.roles[*]': ['admin', 'editor'],
+              '$.ok': { exists: true },
+              '$.error': { exists: false },
+            },
+          },
+        },
+        {
+          name: 'me',
+          path: '/api/auth/me',
+          expect: { json: { '$.user': { matches: '^adm' } }, headers: { 'content-type': { matches: 'json' } } },
+        },
+        {
+          path: '/api/files',
+          expect: { status: [200, 304], body_contains: ['a.pdf', 'b.pdf'], body_not_contains: 'Traceback', json: { '$.total': 2 } },
+        },
       ],
       outputs: { user: { request: 'login', json: '$.user.name' }, type: { request: 3, header: 'content-type' } },
     };
@@ -107,10 +130,13 @@ describe('http-smoke', () => {
   it('fails a request that needs the session when nobody logged in, naming it and showing the body', async () => {
     const r = await httpSmoke.run({ base_url: base, requests: [{ name: 'me', path: '/api/auth/me', expect: { status: 200 } }] }, ctx());
     expect(failure(r)).toEqual({
-      message: 'GET /api/auth/me ("me"), request 1 of 1: expected status 200, got 401. Response 401: {"error":"login required"}. No request before it.',
+      message:
+        'GET /api/auth/me ("me"), request 1 of 1: expected status 200, got 401. Response 401: {"error":"login required"}. No request before it.',
       hint: 'the app refused the session: does an earlier request of this step log in? Cookies are kept across the requests of one step',
     });
-    expect(!r.ok && r.outputs).toEqual({ results: [{ name: 'me', method: 'GET', path: '/api/auth/me', status: 401, ms: expect.any(Number) }] });
+    expect(!r.ok && r.outputs).toEqual({
+      results: [{ name: 'me', method: 'GET', path: '/api/auth/me', status: 401, ms: expect.any(Number) }],
+    });
   });
 
   it('stops at the first failing request, saying how many passed and every missed check', async () => {
@@ -119,7 +145,13 @@ describe('http-smoke', () => {
         base_url: base,
         requests: [
           login,
-          { path: '/api/files', expect: { body_contains: ['a.pdf', 'report.pdf'], json: { '$.total': '3', '$.files[0].name': { matches: '^z' }, '$.nope': { exists: true } } } },
+          {
+            path: '/api/files',
+            expect: {
+              body_contains: ['a.pdf', 'report.pdf'],
+              json: { '$.total': '3', '$.files[0].name': { matches: '^z' }, '$.nope': { exists: true } },
+            },
+          },
           { path: '/api/auth/me' },
         ],
       },
@@ -135,7 +167,12 @@ describe('http-smoke', () => {
     const r = await httpSmoke.run(
       {
         base_url: base,
-        requests: [login, { path: '/api/auth/me' }, { method: 'POST', path: '/api/auth/logout' }, { path: '/api/auth/me', expect: { status: 401 } }],
+        requests: [
+          login,
+          { path: '/api/auth/me' },
+          { method: 'POST', path: '/api/auth/logout' },
+          { path: '/api/auth/me', expect: { status: 401 } },
+        ],
       },
       ctx(),
     );
@@ -145,7 +182,13 @@ describe('http-smoke', () => {
   it('does not follow redirects unless told, keeping cookies set on the redirect', async () => {
     const form = { method: 'POST', path: '/login-form', form: { user: 'admin', password: 's3cret' } } as const;
     const manual = await httpSmoke.run(
-      { base_url: base, requests: [{ ...form, expect: { status: 302, headers: { location: '/home' } } }, { path: '/home', expect: { body_contains: 'Welcome' } }] },
+      {
+        base_url: base,
+        requests: [
+          { ...form, expect: { status: 302, headers: { location: '/home' } } },
+          { path: '/home', expect: { body_contains: 'Welcome' } },
+        ],
+      },
       ctx(),
     );
     expect(manual.ok).toBe(true);
@@ -187,9 +230,19 @@ describe('http-smoke', () => {
     // The app starts when the step says its first try was refused: never before, whatever the machine's speed.
     const lines: string[] = [];
     let starting: Promise<{ server: Server }> | undefined;
-    const c = stepContext({ secrets: ['s3cret'], output: (line) => { lines.push(line); starting ??= listen(port); } });
+    const c = stepContext({
+      secrets: ['s3cret'],
+      output: (line) => {
+        lines.push(line);
+        starting ??= listen(port);
+      },
+    });
     const r = await httpSmoke.run(
-      { base_url: `http://127.0.0.1:${port}`, wait_until_up: { path: '/health', timeout: '30s', interval: '100ms' }, requests: [{ path: '/health', expect: { json: { '$.database': 'postgresql' } } }] },
+      {
+        base_url: `http://127.0.0.1:${port}`,
+        wait_until_up: { path: '/health', timeout: '30s', interval: '100ms' },
+        requests: [{ path: '/health', expect: { json: { '$.database': 'postgresql' } } }],
+      },
       c,
     );
     if (starting) await close((await starting).server);
@@ -199,7 +252,10 @@ describe('http-smoke', () => {
 
   it('fails after the deadline when nothing ever listens', async () => {
     const port = await freePort();
-    const r = await httpSmoke.run({ base_url: `http://127.0.0.1:${port}`, wait_until_up: { path: '/health', timeout: '1s' }, requests: [login] }, ctx());
+    const r = await httpSmoke.run(
+      { base_url: `http://127.0.0.1:${port}`, wait_until_up: { path: '/health', timeout: '1s' }, requests: [login] },
+      ctx(),
+    );
     expect(failure(r)).toEqual({
       message: `app at http://127.0.0.1:${port} did not answer /health with 2xx within 1s; last error: connection refused`,
       hint: 'is the app started? Its log says why it is not answering',
@@ -213,7 +269,9 @@ describe('http-smoke', () => {
     const c = ctx();
     const r = await httpSmoke.run({ base_url: `http://127.0.0.1:${port}/`, wait_until_up: { path: '/health', timeout: '600ms' } }, c);
     await close(sick);
-    expect(failure(r).message).toBe(`app at http://127.0.0.1:${port}/ did not answer /health with 2xx within 600ms; last error: status 503: {"database":"down"}`);
+    expect(failure(r).message).toBe(
+      `app at http://127.0.0.1:${port}/ did not answer /health with 2xx within 600ms; last error: status 503: {"database":"down"}`,
+    );
     expect(c.lines[0]).toBe('/health not up yet (try 1): status 503: {"database":"down"}');
   });
 
@@ -240,13 +298,19 @@ describe('http-smoke', () => {
     await new Promise<void>((r) => starting.listen(0, '127.0.0.1', r));
     const port = (starting.address() as { port: number }).port;
     const c = ctx();
-    const r = await httpSmoke.run({ base_url: `http://127.0.0.1:${port}`, wait_until_up: { path: '/healthz', timeout: '10m', interval: '50ms' } }, c);
+    const r = await httpSmoke.run(
+      { base_url: `http://127.0.0.1:${port}`, wait_until_up: { path: '/healthz', timeout: '10m', interval: '50ms' } },
+      c,
+    );
     await close(starting);
     expect(failure(r)).toEqual({
       message: `app at http://127.0.0.1:${port} answered /healthz with status 404 while waiting for it to come up; only a failed connection or 503 is waited out. The body begins:\n  no such page\n  at all`,
       hint: 'the app is up but has no /healthz: check base_url and wait_until_up.path',
     });
-    expect(c.lines).toEqual(['/healthz not up yet (try 1): status 503: {"status":"starting"}', '/healthz not up yet (try 2): status 503: {"status":"starting"}']);
+    expect(c.lines).toEqual([
+      '/healthz not up yet (try 1): status 503: {"status":"starting"}',
+      '/healthz not up yet (try 2): status 503: {"status":"starting"}',
+    ]);
   });
 
   it('rejects an output that names no request before sending anything', async () => {
@@ -263,7 +327,11 @@ describe('http-smoke', () => {
       wait_until_up: { path: '/health', timeout: 60 },
       requests: [
         { ...login, json: { username: 'admin', password: 'typed-inline' }, expect: { status: 200 } },
-        { path: '/api/search?q=s3cret', headers: { Authorization: 'Bearer s3cret' }, expect: { body_contains: 'results', json: { '$.total': { matches: '\\d+' } } } },
+        {
+          path: '/api/search?q=s3cret',
+          headers: { Authorization: 'Bearer s3cret' },
+          expect: { body_contains: 'results', json: { '$.total': { matches: '\\d+' } } },
+        },
       ],
       outputs: { user: { request: 'login', json: '$.user.name' } },
     };

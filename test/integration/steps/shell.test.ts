@@ -35,7 +35,12 @@ describe('shell', () => {
     const r = await shell.run(
       {
         run: `echo 'version 14.2 ready'; echo '{"db":{"tables":23,"names":["a","b"]}}' > /dev/null; echo done`,
-        outputs: { major: { regex: 'version (\\d+)\\.(\\d+)' }, minor: { regex: 'version (\\d+)\\.(\\d+)', group: 2 }, whole: { regex: '^\\w+ \\S+' }, last: { stdout_line: 'last' } },
+        outputs: {
+          major: { regex: 'version (\\d+)\\.(\\d+)' },
+          minor: { regex: 'version (\\d+)\\.(\\d+)', group: 2 },
+          whole: { regex: '^\\w+ \\S+' },
+          last: { stdout_line: 'last' },
+        },
       },
       ctx,
     );
@@ -48,7 +53,10 @@ describe('shell', () => {
 
   it('reads JSON outputs with a JSON path, one match as a value and several as a list', async () => {
     const r = await shell.run(
-      { run: ['printf', '%s', '{"db":{"tables":23,"names":["a","b"]}}'], outputs: { tables: { json: '$.db.tables' }, names: { json: '$.db.names[*]' } } },
+      {
+        run: ['printf', '%s', '{"db":{"tables":23,"names":["a","b"]}}'],
+        outputs: { tables: { json: '$.db.tables' }, names: { json: '$.db.names[*]' } },
+      },
       stepContext(),
     );
     expect(r.ok && r.outputs).toMatchObject({ tables: 23, names: ['a', 'b'] });
@@ -62,7 +70,9 @@ describe('shell', () => {
       hint: `the command's whole output is in ${join(ctx.stepDir, 'stdout.log')}`,
     });
     const j = await shell.run({ run: 'echo hello', outputs: { n: { json: '$.n' } } }, ctx);
-    expect(failure(j).message).toBe(`output "n": stdout is not JSON (Unexpected token 'h', "hello" is not valid JSON), so the path $.n cannot be read`);
+    expect(failure(j).message).toBe(
+      `output "n": stdout is not JSON (Unexpected token 'h', "hello" is not valid JSON), so the path $.n cannot be read`,
+    );
     const none = await shell.run({ run: 'echo {}', outputs: { n: { json: '$.n' } } }, ctx);
     expect(failure(none).message).toBe('output "n": the path $.n found nothing in the JSON on stdout');
   });
@@ -154,12 +164,18 @@ describe('shell', () => {
     expect(r.ok && r.outputs.stdout).toBe(`${join(ctx.workDir, 'app')} run a b`);
   });
 
-  it('removes the unset_env variables from the command\'s environment, those of the run and of env alike', async () => {
+  it("removes the unset_env variables from the command's environment, those of the run and of env alike", async () => {
     const ctx = stepContext({ env: { PATH: process.env.PATH, DATABASE_URL: 'postgresql://leak', KEEP: 'kept' } });
     const script = 'echo "${DATABASE_URL-unset} ${SQLALCHEMY_DATABASE_URI-unset} $KEEP"';
-    const r = await shell.run({ run: script, env: { SQLALCHEMY_DATABASE_URI: 'postgresql://leak' }, unset_env: ['DATABASE_URL', 'SQLALCHEMY_DATABASE_URI'] }, ctx);
+    const r = await shell.run(
+      { run: script, env: { SQLALCHEMY_DATABASE_URI: 'postgresql://leak' }, unset_env: ['DATABASE_URL', 'SQLALCHEMY_DATABASE_URI'] },
+      ctx,
+    );
     expect(r.ok && r.outputs.stdout).toBe('unset unset kept');
-    expect(shell.describe({ run: 'x', unset_env: ['DATABASE_URL'] }, { connection: () => undefined, mask })).toContainEqual({ label: 'unset_env', text: 'DATABASE_URL' });
+    expect(shell.describe({ run: 'x', unset_env: ['DATABASE_URL'] }, { connection: () => undefined, mask })).toContainEqual({
+      label: 'unset_env',
+      text: 'DATABASE_URL',
+    });
   });
 
   it('passes an argv element as one argument, never through a shell', async () => {
@@ -247,7 +263,13 @@ describe('shell', () => {
     const dctx = { connection: () => undefined, mask };
     expect(
       shell.describe(
-        { run: ['psql', 'postgres://u:s3cret@h/db', '-c', 'select 1'], cwd: 'app', env: { PGPASSWORD: 's3cret' }, expect_exit: [0, 1], outputs: { v: { regex: 'v(\\d)' } } },
+        {
+          run: ['psql', 'postgres://u:s3cret@h/db', '-c', 'select 1'],
+          cwd: 'app',
+          env: { PGPASSWORD: 's3cret' },
+          expect_exit: [0, 1],
+          outputs: { v: { regex: 'v(\\d)' } },
+        },
         dctx,
       ),
     ).toEqual([

@@ -26,7 +26,7 @@ function sqliteContext(extra: Partial<RecordedContext> = {}): RecordedContext {
   return ctx;
 }
 
-const onSource = (fields: Omit<Spec, 'connection'>): Spec => ({ connection: 'source', ...fields } as Spec);
+const onSource = (fields: Omit<Spec, 'connection'>): Spec => ({ connection: 'source', ...fields }) as Spec;
 
 describe('sql-check on SQLite', () => {
   it('passes PRAGMA integrity_check on a healthy file and outputs rows, value and row_count', async () => {
@@ -74,7 +74,10 @@ describe('sql-check on SQLite', () => {
   it('binds params and never splices them into the SQL', async () => {
     const ctx = sqliteContext();
     const evil = "a'; drop table files; --";
-    const r = await sqlCheck.run(onSource({ query: 'select count(*) from files where name = ? or name = ?', params: [evil, 'b'], expect: { value: 1 } }), ctx);
+    const r = await sqlCheck.run(
+      onSource({ query: 'select count(*) from files where name = ? or name = ?', params: [evil, 'b'], expect: { value: 1 } }),
+      ctx,
+    );
     expect(r.ok).toBe(true);
     expect((await sqlCheck.run(onSource({ query: 'select count(*) from files', expect: { value: 3 } }), ctx)).ok).toBe(true);
   });
@@ -94,8 +97,34 @@ describe('sql-check on SQLite', () => {
   it('checks row_count, rows, empty and matches with exact messages', async () => {
     const ctx = sqliteContext();
     const run = (fields: Omit<Spec, 'connection'>) => sqlCheck.run(onSource(fields), ctx);
-    expect((await run({ query: 'select id, name from files order by id', expect: { rows: [[1, 'a'], [2, 'b'], [3, 'c']] } })).ok).toBe(true);
-    expect(failure(await run({ query: 'select id, name from files order by id', expect: { rows: [[1, 'a'], [2, 'x'], [3, 'c']] } }))).toEqual({
+    expect(
+      (
+        await run({
+          query: 'select id, name from files order by id',
+          expect: {
+            rows: [
+              [1, 'a'],
+              [2, 'b'],
+              [3, 'c'],
+            ],
+          },
+        })
+      ).ok,
+    ).toBe(true);
+    expect(
+      failure(
+        await run({
+          query: 'select id, name from files order by id',
+          expect: {
+            rows: [
+              [1, 'a'],
+              [2, 'x'],
+              [3, 'c'],
+            ],
+          },
+        }),
+      ),
+    ).toEqual({
       message: 'row 2 differs: expected [2,"x"], got [2,"b"]',
     });
     expect(failure(await run({ query: 'select id from files order by id', expect: { rows: [[1]] } }))).toEqual({
@@ -123,7 +152,10 @@ describe('sql-check on SQLite', () => {
   it('keeps at most 1000 rows in the rows output and warns', async () => {
     const ctx = sqliteContext();
     const r = await sqlCheck.run(
-      onSource({ query: 'with recursive n(i) as (select 1 union all select i + 1 from n where i < 1500) select i from n', expect: { row_count: 1500 } }),
+      onSource({
+        query: 'with recursive n(i) as (select 1 union all select i + 1 from n where i < 1500) select i from n',
+        expect: { row_count: 1500 },
+      }),
       ctx,
     );
     if (!r.ok) throw new Error(r.message);
@@ -151,7 +183,7 @@ describe('sql-check on PostgreSQL', () => {
   let target: ConnectionSpec;
   const ctxFor = (conn: ConnectionSpec = target, extra: Partial<RecordedContext> = {}) =>
     stepContext({ connections: { target: conn }, secrets: ['runbook-test-pw'], ...extra });
-  const onTarget = (fields: Omit<Spec, 'connection'>): Spec => ({ connection: 'target', ...fields } as Spec);
+  const onTarget = (fields: Omit<Spec, 'connection'>): Spec => ({ connection: 'target', ...fields }) as Spec;
 
   beforeAll(async () => {
     url = await freshDatabase('sql_check');
@@ -166,7 +198,9 @@ describe('sql-check on PostgreSQL', () => {
     expect(failure(await sqlCheck.run(onTarget({ query: sql, expect: { compare: { op: '>=', value: 9900000 } } }), ctxFor()))).toEqual({
       message: `expected server_version_num >= 9900000, got ${version}`,
     });
-    expect(failure(await sqlCheck.run(onTarget({ query: "select 'x' as v", expect: { compare: { op: '<', value: 1 } } }), ctxFor()))).toEqual({
+    expect(
+      failure(await sqlCheck.run(onTarget({ query: "select 'x' as v", expect: { compare: { op: '<', value: 1 } } }), ctxFor())),
+    ).toEqual({
       message: 'expected v < 1, got "x", which is not a number',
     });
   });
@@ -184,14 +218,24 @@ describe('sql-check on PostgreSQL', () => {
   it('binds $1 params and returns dates, big integers and bytes as plain JSON', async () => {
     const r = await sqlCheck.run(
       onTarget({
-        query: "select $1::text as name, 9007199254740993::bigint as big, 5000000000::bigint as n, date '2024-01-02' as d, timestamp '2024-01-02 03:04:05.5' as ts, '\\x0102'::bytea as b, 1.50::numeric as price, true as flag",
+        query:
+          "select $1::text as name, 9007199254740993::bigint as big, 5000000000::bigint as n, date '2024-01-02' as d, timestamp '2024-01-02 03:04:05.5' as ts, '\\x0102'::bytea as b, 1.50::numeric as price, true as flag",
         params: ["o'hara"],
         expect: { rows: [["o'hara", '9007199254740993', 5000000000, '2024-01-02', '2024-01-02 03:04:05.5', '\\x0102', 1.5, true]] },
       }),
       ctxFor(),
     );
     expect(r.ok && r.outputs.rows).toEqual([
-      { name: "o'hara", big: '9007199254740993', n: 5000000000, d: '2024-01-02', ts: '2024-01-02 03:04:05.5', b: '\\x0102', price: '1.50', flag: true },
+      {
+        name: "o'hara",
+        big: '9007199254740993',
+        n: 5000000000,
+        d: '2024-01-02',
+        ts: '2024-01-02 03:04:05.5',
+        b: '\\x0102',
+        price: '1.50',
+        flag: true,
+      },
     ]);
   });
 
@@ -231,12 +275,18 @@ describe('sql-check on PostgreSQL', () => {
   it('reports a wrong password and a missing database in plain words', async () => {
     const wrong = new URL(url);
     wrong.password = 'not-the-password';
-    const r = failure(await sqlCheck.run(onTarget({ query: 'select 1' }), ctxFor({ name: 'target', type: 'postgres', url: wrong.toString() })));
-    expect(r.message).toBe(`cannot connect to "target" (${wrong.toString().replace('not-the-password', '****')}): password authentication failed for user "postgres"`);
+    const r = failure(
+      await sqlCheck.run(onTarget({ query: 'select 1' }), ctxFor({ name: 'target', type: 'postgres', url: wrong.toString() })),
+    );
+    expect(r.message).toBe(
+      `cannot connect to "target" (${wrong.toString().replace('not-the-password', '****')}): password authentication failed for user "postgres"`,
+    );
     expect(r.hint).toBe('check the user name and password of the connection URL');
     const nodb = new URL(url);
     nodb.pathname = '/no_such_db';
-    expect(failure(await sqlCheck.run(onTarget({ query: 'select 1' }), ctxFor({ name: 'target', type: 'postgres', url: nodb.toString() })))).toEqual({
+    expect(
+      failure(await sqlCheck.run(onTarget({ query: 'select 1' }), ctxFor({ name: 'target', type: 'postgres', url: nodb.toString() }))),
+    ).toEqual({
       message: `cannot connect to "target" (${nodb.toString().replace('runbook-test-pw', '****')}): database "no_such_db" does not exist`,
       hint: 'create the database first, or fix the database name at the end of the URL',
     });
@@ -244,14 +294,22 @@ describe('sql-check on PostgreSQL', () => {
 
   it('cancels the running query on the server when the step times out', async () => {
     const controller = new AbortController();
-    const running = sqlCheck.run(onTarget({ query: 'select pg_sleep(60), 1 as marker_4711' }), ctxFor(target, { signal: controller.signal }));
+    const running = sqlCheck.run(
+      onTarget({ query: 'select pg_sleep(60), 1 as marker_4711' }),
+      ctxFor(target, { signal: controller.signal }),
+    );
     // Abort once the server is really executing the query.
-    while ((await query(url, "select 1 from pg_stat_activity where query like '%marker_4711%' and state = 'active' and pid <> pg_backend_pid()")).length === 0) {
+    while (
+      (await query(url, "select 1 from pg_stat_activity where query like '%marker_4711%' and state = 'active' and pid <> pg_backend_pid()"))
+        .length === 0
+    ) {
       await new Promise((r) => setTimeout(r, 20));
     }
     controller.abort('timeout');
     expect(failure(await running)).toEqual({ message: 'stopped after the timeout', hint: 'the running statement was cancelled' });
-    expect(await query(url, "select 1 from pg_stat_activity where query like '%marker_4711%' and state = 'active' and pid <> pg_backend_pid()")).toEqual([]);
+    expect(
+      await query(url, "select 1 from pg_stat_activity where query like '%marker_4711%' and state = 'active' and pid <> pg_backend_pid()"),
+    ).toEqual([]);
   });
 
   it('fails naming the lost connection when the server ends the session under the query, and leaves no client open', async () => {
@@ -260,7 +318,8 @@ describe('sql-check on PostgreSQL', () => {
     const running = sqlCheck.run(onTarget({ query: 'select pg_sleep(60), 1 as marker_lost' }), ctxFor(conn));
     await terminateWhenRunning(own, 'marker_lost');
     expect(failure(await running)).toEqual({
-      message: 'lost the connection to PostgreSQL "target" (terminating connection due to administrator command; SQLSTATE 57P01) during the query',
+      message:
+        'lost the connection to PostgreSQL "target" (terminating connection due to administrator command; SQLSTATE 57P01) during the query',
       hint: LOST_HINT,
     });
     await noSessionsLeft(own);
@@ -277,7 +336,12 @@ describe('sql-check on PostgreSQL', () => {
       { label: 'params', text: '["****"]' },
       { label: 'expect', text: 'value = 0' },
     ]);
-    expect(sqlCheck.describe(onTarget({ query: 'select 1', expect: { compare: { op: '>=', value: 1 } }, write: true }), { connection: () => undefined, mask: (t) => t })).toEqual([
+    expect(
+      sqlCheck.describe(onTarget({ query: 'select 1', expect: { compare: { op: '>=', value: 1 } }, write: true }), {
+        connection: () => undefined,
+        mask: (t) => t,
+      }),
+    ).toEqual([
       { label: 'on', text: 'target (known when the run reaches this step)' },
       { label: 'query', text: 'select 1' },
       { label: 'write', text: 'allowed' },

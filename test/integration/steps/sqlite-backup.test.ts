@@ -69,8 +69,24 @@ describe('sqlite-backup', () => {
     const path = join(ctx.workDir, 'backups/catalogue_before_pg_20250101_120000.db');
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    const counts = { files: 3000, 'files_fts_config': 1, 'files_fts_content': 50, 'files_fts_data': rowCount(source, 'files_fts_data'), 'files_fts_docsize': 50, 'files_fts_idx': rowCount(source, 'files_fts_idx'), 'odd name': 0, tags: 1000 };
-    expect(r.outputs).toEqual({ path, bytes: statSync(path).size, sha256: sha(path), tables: 8, rows: Object.values(counts).reduce((a, b) => a + b, 0), counts });
+    const counts = {
+      files: 3000,
+      files_fts_config: 1,
+      files_fts_content: 50,
+      files_fts_data: rowCount(source, 'files_fts_data'),
+      files_fts_docsize: 50,
+      files_fts_idx: rowCount(source, 'files_fts_idx'),
+      'odd name': 0,
+      tags: 1000,
+    };
+    expect(r.outputs).toEqual({
+      path,
+      bytes: statSync(path).size,
+      sha256: sha(path),
+      tables: 8,
+      rows: Object.values(counts).reduce((a, b) => a + b, 0),
+      counts,
+    });
     expect(r.note).toBe(`backed up catalogue.db to ${path}: 8 tables, ${r.outputs.rows} rows, ${r.outputs.bytes} bytes, verified`);
     expect(statSync(path).mode & 0o777).toBe(0o640);
     expect(readdirSync(join(ctx.workDir, 'backups'))).toEqual(['catalogue_before_pg_20250101_120000.db']);
@@ -106,16 +122,21 @@ describe('sqlite-backup', () => {
     const writer = new Database(source);
     const big = writer.prepare('insert into files (path, size) values (?, ?)');
     // Enough pages that the copy takes several steps, with commits landing in between.
-    writer.transaction(() => { for (let i = 0; i < 20000; i++) big.run(`/bulk/${i}-${'x'.repeat(200)}`, i); })();
+    writer.transaction(() => {
+      for (let i = 0; i < 20000; i++) big.run(`/bulk/${i}-${'x'.repeat(200)}`, i);
+    })();
     const before = rowCount(source, 'files');
     let commits = 0;
     const c = context(source);
-    const r = await sqliteBackup.run({ source: 'catalogue', to: 'b.db' }, {
-      ...c,
-      progress: () => {
-        big.run(`/during/${commits++}`, 0);
+    const r = await sqliteBackup.run(
+      { source: 'catalogue', to: 'b.db' },
+      {
+        ...c,
+        progress: () => {
+          big.run(`/during/${commits++}`, 0);
+        },
       },
-    });
+    );
     writer.close();
     expect(commits).toBeGreaterThan(1);
     expect(r).toMatchObject({ ok: true, outputs: { counts: { files: before } } });
@@ -148,7 +169,11 @@ describe('sqlite-backup', () => {
     expect(await sqliteBackup.run({ source: 'catalogue', to: 'backups/b.db', overwrite: true }, context(source))).toEqual({
       ok: false,
       // The temp name is random; everything else is exact.
-      message: expect.stringMatching(new RegExp(`^${escape(`cannot write the backup to ${target}: EISDIR: illegal operation on a directory, rename '${join(ctx.workDir, 'backups')}/.b.db.`)}[0-9a-f]{12}${escape(`.tmp' -> '${target}'`)}$`)),
+      message: expect.stringMatching(
+        new RegExp(
+          `^${escape(`cannot write the backup to ${target}: EISDIR: illegal operation on a directory, rename '${join(ctx.workDir, 'backups')}/.b.db.`)}[0-9a-f]{12}${escape(`.tmp' -> '${target}'`)}$`,
+        ),
+      ),
       hint: 'check that the destination path is a writable file name in a writable directory',
     });
     expect(readdirSync(join(ctx.workDir, 'backups'))).toEqual(['b.db']);
@@ -190,9 +215,19 @@ describe('sqlite-backup', () => {
     const ctx = stepContext();
     const copy = join(ctx.workDir, 'copy.db');
     makeCatalogue(copy);
-    expect(checkCopy(copy, { files: 3001, tags: 1000, gone: 4, 'odd name': 0, files_fts_config: 1, files_fts_content: 50, files_fts_data: rowCount(copy, 'files_fts_data'), files_fts_docsize: 50, files_fts_idx: rowCount(copy, 'files_fts_idx') })).toEqual([
-      'row counts differ in 2 table(s): files (source 3001, backup 3000), gone (source 4, backup missing)',
-    ]);
+    expect(
+      checkCopy(copy, {
+        files: 3001,
+        tags: 1000,
+        gone: 4,
+        'odd name': 0,
+        files_fts_config: 1,
+        files_fts_content: 50,
+        files_fts_data: rowCount(copy, 'files_fts_data'),
+        files_fts_docsize: 50,
+        files_fts_idx: rowCount(copy, 'files_fts_idx'),
+      }),
+    ).toEqual(['row counts differ in 2 table(s): files (source 3001, backup 3000), gone (source 4, backup missing)']);
     const bytes = readFileSync(copy);
     // Scribble over the middle of the file: pages of the files table become garbage.
     bytes.fill(0x41, 40_000, 60_000);
@@ -209,7 +244,11 @@ describe('sqlite-backup', () => {
     const token = undoToken(await sqliteBackup.run({ source: 'catalogue', to: 'backups/b.db' }, context(source)));
     const before = statSync(source);
     const c = context(source);
-    expect(await undo(token, c)).toEqual({ ok: true, outputs: { path: source }, note: 'catalogue.db unchanged since the backup; nothing to restore' });
+    expect(await undo(token, c)).toEqual({
+      ok: true,
+      outputs: { path: source },
+      note: 'catalogue.db unchanged since the backup; nothing to restore',
+    });
     expect(statSync(source).mtimeMs).toBe(before.mtimeMs);
     expect(statSync(source).ino).toBe(before.ino);
     expect(c.warnings).toEqual([]);
@@ -239,10 +278,17 @@ describe('sqlite-backup', () => {
       expect(statSync(source).mode & 0o777).toBe(0o640);
       const kept = readdirSync(ctx.workDir).filter((n) => /^catalogue\.db\.replaced-\d{8}_\d{6}$/.test(n));
       expect(kept).toHaveLength(1);
-      expect(c.warnings).toEqual([note, `the catalogue.db it replaced is kept as ${join(ctx.workDir, kept[0] ?? '')}, with rows written after the backup; delete it once they are not needed`]);
+      expect(c.warnings).toEqual([
+        note,
+        `the catalogue.db it replaced is kept as ${join(ctx.workDir, kept[0] ?? '')}, with rows written after the backup; delete it once they are not needed`,
+      ]);
       expect(rowCount(join(ctx.workDir, kept[0] ?? ''), 'files')).toBe(3001);
       expect(readdirSync(ctx.workDir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
-      expect(await undo(token, c)).toEqual({ ok: true, outputs: { path: source }, note: `catalogue.db already restored from ${backup}; nothing to restore` });
+      expect(await undo(token, c)).toEqual({
+        ok: true,
+        outputs: { path: source },
+        note: `catalogue.db already restored from ${backup}; nothing to restore`,
+      });
     }
   });
 
@@ -279,7 +325,10 @@ describe('sqlite-backup', () => {
       hint: 'restore catalogue.db by hand; it was left as it is',
     });
     rmSync(backup);
-    expect(await undo(token, context(source))).toMatchObject({ ok: false, message: `cannot restore ${source}: the backup ${backup} is missing` });
+    expect(await undo(token, context(source))).toMatchObject({
+      ok: false,
+      message: `cannot restore ${source}: the backup ${backup} is missing`,
+    });
     expect(sha(source)).toBe(changed);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import pg from 'pg';
 import { sqliteToPg } from '../../../src/steps/sqlite-to-pg.js';
 import type { JsonValue } from '../../../src/core/json.js';
@@ -92,7 +92,11 @@ describe('sqlite-to-pg on a SQLAlchemy-made catalogue', () => {
       rejected: 0,
       reject_files: [],
       skipped: [
-        { name: 'files_fts', what: 'virtual table', note: 'fts5 virtual table, not copied as data; it is a full-text index: in PostgreSQL use a tsvector column with a GIN index (to_tsvector / websearch_to_tsquery), or pg_trgm for LIKE searches, filled from the content table' },
+        {
+          name: 'files_fts',
+          what: 'virtual table',
+          note: 'fts5 virtual table, not copied as data; it is a full-text index: in PostgreSQL use a tsvector column with a GIN index (to_tsvector / websearch_to_tsquery), or pg_trgm for LIKE searches, filled from the content table',
+        },
         { name: 'files_fts_config', what: 'shadow table', note: 'internal storage of files_fts, not copied' },
         { name: 'files_fts_data', what: 'shadow table', note: 'internal storage of files_fts, not copied' },
         { name: 'files_fts_docsize', what: 'shadow table', note: 'internal storage of files_fts, not copied' },
@@ -103,27 +107,48 @@ describe('sqlite-to-pg on a SQLAlchemy-made catalogue', () => {
       conversions: [],
       retyped: [],
     });
-    expect(r.note).toBe('5 tables, 9 rows; not copied: virtual table files_fts, shadow table files_fts_config, shadow table files_fts_data, shadow table files_fts_docsize, shadow table files_fts_idx');
-    expect(r.undo).toEqual({ target: 'db', schema: 'public', schema_created: false, tables_created: ['users', 'files', 'tags', 'rag_chunk_embeddings', 'doc_chat_cache'], tables_filled: [], state_table: false });
+    expect(r.note).toBe(
+      '5 tables, 9 rows; not copied: virtual table files_fts, shadow table files_fts_config, shadow table files_fts_data, shadow table files_fts_docsize, shadow table files_fts_idx',
+    );
+    expect(r.undo).toEqual({
+      target: 'db',
+      schema: 'public',
+      schema_created: false,
+      tables_created: ['users', 'files', 'tags', 'rag_chunk_embeddings', 'doc_chat_cache'],
+      tables_filled: [],
+      state_table: false,
+    });
 
-    const [u] = await query(url, `INSERT INTO users (username, is_admin, created_at) VALUES ('new', false, '2024-06-01 00:00:00.5') RETURNING id::int`);
+    const [u] = await query(
+      url,
+      `INSERT INTO users (username, is_admin, created_at) VALUES ('new', false, '2024-06-01 00:00:00.5') RETURNING id::int`,
+    );
     expect(u).toEqual({ id: 3 });
     const [f] = await query(url, `INSERT INTO files (path, size, meta, owner_id) VALUES ('/c', 1.5, '{"k": 1}', 3) RETURNING id::int`);
     expect(f).toEqual({ id: 12 });
     await query(url, `INSERT INTO tags (file_id, key, value) VALUES (12, 'author', 'Sidorov')`);
     await query(url, `INSERT INTO rag_chunk_embeddings (chunk_id, vector) VALUES (12, '\\x00')`);
     await query(url, `INSERT INTO doc_chat_cache (payload, updated_at) VALUES ('{}', now())`);
-    await expect(query(url, `INSERT INTO rag_chunk_embeddings (chunk_id, vector) VALUES (12, '\\x01')`)).rejects.toThrow('duplicate key value violates unique constraint "rag_chunk_embeddings_pkey"');
-    await expect(query(url, `INSERT INTO tags (file_id, key) VALUES (12, 'author')`)).rejects.toThrow('duplicate key value violates unique constraint "uq_tag_file_key"');
-    expect(await query(url, `SELECT is_admin, created_at::text, (SELECT meta->>'pages' FROM files WHERE id = 10) AS pages, (SELECT get_byte(vector, 3) FROM rag_chunk_embeddings WHERE chunk_id = 10) AS b FROM users WHERE id = 1`)).toEqual([
-      { is_admin: true, created_at: '2024-05-01 08:00:00.000001', pages: '3', b: 63 },
-    ]);
+    await expect(query(url, `INSERT INTO rag_chunk_embeddings (chunk_id, vector) VALUES (12, '\\x01')`)).rejects.toThrow(
+      'duplicate key value violates unique constraint "rag_chunk_embeddings_pkey"',
+    );
+    await expect(query(url, `INSERT INTO tags (file_id, key) VALUES (12, 'author')`)).rejects.toThrow(
+      'duplicate key value violates unique constraint "uq_tag_file_key"',
+    );
+    expect(
+      await query(
+        url,
+        `SELECT is_admin, created_at::text, (SELECT meta->>'pages' FROM files WHERE id = 10) AS pages, (SELECT get_byte(vector, 3) FROM rag_chunk_embeddings WHERE chunk_id = 10) AS b FROM users WHERE id = 1`,
+      ),
+    ).toEqual([{ is_admin: true, created_at: '2024-05-01 08:00:00.000001', pages: '3', b: 63 }]);
     await query(url, 'DELETE FROM users WHERE id = 1');
     expect(await query(url, 'SELECT owner_id FROM files WHERE id = 10')).toEqual([{ owner_id: null }]);
 
     const undone = await sqliteToPg.undo!(r.undo as JsonValue, ctx);
     expect(undone.ok).toBe(true);
-    expect(await query(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).toEqual([{ table_name: 'keep_me' }]);
+    expect(await query(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).toEqual([
+      { table_name: 'keep_me' },
+    ]);
   });
 
   it('create refuses a target that already has one of the tables', async () => {
@@ -145,23 +170,36 @@ describe('sqlite-to-pg on a SQLAlchemy-made catalogue', () => {
     expect(await query(url, 'SELECT count(*)::int AS n FROM users')).toEqual([{ n: 0 }]);
     const data = ok(await sqliteToPg.run({ source: 'src', target: 'db', mode: 'data-only' }, context(path, url)));
     expect(data.outputs.counts).toEqual({ users: 2, files: 2, tags: 3, rag_chunk_embeddings: 1, doc_chat_cache: 1 });
-    expect(data.undo).toEqual({ target: 'db', schema: 'public', schema_created: false, tables_created: [], tables_filled: ['doc_chat_cache', 'files', 'rag_chunk_embeddings', 'tags', 'users'], state_table: false });
+    expect(data.undo).toEqual({
+      target: 'db',
+      schema: 'public',
+      schema_created: false,
+      tables_created: [],
+      tables_filled: ['doc_chat_cache', 'files', 'rag_chunk_embeddings', 'tags', 'users'],
+      state_table: false,
+    });
     expect(await query(url, `INSERT INTO tags (file_id, key) VALUES (11, 'k') RETURNING id::int`)).toEqual([{ id: 4 }]);
     const again = await sqliteToPg.run({ source: 'src', target: 'db', mode: 'data-only' }, context(path, url));
     expect(again).toMatchObject({
       ok: false,
-      message: 'tables "users", "files", "tags", "rag_chunk_embeddings", "doc_chat_cache" in schema "public" already hold rows; data-only loads into empty tables.',
+      message:
+        'tables "users", "files", "tags", "rag_chunk_embeddings", "doc_chat_cache" in schema "public" already hold rows; data-only loads into empty tables.',
     });
   });
 
   it('data-only loads into tables made by migrations (serial keys, FKs live) in parent-first order', async () => {
     const url = await freshDatabase('sqla_alembic');
-    await query(url, `CREATE TABLE users (id serial PRIMARY KEY, username varchar(64) NOT NULL UNIQUE, is_admin boolean NOT NULL, created_at timestamp);
+    await query(
+      url,
+      `CREATE TABLE users (id serial PRIMARY KEY, username varchar(64) NOT NULL UNIQUE, is_admin boolean NOT NULL, created_at timestamp);
       CREATE TABLE files (id serial PRIMARY KEY, path varchar NOT NULL, size double precision, meta json, owner_id int REFERENCES users(id) ON DELETE SET NULL);
       CREATE TABLE tags (id serial PRIMARY KEY, file_id int NOT NULL REFERENCES files(id) ON DELETE CASCADE, key varchar(64) NOT NULL, value text, extra text, UNIQUE (file_id, key));
       CREATE TABLE rag_chunk_embeddings (chunk_id int PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE, vector bytea NOT NULL);
-      CREATE TABLE doc_chat_cache (id serial PRIMARY KEY, payload json, updated_at timestamp);`);
-    const r = ok(await sqliteToPg.run({ source: 'src', target: 'db', mode: 'data-only', parallel: 3 }, context(sqliteFile(sqlalchemyDdl), url)));
+      CREATE TABLE doc_chat_cache (id serial PRIMARY KEY, payload json, updated_at timestamp);`,
+    );
+    const r = ok(
+      await sqliteToPg.run({ source: 'src', target: 'db', mode: 'data-only', parallel: 3 }, context(sqliteFile(sqlalchemyDdl), url)),
+    );
     expect(r.outputs.rows).toBe(9);
     expect(await query(url, `INSERT INTO files (path) VALUES ('/new') RETURNING id`)).toEqual([{ id: 12 }]);
   });
@@ -177,10 +215,15 @@ describe('sqlite-to-pg on a SQLAlchemy-made catalogue', () => {
 
   it('resumes after an interrupted load: only tables not marked complete are loaded again', async () => {
     const url = await freshDatabase('sqla_resume');
-    const path = sqliteFile('CREATE TABLE small (id INTEGER PRIMARY KEY, v TEXT); CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT, n REAL);', (db: Database.Database) => {
-      db.exec(`INSERT INTO small VALUES (1, 'a'), (2, 'b')`);
-      db.exec(`WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000000) INSERT INTO big SELECT i, 'row ' || i, i * 0.5 FROM s`);
-    });
+    const path = sqliteFile(
+      'CREATE TABLE small (id INTEGER PRIMARY KEY, v TEXT); CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT, n REAL);',
+      (db: Database.Database) => {
+        db.exec(`INSERT INTO small VALUES (1, 'a'), (2, 'b')`);
+        db.exec(
+          `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000000) INSERT INTO big SELECT i, 'row ' || i, i * 0.5 FROM s`,
+        );
+      },
+    );
     const controller = new AbortController();
     // big waits at a gate until small is loaded; its first progress (one batch of a million rows) stops it.
     const gate = await gateTruncate(url, 'big');
@@ -201,7 +244,10 @@ describe('sqlite-to-pg on a SQLAlchemy-made catalogue', () => {
     );
     await opened;
     expect(first).toMatchObject({ ok: false, message: 'the transfer was stopped while copying "big"' });
-    expect(await query(url, `SELECT table_name, status FROM _runbook_transfer ORDER BY 1`)).toEqual([{ table_name: 'big', status: 'pending' }, { table_name: 'small', status: 'complete' }]);
+    expect(await query(url, `SELECT table_name, status FROM _runbook_transfer ORDER BY 1`)).toEqual([
+      { table_name: 'big', status: 'pending' },
+      { table_name: 'small', status: 'complete' },
+    ]);
     expect(await query(url, 'SELECT count(*)::int AS n FROM big')).toEqual([{ n: 0 }]);
     const [before] = await query(url, 'SELECT xmin::text AS x FROM small LIMIT 1');
     const second = ok(await sqliteToPg.run({ source: 'src', target: 'db' }, context(path, url)));
@@ -213,7 +259,11 @@ describe('sqlite-to-pg on a SQLAlchemy-made catalogue', () => {
 
   it('the dry run shows the DDL it would run, read from the SQLite file', async () => {
     const path = sqliteFile(sqlalchemyDdl);
-    const dry = { connection: (n: string) => context(path, 'postgresql://u:secret@h/db').connection(n), mask: (t: string) => t, workDir: '/' };
+    const dry = {
+      connection: (n: string) => context(path, 'postgresql://u:secret@h/db').connection(n),
+      mask: (t: string) => t,
+      workDir: '/',
+    };
     const lines = await sqliteToPg.inspect!({ source: 'src', target: 'db' }, dry);
     expect(lines.filter((l) => l.label === 'ddl').map((l) => l.text.split('\n')[0])).toEqual([
       'CREATE TABLE "public"."users" (',
@@ -272,12 +322,14 @@ describe('sqlite-to-pg losing its connection', () => {
     }
   }
 
-  it('fails naming the table being copied, stops the other table\'s COPY, closes every client, and can still be undone', async () => {
+  it("fails naming the table being copied, stops the other table's COPY, closes every client, and can still be undone", async () => {
     const { url, ctx } = await bigTransfer('lost_copy');
     const running = sqliteToPg.run({ source: 'src', target: 'db' }, ctx);
     await query(url, 'select pg_terminate_backend($1)', [await copyingInto(url, 'public.files')]);
     const r = await failed(running);
-    expect(r.message).toMatch(/^lost the connection to PostgreSQL \((terminating connection due to administrator command; SQLSTATE 57P01|the connection was reset, ECONNRESET|the server closed the connection, EPIPE|the server closed the connection)\) while copying table "files"$/);
+    expect(r.message).toMatch(
+      /^lost the connection to PostgreSQL \((terminating connection due to administrator command; SQLSTATE 57P01|the connection was reset, ECONNRESET|the server closed the connection, EPIPE|the server closed the connection)\) while copying table "files"$/,
+    );
     expect(r.hint).toBe(LOST_HINT);
     // The other connection's COPY was stopped and every client ended: nothing is left running on the server.
     await noSessionsLeft(url);
@@ -290,13 +342,20 @@ describe('sqlite-to-pg losing its connection', () => {
 
   it('cancels what the other connection is waiting on (a TRUNCATE behind a lock) instead of hanging', async () => {
     const { url, ctx } = await bigTransfer('lost_blocked');
-    await query(url, `CREATE TABLE files (id bigint PRIMARY KEY, path text NOT NULL, body text);
-      CREATE TABLE tags (id bigint PRIMARY KEY, key text NOT NULL, value text); INSERT INTO tags VALUES (0, 'old', NULL)`);
+    await query(
+      url,
+      `CREATE TABLE files (id bigint PRIMARY KEY, path text NOT NULL, body text);
+      CREATE TABLE tags (id bigint PRIMARY KEY, key text NOT NULL, value text); INSERT INTO tags VALUES (0, 'old', NULL)`,
+    );
     // Another session reads tags in an open transaction: the transfer's TRUNCATE of tags waits for it.
     await withOtherSession(url, async (reader) => {
       await reader.query('LOCK TABLE tags IN ACCESS SHARE MODE');
       const running = sqliteToPg.run({ source: 'src', target: 'db', mode: 'data-only', if_exists: 'truncate' }, ctx);
-      await waitForRow(url, "select 1 as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'TRUNCATE%'", []);
+      await waitForRow(
+        url,
+        "select 1 as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'TRUNCATE%'",
+        [],
+      );
       await query(url, 'select pg_terminate_backend($1)', [await copyingInto(url, 'public.files')]);
       expect((await failed(running)).message).toMatch(/^lost the connection to PostgreSQL \(.+\) while copying table "files"$/);
     });
@@ -312,10 +371,16 @@ describe('sqlite-to-pg losing its connection', () => {
     // ahead of the ALTER TABLE that attaches the primary key: that statement then waits for it.
     await withOtherSession(url, async (reader) => {
       const locked = reader.query('LOCK TABLE files IN ACCESS SHARE MODE');
-      const { pid } = await waitForRow<{ pid: number }>(url, `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'ALTER TABLE "public"."files" ADD CONSTRAINT%'`, []);
+      const { pid } = await waitForRow<{ pid: number }>(
+        url,
+        `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'ALTER TABLE "public"."files" ADD CONSTRAINT%'`,
+        [],
+      );
       await locked;
       await query(url, 'select pg_terminate_backend($1)', [pid]);
-      expect((await failed(running)).message).toBe('lost the connection to PostgreSQL (terminating connection due to administrator command; SQLSTATE 57P01) while building primary key files_pkey on "files"');
+      expect((await failed(running)).message).toBe(
+        'lost the connection to PostgreSQL (terminating connection due to administrator command; SQLSTATE 57P01) while building primary key files_pkey on "files"',
+      );
     });
     await noSessionsLeft(url);
   });

@@ -40,7 +40,7 @@ const accepted = {
   'unquoted, glued to text': `printf '%s' pre-{{vars.x}}-post > {{vars.out}}/glued`,
   'unquoted here-doc': `cat > {{vars.out}}/here-doc <<EOF\n{{vars.x}}\nEOF`,
   backticks: "v=`printf '%s' {{vars.x}}`; printf '%s' \"$v\" > {{vars.out}}/backticks",
-  'backticks in double quotes': "v=\"`printf '%s' \"{{vars.x}}\"`\"; printf '%s' \"$v\" > {{vars.out}}/backticks-dq",
+  'backticks in double quotes': 'v="`printf \'%s\' "{{vars.x}}"`"; printf \'%s\' "$v" > {{vars.out}}/backticks-dq',
   '$(...)': `v=$(printf '%s' {{vars.x}}); printf '%s' "$v" > {{vars.out}}/dollar-paren`,
   '$(...) in double quotes': `v="$(printf '%s' "{{vars.x}}")"; printf '%s' "$v" > {{vars.out}}/dollar-paren-dq`,
   'an assignment': `v={{vars.x}}; printf '%s' "$v" > {{vars.out}}/assignment`,
@@ -73,7 +73,8 @@ const indent = (text: string, by: string) => text.split('\n').join(`\n${by}`);
 /** A plan with one step per accepted context, one as a rollback action, one through [sh, -c], then a failure. */
 function matrixPlan(): string {
   const steps = Object.entries(accepted).map(
-    ([name, run], i) => `  - id: context-${i + 1}\n    kind: shell\n    title: ${JSON.stringify(name)}\n    run: |\n      ${indent(run, '      ')}`,
+    ([name, run], i) =>
+      `  - id: context-${i + 1}\n    kind: shell\n    title: ${JSON.stringify(name)}\n    run: |\n      ${indent(run, '      ')}`,
   );
   return [
     'version: 1',
@@ -116,7 +117,10 @@ describe('a hostile value in a shell command, run by /bin/sh through runbook exe
       expect(r.code).toBe(1); // the last step fails on purpose, so the rollback action runs too
       expect(r.stdout).toContain('fail');
       for (const name of Object.keys(accepted) as (keyof typeof accepted)[]) {
-        expect({ context: name, got: readFileSync(join(out, fileOf[name]), 'utf8') }).toEqual({ context: name, got: expected(name, value) });
+        expect({ context: name, got: readFileSync(join(out, fileOf[name]), 'utf8') }).toEqual({
+          context: name,
+          got: expected(name, value),
+        });
       }
       expect(readFileSync(join(out, 'sh-c'), 'utf8')).toBe(value);
       expect(readFileSync(join(out, 'rollback'), 'utf8')).toBe(value);
@@ -141,7 +145,12 @@ describe('the same commands under bash and dash', () => {
           // --norc: bash reads ~/.bashrc when its stdin looks like a remote shell's, which is not the point here.
           const argv = shell === 'bash' ? ['--norc', '--noprofile', '-c', String(spec.run)] : ['-c', String(spec.run)];
           execFileSync(shell, argv, { env: { PATH: process.env.PATH, ...values.env() }, cwd: ws.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-          expect({ shell, label, context: name, got: readFileSync(join(out, fileOf[name]), 'utf8') }).toEqual({ shell, label, context: name, got: expected(name, value) });
+          expect({ shell, label, context: name, got: readFileSync(join(out, fileOf[name]), 'utf8') }).toEqual({
+            shell,
+            label,
+            context: name,
+            got: expected(name, value),
+          });
         }
       }
       expect(existsSync(marker)).toBe(false);
@@ -174,8 +183,18 @@ describe('contexts where a value cannot go', () => {
     'printf -v NAME (bash)': { run: 'printf -v "{{vars.x}}" %s 1', rule: 'RB309', says: 'variable name', bash: true },
     'test -v NAME (bash)': { run: '[ -v {{vars.x}} ]', rule: 'RB309', says: 'variable name', bash: true },
     'declare -n (bash)': { run: 'declare -n r={{vars.x}}; echo "$r"', rule: 'RB309', says: 'variable name', bash: true },
-    'while((...)) glued to its keyword (bash)': { run: 'while((i < {{vars.x}})); do i=9; done', rule: 'RB309', says: 'arithmetic', bash: true },
-    'for((...)) glued to its keyword (bash)': { run: 'for((i = 0; i < {{vars.x}}; i++)); do :; done', rule: 'RB309', says: 'arithmetic', bash: true },
+    'while((...)) glued to its keyword (bash)': {
+      run: 'while((i < {{vars.x}})); do i=9; done',
+      rule: 'RB309',
+      says: 'arithmetic',
+      bash: true,
+    },
+    'for((...)) glued to its keyword (bash)': {
+      run: 'for((i = 0; i < {{vars.x}}; i++)); do :; done',
+      rule: 'RB309',
+      says: 'arithmetic',
+      bash: true,
+    },
     'PS4 (bash)': { run: 'PS4="+{{vars.x}} "; set -x; true', rule: 'RB309', says: 'prompt string', bash: true },
     'printf -vNAME (bash)': { run: 'printf -v{{vars.x}} %s 1', rule: 'RB309', says: 'variable name', bash: true },
     'a name declared -i (bash)': { run: 'declare -i n\nn="{{vars.x}}"', rule: 'RB309', says: 'arithmetic', bash: true },
@@ -189,8 +208,13 @@ describe('contexts where a value cannot go', () => {
       const marker = join(ws.dir, 'pwned');
       // a[$(...)] runs its index wherever bash reads the value as a name or a number, and as code elsewhere.
       const value = bash ? `a[$(touch ${marker})]` : `$(touch ${marker})`;
-      const field = bash ? `run:\n      - bash\n      - -c\n      - |\n        ${indent(run, '        ')}` : `run: |\n      ${indent(run, '      ')}`;
-      const plan = ws.write('plan.yaml', `version: 1\nname: refused\nvars:\n  x: { default: "${value}" }\nsteps:\n  - id: use\n    kind: shell\n    ${field}\n`);
+      const field = bash
+        ? `run:\n      - bash\n      - -c\n      - |\n        ${indent(run, '        ')}`
+        : `run: |\n      ${indent(run, '      ')}`;
+      const plan = ws.write(
+        'plan.yaml',
+        `version: 1\nname: refused\nvars:\n  x: { default: "${value}" }\nsteps:\n  - id: use\n    kind: shell\n    ${field}\n`,
+      );
       const v = await runCli(['validate', plan], { cwd: ws.dir });
       expect(v.code).toBe(2);
       expect(v.stdout + v.stderr).toMatch(new RegExp(`plan\\.yaml:\\d+:\\d+: error ${rule} .*${says}`));

@@ -9,7 +9,8 @@ import { workspace } from '../../helpers/workspace.js';
 function twoCopies(dir: string): void {
   for (const name of ['a.db', 'b.db']) {
     const db = new Database(join(dir, name));
-    for (const t of ['files', 'tags', 'users']) db.exec(`create table ${t} (id integer primary key); insert into ${t} (id) values (1), (2);`);
+    for (const t of ['files', 'tags', 'users'])
+      db.exec(`create table ${t} (id integer primary key); insert into ${t} (id) values (1), (2);`);
     db.close();
   }
 }
@@ -82,7 +83,9 @@ describe('plain output of a run that fails and rolls back', () => {
   it('sums up the steps with nothing to undo in one line of the report too', async () => {
     const { report } = await plainRun();
     const rollback = report.slice(report.indexOf('## Rollback'));
-    expect(rollback).toContain('Nothing to undo (no rollback declared) in 2 finished step(s): `look`, `counts`.\n\n- **stop-app**\n  - done: Start the app again');
+    expect(rollback).toContain(
+      'Nothing to undo (no rollback declared) in 2 finished step(s): `look`, `counts`.\n\n- **stop-app**\n  - done: Start the app again',
+    );
     expect(rollback).not.toContain('**look**');
   });
 

@@ -6,7 +6,9 @@ describe('reportCrash', () => {
   it('keeps --var values and URL passwords out of the paragraph and the log', () => {
     let said = '';
     const error = new Error('cannot reach postgresql://app:s3cret-pw@127.0.0.1:5432/app');
-    const report = reportCrash(error, ['exec', 'plan.yaml', '--var', 'token=t0ken-value', '--var=key=k3y-value'], { write: (s: string) => (said += s) });
+    const report = reportCrash(error, ['exec', 'plan.yaml', '--var', 'token=t0ken-value', '--var=key=k3y-value'], {
+      write: (s: string) => (said += s),
+    });
     const log = readFileSync(report.logFile!, 'utf8');
     rmSync(report.logFile!);
     for (const text of [said, log]) {

@@ -19,7 +19,7 @@ describe('connectionLossOf', () => {
     ['57P01', 'terminating connection due to administrator command'],
     ['57P02', 'terminating connection because of crash of another server process'],
     ['57P03', 'the database system is shutting down'],
-  ])('takes SQLSTATE %s (%s) for a lost connection, with the server\'s words', (code, message) => {
+  ])("takes SQLSTATE %s (%s) for a lost connection, with the server's words", (code, message) => {
     expect(connectionLossOf(serverError(code, message))).toBe(`${message}; SQLSTATE ${code}`);
   });
 

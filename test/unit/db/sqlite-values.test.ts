@@ -4,7 +4,11 @@ import { booleanOfText, bytesOfNumber, floatText, instantOfNumber, instantOfText
 
 // SQLite's own reading of the same values is the reference.
 const sqlite = new Database(':memory:');
-const datetime = (v: unknown, ...mods: string[]) => sqlite.prepare(`SELECT strftime('%Y-%m-%d %H:%M:%f', ?${mods.map(() => ', ?').join('')})`).pluck().get(v, ...mods) as string | null;
+const datetime = (v: unknown, ...mods: string[]) =>
+  sqlite
+    .prepare(`SELECT strftime('%Y-%m-%d %H:%M:%f', ?${mods.map(() => ', ?').join('')})`)
+    .pluck()
+    .get(v, ...mods) as string | null;
 const printed = (i: ReturnType<typeof instantOfText>) => {
   if (i === null) return null;
   const [hms, fraction = ''] = (i.time ?? '00:00:00').split('.');
@@ -13,7 +17,18 @@ const printed = (i: ReturnType<typeof instantOfText>) => {
 
 describe('what a SQLite value means', () => {
   it('reads date and time text as SQLite date functions do', () => {
-    for (const text of ['2024-01-02', '2024-01-02 03:04', '2024-01-02T03:04:05', '2024-01-02 03:04:05.5', '2024-01-02 03:04:05Z', '2024-01-02 03:04:05+02:00', '2024-01-01 23:30-05:30', '12:30', '23:59:59.999', '2024-12-31 23:00 -01:00']) {
+    for (const text of [
+      '2024-01-02',
+      '2024-01-02 03:04',
+      '2024-01-02T03:04:05',
+      '2024-01-02 03:04:05.5',
+      '2024-01-02 03:04:05Z',
+      '2024-01-02 03:04:05+02:00',
+      '2024-01-01 23:30-05:30',
+      '12:30',
+      '23:59:59.999',
+      '2024-12-31 23:00 -01:00',
+    ]) {
       expect(`${text} → ${printed(instantOfText(text))}`).toBe(`${text} → ${datetime(text)}`);
     }
     for (const text of ['2024-02-30', '2024-01-02 24:00', 'yesterday', '2024-01-02 03:04:05 +3']) expect(instantOfText(text)).toBeNull();
@@ -30,7 +45,16 @@ describe('what a SQLite value means', () => {
   });
 
   it('takes every boolean spelling PostgreSQL takes', () => {
-    expect(['yes', ' ON ', 'tRuE', 'y', '1', 'of', 'No', 'f'].map(booleanOfText)).toEqual([true, true, true, true, true, false, false, false]);
+    expect(['yes', ' ON ', 'tRuE', 'y', '1', 'of', 'No', 'f'].map(booleanOfText)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
     expect(['o', 'maybe', '2', ''].map(booleanOfText)).toEqual([null, null, null, null]);
   });
 

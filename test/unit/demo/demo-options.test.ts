@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { demoUsage, parseDemoOptions } from '../../../src/demo/demo-options.js';
 
 describe('parseDemoOptions', () => {
-  it('takes --fail-at, --pg-port and --app-port, after npm\'s separator or not', () => {
-    expect(parseDemoOptions(['--', '--pg-port', '55432', '--app-port=58080', '--fail-at', 'smoke'])).toEqual({ ok: true, options: { failAt: 'smoke', pgPort: 55432, appPort: 58080 } });
+  it("takes --fail-at, --pg-port and --app-port, after npm's separator or not", () => {
+    expect(parseDemoOptions(['--', '--pg-port', '55432', '--app-port=58080', '--fail-at', 'smoke'])).toEqual({
+      ok: true,
+      options: { failAt: 'smoke', pgPort: 55432, appPort: 58080 },
+    });
     expect(parseDemoOptions([])).toEqual({ ok: true, options: {} });
   });
 

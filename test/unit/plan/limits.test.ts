@@ -7,7 +7,8 @@ import { loadPlanFile, parsePlanText } from '../../../src/plan/load.js';
 import { planLimits } from '../../../src/plan/limits.js';
 
 const head = 'version: 1\nname: big\nsteps:\n';
-const step = (i: number) => `  - id: s${i}\n    title: Step number ${i} of a plan that was generated\n    kind: shell\n    run: echo ${i}\n`;
+const step = (i: number) =>
+  `  - id: s${i}\n    title: Step number ${i} of a plan that was generated\n    kind: shell\n    run: echo ${i}\n`;
 const steps = (n: number) => head + Array.from({ length: n }, (_, i) => step(i)).join('');
 
 /** The one finding of a plan text, printed as `validate` prints it. */
@@ -24,7 +25,11 @@ describe('plan limits', () => {
     const over = planLimits.bytes;
     const line = text.slice(0, over).split('\n').length;
     const col = over - text.lastIndexOf('\n', over - 1);
-    expect(finding(text)).toMatch(new RegExp(`^big\\.yaml:${line}:${col}: error RB107 the plan is 1[0-9]\\.\\d MiB; a plan may be at most 1\\.0 MiB \\(this is where it goes over\\) \\[plan-too-big\\]\\n`));
+    expect(finding(text)).toMatch(
+      new RegExp(
+        `^big\\.yaml:${line}:${col}: error RB107 the plan is 1[0-9]\\.\\d MiB; a plan may be at most 1\\.0 MiB \\(this is where it goes over\\) \\[plan-too-big\\]\\n`,
+      ),
+    );
   });
 
   it('reads only the start of a plan file over the size limit, even one too big to hold as a string', () => {
@@ -35,7 +40,9 @@ describe('plan limits', () => {
     // Sparse: 1 GiB on paper, a few MB on disk; reading it whole would fail.
     truncateSync(file, 1024 ** 3);
     const line = text.slice(0, planLimits.bytes).split('\n').length;
-    expect(loadPlanFile(file).diagnostics).toMatchObject([{ rule: 'plan-too-big', line, message: 'the plan is 1024.0 MiB; a plan may be at most 1.0 MiB (this is where it goes over)' }]);
+    expect(loadPlanFile(file).diagnostics).toMatchObject([
+      { rule: 'plan-too-big', line, message: 'the plan is 1024.0 MiB; a plan may be at most 1.0 MiB (this is where it goes over)' },
+    ]);
   });
 
   it('rejects step 1 001, and takes 1 000', () => {
@@ -59,7 +66,9 @@ describe('plan limits', () => {
     // x1 adds 100 values, x2 1 100, then each *x2 adds 1 110: the 8th one on the x3 line goes over 10 000.
     let laughs = 'version: 1\nname: laughs\nx0: &x0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
     for (let i = 1; i < 30; i++) laughs += `x${i}: &x${i} [${Array.from({ length: 10 }, () => `*x${i - 1}`).join(', ')}]\n`;
-    expect(finding(`${laughs}steps: []\n`)).toMatch(/^big\.yaml:6:45: error RB110 aliases expand to more than 10000 values by here \(alias "\*x2"\)/);
+    expect(finding(`${laughs}steps: []\n`)).toMatch(
+      /^big\.yaml:6:45: error RB110 aliases expand to more than 10000 values by here \(alias "\*x2"\)/,
+    );
     const reuse = `${head}${Array.from({ length: 200 }, (_, i) => `  - id: s${i}\n    kind: shell\n    run: "true"\n    env: ${i === 0 ? '&env ' : '*env'}${i === 0 ? '{ A: "1", B: "2", C: "3" }' : ''}\n`).join('')}`;
     expect(parsePlanText('ok.yaml', reuse).diagnostics).toEqual([]);
   });

@@ -6,7 +6,10 @@ import { validatePlanFile } from '../../../src/plan/validate.js';
 import { expectGolden } from '../../helpers/golden.js';
 
 const root = 'test/fixtures/plans';
-const cases = (dir: string) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.yaml')).sort();
+const cases = (dir: string) =>
+  readdirSync(join(root, dir))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
 
 describe('broken plans: each finding, its message and line:col', () => {
   it('has at least 25 distinct mistakes', () => {

@@ -116,7 +116,12 @@ describe('diffPlans', () => {
   it('treats a missing old plan (a new file in git) as every step added', () => {
     const b = validatePlanFile(`${dir}/base.yaml`).plan;
     const d = diffPlans(undefined, b, { old: '/dev/null', new: 'base.yaml' });
-    expect(d.changes.filter((c) => c.target === 'step').map((c) => `${c.status} ${c.name}`)).toEqual(['added check-target', 'added stop-writes', 'added switch-env', 'added restart']);
+    expect(d.changes.filter((c) => c.target === 'step').map((c) => `${c.status} ${c.name}`)).toEqual([
+      'added check-target',
+      'added stop-writes',
+      'added switch-env',
+      'added restart',
+    ]);
   });
 });
 
@@ -129,9 +134,18 @@ describe('diffPlans on inline plans', () => {
   const head = 'version: 1\nname: p\n';
 
   it('reports a step that moved and changed once, and new vars and connections with what they are', () => {
-    const a = plan(`${head}steps:\n  - { id: one, kind: shell, run: echo 1 }\n  - { id: two, kind: shell, run: echo 2 }\n  - { id: three, kind: shell, run: echo 3 }\n`);
-    const b = plan(`${head}vars:\n  db: { env: DB, secret: true, required: true }\nconnections:\n  main: { sqlite: app.db }\nsteps:\n  - { id: three, kind: shell, run: echo three }\n  - { id: one, kind: shell, run: echo 1 }\n  - { id: two, kind: shell, run: echo 2 }\n`);
-    expect(formatDiffText(diffPlans(a, b, { old: 'a', new: 'b' }), plain).trimEnd().split('\n').slice(1, -2)).toEqual([
+    const a = plan(
+      `${head}steps:\n  - { id: one, kind: shell, run: echo 1 }\n  - { id: two, kind: shell, run: echo 2 }\n  - { id: three, kind: shell, run: echo 3 }\n`,
+    );
+    const b = plan(
+      `${head}vars:\n  db: { env: DB, secret: true, required: true }\nconnections:\n  main: { sqlite: app.db }\nsteps:\n  - { id: three, kind: shell, run: echo three }\n  - { id: one, kind: shell, run: echo 1 }\n  - { id: two, kind: shell, run: echo 2 }\n`,
+    );
+    expect(
+      formatDiffText(diffPlans(a, b, { old: 'a', new: 'b' }), plain)
+        .trimEnd()
+        .split('\n')
+        .slice(1, -2),
+    ).toEqual([
       '+ var "db"',
       '    env: DB',
       '    secret: true',
@@ -154,9 +168,13 @@ describe('diffPlans on inline plans', () => {
 
   it('says nothing loosened when an http-smoke check only gets stricter', () => {
     const a = plan(`${head}steps:\n  - { id: s, kind: http-smoke, base_url: http://h, requests: [{ path: /a }] }\n`);
-    const b = plan(`${head}steps:\n  - { id: s, kind: http-smoke, base_url: http://h, requests: [{ path: /a, expect: { status: 200, body_contains: ok } }] }\n`);
+    const b = plan(
+      `${head}steps:\n  - { id: s, kind: http-smoke, base_url: http://h, requests: [{ path: /a, expect: { status: 200, body_contains: ok } }] }\n`,
+    );
     expect(diffPlans(a, b, { old: 'a', new: 'b' }).changes.flatMap((c) => c.risks)).toEqual([]);
-    const wider = plan(`${head}steps:\n  - { id: s, kind: http-smoke, base_url: http://h, requests: [{ path: /a, expect: { status: [200, 404] } }] }\n`);
+    const wider = plan(
+      `${head}steps:\n  - { id: s, kind: http-smoke, base_url: http://h, requests: [{ path: /a, expect: { status: [200, 404] } }] }\n`,
+    );
     expect(diffPlans(a, wider, { old: 'a', new: 'b' }).changes.flatMap((c) => c.risks.map((r) => r.message))).toEqual([
       'check loosened: request GET /a of step "s" accepts status 200, 404 (was any 2xx); make sure it still fails when it should',
     ]);
@@ -172,13 +190,16 @@ describe('diffPlans on inline plans', () => {
   });
 
   it('re-renders rollback actions and checks too, with a note only for what changes something', () => {
-    const vars = (d: string) => `${head}vars:\n  dir: { default: ${d} }\nconnections:\n  db: { sqlite: app.db }\nsteps:\n  - id: q\n    kind: sql-check\n    connection: db\n    query: select count(*) from files where dir = ?\n    params: ["{{vars.dir}}"]\n  - id: mv\n    kind: shell\n    run: echo hi\n    rollback:\n      - kind: shell\n        run: rm -r {{vars.dir}}/new\n`;
+    const vars = (d: string) =>
+      `${head}vars:\n  dir: { default: ${d} }\nconnections:\n  db: { sqlite: app.db }\nsteps:\n  - id: q\n    kind: sql-check\n    connection: db\n    query: select count(*) from files where dir = ?\n    params: ["{{vars.dir}}"]\n  - id: mv\n    kind: shell\n    run: echo hi\n    rollback:\n      - kind: shell\n        run: rm -r {{vars.dir}}/new\n`;
     const d = diffPlans(plan(vars('/a')), plan(vars('/b')), { old: 'a', new: 'b' });
     expect(d.changes[0]?.affected).toEqual([
       { step: 'q', field: 'params', old: '/a', new: '/b' },
       { step: 'mv', rollback: 1, field: 'run', old: 'rm -r /a/new', new: 'rm -r /b/new' },
     ]);
-    expect(d.changes[0]?.risks.map((r) => r.message)).toEqual(['var default changed: var "dir" now gives rollback action 1 of step "mv" (shell) a different run; read it re-rendered in this diff before approving']);
+    expect(d.changes[0]?.risks.map((r) => r.message)).toEqual([
+      'var default changed: var "dir" now gives rollback action 1 of step "mv" (shell) a different run; read it re-rendered in this diff before approving',
+    ]);
   });
 
   it('warns when a step moves ahead of a step that changes the table or file it reads', () => {
@@ -195,15 +216,20 @@ describe('diffPlans on inline plans', () => {
     const count = '  - { id: count, kind: sql-check, connection: db, query: select count(*) from files }\n';
     const other = '  - { id: other, kind: shell, run: touch /tmp/elsewhere.txt }\n';
     const check = '  - { id: check, kind: sql-check, connection: db, query: select count(*) from files where 1 }\n';
-    const risks = (a: string[], b: string[]) => diffPlans(plan(steps(a)), plan(steps(b)), { old: 'a', new: 'b' }).changes.flatMap((c) => c.risks);
+    const risks = (a: string[], b: string[]) =>
+      diffPlans(plan(steps(a)), plan(steps(b)), { old: 'a', new: 'b' }).changes.flatMap((c) => c.risks);
     expect(risks([other, count], [count, other])).toEqual([]);
     expect(risks([check, count], [count, check])).toEqual([]);
   });
 
   it('counts a removed check as a loosened check', () => {
-    const a = plan(`${head}connections:\n  db: { sqlite: app.db }\nsteps:\n  - { id: ok, kind: sql-check, connection: db, query: select 1 }\n  - { id: go, kind: shell, run: 'true' }\n`);
+    const a = plan(
+      `${head}connections:\n  db: { sqlite: app.db }\nsteps:\n  - { id: ok, kind: sql-check, connection: db, query: select 1 }\n  - { id: go, kind: shell, run: 'true' }\n`,
+    );
     const b = plan(`${head}connections:\n  db: { sqlite: app.db }\nsteps:\n  - { id: go, kind: shell, run: 'true' }\n`);
-    expect(diffPlans(a, b, { old: 'a', new: 'b' }).changes.flatMap((c) => c.risks)).toEqual([{ risk: 'check-loosened', message: 'check removed: step "ok" (sql-check) no longer runs' }]);
+    expect(diffPlans(a, b, { old: 'a', new: 'b' }).changes.flatMap((c) => c.risks)).toEqual([
+      { risk: 'check-loosened', message: 'check removed: step "ok" (sql-check) no longer runs' },
+    ]);
   });
 });
 
@@ -216,21 +242,32 @@ steps:
     kind: shell
     for_each: ${opts.items ?? '[api, worker]'}
     run: echo {{item}}
-${opts.finally ?? `finally:
+${
+  opts.finally ??
+  `finally:
   - id: stop-helper
     kind: shell
-    run: echo stop`}
+    run: echo stop`
+}
 `;
   const diff = (a: string, b: string) => {
     const before = validatePlanText('old.yaml', a);
     const after = validatePlanText('new.yaml', b);
     expect(before.diagnostics).toEqual([]);
     expect(after.diagnostics).toEqual([]);
-    return formatDiffText(diffPlans(before.plan, after.plan, { old: 'old.yaml', new: 'new.yaml' }), plain).trimEnd().split('\n').slice(1);
+    return formatDiffText(diffPlans(before.plan, after.plan, { old: 'old.yaml', new: 'new.yaml' }), plain)
+      .trimEnd()
+      .split('\n')
+      .slice(1);
   };
 
   it('shows a loop list that grew or shrank, with its length', () => {
-    expect(diff(plan({}), plan({ items: '[api, worker, cron]' }))).toEqual(['~ step "ping" (shell)', '    for_each: [api, worker] (2 items) → [api, worker, cron] (3 items)', '', '1 change, 0 risk notes']);
+    expect(diff(plan({}), plan({ items: '[api, worker, cron]' }))).toEqual([
+      '~ step "ping" (shell)',
+      '    for_each: [api, worker] (2 items) → [api, worker, cron] (3 items)',
+      '',
+      '1 change, 0 risk notes',
+    ]);
     expect(diff(plan({}), plan({ items: '[api]' }))[1]).toBe('    for_each: [api, worker] (2 items) → [api] (1 item)');
   });
 
@@ -244,7 +281,9 @@ ${opts.finally ?? `finally:
   });
 
   it('shows a changed finally step like any step', () => {
-    expect(diff(plan({}), plan({ finally: 'finally:\n  - id: stop-helper\n    kind: shell\n    run: echo stop now' })).slice(0, 2)).toEqual(['~ finally step "stop-helper" (shell)', '    run: echo stop → echo stop now']);
+    expect(diff(plan({}), plan({ finally: 'finally:\n  - id: stop-helper\n    kind: shell\n    run: echo stop now' })).slice(0, 2)).toEqual(
+      ['~ finally step "stop-helper" (shell)', '    run: echo stop → echo stop now'],
+    );
   });
 
   it('warns when the plug-in list changes', () => {
@@ -267,12 +306,18 @@ describe('diffPlans on included fragments', () => {
     const { join } = await import('node:path');
     const dir = mkdtempSync(join(tmpdir(), 'runbook-diff-include-'));
     mkdirSync(join(dir, 'fragments'));
-    writeFileSync(join(dir, 'fragments/restart.yaml'), 'params:\n  service: {}\nsteps:\n  - id: restart\n    kind: shell\n    run: systemctl restart {{params.service}}\n');
-    const plan = (service: string) => `version: 1\nname: p\nsteps:\n  - include: fragments/restart.yaml\n    id: app\n    with: { service: ${service} }\n`;
+    writeFileSync(
+      join(dir, 'fragments/restart.yaml'),
+      'params:\n  service: {}\nsteps:\n  - id: restart\n    kind: shell\n    run: systemctl restart {{params.service}}\n',
+    );
+    const plan = (service: string) =>
+      `version: 1\nname: p\nsteps:\n  - include: fragments/restart.yaml\n    id: app\n    with: { service: ${service} }\n`;
     const before = validatePlanText(join(dir, 'old.yaml'), plan('api'));
     const after = validatePlanText(join(dir, 'new.yaml'), plan('worker'));
     expect(before.diagnostics).toEqual([]);
-    const lines = formatDiffText(diffPlans(before.plan, after.plan, { old: 'old.yaml', new: 'new.yaml' }), plain).trimEnd().split('\n');
+    const lines = formatDiffText(diffPlans(before.plan, after.plan, { old: 'old.yaml', new: 'new.yaml' }), plain)
+      .trimEnd()
+      .split('\n');
     expect(lines.slice(1, 3)).toEqual(['~ step "app-restart" (shell)', '    with.service: api → worker']);
   });
 });

@@ -5,7 +5,11 @@ import { listComments } from '../../../src/review/comments.js';
 import { formatPlanText } from '../../../src/review/fmt.js';
 
 const dirs = ['plans', 'plans/examples', 'test/fixtures/plans/ok', 'test/fixtures/review/diff', 'test/fixtures/review/fmt'];
-const plans = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).map((f) => join(d, f)));
+const plans = dirs.flatMap((d) =>
+  readdirSync(d)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join(d, f)),
+);
 
 function format(text: string): string {
   const r = formatPlanText(text);
@@ -39,20 +43,28 @@ describe('formatPlanText', () => {
   });
 
   it('writes a wrapped value inside a flow collection as one line', () => {
-    expect(format('version: 1\nname: x\nsteps: [ { id: a, kind: note, message: "one\n  two" } ]\n')).toBe('version: 1\nname: x\nsteps: [ { id: a, kind: note, message: one two } ]\n');
+    expect(format('version: 1\nname: x\nsteps: [ { id: a, kind: note, message: "one\n  two" } ]\n')).toBe(
+      'version: 1\nname: x\nsteps: [ { id: a, kind: note, message: one two } ]\n',
+    );
   });
 
   it('writes a wrapped key on one line, as an implicit key must be', () => {
-    expect(format('version: 1\nname: x\nsteps:\n  - id: a\n    kind: shell\n    run: echo\n    env:\n      ? "A\n        B"\n      : v\n')).toBe('version: 1\nname: x\nsteps:\n  - id: a\n    kind: shell\n    run: echo\n    env:\n      A B: v\n');
+    expect(
+      format('version: 1\nname: x\nsteps:\n  - id: a\n    kind: shell\n    run: echo\n    env:\n      ? "A\n        B"\n      : v\n'),
+    ).toBe('version: 1\nname: x\nsteps:\n  - id: a\n    kind: shell\n    run: echo\n    env:\n      A B: v\n');
   });
 
   it('refuses text that is not YAML', () => {
-    expect(formatPlanText('steps: [a\n')).toEqual({ problem: 'not valid YAML (line 2, column 1): Flow sequence in block collection must be sufficiently indented and end with a ]' });
+    expect(formatPlanText('steps: [a\n')).toEqual({
+      problem: 'not valid YAML (line 2, column 1): Flow sequence in block collection must be sufficiently indented and end with a ]',
+    });
   });
 
   it('refuses an alias whose anchor is not in the plan, instead of crashing', () => {
     // Found by fuzzing: a window of the default plan kept `*start-on-sqlite` without its anchor.
-    expect(formatPlanText('version: 1\nname: x\nsteps:\n  - *start-on-sqlite\n')).toEqual({ problem: 'not valid YAML: Unresolved alias (the anchor must be set before the alias): start-on-sqlite' });
+    expect(formatPlanText('version: 1\nname: x\nsteps:\n  - *start-on-sqlite\n')).toEqual({
+      problem: 'not valid YAML: Unresolved alias (the anchor must be set before the alias): start-on-sqlite',
+    });
   });
 
   it('leaves a file without a document (empty, or only comments) as it is, instead of writing null into it', () => {
@@ -61,9 +73,12 @@ describe('formatPlanText', () => {
   });
 
   it('keeps CRLF line ends on every line, block scalars included, and formats the result again to itself', () => {
-    const text = 'name: x\r\nversion: 1\r\nsteps:\r\n  - id: q\r\n    kind: shell\r\n    run: |-\r\n      echo 1   \r\n\r\n      echo 2\r\n';
+    const text =
+      'name: x\r\nversion: 1\r\nsteps:\r\n  - id: q\r\n    kind: shell\r\n    run: |-\r\n      echo 1   \r\n\r\n      echo 2\r\n';
     const out = format(text);
-    expect(out).toBe('version: 1\r\nname: x\r\nsteps:\r\n  - id: q\r\n    kind: shell\r\n    run: |-\r\n      echo 1   \r\n\r\n      echo 2\r\n');
+    expect(out).toBe(
+      'version: 1\r\nname: x\r\nsteps:\r\n  - id: q\r\n    kind: shell\r\n    run: |-\r\n      echo 1   \r\n\r\n      echo 2\r\n',
+    );
     expect(formatPlanText(out)).toEqual({ text: out, changed: false });
   });
 

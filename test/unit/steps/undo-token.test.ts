@@ -11,7 +11,9 @@ describe('undo tokens read back from the journal', () => {
   });
 
   it('of another shape throw, naming the kind', () => {
-    expect(() => envSwitchToken({ file: '/w/.env', backup: null, switched: 'h', sha256_before: null, sha256_after: null, existed: false, mode: 384 })).toThrow(
+    expect(() =>
+      envSwitchToken({ file: '/w/.env', backup: null, switched: 'h', sha256_before: null, sha256_after: null, existed: false, mode: 384 }),
+    ).toThrow(
       'env-switch undo token has an unexpected shape: {"file":"/w/.env","backup":null,"switched":"h","sha256_before":null,"sha256_after":null,"existed":false,"mode":384}',
     );
     expect(() => backupToken(['x'])).toThrow('sqlite-backup undo token has an unexpected shape: ["x"]');

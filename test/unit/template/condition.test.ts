@@ -16,12 +16,20 @@ describe('conditions', () => {
   });
 
   it('reads kebab-case step ids and negative numbers', () => {
-    expect(run('steps.target-version.outputs.value >= 12 && vars.n > -1', { vars: { n: 0 }, steps: { 'target-version': { outputs: { value: 18 } } } })).toBe(true);
+    expect(
+      run('steps.target-version.outputs.value >= 12 && vars.n > -1', {
+        vars: { n: 0 },
+        steps: { 'target-version': { outputs: { value: 18 } } },
+      }),
+    ).toBe(true);
   });
 
   it('lists the references it reads', () => {
     const p = parseCondition('vars.a == steps.b.outputs.c');
-    expect(p.ok && p.references).toEqual([['vars', 'a'], ['steps', 'b', 'outputs', 'c']]);
+    expect(p.ok && p.references).toEqual([
+      ['vars', 'a'],
+      ['steps', 'b', 'outputs', 'c'],
+    ]);
   });
 
   it('rejects calls and assignments', () => {

@@ -20,11 +20,15 @@ describe('TemplateRenderer', () => {
   });
 
   it('refuses a value where no reference is safe, naming the expression and the way out', () => {
-    expect(() => r.renderShell("echo '{{vars.a}}'", scope({ a: 'x' }))).toThrow(/\{\{vars\.a\}\} is inside single quotes.*use double quotes/);
+    expect(() => r.renderShell("echo '{{vars.a}}'", scope({ a: 'x' }))).toThrow(
+      /\{\{vars\.a\}\} is inside single quotes.*use double quotes/,
+    );
   });
 
   it('inserts {{{ }}} as shell code only when the action says raw: true', () => {
-    expect(() => r.renderShell('ls {{{vars.b}}}', scope({ b: '*.db | wc -l' }))).toThrow(/\{\{\{vars\.b\}\}\} would insert its value as shell code.*raw: true/);
+    expect(() => r.renderShell('ls {{{vars.b}}}', scope({ b: '*.db | wc -l' }))).toThrow(
+      /\{\{\{vars\.b\}\}\} would insert its value as shell code.*raw: true/,
+    );
     expect(r.renderShell('ls {{{vars.b}}}', scope({ b: '*.db | wc -l' }), { raw: true }).text).toBe('ls *.db | wc -l');
   });
 

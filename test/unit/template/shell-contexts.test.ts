@@ -100,7 +100,7 @@ describe('shellSlots', () => {
   });
 
   it('goes back to references after a refused region closes', () => {
-    expect(contexts("echo '@' @ \"@\" $((1)) @")).toEqual(['unsafe:single-quotes', 'word', 'double-quotes', 'word']);
+    expect(contexts('echo \'@\' @ "@" $((1)) @')).toEqual(['unsafe:single-quotes', 'word', 'double-quotes', 'word']);
     expect(contexts('[[ -n x ]] && echo @')).toEqual(['word']);
     expect(contexts('let x=1; echo @')).toEqual(['word']);
   });

@@ -85,7 +85,6 @@ function context(sqlitePath: string, pgUrl: string) {
   });
 }
 
-
 function ok(r: StepResult): Extract<StepResult, { ok: true }> {
   if (!r.ok) throw new Error(`step failed: ${r.message} ${r.hint ?? ''}`);
   return r;
@@ -110,11 +109,13 @@ const alignedUsers = {
 
 async function columns(url: string, table: string) {
   return Object.fromEntries(
-    (await query<{ name: string; type: string; nn: boolean; ident: string }>(
-      url,
-      `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attnotnull AS nn, attidentity AS ident FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
-      [table],
-    )).map((c) => [c.name, `${c.type}${c.nn ? ' not null' : ''}${c.ident === 'd' ? ' identity' : ''}`]),
+    (
+      await query<{ name: string; type: string; nn: boolean; ident: string }>(
+        url,
+        `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attnotnull AS nn, attidentity AS ident FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+        [table],
+      )
+    ).map((c) => [c.name, `${c.type}${c.nn ? ' not null' : ''}${c.ident === 'd' ? ' identity' : ''}`]),
   );
 }
 
@@ -123,10 +124,21 @@ async function expectAppCanWrite(url: string) {
   expect(await query(url, `INSERT INTO users (username, is_admin) VALUES ('new', false) RETURNING id::int`)).toEqual([{ id: 8 }]);
   expect(await query(url, `INSERT INTO files (path) VALUES ('/c') RETURNING id::int`)).toEqual([{ id: 12 }]);
   expect(await query(url, `INSERT INTO tags (file_id, key) VALUES (12, 'k') RETURNING id::int`)).toEqual([{ id: 4 }]);
-  await expect(query(url, `INSERT INTO users (username, is_admin) VALUES (NULL, false)`)).rejects.toThrow('null value in column "username" of relation "users" violates not-null constraint');
-  await expect(query(url, `INSERT INTO tags (file_id, key) VALUES (12, 'k')`)).rejects.toThrow('duplicate key value violates unique constraint "uq_tag_file_key"');
-  await expect(query(url, `INSERT INTO users (username, is_admin) VALUES ('${'x'.repeat(65)}', false)`)).rejects.toThrow('value too long for type character varying(64)');
-  expect(await query(url, `SELECT id::int, is_admin, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS.US') AS at, score FROM users WHERE id < 8 ORDER BY id`)).toEqual([
+  await expect(query(url, `INSERT INTO users (username, is_admin) VALUES (NULL, false)`)).rejects.toThrow(
+    'null value in column "username" of relation "users" violates not-null constraint',
+  );
+  await expect(query(url, `INSERT INTO tags (file_id, key) VALUES (12, 'k')`)).rejects.toThrow(
+    'duplicate key value violates unique constraint "uq_tag_file_key"',
+  );
+  await expect(query(url, `INSERT INTO users (username, is_admin) VALUES ('${'x'.repeat(65)}', false)`)).rejects.toThrow(
+    'value too long for type character varying(64)',
+  );
+  expect(
+    await query(
+      url,
+      `SELECT id::int, is_admin, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS.US') AS at, score FROM users WHERE id < 8 ORDER BY id`,
+    ),
+  ).toEqual([
     { id: 1, is_admin: true, at: '2024-05-01 08:00:00.000001', score: 1234.5678901 },
     { id: 2, is_admin: false, at: '2024-03-31 02:30:00.000000', score: 0.1 },
     { id: 7, is_admin: false, at: null, score: null },
@@ -168,7 +180,7 @@ describe('sqlite-to-pg mode align-schema on a pgloader-shaped target made by han
       ],
       warnings: [
         '"files_fts" is a plain-table copy pgloader made of a SQLite virtual table, without its rowid and with text columns: an app that still writes to it (DELETE ... WHERE rowid = ...) fails on PostgreSQL; kept (set virtual_tables: empty to replace it with an empty table of its columns plus rowid)',
-        'users.created_at: 1 value(s) did not come back as SQLite\'s text from time zone Europe/Berlin (e.g. times skipped by a daylight-saving change) and were copied again from SQLite',
+        "users.created_at: 1 value(s) did not come back as SQLite's text from time zone Europe/Berlin (e.g. times skipped by a daylight-saving change) and were copied again from SQLite",
       ],
       counts: { users: 3, files: 2, tags: 3, events: 1 },
       virtual_copies: ['files_fts'],
@@ -178,7 +190,9 @@ describe('sqlite-to-pg mode align-schema on a pgloader-shaped target made by han
     expect(await columns(url, 'users')).toEqual(alignedUsers);
     expect(await query(url, `SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS') AS at FROM events`)).toEqual([{ at: '2024-06-01 12:00:00' }]);
     // SQLite's CURRENT_TIMESTAMP is UTC: the default create mode gives, not pgloader's local-time one.
-    expect(await query(url, `SELECT column_default AS d FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'at'`)).toEqual([{ d: "(now() AT TIME ZONE 'utc'::text)" }]);
+    expect(
+      await query(url, `SELECT column_default AS d FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'at'`),
+    ).toEqual([{ d: "(now() AT TIME ZONE 'utc'::text)" }]);
     await expectAppCanWrite(url);
 
     const again = ok(await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(path, url)));
@@ -196,7 +210,13 @@ describe('sqlite-to-pg mode align-schema on a pgloader-shaped target made by han
         'the pgloader result cannot be aligned with the SQLite schema: users.username is NOT NULL in SQLite but holds 1 NULL value(s) in PostgreSQL; tags.file_id is NOT NULL in SQLite but holds 1 NULL value(s) in PostgreSQL; tags(file_id) -> files: 1 row(s) have no parent row, so the foreign key cannot be added.',
       hint: 'Fix those rows in SQLite and run pgloader again, or use the built-in transfer (transfer_tool=builtin), which makes the schema itself. The pgloader result was left as it was.',
     });
-    expect(await columns(url, 'users')).toEqual({ id: 'bigint not null', username: 'text', is_admin: 'bigint', created_at: 'timestamp with time zone', score: 'real' });
+    expect(await columns(url, 'users')).toEqual({
+      id: 'bigint not null',
+      username: 'text',
+      is_admin: 'bigint',
+      created_at: 'timestamp with time zone',
+      score: 'real',
+    });
   });
 
   it('stops when timestamps of a table without a primary key cannot be read back as the SQLite text, and rolls back', async () => {
@@ -207,11 +227,20 @@ describe('sqlite-to-pg mode align-schema on a pgloader-shaped target made by han
     const r = await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(path, url));
     expect(r).toEqual({
       ok: false,
-      message: 'events.at: 1 value(s) differ from SQLite\'s text after reading them back in time zone Europe/Berlin, and the table has no primary key to copy them again by.',
+      message:
+        "events.at: 1 value(s) differ from SQLite's text after reading them back in time zone Europe/Berlin, and the table has no primary key to copy them again by.",
       hint: 'pgloader may have run with another TimeZone than this connection has (ALTER ROLE/DATABASE ... SET timezone); load with the built-in transfer (transfer_tool=builtin), or give the table a primary key. The pgloader result was left as it was.',
     });
-    expect(await columns(url, 'users')).toEqual({ id: 'bigint not null', username: 'text', is_admin: 'bigint', created_at: 'timestamp with time zone', score: 'real' });
-    expect(await query(url, `SELECT conname FROM pg_constraint WHERE conrelid = 'users'::regclass AND contype = 'p'`)).toEqual([{ conname: 'idx_16385_users_pkey' }]);
+    expect(await columns(url, 'users')).toEqual({
+      id: 'bigint not null',
+      username: 'text',
+      is_admin: 'bigint',
+      created_at: 'timestamp with time zone',
+      score: 'real',
+    });
+    expect(await query(url, `SELECT conname FROM pg_constraint WHERE conrelid = 'users'::regclass AND contype = 'p'`)).toEqual([
+      { conname: 'idx_16385_users_pkey' },
+    ]);
   });
 
   it('refuses integers other than 0 and 1 where SQLite declares BOOLEAN', async () => {
@@ -219,7 +248,11 @@ describe('sqlite-to-pg mode align-schema on a pgloader-shaped target made by han
     await query(url, pgloaderShaped);
     await query(url, 'UPDATE users SET is_admin = 2 WHERE id = 7');
     const r = await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(sqliteFile(sqlalchemyDdl), url));
-    expect(r).toMatchObject({ ok: false, message: 'the pgloader result cannot be aligned with the SQLite schema: users.is_admin cannot become boolean: 1 value(s) are neither 0 nor 1.' });
+    expect(r).toMatchObject({
+      ok: false,
+      message:
+        'the pgloader result cannot be aligned with the SQLite schema: users.is_admin cannot become boolean: 1 value(s) are neither 0 nor 1.',
+    });
   });
 
   it('keeps text where values are longer than VARCHAR(n), and stops on a SQLite date PostgreSQL cannot read, leaving everything as it was', async () => {
@@ -235,13 +268,24 @@ describe('sqlite-to-pg mode align-schema on a pgloader-shaped target made by han
       message: 'copying users.created_at again from SQLite failed: PostgreSQL said "invalid input syntax for type timestamp: "soon"".',
       hint: 'A value of users.created_at in SQLite is not a timestamp; fix it in SQLite and run pgloader again. The pgloader result was left as it was.',
     });
-    expect(await columns(url, 'users')).toEqual({ id: 'bigint not null', username: 'text', is_admin: 'bigint', created_at: 'timestamp with time zone', score: 'real' });
+    expect(await columns(url, 'users')).toEqual({
+      id: 'bigint not null',
+      username: 'text',
+      is_admin: 'bigint',
+      created_at: 'timestamp with time zone',
+      score: 'real',
+    });
   });
 
   it('drops the copies of virtual tables only when asked', async () => {
     const url = await berlinDatabase('align_drop');
     await query(url, pgloaderShaped);
-    const r = ok(await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema', drop_virtual_copies: true }, context(sqliteFile(sqlalchemyDdl), url)));
+    const r = ok(
+      await sqliteToPg.run(
+        { source: 'src', target: 'db', mode: 'align-schema', drop_virtual_copies: true },
+        context(sqliteFile(sqlalchemyDdl), url),
+      ),
+    );
     expect(r.outputs.changes).toContain('dropped the plain-table copies of SQLite virtual tables: files_fts');
     expect(await query(url, `SELECT to_regclass('files_fts') IS NULL AS gone`)).toEqual([{ gone: true }]);
   });
@@ -259,7 +303,10 @@ describe('sqlite-to-pg mode align-schema on a pgloader-shaped target made by han
   });
 
   it('fails with a clear message when PostgreSQL cannot be reached', async () => {
-    const r = await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(sqliteFile(sqlalchemyDdl), 'postgresql://postgres:runbook-test-pw@127.0.0.1:1/x'));
+    const r = await sqliteToPg.run(
+      { source: 'src', target: 'db', mode: 'align-schema' },
+      context(sqliteFile(sqlalchemyDdl), 'postgresql://postgres:runbook-test-pw@127.0.0.1:1/x'),
+    );
     expect(r).toEqual({
       ok: false,
       message: 'aligning "db" with "src" stopped: connect ECONNREFUSED 127.0.0.1:1',
@@ -268,14 +315,26 @@ describe('sqlite-to-pg mode align-schema on a pgloader-shaped target made by han
   });
 
   it('inspect says what it will check and repair, from the SQLite file alone', async () => {
-    const lines = await sqliteToPg.inspect!({ source: 'src', target: 'db', mode: 'align-schema' }, context(sqliteFile(sqlalchemyDdl), 'postgresql://x@127.0.0.1:1/x'));
+    const lines = await sqliteToPg.inspect!(
+      { source: 'src', target: 'db', mode: 'align-schema' },
+      context(sqliteFile(sqlalchemyDdl), 'postgresql://x@127.0.0.1:1/x'),
+    );
     expect(lines.slice(0, 4)).toEqual([
       { label: 'identity', text: 'users.id: GENERATED BY DEFAULT AS IDENTITY, continuing after max(id)' },
       { label: 'not null', text: 'users: username, is_admin (fails when PostgreSQL holds NULLs there)' },
-      { label: 'types', text: "users: username varchar(64), is_admin boolean, created_at timestamp, score double precision (timestamps checked against SQLite's text, real values copied again)" },
-      { label: 'keys', text: "users: primary key users_pkey, unique constraint users_username_key (renamed from pgloader's names, or added)" },
+      {
+        label: 'types',
+        text: "users: username varchar(64), is_admin boolean, created_at timestamp, score double precision (timestamps checked against SQLite's text, real values copied again)",
+      },
+      {
+        label: 'keys',
+        text: "users: primary key users_pkey, unique constraint users_username_key (renamed from pgloader's names, or added)",
+      },
     ]);
-    expect(lines.at(-1)).toEqual({ label: 'virtual copies', text: 'files_fts, files_fts_config, files_fts_data, files_fts_docsize, files_fts_idx: reported, kept if pgloader copied them as plain tables' });
+    expect(lines.at(-1)).toEqual({
+      label: 'virtual copies',
+      text: 'files_fts, files_fts_config, files_fts_data, files_fts_docsize, files_fts_idx: reported, kept if pgloader copied them as plain tables',
+    });
   });
 });
 
@@ -298,7 +357,7 @@ describe.skipIf(pgloader.exitCode !== 0)('sqlite-to-pg mode align-schema after a
   });
 
   it.each([
-    ['the run\'s server', 'UTC'],
+    ["the run's server", 'UTC'],
     ['a server whose TimeZone is Europe/Berlin', 'Europe/Berlin'],
   ])('makes the load writable for the app on %s', async (_, zone) => {
     let url = await freshDatabase('align_pgloader');
@@ -306,12 +365,22 @@ describe.skipIf(pgloader.exitCode !== 0)('sqlite-to-pg mode align-schema after a
       url = new URL(url.replace(/:\d+\//, `:${berlin.port}/`)).toString();
       await query(berlin.url, `CREATE DATABASE "${new URL(url).pathname.slice(1)}"`);
     }
-    expect(await query(url, `SELECT current_setting('TimeZone') AS tz`)).toEqual([{ tz: zone === 'UTC' ? expect.stringMatching(/^(UTC|Etc\/UTC)$/) : zone }]);
+    expect(await query(url, `SELECT current_setting('TimeZone') AS tz`)).toEqual([
+      { tz: zone === 'UTC' ? expect.stringMatching(/^(UTC|Etc\/UTC)$/) : zone },
+    ]);
     const path = sqliteFile(sqlalchemyDdl + (zone === 'UTC' ? '' : dstGap));
     await runPgloader(path, url);
     // What pgloader itself made: the starting point align-schema is written for.
-    expect(await columns(url, 'users')).toEqual({ id: 'bigint not null', username: 'text', is_admin: 'boolean', created_at: 'timestamp with time zone', score: 'real' });
-    expect(await query(url, `SELECT conname FROM pg_constraint WHERE conrelid = 'users'::regclass AND contype = 'p'`)).toEqual([{ conname: expect.stringMatching(/^idx_\d+_users_pkey$/) }]);
+    expect(await columns(url, 'users')).toEqual({
+      id: 'bigint not null',
+      username: 'text',
+      is_admin: 'boolean',
+      created_at: 'timestamp with time zone',
+      score: 'real',
+    });
+    expect(await query(url, `SELECT conname FROM pg_constraint WHERE conrelid = 'users'::regclass AND contype = 'p'`)).toEqual([
+      { conname: expect.stringMatching(/^idx_\d+_users_pkey$/) },
+    ]);
 
     const r = ok(await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(path, url)));
     expect(r.outputs.counts).toEqual({ users: 3, files: 2, tags: 3, events: 1 });
@@ -322,12 +391,26 @@ describe.skipIf(pgloader.exitCode !== 0)('sqlite-to-pg mode align-schema after a
           ? '"files_fts" is a plain-table copy pgloader made of a SQLite virtual table, without its rowid and with text columns: an app that still writes to it (DELETE ... WHERE rowid = ...) fails on PostgreSQL; kept (set virtual_tables: empty to replace it with an empty table of its columns plus rowid)'
           : `"${t}" is a plain-table copy pgloader made of a SQLite shadow table (internal storage of files_fts); the app does not use it in PostgreSQL (set drop_virtual_copies: true to drop it)`,
       ),
-      ...(zone === 'UTC' ? [] : ["users.created_at: 1 value(s) did not come back as SQLite's text from time zone Europe/Berlin (e.g. times skipped by a daylight-saving change) and were copied again from SQLite"]),
+      ...(zone === 'UTC'
+        ? []
+        : [
+            "users.created_at: 1 value(s) did not come back as SQLite's text from time zone Europe/Berlin (e.g. times skipped by a daylight-saving change) and were copied again from SQLite",
+          ]),
     ]);
     expect(await columns(url, 'users')).toEqual(alignedUsers);
-    expect(await columns(url, 'files')).toEqual({ id: 'bigint not null identity', path: 'text not null', size: 'double precision', meta: 'json', data: 'bytea', owner_id: 'bigint' });
+    expect(await columns(url, 'files')).toEqual({
+      id: 'bigint not null identity',
+      path: 'text not null',
+      size: 'double precision',
+      meta: 'json',
+      data: 'bytea',
+      owner_id: 'bigint',
+    });
     expect(
-      await query(url, `SELECT conrelid::regclass::text AS t, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype IN ('p', 'u', 'f') AND conrelid::regclass::text IN ('users', 'files', 'tags') ORDER BY 1, 2`),
+      await query(
+        url,
+        `SELECT conrelid::regclass::text AS t, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype IN ('p', 'u', 'f') AND conrelid::regclass::text IN ('users', 'files', 'tags') ORDER BY 1, 2`,
+      ),
     ).toEqual([
       { t: 'files', conname: 'files_owner_id_fkey', def: 'FOREIGN KEY (owner_id) REFERENCES users(id) ON DELETE SET NULL' },
       { t: 'files', conname: 'files_pkey', def: 'PRIMARY KEY (id)' },
@@ -337,55 +420,86 @@ describe.skipIf(pgloader.exitCode !== 0)('sqlite-to-pg mode align-schema after a
       { t: 'users', conname: 'users_pkey', def: 'PRIMARY KEY (id)' },
       { t: 'users', conname: 'users_username_key', def: 'UNIQUE (username)' },
     ]);
-    expect(await query(url, `SELECT indexname FROM pg_indexes WHERE tablename = 'files' ORDER BY 1`)).toEqual([{ indexname: 'files_pkey' }, { indexname: 'ix_files_path' }]);
+    expect(await query(url, `SELECT indexname FROM pg_indexes WHERE tablename = 'files' ORDER BY 1`)).toEqual([
+      { indexname: 'files_pkey' },
+      { indexname: 'ix_files_path' },
+    ]);
     if (zone === 'UTC') await query(url, dstGap);
     await expectAppCanWrite(url);
   });
 });
 
-describe.skipIf(pgloader.exitCode !== 0)('sqlite-to-pg mode align-schema after pgloader on a catalogue with the FTS5 tables of the Agregator app', () => {
-  const shadows = ['files_fts_config', 'files_fts_content', 'files_fts_data', 'files_fts_docsize', 'files_fts_idx', 'tags_fts_config', 'tags_fts_content', 'tags_fts_data', 'tags_fts_docsize', 'tags_fts_idx'];
-  const shadowWarning = (t: string) => `"${t}" is a plain-table copy pgloader made of a SQLite shadow table (internal storage of ${t.replace(/_[a-z]+$/, '')}); the app does not use it in PostgreSQL (set drop_virtual_copies: true to drop it)`;
+describe.skipIf(pgloader.exitCode !== 0)(
+  'sqlite-to-pg mode align-schema after pgloader on a catalogue with the FTS5 tables of the Agregator app',
+  () => {
+    const shadows = [
+      'files_fts_config',
+      'files_fts_content',
+      'files_fts_data',
+      'files_fts_docsize',
+      'files_fts_idx',
+      'tags_fts_config',
+      'tags_fts_content',
+      'tags_fts_data',
+      'tags_fts_docsize',
+      'tags_fts_idx',
+    ];
+    const shadowWarning = (t: string) =>
+      `"${t}" is a plain-table copy pgloader made of a SQLite shadow table (internal storage of ${t.replace(/_[a-z]+$/, '')}); the app does not use it in PostgreSQL (set drop_virtual_copies: true to drop it)`;
 
-  it('virtual_tables: empty keeps files_fts and tags_fts as tables the app can write, and calls only the shadow tables unused', async () => {
-    const url = await freshDatabase('align_fts_empty');
-    const path = agregatorCatalogue();
-    await runPgloader(path, url);
-    // What pgloader makes of them: text columns and no rowid, so the app's statements fail there.
-    expect(await columns(url, 'files_fts')).toMatchObject({ file_id: 'text', title: 'text' });
-    await expect(runAsApp(url, syncFileStatements)).rejects.toThrow('search.py SearchService.sync_file: column "rowid" does not exist');
+    it('virtual_tables: empty keeps files_fts and tags_fts as tables the app can write, and calls only the shadow tables unused', async () => {
+      const url = await freshDatabase('align_fts_empty');
+      const path = agregatorCatalogue();
+      await runPgloader(path, url);
+      // What pgloader makes of them: text columns and no rowid, so the app's statements fail there.
+      expect(await columns(url, 'files_fts')).toMatchObject({ file_id: 'text', title: 'text' });
+      await expect(runAsApp(url, syncFileStatements)).rejects.toThrow('search.py SearchService.sync_file: column "rowid" does not exist');
 
-    const r = ok(await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema', virtual_tables: 'empty' }, context(path, url)));
-    expect((r.outputs.changes as string[]).filter((c) => c.includes('_fts'))).toEqual([
-      "files_fts: pgloader's copy of the SQLite fts5 virtual table (no rowid) replaced by an empty table with its columns plus rowid, created empty by design",
-      "tags_fts: pgloader's copy of the SQLite fts5 virtual table (no rowid) replaced by an empty table with its columns plus rowid, created empty by design",
-    ]);
-    expect(r.outputs.warnings).toEqual(shadows.map(shadowWarning));
-    expect(r.outputs.virtual_copies).toEqual(['files_fts', ...shadows.slice(0, 5), 'tags_fts', ...shadows.slice(5)]);
-    expect(r.outputs.counts).toEqual({ files: 2, tags: 3 });
-    expect(await columns(url, 'tags_fts')).toEqual({ rowid: 'bigint not null', tag_id: 'bigint', file_id: 'bigint', key: 'text', value: 'text' });
+      const r = ok(
+        await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema', virtual_tables: 'empty' }, context(path, url)),
+      );
+      expect((r.outputs.changes as string[]).filter((c) => c.includes('_fts'))).toEqual([
+        "files_fts: pgloader's copy of the SQLite fts5 virtual table (no rowid) replaced by an empty table with its columns plus rowid, created empty by design",
+        "tags_fts: pgloader's copy of the SQLite fts5 virtual table (no rowid) replaced by an empty table with its columns plus rowid, created empty by design",
+      ]);
+      expect(r.outputs.warnings).toEqual(shadows.map(shadowWarning));
+      expect(r.outputs.virtual_copies).toEqual(['files_fts', ...shadows.slice(0, 5), 'tags_fts', ...shadows.slice(5)]);
+      expect(r.outputs.counts).toEqual({ files: 2, tags: 3 });
+      expect(await columns(url, 'tags_fts')).toEqual({
+        rowid: 'bigint not null',
+        tag_id: 'bigint',
+        file_id: 'bigint',
+        key: 'text',
+        value: 'text',
+      });
 
-    await runAsApp(url, syncFileStatements);
-    await runAsApp(url, deleteFileStatements);
-    await runAsApp(url, rebuildStatements);
-    expect(await query(url, 'SELECT rowid::int FROM files_fts ORDER BY 1')).toEqual([{ rowid: 10 }, { rowid: 11 }]);
+      await runAsApp(url, syncFileStatements);
+      await runAsApp(url, deleteFileStatements);
+      await runAsApp(url, rebuildStatements);
+      expect(await query(url, 'SELECT rowid::int FROM files_fts ORDER BY 1')).toEqual([{ rowid: 10 }, { rowid: 11 }]);
 
-    const counted = await countCompare.run({ source: 'src', target: 'db' }, context(path, url));
-    expect(counted).toMatchObject({ ok: true, outputs: { tables: ['files', 'tags'] } });
-    expect(counted.ok && (counted.outputs.skipped as { table: string; reason: string }[]).filter((s) => s.reason.startsWith('virtual'))).toEqual([
-      { table: 'files_fts', reason: 'virtual table, created empty by design' },
-      { table: 'tags_fts', reason: 'virtual table, created empty by design' },
-    ]);
-  });
+      const counted = await countCompare.run({ source: 'src', target: 'db' }, context(path, url));
+      expect(counted).toMatchObject({ ok: true, outputs: { tables: ['files', 'tags'] } });
+      expect(
+        counted.ok && (counted.outputs.skipped as { table: string; reason: string }[]).filter((s) => s.reason.startsWith('virtual')),
+      ).toEqual([
+        { table: 'files_fts', reason: 'virtual table, created empty by design' },
+        { table: 'tags_fts', reason: 'virtual table, created empty by design' },
+      ]);
+    });
 
-  it('virtual_tables: skip keeps pgloader\'s copies and says the app\'s writes to them fail, instead of calling them unused', async () => {
-    const url = await freshDatabase('align_fts_skip');
-    const path = agregatorCatalogue();
-    await runPgloader(path, url);
-    const r = ok(await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(path, url)));
-    expect((r.outputs.warnings as string[]).filter((w) => !shadows.some((s) => w.startsWith(`"${s}"`)))).toEqual(
-      ['files_fts', 'tags_fts'].map((t) => `"${t}" is a plain-table copy pgloader made of a SQLite virtual table, without its rowid and with text columns: an app that still writes to it (DELETE ... WHERE rowid = ...) fails on PostgreSQL; kept (set virtual_tables: empty to replace it with an empty table of its columns plus rowid)`),
-    );
-    await expect(runAsApp(url, syncFileStatements)).rejects.toThrow('column "rowid" does not exist');
-  });
-});
+    it("virtual_tables: skip keeps pgloader's copies and says the app's writes to them fail, instead of calling them unused", async () => {
+      const url = await freshDatabase('align_fts_skip');
+      const path = agregatorCatalogue();
+      await runPgloader(path, url);
+      const r = ok(await sqliteToPg.run({ source: 'src', target: 'db', mode: 'align-schema' }, context(path, url)));
+      expect((r.outputs.warnings as string[]).filter((w) => !shadows.some((s) => w.startsWith(`"${s}"`)))).toEqual(
+        ['files_fts', 'tags_fts'].map(
+          (t) =>
+            `"${t}" is a plain-table copy pgloader made of a SQLite virtual table, without its rowid and with text columns: an app that still writes to it (DELETE ... WHERE rowid = ...) fails on PostgreSQL; kept (set virtual_tables: empty to replace it with an empty table of its columns plus rowid)`,
+        ),
+      );
+      await expect(runAsApp(url, syncFileStatements)).rejects.toThrow('column "rowid" does not exist');
+    });
+  },
+);

@@ -8,7 +8,9 @@ import { agregatorCatalogue, deleteFileStatements, rebuildStatements, runAsApp, 
 import { sqliteFile } from '../trap-fixture.js';
 
 function context(sqlitePath: string, pgUrl: string) {
-  return stepContext({ connections: { src: { name: 'src', type: 'sqlite', path: sqlitePath }, db: { name: 'db', type: 'postgres', url: pgUrl } } });
+  return stepContext({
+    connections: { src: { name: 'src', type: 'sqlite', path: sqlitePath }, db: { name: 'db', type: 'postgres', url: pgUrl } },
+  });
 }
 
 function ok(r: StepResult): Extract<StepResult, { ok: true }> {
@@ -16,22 +18,45 @@ function ok(r: StepResult): Extract<StepResult, { ok: true }> {
   return r;
 }
 
-const transfer = (path: string, url: string, more: Partial<SqliteToPgSpec> = {}) => sqliteToPg.run({ source: 'src', target: 'db', ...more }, context(path, url));
+const transfer = (path: string, url: string, more: Partial<SqliteToPgSpec> = {}) =>
+  sqliteToPg.run({ source: 'src', target: 'db', ...more }, context(path, url));
 
-const shadows = ['files_fts_config', 'files_fts_content', 'files_fts_data', 'files_fts_docsize', 'files_fts_idx', 'tags_fts_config', 'tags_fts_content', 'tags_fts_data', 'tags_fts_docsize', 'tags_fts_idx'];
+const shadows = [
+  'files_fts_config',
+  'files_fts_content',
+  'files_fts_data',
+  'files_fts_docsize',
+  'files_fts_idx',
+  'tags_fts_config',
+  'tags_fts_content',
+  'tags_fts_data',
+  'tags_fts_docsize',
+  'tags_fts_idx',
+];
 
 const filesFts = ['rowid bigint', 'file_id bigint', 'title text', 'author text', 'keywords text', 'abstract text', 'text_excerpt text'];
 const tagsFts = ['rowid bigint', 'tag_id bigint', 'file_id bigint', 'key text', 'value text'];
 
 async function tableNames(url: string, schema = 'public'): Promise<string[]> {
-  return (await query<{ t: string }>(url, `SELECT relname AS t FROM pg_class WHERE relnamespace = $1::regnamespace AND relkind = 'r' ORDER BY 1`, [schema])).map((r) => r.t);
+  return (
+    await query<{ t: string }>(
+      url,
+      `SELECT relname AS t FROM pg_class WHERE relnamespace = $1::regnamespace AND relkind = 'r' ORDER BY 1`,
+      [schema],
+    )
+  ).map((r) => r.t);
 }
 
 /** The app saving a file (its row, then sync_file), deleting another (delete_file), then a scan with prune (the rebuilds). */
 async function appMaintenance(url: string): Promise<void> {
-  await query(url, `INSERT INTO files (id, path, filename, title) VALUES (12, '/docs/c.pdf', 'c.pdf', 'Отчёт'); INSERT INTO tags (id, file_id, key, value) VALUES (7, 12, 'автор', 'Иванов')`);
+  await query(
+    url,
+    `INSERT INTO files (id, path, filename, title) VALUES (12, '/docs/c.pdf', 'c.pdf', 'Отчёт'); INSERT INTO tags (id, file_id, key, value) VALUES (7, 12, 'автор', 'Иванов')`,
+  );
   await runAsApp(url, syncFileStatements);
-  expect(await query(url, 'SELECT rowid::int, file_id::int, title FROM files_fts')).toEqual([{ rowid: 12, file_id: 12, title: "Отчёт о 'поиске'" }]);
+  expect(await query(url, 'SELECT rowid::int, file_id::int, title FROM files_fts')).toEqual([
+    { rowid: 12, file_id: 12, title: "Отчёт о 'поиске'" },
+  ]);
   await runAsApp(url, syncFileStatements);
   await query(url, 'DELETE FROM files WHERE id = 10');
   await runAsApp(url, deleteFileStatements);
@@ -47,7 +72,7 @@ async function appMaintenance(url: string): Promise<void> {
 }
 
 describe('sqlite-to-pg virtual_tables on a catalogue with the FTS5 tables of the Agregator app', () => {
-  it('empty: creates files_fts and tags_fts empty with their columns plus rowid, and the app\'s own maintenance statements run on PostgreSQL', async () => {
+  it("empty: creates files_fts and tags_fts empty with their columns plus rowid, and the app's own maintenance statements run on PostgreSQL", async () => {
     const url = await freshDatabase('vt_empty');
     const r = ok(await transfer(agregatorCatalogue(), url, { virtual_tables: 'empty' }));
     expect(r.outputs.tables).toEqual(['files', 'tags']);
@@ -56,19 +81,33 @@ describe('sqlite-to-pg virtual_tables on a catalogue with the FTS5 tables of the
       { name: 'files_fts', module: 'fts5', columns: filesFts, note: 'created empty by design' },
       { name: 'tags_fts', module: 'fts5', columns: tagsFts, note: 'created empty by design' },
     ]);
-    expect((r.outputs.skipped as { name: string; what: string }[]).map((s) => `${s.what} ${s.name}`)).toEqual(shadows.map((s) => `shadow table ${s}`));
-    expect(r.note).toBe(`2 tables, 5 rows; created empty by design: virtual table files_fts, virtual table tags_fts; not copied: ${shadows.map((s) => `shadow table ${s}`).join(', ')}`);
+    expect((r.outputs.skipped as { name: string; what: string }[]).map((s) => `${s.what} ${s.name}`)).toEqual(
+      shadows.map((s) => `shadow table ${s}`),
+    );
+    expect(r.note).toBe(
+      `2 tables, 5 rows; created empty by design: virtual table files_fts, virtual table tags_fts; not copied: ${shadows.map((s) => `shadow table ${s}`).join(', ')}`,
+    );
     expect(await tableNames(url)).toEqual(['files', 'files_fts', 'tags', 'tags_fts']);
     expect(await query(url, `SELECT count(*)::int AS n, obj_description('files_fts'::regclass) AS comment FROM files_fts`)).toEqual([
       { n: 0, comment: 'SQLite fts5 virtual table files_fts, created empty by design by runbook: the application fills it' },
     ]);
-    expect(await query(url, `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'tags_fts'::regclass AND contype = 'p'`)).toEqual([{ def: 'PRIMARY KEY (rowid)' }]);
+    expect(
+      await query(
+        url,
+        `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'tags_fts'::regclass AND contype = 'p'`,
+      ),
+    ).toEqual([{ def: 'PRIMARY KEY (rowid)' }]);
     await appMaintenance(url);
     // FTS5 refuses a second row with the same rowid; so does the stand-in.
-    await expect(query(url, `INSERT INTO files_fts (rowid, file_id) VALUES (12, 12)`)).rejects.toThrow('duplicate key value violates unique constraint "files_fts_pkey"');
+    await expect(query(url, `INSERT INTO files_fts (rowid, file_id) VALUES (12, 12)`)).rejects.toThrow(
+      'duplicate key value violates unique constraint "files_fts_pkey"',
+    );
 
     const undone = await sqliteToPg.undo!(r.undo!, context(agregatorCatalogue(), url));
-    expect(undone).toMatchObject({ ok: true, outputs: { dropped: ['"public"."files"', '"public"."tags"', '"public"."files_fts"', '"public"."tags_fts"'] } });
+    expect(undone).toMatchObject({
+      ok: true,
+      outputs: { dropped: ['"public"."files"', '"public"."tags"', '"public"."files_fts"', '"public"."tags_fts"'] },
+    });
     expect(await tableNames(url)).toEqual([]);
   });
 
@@ -78,7 +117,9 @@ describe('sqlite-to-pg virtual_tables on a catalogue with the FTS5 tables of the
     expect(r.outputs.virtual_tables).toEqual([]);
     expect((r.outputs.skipped as { name: string }[]).map((s) => s.name)).toEqual(['files_fts', 'tags_fts', ...shadows]);
     expect(await tableNames(url)).toEqual(['files', 'tags']);
-    await expect(runAsApp(url, syncFileStatements)).rejects.toThrow('search.py SearchService.sync_file: relation "files_fts" does not exist');
+    await expect(runAsApp(url, syncFileStatements)).rejects.toThrow(
+      'search.py SearchService.sync_file: relation "files_fts" does not exist',
+    );
   });
 
   it('types a column without values as bigint only when it is named like a key, and a cast rule overrides the choice', async () => {
@@ -91,9 +132,24 @@ describe('sqlite-to-pg virtual_tables on a catalogue with the FTS5 tables of the
     `);
     const r = ok(await transfer(path, url, { virtual_tables: 'empty', cast: [{ column: 'tags_fts.tag_id', to: 'integer' }] }));
     expect(r.outputs.virtual_tables).toEqual([
-      { name: 'tags_fts', module: 'fts5', columns: ['rowid bigint', 'tag_id integer', 'file_id bigint', 'key text', 'value text'], note: 'created empty by design' },
-      { name: 'notes_fts', module: 'fts5', columns: ['rowid bigint', 'page double precision', 'body text'], note: 'created empty by design' },
-      { name: 'boxes', module: 'rtree', columns: ['rowid bigint', 'id bigint', 'min_x double precision', 'max_x double precision'], note: 'created empty by design' },
+      {
+        name: 'tags_fts',
+        module: 'fts5',
+        columns: ['rowid bigint', 'tag_id integer', 'file_id bigint', 'key text', 'value text'],
+        note: 'created empty by design',
+      },
+      {
+        name: 'notes_fts',
+        module: 'fts5',
+        columns: ['rowid bigint', 'page double precision', 'body text'],
+        note: 'created empty by design',
+      },
+      {
+        name: 'boxes',
+        module: 'rtree',
+        columns: ['rowid bigint', 'id bigint', 'min_x double precision', 'max_x double precision'],
+        note: 'created empty by design',
+      },
     ]);
   });
 
@@ -101,7 +157,9 @@ describe('sqlite-to-pg virtual_tables on a catalogue with the FTS5 tables of the
     const url = await freshDatabase('vt_exclude');
     const r = ok(await transfer(agregatorCatalogue(), url, { virtual_tables: 'empty', exclude: ['tags_fts'] }));
     expect((r.outputs.virtual_tables as { name: string }[]).map((t) => t.name)).toEqual(['files_fts']);
-    expect((r.outputs.skipped as { name: string; what: string }[]).filter((s) => s.what === 'virtual table').map((s) => s.name)).toEqual(['tags_fts']);
+    expect((r.outputs.skipped as { name: string; what: string }[]).filter((s) => s.what === 'virtual table').map((s) => s.name)).toEqual([
+      'tags_fts',
+    ]);
     expect(await tableNames(url)).toEqual(['files', 'files_fts', 'tags']);
   });
 
@@ -120,13 +178,19 @@ describe('sqlite-to-pg virtual_tables on a catalogue with the FTS5 tables of the
   it('data-only makes the virtual tables the migrations did not make, and undo drops only those', async () => {
     const url = await freshDatabase('vt_data_only');
     // What the app's models make on PostgreSQL (db.create_all / alembic): no FTS tables.
-    await query(url, `CREATE TABLE files (id serial PRIMARY KEY, path varchar NOT NULL UNIQUE, filename varchar NOT NULL, title varchar, author varchar, keywords varchar, abstract text, text_excerpt text);
-      CREATE TABLE tags (id serial PRIMARY KEY, file_id integer NOT NULL REFERENCES files (id) ON DELETE CASCADE, key varchar NOT NULL, value varchar NOT NULL)`);
+    await query(
+      url,
+      `CREATE TABLE files (id serial PRIMARY KEY, path varchar NOT NULL UNIQUE, filename varchar NOT NULL, title varchar, author varchar, keywords varchar, abstract text, text_excerpt text);
+      CREATE TABLE tags (id serial PRIMARY KEY, file_id integer NOT NULL REFERENCES files (id) ON DELETE CASCADE, key varchar NOT NULL, value varchar NOT NULL)`,
+    );
     const r = ok(await transfer(agregatorCatalogue(), url, { virtual_tables: 'empty', mode: 'data-only' }));
     expect((r.outputs.virtual_tables as { name: string }[]).map((t) => t.name)).toEqual(['files_fts', 'tags_fts']);
     await appMaintenance(url);
     const undone = await sqliteToPg.undo!(r.undo!, context(agregatorCatalogue(), url));
-    expect(undone).toMatchObject({ ok: true, outputs: { dropped: ['"public"."files_fts"', '"public"."tags_fts"'], emptied: ['files', 'tags'] } });
+    expect(undone).toMatchObject({
+      ok: true,
+      outputs: { dropped: ['"public"."files_fts"', '"public"."tags_fts"'], emptied: ['files', 'tags'] },
+    });
     expect(await tableNames(url)).toEqual(['files', 'tags']);
   });
 
@@ -138,13 +202,21 @@ describe('sqlite-to-pg virtual_tables on a catalogue with the FTS5 tables of the
       WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 200000) INSERT INTO files SELECT i, 'title ' || i FROM s;
     `);
     const controller = new AbortController();
-    const first = await sqliteToPg.run({ source: 'src', target: 'db', virtual_tables: 'empty' }, {
-      ...context(path, url),
-      signal: controller.signal,
-      progress: (p) => { if (p.done < (p.total ?? 0)) controller.abort(); },
-    });
+    const first = await sqliteToPg.run(
+      { source: 'src', target: 'db', virtual_tables: 'empty' },
+      {
+        ...context(path, url),
+        signal: controller.signal,
+        progress: (p) => {
+          if (p.done < (p.total ?? 0)) controller.abort();
+        },
+      },
+    );
     expect(first).toMatchObject({ ok: false, message: 'the transfer was stopped while copying "files"' });
-    expect(await query(url, `SELECT table_name, created FROM _runbook_transfer ORDER BY 1`)).toEqual([{ table_name: 'files', created: true }, { table_name: 'files_fts', created: true }]);
+    expect(await query(url, `SELECT table_name, created FROM _runbook_transfer ORDER BY 1`)).toEqual([
+      { table_name: 'files', created: true },
+      { table_name: 'files_fts', created: true },
+    ]);
     const second = ok(await transfer(path, url, { virtual_tables: 'empty' }));
     expect(second.outputs.counts).toEqual({ files: 200000 });
     expect((second.outputs.virtual_tables as { name: string }[]).map((t) => t.name)).toEqual(['files_fts']);
@@ -154,14 +226,31 @@ describe('sqlite-to-pg virtual_tables on a catalogue with the FTS5 tables of the
     expect(await tableNames(url)).toEqual([]);
   });
 
-  it('names the virtual tables in the dry run\'s DDL', async () => {
-    const lines = await sqliteToPg.inspect!({ source: 'src', target: 'db', virtual_tables: 'empty' }, context(agregatorCatalogue(), 'postgresql://x@127.0.0.1:1/x'));
+  it("names the virtual tables in the dry run's DDL", async () => {
+    const lines = await sqliteToPg.inspect!(
+      { source: 'src', target: 'db', virtual_tables: 'empty' },
+      context(agregatorCatalogue(), 'postgresql://x@127.0.0.1:1/x'),
+    );
     expect(lines.filter((l) => l.text.includes('files_fts'))).toEqual([
-      { label: 'ddl', text: 'CREATE TABLE "public"."files_fts" (\n  "rowid" bigint NOT NULL,\n  "file_id" bigint,\n  "title" text,\n  "author" text,\n  "keywords" text,\n  "abstract" text,\n  "text_excerpt" text,\n  PRIMARY KEY ("rowid")\n);' },
-      { label: 'ddl', text: `COMMENT ON TABLE "public"."files_fts" IS 'SQLite fts5 virtual table files_fts, created empty by design by runbook: the application fills it';` },
-      ...shadows.filter((s) => s.startsWith('files')).map((s) => ({ label: 'skip', text: `shadow table "${s}": internal storage of files_fts, not copied` })),
+      {
+        label: 'ddl',
+        text: 'CREATE TABLE "public"."files_fts" (\n  "rowid" bigint NOT NULL,\n  "file_id" bigint,\n  "title" text,\n  "author" text,\n  "keywords" text,\n  "abstract" text,\n  "text_excerpt" text,\n  PRIMARY KEY ("rowid")\n);',
+      },
+      {
+        label: 'ddl',
+        text: `COMMENT ON TABLE "public"."files_fts" IS 'SQLite fts5 virtual table files_fts, created empty by design by runbook: the application fills it';`,
+      },
+      ...shadows
+        .filter((s) => s.startsWith('files'))
+        .map((s) => ({ label: 'skip', text: `shadow table "${s}": internal storage of files_fts, not copied` })),
     ]);
-    const described = sqliteToPg.describe({ source: 'src', target: 'db', virtual_tables: 'empty' }, context(agregatorCatalogue(), 'postgresql://x@127.0.0.1:1/x'));
-    expect(described).toContainEqual({ label: 'virtual tables', text: 'each SQLite virtual table (FTS5, ...) is created as an empty plain table with its declared columns plus rowid, so the app can keep writing to it; shadow tables are not copied' });
+    const described = sqliteToPg.describe(
+      { source: 'src', target: 'db', virtual_tables: 'empty' },
+      context(agregatorCatalogue(), 'postgresql://x@127.0.0.1:1/x'),
+    );
+    expect(described).toContainEqual({
+      label: 'virtual tables',
+      text: 'each SQLite virtual table (FTS5, ...) is created as an empty plain table with its declared columns plus rowid, so the app can keep writing to it; shadow tables are not copied',
+    });
   });
 });

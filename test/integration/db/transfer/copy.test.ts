@@ -13,9 +13,22 @@ const rows = WORKER_ROWS + 5000;
 
 function options(sqlitePath: string, pgUrl: string, more: Partial<TransferOptions> = {}): TransferOptions {
   return {
-    sqlitePath, pgUrl, mode: 'create', schema: 'public', cast: [], jsonType: 'json', onBadValue: 'reject', onOrphans: 'fail', ifExists: 'fail',
-    parallel: 2, virtualTables: 'skip', rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-rej-')), 'rejects'), signal: new AbortController().signal,
-    progress: () => {}, warn: () => {}, ...more,
+    sqlitePath,
+    pgUrl,
+    mode: 'create',
+    schema: 'public',
+    cast: [],
+    jsonType: 'json',
+    onBadValue: 'reject',
+    onOrphans: 'fail',
+    ifExists: 'fail',
+    parallel: 2,
+    virtualTables: 'skip',
+    rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-rej-')), 'rejects'),
+    signal: new AbortController().signal,
+    progress: () => {},
+    warn: () => {},
+    ...more,
   };
 }
 
@@ -43,7 +56,10 @@ describe('COPY of a table read on a worker thread', () => {
     const url = await freshDatabase('copy_worker');
     const report = await transfer(options(bigTable(), url), noEffects('public'));
     expect(report.tables).toEqual([{ table: 'notes', sourceRows: rows, loaded: rows - 6, rejected: 6, resumed: false }]);
-    const lines = readFileSync(report.rejectFiles[0] ?? '', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { at: string; column: string; reason: string });
+    const lines = readFileSync(report.rejectFiles[0] ?? '', 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { at: string; column: string; reason: string });
     expect(lines.map((l) => `${l.at} ${l.column}: ${l.reason}`)).toEqual([
       'rowid 16001 n: is text, not an integer',
       'rowid 17001 at: is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff])',
@@ -52,25 +68,65 @@ describe('COPY of a table read on a worker thread', () => {
       'rowid 23001 ok: is 2, not a boolean (0 or 1)',
       'rowid 24001 body: is not valid UTF-8',
     ]);
-    const picked = await query(url, `SELECT id::int, n::text, body, at::text, ok, meta::text FROM notes WHERE id IN (1, 5, 7001, 7002, 8001, 15001, ${rows}) ORDER BY id`);
+    const picked = await query(
+      url,
+      `SELECT id::int, n::text, body, at::text, ok, meta::text FROM notes WHERE id IN (1, 5, 7001, 7002, 8001, 15001, ${rows}) ORDER BY id`,
+    );
     expect(picked).toEqual([
       { id: 1, n: '3', body: 'note 1', at: '2024-01-02 10:00:00.000001', ok: true, meta: null },
       { id: 5, n: '15', body: 'note 5', at: '2024-01-06 10:00:00.000001', ok: true, meta: '{"i": 5}' },
-      { id: 7001, n: '21003', body: 'two\nlines', at: `2024-01-${String(1 + (7001 % 28)).padStart(2, '0')} 10:00:00.000001`, ok: true, meta: null },
-      { id: 7002, n: '21006', body: 'back\\slash', at: `2024-01-${String(1 + (7002 % 28)).padStart(2, '0')} 10:00:00.000001`, ok: false, meta: null },
-      { id: 8001, n: '24003', body: 'ок \uFFFD', at: `2024-01-${String(1 + (8001 % 28)).padStart(2, '0')} 10:00:00.000001`, ok: true, meta: null },
+      {
+        id: 7001,
+        n: '21003',
+        body: 'two\nlines',
+        at: `2024-01-${String(1 + (7001 % 28)).padStart(2, '0')} 10:00:00.000001`,
+        ok: true,
+        meta: null,
+      },
+      {
+        id: 7002,
+        n: '21006',
+        body: 'back\\slash',
+        at: `2024-01-${String(1 + (7002 % 28)).padStart(2, '0')} 10:00:00.000001`,
+        ok: false,
+        meta: null,
+      },
+      {
+        id: 8001,
+        n: '24003',
+        body: 'ок \uFFFD',
+        at: `2024-01-${String(1 + (8001 % 28)).padStart(2, '0')} 10:00:00.000001`,
+        ok: true,
+        meta: null,
+      },
       { id: 15001, n: '45003', body: 'note 15001', at: '2024-02-29 00:00:00', ok: true, meta: null },
-      { id: rows, n: String(rows * 3), body: `note ${rows}`, at: `2024-01-${String(1 + (rows % 28)).padStart(2, '0')} 10:00:00.000001`, ok: false, meta: `{"i": ${rows}}` },
+      {
+        id: rows,
+        n: String(rows * 3),
+        body: `note ${rows}`,
+        at: `2024-01-${String(1 + (rows % 28)).padStart(2, '0')} 10:00:00.000001`,
+        ok: false,
+        meta: `{"i": ${rows}}`,
+      },
     ]);
-    const [sums] = await query(url, `SELECT sum(n)::text AS n, count(meta)::int AS meta, count(*) FILTER (WHERE ok)::int AS yes FROM notes`);
-    expect(sums).toEqual({ n: String(3 * ((rows * (rows + 1)) / 2) - 3 * (16001 + 17001 + 21001 + 22001 + 23001 + 24001)), meta: rows / 5, yes: rows / 2 - 6 });
+    const [sums] = await query(
+      url,
+      `SELECT sum(n)::text AS n, count(meta)::int AS meta, count(*) FILTER (WHERE ok)::int AS yes FROM notes`,
+    );
+    expect(sums).toEqual({
+      n: String(3 * ((rows * (rows + 1)) / 2) - 3 * (16001 + 17001 + 21001 + 22001 + 23001 + 24001)),
+      meta: rows / 5,
+      yes: rows / 2 - 6,
+    });
   });
 
   it('fails on the first refused row in rowid order', async () => {
     const url = await freshDatabase('copy_worker_fail');
     const err = await transfer(options(bigTable(), url, { onBadValue: 'fail' }), noEffects('public')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransferFailure);
-    expect((err as TransferFailure).message).toBe('table "notes", rowid 16001, column "n" (bigint): the value "abc" is text, not an integer.');
+    expect((err as TransferFailure).message).toBe(
+      'table "notes", rowid 16001, column "n" (bigint): the value "abc" is text, not an integer.',
+    );
   });
 });
 
@@ -95,7 +151,10 @@ describe('COPY of a UTF-16 SQLite file', () => {
  * PostgreSQL reads as the same timestamp) beside a big one, whose foreign key points at that key
  * or not. Returns the failure and how many rows of the big table were sent.
  */
-async function failingKey(database: string, pointedAt: boolean): Promise<{ err: unknown; notesSent: number; effects: TransferEffects; url: string }> {
+async function failingKey(
+  database: string,
+  pointedAt: boolean,
+): Promise<{ err: unknown; notesSent: number; effects: TransferEffects; url: string }> {
   const url = await freshDatabase(database);
   const file = sqliteFile(
     `CREATE TABLE events (id INTEGER PRIMARY KEY, at DATETIME UNIQUE);
@@ -109,10 +168,22 @@ async function failingKey(database: string, pointedAt: boolean): Promise<{ err: 
   const gate = pointedAt ? await gateTruncate(url, 'notes') : null;
   const effects = noEffects('public');
   let notesSent = 0;
-  const running = transfer(options(file, url, { onBadValue: 'fail', progress: (table, done) => { if (table === 'notes') notesSent = done; } }), effects).catch((e: unknown) => e);
+  const running = transfer(
+    options(file, url, {
+      onBadValue: 'fail',
+      progress: (table, done) => {
+        if (table === 'notes') notesSent = done;
+      },
+    }),
+    effects,
+  ).catch((e: unknown) => e);
   if (gate) {
     await gate.held();
-    await waitForRow(url, `select 1 as failed from pg_stat_activity where datname = current_database() and state = 'idle' and query = 'ROLLBACK'`, []);
+    await waitForRow(
+      url,
+      `select 1 as failed from pg_stat_activity where datname = current_database() and state = 'idle' and query = 'ROLLBACK'`,
+      [],
+    );
     await gate.open();
   }
   return { err: await running, notesSent, effects, url };
@@ -151,8 +222,15 @@ describe('a value that looks like the marker of a row SQL left to JS', () => {
     );
     const report = await transfer(options(file, url), noEffects('public'));
     expect(report.tables).toEqual([{ table: 'events', sourceRows: 200, loaded: 199, rejected: 1, resumed: false }]);
-    const lines = readFileSync(report.rejectFiles[0] ?? '', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { at: string; column: string; reason: string });
-    expect(lines.map((l) => `${l.at} ${l.column}: ${l.reason}`)).toEqual(['rowid 50 at: is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff])']);
-    expect(await query(url, 'SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids FROM events WHERE id IN (50, 60)')).toEqual([{ n: 1, ids: 1 }]);
+    const lines = readFileSync(report.rejectFiles[0] ?? '', 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { at: string; column: string; reason: string });
+    expect(lines.map((l) => `${l.at} ${l.column}: ${l.reason}`)).toEqual([
+      'rowid 50 at: is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff])',
+    ]);
+    expect(await query(url, 'SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids FROM events WHERE id IN (50, 60)')).toEqual([
+      { n: 1, ids: 1 },
+    ]);
   });
 });

@@ -10,9 +10,22 @@ import { sqliteFile } from '../trap-fixture.js';
 
 function options(sqlitePath: string, pgUrl: string, more: Partial<TransferOptions> = {}): TransferOptions {
   return {
-    sqlitePath, pgUrl, mode: 'create', schema: 'public', cast: [], jsonType: 'json', onBadValue: 'fail', onOrphans: 'fail', ifExists: 'fail',
-    parallel: 2, virtualTables: 'skip', rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-rej-')), 'rejects'), signal: new AbortController().signal,
-    progress: () => {}, warn: () => {}, ...more,
+    sqlitePath,
+    pgUrl,
+    mode: 'create',
+    schema: 'public',
+    cast: [],
+    jsonType: 'json',
+    onBadValue: 'fail',
+    onOrphans: 'fail',
+    ifExists: 'fail',
+    parallel: 2,
+    virtualTables: 'skip',
+    rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-rej-')), 'rejects'),
+    signal: new AbortController().signal,
+    progress: () => {},
+    warn: () => {},
+    ...more,
   };
 }
 
@@ -54,9 +67,15 @@ describe('values PostgreSQL would refuse', () => {
     const report = await transfer(options(badValues(), url, { onBadValue: 'reject' }), effects);
     expect(report.tables).toEqual([{ table: 'items', sourceRows: 7, loaded: 2, rejected: 5, resumed: false }]);
     // An epoch number in a DATETIME column is the instant SQLite's date functions read.
-    expect(await query(url, 'SELECT id::int, d::text FROM items ORDER BY id')).toEqual([{ id: 1, d: '2024-01-02 03:04:05' }, { id: 6, d: '2023-11-14 22:13:20' }]);
+    expect(await query(url, 'SELECT id::int, d::text FROM items ORDER BY id')).toEqual([
+      { id: 1, d: '2024-01-02 03:04:05' },
+      { id: 6, d: '2023-11-14 22:13:20' },
+    ]);
     expect(report.conversions).toEqual([{ table: 'items', column: 'd', what: 'epoch seconds', rows: 1 }]);
-    const lines = readFileSync(report.rejectFiles[0] ?? '', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { at: string; column: string; reason: string });
+    const lines = readFileSync(report.rejectFiles[0] ?? '', 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { at: string; column: string; reason: string });
     expect(lines.map((l) => `${l.at} ${l.column}: ${l.reason}`)).toEqual([
       'rowid 2 t: contains a NUL byte, which PostgreSQL text cannot hold',
       'rowid 3 n: is text, not an integer',
@@ -69,7 +88,14 @@ describe('values PostgreSQL would refuse', () => {
   it('a cast rule with epoch reads numbers as Unix time, and text casts keep odd values', async () => {
     const url = await freshDatabase('bad_cast');
     const report = await transfer(
-      options(badValues(), url, { onBadValue: 'reject', cast: [{ type: 'DATETIME', to: 'timestamp', epoch: 'seconds' }, { column: 'items.n', to: 'text' }, { column: 'items.s', to: 'text' }] }),
+      options(badValues(), url, {
+        onBadValue: 'reject',
+        cast: [
+          { type: 'DATETIME', to: 'timestamp', epoch: 'seconds' },
+          { column: 'items.n', to: 'text' },
+          { column: 'items.s', to: 'text' },
+        ],
+      }),
       noEffects('public'),
     );
     expect(report.tables[0]?.rejected).toBe(3);
@@ -105,9 +131,17 @@ describe('rows whose foreign key points at nothing', () => {
   it('reject keeps them out and the foreign key in', async () => {
     const url = await freshDatabase('orph_reject');
     const report = await transfer(options(orphans(), url, { onOrphans: 'reject' }), noEffects('public'));
-    expect(report.tables.find((t) => t.table === 'child')).toEqual({ table: 'child', sourceRows: 4, loaded: 2, rejected: 2, resumed: false });
+    expect(report.tables.find((t) => t.table === 'child')).toEqual({
+      table: 'child',
+      sourceRows: 4,
+      loaded: 2,
+      rejected: 2,
+      resumed: false,
+    });
     expect(await query(url, 'SELECT id::int FROM child ORDER BY id')).toEqual([{ id: 1 }, { id: 3 }]);
-    expect(await query(url, `SELECT conname, confdeltype FROM pg_constraint WHERE contype = 'f'`)).toEqual([{ conname: 'child_parent_id_fkey', confdeltype: 'n' }]);
+    expect(await query(url, `SELECT conname, confdeltype FROM pg_constraint WHERE contype = 'f'`)).toEqual([
+      { conname: 'child_parent_id_fkey', confdeltype: 'n' },
+    ]);
   });
 
   it('counts orphans with several rows per key, NULLs, text and real keys, and an index on the key', async () => {
@@ -132,6 +166,8 @@ describe('rows whose foreign key points at nothing', () => {
     await transfer(options(orphans(), url, { onOrphans: 'keep', warn: (m) => warnings.push(m) }), noEffects('public'));
     expect(await query(url, 'SELECT count(*)::int AS n FROM child')).toEqual([{ n: 4 }]);
     expect(await query(url, `SELECT conname FROM pg_constraint WHERE contype = 'f'`)).toEqual([]);
-    expect(warnings).toEqual(['orphans: child(parent_id) -> parent(id): 2 rows with no parent (rowid/key 2, 4) — loaded; the foreign key is left out']);
+    expect(warnings).toEqual([
+      'orphans: child(parent_id) -> parent(id): 2 rows with no parent (rowid/key 2, 4) — loaded; the foreign key is left out',
+    ]);
   });
 });

@@ -13,9 +13,14 @@ describe('keyComparator', () => {
 
   it('orders integers by value beyond 2^53, NULL first, and tuples column by column', () => {
     const byInt = keyComparator([false]);
-    expect(['10', '-3', '9', '9007199254740993', '9007199254740992', '-9223372036854775808'].sort((a, b) => byInt([a], [b]))).toEqual(
-      ['-9223372036854775808', '-3', '9', '10', '9007199254740992', '9007199254740993'],
-    );
+    expect(['10', '-3', '9', '9007199254740993', '9007199254740992', '-9223372036854775808'].sort((a, b) => byInt([a], [b]))).toEqual([
+      '-9223372036854775808',
+      '-3',
+      '9',
+      '10',
+      '9007199254740992',
+      '9007199254740993',
+    ]);
     expect(byInt([null], ['-1'])).toBe(-1);
     const pair = keyComparator([false, true]);
     expect(pair(['1', 'y'], ['2', 'a'])).toBe(-1);

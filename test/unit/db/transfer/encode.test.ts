@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { encoderFor, refusal } from '../../../../src/db/transfer/encode.js';
 import { codecForPgType, type ColumnMapping } from '../../../../src/db/ddl/typemap.js';
 
-const col = (pgType: string, more: Partial<ColumnMapping> = {}): ColumnMapping => ({ name: 'c', pgType, ...codecForPgType(pgType), epoch: null, identity: false, warning: null, ...more });
+const col = (pgType: string, more: Partial<ColumnMapping> = {}): ColumnMapping => ({
+  name: 'c',
+  pgType,
+  ...codecForPgType(pgType),
+  epoch: null,
+  identity: false,
+  warning: null,
+  ...more,
+});
 const enc = (pgType: string, v: unknown, more: Partial<ColumnMapping> = {}) => {
   const out = encoderFor(col(pgType, more))(v);
   return out === undefined ? `refused: ${refusal.reason}` : out;
@@ -33,7 +41,17 @@ describe('COPY encoders', () => {
   });
 
   it('reads booleans in every spelling PostgreSQL takes, counting the unusual ones', () => {
-    expect([0n, 1n, 0, 1, 'true', 'false', 't', 'F', '1'].map((v) => enc('boolean', v))).toEqual(['f', 't', 'f', 't', 't', 'f', 't', 'f', 't']);
+    expect([0n, 1n, 0, 1, 'true', 'false', 't', 'F', '1'].map((v) => enc('boolean', v))).toEqual([
+      'f',
+      't',
+      'f',
+      't',
+      't',
+      'f',
+      't',
+      'f',
+      't',
+    ]);
     const tally = new Map<string, number>();
     const bool = encoderFor(col('boolean'), { tally });
     expect(['yes', ' No ', 'ON', 'off', 'y', 'N', 'tru', 'fal'].map((v) => bool(v))).toEqual(['t', 'f', 't', 'f', 't', 'f', 't', 'f']);
@@ -62,9 +80,13 @@ describe('COPY encoders', () => {
     expect(enc('timestamp', 2460000.25)).toBe('2023-02-24 18:00:00.000000');
     expect(enc('timestamptz', 2460000.25)).toBe('2023-02-24 18:00:00.000000+00');
     expect(enc('timestamp', 2460000n, { epoch: 'milliseconds' })).toBe('1970-01-01 00:41:00.000000');
-    expect(enc('timestamp', 1e18)).toBe('refused: is the number 1000000000000000000, outside the years 1-9999 as a Julian day or Unix epoch time');
+    expect(enc('timestamp', 1e18)).toBe(
+      'refused: is the number 1000000000000000000, outside the years 1-9999 as a Julian day or Unix epoch time',
+    );
     expect(enc('date', '2024-05-06 00:00:00')).toBe('2024-05-06');
-    expect(enc('date', '2024-05-06 10:00:00')).toBe('refused: has the time of day 10:00:00, which a date column would drop (cast the column to timestamp)');
+    expect(enc('date', '2024-05-06 10:00:00')).toBe(
+      'refused: has the time of day 10:00:00, which a date column would drop (cast the column to timestamp)',
+    );
     expect(enc('timestamp', 1700000000.25, { epoch: 'seconds' })).toBe('2023-11-14 22:13:20.250000');
     expect(enc('timestamp', 1700000000123n, { epoch: 'milliseconds' })).toBe('2023-11-14 22:13:20.123000');
     expect(enc('date', 86400, { epoch: 'seconds' })).toBe('1970-01-02');

@@ -37,7 +37,12 @@ describe('orphan counts', () => {
     const child = tables.find((t) => t.name === 'child');
     if (!child) throw new Error('no child table');
     const found = new Map(findOrphans(db, tables).map((o) => [o.foreignKey.columns.join(','), o.count]));
-    const expected = new Map(child.foreignKeys.map((fk) => [fk.columns.join(','), (db.prepare(`SELECT count(*) AS n FROM child WHERE ${orphanCondition('child', fk, 'parent')}`).get() as { n: number }).n]));
+    const expected = new Map(
+      child.foreignKeys.map((fk) => [
+        fk.columns.join(','),
+        (db.prepare(`SELECT count(*) AS n FROM child WHERE ${orphanCondition('child', fk, 'parent')}`).get() as { n: number }).n,
+      ]),
+    );
     expect(Object.fromEntries(found)).toEqual(Object.fromEntries([...expected].filter(([, n]) => n > 0)));
     // Text '1' and real 1.0 find integer 1; a NULL in parent.code must not hide 'zz' and 'A'.
     expect(Object.fromEntries(found)).toEqual({ parent_id: 2, parent_code: 3, parent_name: 2, 'pa,pb': 2, 'qa,qb': 3 });

@@ -5,7 +5,20 @@ const edit = (text: string, set: Record<string, string>, unset: string[] = []) =
 
 describe('dotenv lines', () => {
   it('reads back every value it writes', () => {
-    const values = ['plain', '', 'two words', 'a#b', 'say "hi"', 'l1\nl2\r\n', 'pa$$word', 'back\\slash', "it's $5", 'ünïcode ✓', "'", 'x = y'];
+    const values = [
+      'plain',
+      '',
+      'two words',
+      'a#b',
+      'say "hi"',
+      'l1\nl2\r\n',
+      'pa$$word',
+      'back\\slash',
+      "it's $5",
+      'ünïcode ✓',
+      "'",
+      'x = y',
+    ];
     const set = Object.fromEntries(values.map((v, i) => [`K${i}`, v]));
     expect(Object.fromEntries(dotenvValues(editDotenv(Buffer.alloc(0), set, [])))).toEqual(set);
   });
@@ -42,6 +55,9 @@ describe('dotenv lines', () => {
   });
 
   it('lists the keys whose values differ between two versions', () => {
-    expect(changedKeys(valueHashes(Buffer.from('A=1\nB=2\nC=3\n')), valueHashes(Buffer.from('# x\nA=1\nB="2"\nC=4\nD=5\n')))).toEqual(['C', 'D']);
+    expect(changedKeys(valueHashes(Buffer.from('A=1\nB=2\nC=3\n')), valueHashes(Buffer.from('# x\nA=1\nB="2"\nC=4\nD=5\n')))).toEqual([
+      'C',
+      'D',
+    ]);
   });
 });

@@ -8,7 +8,13 @@ import { logLines } from '../../../../src/steps/shell/line-log.js';
 async function linesOf(chunks: readonly string[]): Promise<{ lines: string[]; file: string }> {
   const lines: string[] = [];
   const file = join(mkdtempSync(join(tmpdir(), 'runbook-lines-')), 'out.log');
-  await logLines(Readable.from(chunks.map((c) => Buffer.from(c))), { file: () => file, mask: (t) => t, onLine: (l) => lines.push(l), captureBytes: 0, keepLast: 0 });
+  await logLines(Readable.from(chunks.map((c) => Buffer.from(c))), {
+    file: () => file,
+    mask: (t) => t,
+    onLine: (l) => lines.push(l),
+    captureBytes: 0,
+    keepLast: 0,
+  });
   return { lines, file };
 }
 

@@ -13,7 +13,7 @@ describe('sql-check value comparison', () => {
     expect(sameValue(0, '')).toBe(false);
   });
 
-  it('matches a string expectation against the value\'s exact text, or against a number by its number', () => {
+  it("matches a string expectation against the value's exact text, or against a number by its number", () => {
     expect(sameValue('ok', 'ok')).toBe(true);
     expect(sameValue('ok', 'OK')).toBe(false);
     expect(sameValue('1', 1)).toBe(true);
@@ -24,7 +24,7 @@ describe('sql-check value comparison', () => {
     expect(sameValue('NULL', null)).toBe(false);
   });
 
-  it('matches booleans against booleans and SQLite\'s 1/0, and null against NULL only', () => {
+  it("matches booleans against booleans and SQLite's 1/0, and null against NULL only", () => {
     expect(sameValue(true, true)).toBe(true);
     expect(sameValue(true, 1)).toBe(true);
     expect(sameValue(false, 0)).toBe(true);
