@@ -3,15 +3,16 @@ import type pg from 'pg';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { Failed } from '../core/failure.js';
 import { watchConnection } from './lost-connection.js';
 
 // Drivers load on first use, so validating a plan does not pay for them.
 const load = createRequire(import.meta.url);
 
-/** Opens a SQLite file; read-only unless the caller writes. Fails with a clear message when the file is missing. */
+/** Opens a SQLite file; read-only unless the caller writes. A missing file is a typed failure with a clear message. */
 export function openSqlite(path: string, options: { readonly readonly: boolean; readonly workDir?: string }): Database.Database {
   const full = resolve(options.workDir ?? process.cwd(), path);
-  if (!existsSync(full)) throw new Error(`SQLite file "${path}" does not exist (looked at ${full})`);
+  if (!existsSync(full)) throw new Failed('file', `SQLite file "${path}" does not exist (looked at ${full})`, undefined, { bare: true });
   const Driver = load('better-sqlite3') as typeof Database;
   return new Driver(full, { readonly: options.readonly, fileMustExist: true });
 }

@@ -1,14 +1,12 @@
+import type Database from 'better-sqlite3';
+import type pg from 'pg';
+import { createRequire } from 'node:module';
 import type { ConnectionSpec } from '../core/connection.js';
+import { Failed, stoppedMessage, type Failure } from '../core/failure.js';
 import { redactUrl } from './connections.js';
 import { LOST_HINT, lostMessage } from './lost-connection.js';
 
-/** Why a database operation did not produce a result, worded for the operator. */
-export interface DbFailure {
-  readonly ok: false;
-  readonly phase: 'connect' | 'query' | 'cancelled';
-  readonly message: string;
-  readonly hint?: string;
-}
+const load = createRequire(import.meta.url);
 
 /** `"target" (postgresql://u:****@host/db)` or `"source" (SQLite file /abs/path.db)`. */
 export function whereLabel(conn: ConnectionSpec, fullPath?: string): string {
@@ -39,7 +37,7 @@ function fieldsOf(err: unknown): ErrorFields {
 }
 
 /** A failed connect, with the cause in plain words and where to look. */
-export function connectFailure(conn: ConnectionSpec, err: unknown): DbFailure {
+export function connectFailure(conn: ConnectionSpec, err: unknown): Failure {
   const f = fieldsOf(err);
   const where = whereLabel(conn);
   const hostPort = conn.type === 'postgres' ? hostPortOf(conn.url) : '';
@@ -60,7 +58,7 @@ export function connectFailure(conn: ConnectionSpec, err: unknown): DbFailure {
     (/timeout/i.test(f.message)
       ? ['the connection timed out', `check that ${hostPort} is reachable from this machine`]
       : [f.message, conn.type === 'sqlite' ? 'check the path of the SQLite file in the plan' : 'check the connection URL']);
-  return { ok: false, phase: 'connect', message: `cannot connect to ${where}: ${cause}`, hint };
+  return { ok: false, kind: 'connect', message: `cannot connect to ${where}: ${cause}`, hint };
 }
 
 /**
@@ -82,13 +80,13 @@ export class ConnectionError extends Error {
  * A query the database rejected, with the database's own hint when it gave one; or, when the
  * connection itself died (`lost` is its cause), a lost connection that blames no statement.
  */
-export function queryFailure(conn: ConnectionSpec, err: unknown, what = 'query', lost?: string, table?: string): DbFailure {
+export function queryFailure(conn: ConnectionSpec, err: unknown, what = 'query', lost?: string, table?: string): Failure {
   if (err instanceof ConnectionError) return queryFailure(err.conn, err.cause, what, lost, err.table);
   const about = table === undefined ? '' : `table "${table}": `;
   if (lost !== undefined) {
     return {
       ok: false,
-      phase: 'query',
+      kind: 'query',
       message: lostMessage(lost, `during the ${what}${table === undefined ? '' : ` of table "${table}"`}`, conn.name),
       hint: LOST_HINT,
     };
@@ -96,17 +94,37 @@ export function queryFailure(conn: ConnectionSpec, err: unknown, what = 'query',
   const f = fieldsOf(err);
   return {
     ok: false,
-    phase: 'query',
+    kind: 'query',
     message: `${what} failed on connection "${conn.name}": ${about}${f.message}`,
     hint: f.hint ?? `the ${what} ran on ${whereLabel(conn)}; try it there by hand to see the full error`,
   };
 }
 
-/** The operation stopped because the step was aborted (timeout or Ctrl-C). */
-export function cancelledFailure(conn: ConnectionSpec, signal: AbortSignal): DbFailure {
-  const reason: unknown = signal.reason;
-  const why = typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : 'aborted';
-  return { ok: false, phase: 'cancelled', message: `work on connection "${conn.name}" was cancelled (${why})` };
+/** The statement stopped because the step was aborted (timeout or Ctrl-C): it reads like every other stopped step. */
+export function cancelledFailure(signal: AbortSignal): Failure {
+  return { ok: false, kind: 'cancelled', message: stoppedMessage(signal), hint: 'the running statement was cancelled' };
+}
+
+/**
+ * The failure an error stands for: a Failed's own value, or what the drivers and the file system
+ * throw, told apart by class and code (their message, bare: the step says which work stopped);
+ * undefined for anything else, which is a bug.
+ */
+export function failureOf(err: unknown): Failure | undefined {
+  if (err instanceof Failed) return err.failure;
+  const kind = driverKind(err);
+  return kind === undefined ? undefined : { ok: false, kind, message: err instanceof Error ? err.message : String(err), bare: true };
+}
+
+function driverKind(err: unknown): Failure['kind'] | undefined {
+  if (!(err instanceof Error)) return undefined;
+  if (err instanceof (load('better-sqlite3') as typeof Database).SqliteError) return 'file';
+  if (err instanceof (load('pg') as typeof pg).DatabaseError) return 'query';
+  // Node's system errors (a refused connect, a full disk); a refused dual-stack connect is an AggregateError of them.
+  const { code, syscall } = err as { code?: unknown; syscall?: unknown };
+  if (typeof code !== 'string') return undefined;
+  if (err instanceof AggregateError || syscall === 'connect' || syscall === 'getaddrinfo') return 'connect';
+  return typeof syscall === 'string' ? 'file' : undefined;
 }
 
 function hostPortOf(url: string): string {

@@ -3,14 +3,15 @@ import type pg from 'pg';
 import { resolve } from 'node:path';
 import type { ConnectionSpec } from '../core/connection.js';
 import { connectPostgres, openSqlite } from './connections.js';
-import { cancelledFailure, connectFailure, ConnectionError, queryFailure, type DbFailure } from './failure.js';
+import type { Failure } from '../core/failure.js';
+import { cancelledFailure, connectFailure, ConnectionError, queryFailure } from './failure.js';
 import { lostConnection } from './lost-connection.js';
 
 type PostgresSpec = Extract<ConnectionSpec, { type: 'postgres' }>;
 type SqliteSpec = Extract<ConnectionSpec, { type: 'sqlite' }>;
 
 /** The value of `work`, or why it failed: connect errors, SQL errors and aborts become values. */
-export type Outcome<T> = { readonly ok: true; readonly value: T } | DbFailure;
+export type Outcome<T> = { readonly ok: true; readonly value: T } | Failure;
 
 /**
  * Connects, runs `work`, and always ends the client. When the signal fires, the running
@@ -23,25 +24,25 @@ export async function withPostgres<T>(
   work: (client: pg.Client) => Promise<T>,
   what = 'query',
 ): Promise<Outcome<T>> {
-  if (signal.aborted) return cancelledFailure(conn, signal);
+  if (signal.aborted) return cancelledFailure(signal);
   let client: pg.Client;
   try {
     client = await connectPostgres(conn.url);
   } catch (err) {
-    return signal.aborted ? cancelledFailure(conn, signal) : connectFailure(conn, err);
+    return signal.aborted ? cancelledFailure(signal) : connectFailure(conn, err);
   }
   let cancelling: Promise<void> | undefined;
   const onAbort = () => {
     cancelling = cancelStatement(conn.url, client);
   };
   try {
-    if (signal.aborted) return cancelledFailure(conn, signal);
+    if (signal.aborted) return cancelledFailure(signal);
     signal.addEventListener('abort', onAbort, { once: true });
     return { ok: true, value: await work(client) };
   } catch (err) {
     if (signal.aborted) {
       await cancelling;
-      return cancelledFailure(conn, signal);
+      return cancelledFailure(signal);
     }
     // An error from the other connection of a two-connection session is not this client's.
     const own = !(err instanceof ConnectionError) || err.conn === conn;
@@ -82,14 +83,14 @@ export async function withSqlite<T>(
   work: (db: Database.Database, fullPath: string) => Promise<T> | T,
   what = 'query',
 ): Promise<Outcome<T>> {
-  if (options.signal.aborted) return cancelledFailure(conn, options.signal);
+  if (options.signal.aborted) return cancelledFailure(options.signal);
   let db: Database.Database;
   try {
     db = openSqlite(conn.path, { readonly: !options.write, workDir: options.workDir });
   } catch (err) {
     return {
       ok: false,
-      phase: 'connect',
+      kind: 'connect',
       message: `cannot open "${conn.name}": ${err instanceof Error ? err.message : String(err)}`,
       hint: `relative SQLite paths resolve against ${options.workDir}`,
     };
@@ -97,7 +98,7 @@ export async function withSqlite<T>(
   try {
     return { ok: true, value: await work(db, resolve(options.workDir, conn.path)) };
   } catch (err) {
-    if (options.signal.aborted) return cancelledFailure(conn, options.signal);
+    if (options.signal.aborted) return cancelledFailure(options.signal);
     return queryFailure(conn, err, what);
   } finally {
     db.close();

@@ -1,5 +1,5 @@
 import { connectionLabel } from './database/connection-label.js';
-import { dbFailureResult } from './database/db-result.js';
+import { failedStep } from './failed-step.js';
 import { compareCounts, type Comparison, type TableCounts } from './count-compare/compare.js';
 import type { TableContents } from '../db/compare/differences.js';
 import { compareContents } from './count-compare/contents.js';
@@ -147,7 +147,7 @@ async function runCountCompare(spec: CountCompareSpec, ctx: StepContext): Promis
     }),
   );
   const found = outcome.ok ? outcome.value : outcome;
-  if (!found.ok) return dbFailureResult(found, ctx);
+  if (!found.ok) return failedStep(found, ctx);
   const missingWhere = Object.keys(where).filter((t) => !found.value.counted.tables.includes(t));
   if (missingWhere.length > 0) {
     return {

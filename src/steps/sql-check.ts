@@ -1,6 +1,6 @@
 import type { QueryRows } from '../db/query.js';
 import { connectionLabel } from './database/connection-label.js';
-import { dbFailureResult } from './database/db-result.js';
+import { failedStep } from './failed-step.js';
 import { defineStepKind, type DescribeLine, type StepContext, type StepResult } from './kind.js';
 import type { JsonValue } from '../core/json.js';
 import { checkExpectation, compareOps, describeExpectation, rowObject, type Expectation } from './sql-check/expect.js';
@@ -51,7 +51,7 @@ async function runSqlCheck(spec: SqlCheckSpec, ctx: StepContext): Promise<StepRe
     signal: ctx.signal,
     write: spec.write ?? false,
   });
-  if (!outcome.ok) return dbFailureResult(outcome, ctx);
+  if (!outcome.ok) return failedStep(outcome, ctx);
   const outputs = outputsOf(outcome.value, ctx);
   const failure = spec.expect === undefined ? undefined : checkExpectation(spec.expect, outcome.value);
   if (failure !== undefined) return { ok: false, message: ctx.mask(failure), outputs };

@@ -6,13 +6,15 @@ import type { ConnectionSpec } from '../core/connection.js';
 import type { JsonValue } from '../core/json.js';
 import { properties, type SqliteToPgSpec } from './sqlite-to-pg/schema.js';
 import { EMPTY_BY_DESIGN } from '../db/empty-by-design.js';
+import { Failed } from '../core/failure.js';
+import { failedStep } from './failed-step.js';
+import { FILE_OR_SERVER_HINT } from './sqlite-to-pg/stopped-hint.js';
 
 // The transfer library (pg, COPY streams, introspection) loads when a transfer is inspected or
 // run, so validating a plan does not pay for it.
 const library = async () => ({
   ...(await import('../db/transfer/transfer.js')),
   ...(await import('../db/transfer/plan.js')),
-  ...(await import('../db/transfer/failure.js')),
   ...(await import('../db/transfer/keys.js')),
   ...(await import('./sqlite-to-pg/undo.js')),
 });
@@ -119,7 +121,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
   async inspect(spec, ctx): Promise<readonly DescribeLine[]> {
     const source = ctx.connection(spec.source);
     if (source?.type !== 'sqlite') return [];
-    const { planTransfer, TransferFailure, describeClash } = await library();
+    const { planTransfer, describeClash } = await library();
     try {
       const db = openSqlite(source.path, { readonly: true, workDir: ctx.workDir });
       try {
@@ -157,9 +159,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
         db.close();
       }
     } catch (e) {
-      if (e instanceof TransferFailure || /SQLite file/.test((e as Error).message))
-        return [{ label: 'error', text: ctx.mask((e as Error).message) }];
-      throw e;
+      return [{ label: 'error', text: failedStep(e, ctx).message }];
     }
   },
 
@@ -180,7 +180,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
     if (spec.mode === 'align-schema') return (await import('./sqlite-to-pg/align.js')).runAlign(spec, ctx, source.path, target.url);
     const mode = spec.mode ?? 'create';
     const schema = spec.schema ?? 'public';
-    const { noEffects, transfer, undoToken, undoTransfer, TransferFailure, BadValueFailure } = await library();
+    const { noEffects, transfer, undoToken, undoTransfer } = await library();
     const effects = noEffects(schema);
     try {
       const report = await transfer(
@@ -217,18 +217,11 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
     } catch (e) {
       let undo = undoToken(spec.target, effects) as unknown as JsonValue | undefined;
       // A refused value meets the next run too: what the transfer made is removed, not kept for a resume.
-      if (e instanceof BadValueFailure && undo !== undefined && (await undoTransfer(undo, ctx)).ok) undo = undefined;
+      if (e instanceof Failed && e.failure.removeMade === true && undo !== undefined && (await undoTransfer(undo, ctx)).ok)
+        undo = undefined;
       const base = { ok: false as const, ...(undo ? { undo } : {}), outputs: { reject_files: [...effects.rejectFiles] } };
-      if (e instanceof TransferFailure) return { ...base, message: ctx.mask(e.message), ...(e.hint ? { hint: ctx.mask(e.hint) } : {}) };
-      const err = e as { code?: string; message?: string };
-      if (typeof err.code === 'string' || /SQLite file/.test(err.message ?? '')) {
-        return {
-          ...base,
-          message: ctx.mask(`the transfer from "${spec.source}" to "${spec.target}" stopped: ${redactUrl(err.message ?? String(e))}`),
-          hint: 'Check that the SQLite file is readable and that PostgreSQL is reachable with the URL of the target connection.',
-        };
-      }
-      throw e;
+      const work = `the transfer from "${spec.source}" to "${spec.target}"`;
+      return { ...base, ...failedStep(e, ctx, { work, hint: FILE_OR_SERVER_HINT }) };
     }
   },
 

@@ -9,7 +9,7 @@ import { keyActions } from './keys.js';
 import { readTarget, type TargetTable } from './target.js';
 import { countDifferent, recopyByKey } from './values.js';
 import { virtualCopyActions } from './virtual.js';
-import { TransferFailure } from '../transfer/failure.js';
+import { Failed } from '../../core/failure.js';
 import type { VirtualTablesPolicy } from '../ddl/virtual-tables.js';
 import { planTransfer, type TransferPlan } from '../transfer/plan.js';
 import type { CastRule } from '../ddl/typemap.js';
@@ -63,7 +63,8 @@ function planActions(
         if (!c.generated && !have.columns.some((x) => x.name === c.name)) missing.push(`column "${t.source.name}"."${c.name}"`);
   }
   if (missing.length > 0) {
-    throw new TransferFailure(
+    throw new Failed(
+      'data',
       `align-schema repairs what pgloader loaded, but schema "${schema}" in PostgreSQL has no ${missing.join(', ')}, which SQLite has.`,
       'Run pgloader into this database and schema first (or point target/schema at where it loaded), then run this step again.',
     );
@@ -93,7 +94,7 @@ async function checkGuards(client: pg.Client, actions: readonly AlignAction[], w
     else problems.push(a.guard.problem(n));
   }
   if (problems.length > 0)
-    throw new TransferFailure(`the pgloader result cannot be aligned with the SQLite schema: ${problems.join('; ')}.`, HINT);
+    throw new Failed('data', `the pgloader result cannot be aligned with the SQLite schema: ${problems.join('; ')}.`, HINT);
   return kept;
 }
 
@@ -123,7 +124,8 @@ async function recopy(
     const n = await countDifferent(client, db, schema, t.source, r.column, r.pgType);
     await client.query('RELEASE SAVEPOINT runbook_align_values');
     if (n > 0 && r.why === 'timestamp') {
-      throw new TransferFailure(
+      throw new Failed(
+        'data',
         `${where}: ${n} value(s) differ from SQLite's text after reading them back in time zone ${timeZone}, and the table has no primary key to copy them again by.`,
         'pgloader may have run with another TimeZone than this connection has (ALTER ROLE/DATABASE ... SET timezone); load with the built-in transfer (transfer_tool=builtin), or give the table a primary key. The pgloader result was left as it was.',
       );
@@ -135,8 +137,9 @@ async function recopy(
     return '';
   } catch (e) {
     const err = e as { code?: string; message?: string };
-    if (e instanceof TransferFailure || typeof err.code !== 'string') throw e;
-    throw new TransferFailure(
+    if (e instanceof Failed || typeof err.code !== 'string') throw e;
+    throw new Failed(
+      'data',
       `copying ${where} again from SQLite failed: PostgreSQL said "${err.message ?? ''}".`,
       `A value of ${where} in SQLite is not a ${r.pgType}; fix it in SQLite and run pgloader again. The pgloader result was left as it was.`,
     );
@@ -166,7 +169,8 @@ async function apply(
         warn(`${a.change.replace(/ created$/, '')} was not created: PostgreSQL said "${err.message ?? ''}"`);
         continue;
       }
-      throw new TransferFailure(
+      throw new Failed(
+        'data',
         `repairing the pgloader result stopped at "${a.change}": PostgreSQL said "${err.message ?? ''}".`,
         `Nothing was changed (the repair ran in one transaction and was rolled back). Statements: ${a.sql.join('; ')}`,
       );
@@ -227,10 +231,10 @@ export async function alignSchema(o: AlignOptions): Promise<AlignReport> {
         throw e;
       }
     } catch (e) {
-      const lost = e instanceof TransferFailure ? undefined : lostConnection(e, [client]);
+      const lost = e instanceof Failed ? undefined : lostConnection(e, [client]);
       throw lost === undefined
         ? e
-        : new TransferFailure(lostMessage(lost, 'while aligning the schema; the transaction was not committed'), LOST_HINT);
+        : new Failed('connect', lostMessage(lost, 'while aligning the schema; the transaction was not committed'), LOST_HINT);
     } finally {
       await client.end().catch(() => {});
     }

@@ -7,7 +7,8 @@ import type { RejectLog } from './copy-rejects.js';
 import { encoderFor, MAYBE_INVALID_UTF8, refusal, type Encoder, type Tally } from './encode.js';
 import { batchesHere, batchesInWorker, READ_CACHE_KB, type BatchQuery, type BatchSource } from './copy-batches.js';
 import { batchSql, tableSql } from './encode-sql.js';
-import { BadValueFailure, showValue, TransferFailure } from './failure.js';
+import { Failed } from '../../core/failure.js';
+import { showValue } from './show-value.js';
 import type { ColumnMapping } from '../ddl/typemap.js';
 
 /** What to copy from one SQLite table into one PostgreSQL table. */
@@ -164,9 +165,11 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
       const value = row[badColumn + offset];
       if (job.onBadValue === 'fail') {
         stream.destroy(new Error('stopped at a refused value'));
-        throw new BadValueFailure(
+        throw new Failed(
+          'data',
           `table "${job.table}", ${where(row)}, column "${col.name}" (${col.pgType}): the value ${showValue(value)} ${refusal.reason}.`,
           'Fix the value in SQLite, add a cast rule for the column, or set on_bad_value: reject to write such rows to a reject file.',
+          { removeMade: true },
         );
       }
       job.rejects.add({
@@ -185,7 +188,7 @@ export async function copyTable(client: pg.Client, job: CopyJob): Promise<number
       if (streamError) throw streamError;
       if (job.signal.aborted) {
         stream.destroy(new Error('aborted'));
-        throw new TransferFailure(`the transfer was stopped while copying "${job.table}"`);
+        throw new Failed('cancelled', `the transfer was stopped while copying "${job.table}"`);
       }
       const more = stream.write(data);
       job.progress(seen);

@@ -3,7 +3,7 @@ import { copyTable, releaseReader, takeReader } from './copy.js';
 import type { RejectLog } from './copy-rejects.js';
 import { qualified } from '../ddl/schema-ddl.js';
 import { LOST_HINT, lostConnection, lostMessage } from '../lost-connection.js';
-import { BadValueFailure, TransferFailure } from './failure.js';
+import { Failed } from '../../core/failure.js';
 import { runPool } from './pool.js';
 import { markComplete } from './state.js';
 import type { ColumnMapping } from '../ddl/typemap.js';
@@ -50,13 +50,15 @@ function refusedLine(e: unknown): number | undefined {
 }
 
 /** The failure for a value PostgreSQL refused during COPY under on_bad_value: fail, naming table, row and column. */
-function refusedValue(job: LoadJob, row: string, e: unknown): BadValueFailure {
+function refusedValue(job: LoadJob, row: string, e: unknown): Failed {
   const err = e as { message?: string; where?: string };
   const pgColumn = /, column (.+?): /.exec(err.where ?? '')?.[1] ?? /, column (.+)$/.exec(err.where ?? '')?.[1];
   const column = job.columns.find((c) => (c.pgName ?? c.name) === pgColumn);
-  return new BadValueFailure(
+  return new Failed(
+    'data',
     `table "${job.table.name}", ${row}, column "${column?.name ?? pgColumn ?? '?'}"${column ? ` (${column.pgType})` : ''}: PostgreSQL refused the value: ${err.message ?? String(e)}.`,
     'Fix the value in SQLite, add a cast rule that takes it (a wider type, or text), or set on_bad_value: reject to write such rows to a reject file.',
+    { removeMade: true },
   );
 }
 
@@ -81,7 +83,7 @@ export async function loadTables(clients: readonly pg.Client[], jobs: readonly L
   const stopAll = () => stop.abort();
   let first: unknown;
   const loadOne = async (job: LoadJob, worker: number): Promise<void> => {
-    if (stop.signal.aborted) throw new TransferFailure(`the transfer was stopped before copying "${job.table.name}"`);
+    if (stop.signal.aborted) throw new Failed('cancelled', `the transfer was stopped before copying "${job.table.name}"`);
     // Before any await: jobs start largest first, so the biggest tables get the reader threads.
     const reader = takeReader(job.sourceRows);
     started++;
@@ -135,7 +137,7 @@ export async function loadTables(clients: readonly pg.Client[], jobs: readonly L
         try {
           rows = await attempt();
         } catch (e) {
-          const line = e instanceof TransferFailure ? undefined : refusedLine(e);
+          const line = e instanceof Failed ? undefined : refusedLine(e);
           if (line === undefined || lostConnection(e, [client]) !== undefined) throw e;
           await client.query('ROLLBACK');
           const at = lines?.[line - 1];
@@ -162,9 +164,10 @@ export async function loadTables(clients: readonly pg.Client[], jobs: readonly L
       const lost = lostConnection(e, [client]);
       const failure =
         lost !== undefined
-          ? new TransferFailure(lostMessage(lost, `while copying table "${job.table.name}"`), LOST_HINT)
-          : !(e instanceof TransferFailure) && err.where?.includes('COPY')
-            ? new TransferFailure(
+          ? new Failed('connect', lostMessage(lost, `while copying table "${job.table.name}"`), LOST_HINT)
+          : !(e instanceof Failed) && err.where?.includes('COPY')
+            ? new Failed(
+                'data',
                 `PostgreSQL refused a row of "${job.table.name}": ${err.message ?? String(e)} (${err.where}).`,
                 'Add a cast rule for the column or fix the value in SQLite.',
               )

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { buildSchemaDdl, type SchemaDdl } from '../ddl/schema-ddl.js';
 import { introspectSqlite, type SqliteSchema, type SqliteTable } from '../introspect/sqlite-schema.js';
-import { TransferFailure } from './failure.js';
+import { Failed } from '../../core/failure.js';
 import type { TypeMapOptions } from '../ddl/typemap.js';
 import { quoteIdent } from '../connections.js';
 import { findKeyClashes, type KeyClash } from './keys.js';
@@ -49,7 +49,8 @@ function pick<T extends { readonly name: string }>(
   const names = [...all.map((t) => t.name), ...alsoKnown];
   for (const n of [...(include ?? []), ...exclude]) {
     if (!names.some((x) => x.toLowerCase() === n.toLowerCase())) {
-      throw new TransferFailure(
+      throw new Failed(
+        'data',
         `table "${n}" named in tables/exclude is not in the SQLite file.`,
         `Tables there: ${names.join(', ') || '(none)'}.`,
       );

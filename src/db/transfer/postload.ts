@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { DdlStatement } from '../ddl/schema-ddl.js';
 import { LOST_HINT, lostConnection, lostMessage } from '../lost-connection.js';
-import { TransferFailure } from './failure.js';
+import { Failed } from '../../core/failure.js';
 import { runPool } from './pool.js';
 
 // Codes that mean "already there": a resumed run meets the keys its first attempt built.
@@ -20,14 +20,14 @@ export async function runStatement(
   } catch (e) {
     // A lost connection is no reason to drop an optional index and carry on.
     const lost = lostConnection(e, [client]);
-    if (lost !== undefined) throw new TransferFailure(lostMessage(lost, `while building ${s.what} on "${s.table}"`), LOST_HINT);
+    if (lost !== undefined) throw new Failed('connect', lostMessage(lost, `while building ${s.what} on "${s.table}"`), LOST_HINT);
     const err = e as { code?: string; message?: string };
     if (resumed && err.code && alreadyThere.has(err.code)) return;
     if (s.optional) {
       warn(`${s.what} on "${s.table}" was not created: PostgreSQL said "${err.message ?? String(e)}" (statement: ${s.sql})`);
       return;
     }
-    throw new TransferFailure(`building ${s.what} on "${s.table}" failed: ${err.message ?? String(e)}.`, `The statement was: ${s.sql}`);
+    throw new Failed('query', `building ${s.what} on "${s.table}" failed: ${err.message ?? String(e)}.`, `The statement was: ${s.sql}`);
   }
 }
 

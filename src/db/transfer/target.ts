@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { pgTableName } from '../ddl/names.js';
 import type { SqliteTable } from '../introspect/sqlite-schema.js';
-import { TransferFailure } from './failure.js';
+import { Failed } from '../../core/failure.js';
 import { codecForPgType, type ColumnMapping } from '../ddl/typemap.js';
 
 /** Tables of the target schema that already exist, by name. */
@@ -37,7 +37,8 @@ export async function targetColumns(client: pg.Client, schema: string, table: Sq
     out.push({ name: t.name, pgType: t.type, codec, maxLength, epoch: null, identity: false, warning: null });
   }
   if (missing.length > 0) {
-    throw new TransferFailure(
+    throw new Failed(
+      'data',
       `table "${schema}"."${table.name}" in PostgreSQL has no column ${missing.map((m) => `"${m}"`).join(', ')}, which SQLite has; its values would be lost.`,
       'Run the migrations that create these columns first (e.g. alembic upgrade head), or exclude the table.',
     );

@@ -5,7 +5,7 @@ import { connectPostgres, openSqlite, quoteIdent as q } from '../connections.js'
 import { RejectLog } from './copy-rejects.js';
 import { qualified, type DdlStatement, type TableDdl } from '../ddl/schema-ddl.js';
 import { conventionalName, pgTableName } from '../ddl/names.js';
-import { TransferFailure } from './failure.js';
+import { Failed } from '../../core/failure.js';
 import { loadTables, type LoadJob } from './load.js';
 import { describeOrphans, findOrphans } from './orphans.js';
 import { describeClash } from './keys.js';
@@ -162,9 +162,9 @@ export async function transfer(options: TransferOptions, effects: TransferEffect
           retyped: plan.retyped,
         };
       } catch (e) {
-        if (e instanceof TransferFailure) throw e;
+        if (e instanceof Failed) throw e;
         const lost = lostConnection(e, clients);
-        throw lost === undefined ? e : new TransferFailure(lostMessage(lost, `while ${stage.phase}`), LOST_HINT);
+        throw lost === undefined ? e : new Failed('connect', lostMessage(lost, `while ${stage.phase}`), LOST_HINT);
       } finally {
         // With a connection gone the scratch schema stays (the others' statements are being cancelled); the undo token names it.
         if (o.mode === 'test-import' && effects.schemaCreated && !clients.some(hasLostConnection)) {
@@ -199,14 +199,16 @@ function prepareLoad(
 ): Prepared {
   const orphans = findOrphans(db, plan.tables);
   if (orphans.length > 0 && o.onOrphans === 'fail') {
-    throw new TransferFailure(
+    throw new Failed(
+      'data',
       `rows whose foreign key points at no parent row (SQLite did not enforce it): ${orphans.map(describeOrphans).join('; ')}.`,
       'Delete or fix those rows in SQLite, or set on_orphans: reject (write them to a reject file) or keep (load them and leave the foreign key out).',
     );
   }
   if (plan.keyClashes.length > 0 && o.onBadValue === 'fail') {
     const shown = plan.keyClashes.slice(0, 10).map(describeClash).join('; ');
-    throw new TransferFailure(
+    throw new Failed(
+      'data',
       `rows a PostgreSQL key would refuse (SQLite accepted them): ${shown}${plan.keyClashes.length > 10 ? `; and ${plan.keyClashes.length - 10} more` : ''}.`,
       'Fix or delete those rows in SQLite, or set on_bad_value: reject to write them to a reject file (the key is still built).',
     );
@@ -324,7 +326,8 @@ async function createAndLoad(
     }
     const state: TransferState | null = withData ? await readState(control, schema) : null;
     if (state && state.fingerprint !== plan.fingerprint) {
-      throw new TransferFailure(
+      throw new Failed(
+        'data',
         `schema "${schema}" holds the state of an interrupted transfer of a different SQLite schema (fingerprint ${state.fingerprint}, now ${plan.fingerprint}).`,
         `Roll back the earlier run, or drop ${schema}._runbook_transfer and the tables it lists.`,
       );
@@ -337,7 +340,8 @@ async function createAndLoad(
       (n) => existing.has(pgTableName(n)) && !state?.tables.has(n),
     );
     if (clashes.length > 0 && o.ifExists !== 'drop') {
-      throw new TransferFailure(
+      throw new Failed(
+        'data',
         `schema "${schema}" already has table${clashes.length === 1 ? '' : 's'} ${clashes.map((c) => `"${c}"`).join(', ')}; mode ${o.mode} creates tables and does not touch existing ones.`,
         'Use mode: data-only to load into tables made by migrations, set if_exists: drop to replace them, or choose another schema.',
       );
@@ -396,7 +400,8 @@ async function createAndLoad(
         const done = state?.tables.get(job.table.name);
         if (done?.status === 'complete') {
           if (done.sourceRows !== job.sourceRows) {
-            throw new TransferFailure(
+            throw new Failed(
+              'data',
               `table "${job.table.name}" changed in SQLite since the interrupted run (${done.sourceRows} rows then, ${job.sourceRows} now).`,
               'Roll back the earlier run and start again, so every table is read from the same state.',
             );
@@ -469,7 +474,8 @@ async function loadInto(
   const existing = await existingTables(control, schema);
   const missing = plan.tables.map((t) => t.name).filter((n) => !existing.has(pgTableName(n)));
   if (missing.length > 0) {
-    throw new TransferFailure(
+    throw new Failed(
+      'data',
       `mode data-only loads into existing tables, but schema "${schema}" has no table ${missing.map((m) => `"${m}"`).join(', ')}.`,
       'Create them first (e.g. alembic upgrade head), exclude them, or use mode: create.',
     );
@@ -488,7 +494,8 @@ async function loadInto(
     const prepared = prepareLoad(db, plan, o, rejects, (t) => targets.get(t.source.name) ?? [], warn);
     const state = await readState(control, schema);
     if (state && state.fingerprint !== plan.fingerprint) {
-      throw new TransferFailure(
+      throw new Failed(
+        'data',
         `schema "${schema}" holds the state of an interrupted transfer of a different SQLite schema.`,
         `Drop ${schema}._runbook_transfer after checking the tables it lists.`,
       );
@@ -502,7 +509,8 @@ async function loadInto(
       if (r.rows[0]?.some && !state) filled.push(job.table.name);
     }
     if (filled.length > 0 && o.ifExists !== 'truncate') {
-      throw new TransferFailure(
+      throw new Failed(
+        'data',
         `table${filled.length === 1 ? '' : 's'} ${filled.map((f) => `"${f}"`).join(', ')} in schema "${schema}" already hold rows; data-only loads into empty tables.`,
         'Empty them first, or set if_exists: truncate to replace their rows (rollback cannot bring those rows back).',
       );
@@ -626,7 +634,8 @@ async function verifyCounts(client: pg.Client, schema: string, outcomes: readonl
   for (const t of outcomes) {
     const n = Number((await client.query(`SELECT count(*) AS n FROM ${qualified(schema, t.table)}`)).rows[0]?.n);
     if (n !== t.loaded || t.loaded + t.rejected !== t.sourceRows) {
-      throw new TransferFailure(
+      throw new Failed(
+        'data',
         `table "${t.table}": SQLite has ${t.sourceRows} rows, ${t.rejected} were rejected, PostgreSQL holds ${n} (expected ${t.sourceRows - t.rejected}).`,
         'Something else wrote to the table during the load; roll back and run the transfer again with writes stopped.',
       );

@@ -1,3 +1,4 @@
+import { stoppedMessage } from '../../core/failure.js';
 import type { StepResult } from '../kind.js';
 
 /**
@@ -5,6 +6,6 @@ import type { StepResult } from '../kind.js';
  * 'timeout' when the step's timeout expired and to 'interrupted' on Ctrl-C.
  */
 export function stoppedResult(signal: AbortSignal, hint?: string): Extract<StepResult, { ok: false }> {
-  const message = signal.reason === 'timeout' ? 'stopped after the timeout' : 'stopped: interrupted';
+  const message = stoppedMessage(signal);
   return hint === undefined ? { ok: false, message } : { ok: false, message, hint };
 }

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { redactUrl } from '../../db/connections.js';
 import { alignSchema } from '../../db/align/align-schema.js';
 import { EMPTY_BY_DESIGN } from '../../db/empty-by-design.js';
-import { TransferFailure } from '../../db/transfer/failure.js';
 import type { TransferPlan } from '../../db/transfer/plan.js';
 import type { DescribeLine, StepContext, StepResult } from '../kind.js';
 import type { SqliteToPgSpec } from './schema.js';
+import { failedStep } from '../failed-step.js';
+import { FILE_OR_SERVER_HINT } from './stopped-hint.js';
 
 /** What align-schema will check and repair, read from the SQLite file alone (the pgloader load has not run yet at plan time). */
 export function alignInspectLines(plan: TransferPlan, spec: SqliteToPgSpec): DescribeLine[] {
@@ -75,15 +75,6 @@ export async function runAlign(spec: SqliteToPgSpec, ctx: StepContext, sqlitePat
       note: `${r.changes.length} change(s), ${r.warnings.length} warning(s); timestamps read back in ${r.timeZone}`,
     };
   } catch (e) {
-    if (e instanceof TransferFailure) return { ok: false, message: ctx.mask(e.message), ...(e.hint ? { hint: ctx.mask(e.hint) } : {}) };
-    const err = e as { code?: string; message?: string };
-    if (typeof err.code === 'string' || /SQLite file/.test(err.message ?? '')) {
-      return {
-        ok: false,
-        message: ctx.mask(`aligning "${spec.target}" with "${spec.source}" stopped: ${redactUrl(err.message ?? String(e))}`),
-        hint: 'Check that the SQLite file is readable and that PostgreSQL is reachable with the URL of the target connection.',
-      };
-    }
-    throw e;
+    return failedStep(e, ctx, { work: `aligning "${spec.target}" with "${spec.source}"`, hint: FILE_OR_SERVER_HINT });
   }
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TransferFailure } from '../../../src/db/transfer/failure.js';
+import { Failed } from '../../../src/core/failure.js';
 import { noEffects, transfer, type TransferOptions } from '../../../src/db/transfer/transfer.js';
 import { countCompare } from '../../../src/steps/count-compare.js';
 import { sqliteToPg } from '../../../src/steps/sqlite-to-pg.js';
@@ -294,8 +294,8 @@ describe('the SQLite corpus: under reject the step succeeds on every file, and e
       () => null,
       (e: unknown) => e,
     );
-    expect(failure).toBeInstanceOf(TransferFailure);
-    const f = failure as TransferFailure;
+    expect(failure).toBeInstanceOf(Failed);
+    const f = (failure as Failed).failure;
     expect(f.message).toBe(
       'rows a PostgreSQL key would refuse (SQLite accepted them): ' +
         'table "codes", rowid 2, column "code": the same unique constraint (code) as rowid 1 once PostgreSQL reads the values (SQLite tells 1, \'1\' and x\'31\' apart); ' +

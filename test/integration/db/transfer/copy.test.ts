@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WORKER_ROWS } from '../../../../src/db/transfer/copy.js';
-import { TransferFailure } from '../../../../src/db/transfer/failure.js';
+import { Failed } from '../../../../src/core/failure.js';
 import { noEffects, transfer, type TransferEffects, type TransferOptions } from '../../../../src/db/transfer/transfer.js';
 import { freshDatabase, gateTruncate, query, waitForRow } from '../../../helpers/pg.js';
 import { sqliteFile } from '../trap-fixture.js';
@@ -123,10 +123,8 @@ describe('COPY of a table read on a worker thread', () => {
   it('fails on the first refused row in rowid order', async () => {
     const url = await freshDatabase('copy_worker_fail');
     const err = await transfer(options(bigTable(), url, { onBadValue: 'fail' }), noEffects('public')).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TransferFailure);
-    expect((err as TransferFailure).message).toBe(
-      'table "notes", rowid 16001, column "n" (bigint): the value "abc" is text, not an integer.',
-    );
+    expect(err).toBeInstanceOf(Failed);
+    expect((err as Failed).message).toBe('table "notes", rowid 16001, column "n" (bigint): the value "abc" is text, not an integer.');
   });
 });
 
@@ -194,8 +192,8 @@ const atKeyFailed = 'building unique constraint events_at_key on "events" failed
 describe('a key a foreign key points at', () => {
   it('is built as soon as its table is loaded: when it fails, the other load stops at once', async () => {
     const { err, notesSent, effects, url } = await failingKey('copy_keys_meanwhile', true);
-    expect(err).toBeInstanceOf(TransferFailure);
-    expect((err as TransferFailure).message).toBe(atKeyFailed);
+    expect(err).toBeInstanceOf(Failed);
+    expect((err as Failed).message).toBe(atKeyFailed);
     expect(effects.tablesCreated.sort()).toEqual(['events', 'notes']);
     expect(notesSent).toBeLessThan(rows * 4);
     expect(await query(url, 'SELECT count(*)::int AS n FROM notes')).toEqual([{ n: 0 }]);
@@ -205,7 +203,7 @@ describe('a key a foreign key points at', () => {
 describe('an index no foreign key needs', () => {
   it('is built after the last table is loaded: a failing one fails the transfer then', async () => {
     const { err, notesSent } = await failingKey('copy_keys_after', false);
-    expect((err as TransferFailure).message).toBe(atKeyFailed);
+    expect((err as Failed).message).toBe(atKeyFailed);
     expect(notesSent).toBe(rows * 4);
   });
 });

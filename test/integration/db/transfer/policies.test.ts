@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TransferFailure } from '../../../../src/db/transfer/failure.js';
+import { Failed } from '../../../../src/core/failure.js';
 import { noEffects, transfer, type TransferOptions } from '../../../../src/db/transfer/transfer.js';
 import { freshDatabase, query } from '../../../helpers/pg.js';
 import { sqliteFile } from '../trap-fixture.js';
@@ -33,7 +33,7 @@ async function failureOf(p: Promise<unknown>): Promise<string> {
   try {
     await p;
   } catch (e) {
-    if (e instanceof TransferFailure) return `${e.message} | ${e.hint ?? ''}`;
+    if (e instanceof Failed) return `${e.message} | ${e.failure.hint ?? ''}`;
     throw e;
   }
   return 'no failure';

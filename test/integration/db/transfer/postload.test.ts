@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { connectPostgres } from '../../../../src/db/connections.js';
 import type { DdlStatement } from '../../../../src/db/ddl/schema-ddl.js';
-import { TransferFailure } from '../../../../src/db/transfer/failure.js';
+import { Failed } from '../../../../src/core/failure.js';
 import { buildAfterLoad } from '../../../../src/db/transfer/postload.js';
 import { freshDatabase, query } from '../../../helpers/pg.js';
 
@@ -76,13 +76,11 @@ describe('keys, indexes and foreign keys after the load', () => {
     await tables();
     await query(url, `INSERT INTO a VALUES (5, 'dup')`);
     const err = await buildAfterLoad(clients, statements.slice(0, 1), () => {}, false).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TransferFailure);
-    expect((err as TransferFailure).message).toBe('building primary key a pk on "a" failed: could not create unique index "a pk".');
-    expect((err as TransferFailure).hint).toBe('The statement was: ALTER TABLE "public"."a" ADD CONSTRAINT "a pk" PRIMARY KEY ("id")');
+    expect(err).toBeInstanceOf(Failed);
+    expect((err as Failed).message).toBe('building primary key a pk on "a" failed: could not create unique index "a pk".');
+    expect((err as Failed).failure.hint).toBe('The statement was: ALTER TABLE "public"."a" ADD CONSTRAINT "a pk" PRIMARY KEY ("id")');
     await query(url, `DELETE FROM a WHERE "na""me" = 'dup'; INSERT INTO a VALUES (NULL, 'null id')`);
     const nulls = await buildAfterLoad(clients, statements.slice(0, 1), () => {}, false).catch((e: unknown) => e);
-    expect((nulls as TransferFailure).message).toBe(
-      'building primary key a pk on "a" failed: column "id" of relation "a" contains null values.',
-    );
+    expect((nulls as Failed).message).toBe('building primary key a pk on "a" failed: column "id" of relation "a" contains null values.');
   });
 });
