@@ -17,12 +17,31 @@ export function openSqlite(path: string, options: { readonly readonly: boolean; 
   return new Driver(full, { readonly: options.readonly, fileMustExist: true });
 }
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** The server did not complete the connection within the connect timeout (pg says so only in words). */
+export class ConnectTimeout extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'ConnectTimeout';
+  }
+}
+
 /** Connects to PostgreSQL; the caller ends the client. A lost connection fails the client's statements, never the process. */
 export async function connectPostgres(url: string): Promise<pg.Client> {
   const { Client } = load('pg') as typeof pg;
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   watchConnection(client);
-  await client.connect();
+  // Made before pg's own timer of the same length, so it has fired by the time pg gives up.
+  let expired = false;
+  const timer = setTimeout(() => (expired = true), CONNECT_TIMEOUT_MS);
+  try {
+    await client.connect();
+  } catch (e) {
+    throw expired && typeof (e as { code?: unknown }).code !== 'string' ? new ConnectTimeout(e) : e;
+  } finally {
+    clearTimeout(timer);
+  }
   return client;
 }
 

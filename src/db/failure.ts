@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { createRequire } from 'node:module';
 import type { ConnectionSpec } from '../core/connection.js';
 import { Failed, stoppedMessage, type Failure } from '../core/failure.js';
-import { redactUrl } from './connections.js';
+import { ConnectTimeout, redactUrl } from './connections.js';
 import { LOST_HINT, lostMessage } from './lost-connection.js';
 
 const load = createRequire(import.meta.url);
@@ -53,11 +53,12 @@ export function connectFailure(conn: ConnectionSpec, err: unknown): Failure {
     '28000': [f.message, 'check the user name of the connection URL and pg_hba.conf'],
     '3D000': [f.message, 'create the database first, or fix the database name at the end of the URL'],
   };
-  const [cause, hint] =
-    (f.code ? known[f.code] : undefined) ??
-    (/timeout/i.test(f.message)
-      ? ['the connection timed out', `check that ${hostPort} is reachable from this machine`]
-      : [f.message, conn.type === 'sqlite' ? 'check the path of the SQLite file in the plan' : 'check the connection URL']);
+  // pg's own connect timeout carries no code: it reads like the socket's.
+  const code = err instanceof ConnectTimeout ? 'ETIMEDOUT' : f.code;
+  const [cause, hint] = (code ? known[code] : undefined) ?? [
+    f.message,
+    conn.type === 'sqlite' ? 'check the path of the SQLite file in the plan' : 'check the connection URL',
+  ];
   return { ok: false, kind: 'connect', message: `cannot connect to ${where}: ${cause}`, hint };
 }
 
@@ -106,25 +107,23 @@ export function cancelledFailure(signal: AbortSignal): Failure {
 }
 
 /**
- * The failure an error stands for: a Failed's own value, or what the drivers and the file system
- * throw, told apart by class and code (their message, bare: the step says which work stopped);
- * undefined for anything else, which is a bug.
+ * The failure an error stands for: a Failed's own value, or an error a driver or the system raised
+ * (it carries a code: a SQLite result code, a SQLSTATE, an errno name), bare in its own words so
+ * the step can say which work it stopped; undefined for anything else, which is a bug.
  */
 export function failureOf(err: unknown): Failure | undefined {
   if (err instanceof Failed) return err.failure;
-  const kind = driverKind(err);
-  return kind === undefined ? undefined : { ok: false, kind, message: err instanceof Error ? err.message : String(err), bare: true };
+  if (!(err instanceof Error) || typeof (err as { code?: unknown }).code !== 'string') return undefined;
+  return { ok: false, kind: kindOf(err), message: err.message, bare: true };
 }
 
-function driverKind(err: unknown): Failure['kind'] | undefined {
-  if (!(err instanceof Error)) return undefined;
+// By class where the driver has one, else by the system call that failed.
+function kindOf(err: Error): Failure['kind'] {
   if (err instanceof (load('better-sqlite3') as typeof Database).SqliteError) return 'file';
   if (err instanceof (load('pg') as typeof pg).DatabaseError) return 'query';
-  // Node's system errors (a refused connect, a full disk); a refused dual-stack connect is an AggregateError of them.
-  const { code, syscall } = err as { code?: unknown; syscall?: unknown };
-  if (typeof code !== 'string') return undefined;
+  const { syscall } = err as { syscall?: unknown };
   if (err instanceof AggregateError || syscall === 'connect' || syscall === 'getaddrinfo') return 'connect';
-  return typeof syscall === 'string' ? 'file' : undefined;
+  return typeof syscall === 'string' ? 'file' : 'query';
 }
 
 function hostPortOf(url: string): string {
