@@ -9,6 +9,7 @@ import { batchesHere, batchesInWorker, READ_CACHE_KB, type BatchQuery, type Batc
 import { batchSql, tableSql } from './encode-sql.js';
 import { BadValueFailure, showValue, TransferFailure } from './failure.js';
 import type { ColumnMapping } from '../ddl/typemap.js';
+import type { BadValuePolicy } from '../policies.js';
 
 /** What to copy from one SQLite table into one PostgreSQL table. */
 export interface CopyJob {
@@ -26,7 +27,7 @@ export interface CopyJob {
   readonly primaryKey: readonly string[];
   /** SQL condition of rows left out (orphans rejected before the load), or null. */
   readonly exclude: string | null;
-  readonly onBadValue: 'fail' | 'reject';
+  readonly onBadValue: Exclude<BadValuePolicy, 'widen'>;
   readonly rejects: RejectLog;
   readonly signal: AbortSignal;
   progress(done: number): void;
