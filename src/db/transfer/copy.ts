@@ -10,6 +10,7 @@ import { batchSql, tableSql } from './encode-sql.js';
 import { Failed } from '../../core/failure.js';
 import { showValue } from './show-value.js';
 import type { ColumnMapping } from '../ddl/typemap.js';
+import type { BadValuePolicy } from '../policies.js';
 
 /** What to copy from one SQLite table into one PostgreSQL table. */
 export interface CopyJob {
@@ -27,7 +28,7 @@ export interface CopyJob {
   readonly primaryKey: readonly string[];
   /** SQL condition of rows left out (orphans rejected before the load), or null. */
   readonly exclude: string | null;
-  readonly onBadValue: 'fail' | 'reject';
+  readonly onBadValue: Exclude<BadValuePolicy, 'widen'>;
   readonly rejects: RejectLog;
   readonly signal: AbortSignal;
   progress(done: number): void;
