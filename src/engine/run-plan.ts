@@ -1,7 +1,6 @@
 import { expandLoops } from '../plan/expand-loops.js';
 import type { ActionDecl, Plan, StepDecl, VarValue } from '../plan/model.js';
-import { getStepKind } from '../steps/index.js';
-import type { AnyStepKind, CrashTrail, StepResult } from '../steps/kind.js';
+import type { AnyStepKind, CrashTrail, StepKindRegistry, StepResult } from '../steps/kind.js';
 import type { JsonValue } from '../core/json.js';
 import { TemplateError, TemplateRenderer, type TemplateScope } from '../template/render.js';
 import type { Masker } from '../core/mask.js';
@@ -25,6 +24,8 @@ export interface RunOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly vars: Readonly<Record<string, VarValue>>;
   readonly masker: Masker;
+  /** The step kinds the plan's steps are of (built-ins and plug-ins). */
+  readonly kinds: StepKindRegistry;
   /** `--yes`: every confirm gate passes. */
   readonly yes: boolean;
   /** False with `--no-rollback`: a failure leaves everything as it is for inspection. */
@@ -145,7 +146,7 @@ class PlanRun {
       scope: () => this.scope(),
       live: (e) => this.live(e),
     };
-    if (options.carried) seedCarried(plan, options.carried, this.states, this.env, this.stack);
+    if (options.carried) seedCarried(plan, options.kinds, options.carried, this.states, this.env, this.stack);
   }
 
   private emit(e: RunEvent): void {
@@ -197,7 +198,7 @@ class PlanRun {
 
   private recordRollback(step: StepDecl): RecordedAction[] {
     return step.rollback.map((a) => {
-      const kind = getStepKind(a.kind);
+      const kind = this.options.kinds.get(a.kind);
       let inputs: Record<string, unknown>;
       try {
         inputs = kind ? journaledInputs(this.render(a, kind, step)) : {};
@@ -273,7 +274,7 @@ class PlanRun {
   }
 
   private async runStep(index: number, step: StepDecl): Promise<boolean> {
-    const kind = getStepKind(step.kind)!;
+    const kind = this.options.kinds.get(step.kind)!;
     const t0 = Date.now();
     const end = (e: StepEnd) => this.endStep(step.id, index, t0, e);
     const condition = this.conditionHolds(step.when, step);
@@ -486,7 +487,7 @@ class PlanRun {
   private async recoverCrashed(id: string): Promise<void> {
     const index = this.plan.steps.findIndex((s) => s.id === id);
     const step = this.plan.steps[index];
-    const kind = step && getStepKind(step.kind);
+    const kind = step && this.options.kinds.get(step.kind);
     if (!step || !kind?.undoAfterCrash) return;
     const t0 = Date.now();
     let undo: JsonValue | undefined;
@@ -588,7 +589,7 @@ class PlanRun {
         ownUndo = !ok;
       }
       for (const [i, action] of actions.entries()) {
-        const kind = getStepKind(action.kind)!;
+        const kind = this.options.kinds.get(action.kind)!;
         const n = i + (hasUndo ? 1 : 0);
         const title = action.title ?? `${action.kind} action ${i + 1}`;
         const condition = this.conditionHolds(action.when, f.step, action);
