@@ -8,9 +8,10 @@ const require = createRequire(import.meta.url);
 const { Ajv2020 } = require('ajv/dist/2020.js');
 const standaloneCode = require('ajv/dist/standalone').default;
 const { planSchema } = await import('../dist/plan/validate.js');
+const { createStepKindRegistry } = await import('../dist/steps/index.js');
 const { ajvOptions } = await import('../dist/plan/check-schema.js');
 
-const schema = planSchema();
+const schema = planSchema(createStepKindRegistry());
 const ajv = new Ajv2020({ ...ajvOptions, code: { source: true } });
 const code = standaloneCode(ajv, ajv.compile(schema));
 const hash = createHash('sha256').update(JSON.stringify(schema)).digest('hex');

@@ -1,4 +1,5 @@
 import type { Plan } from '../plan/model.js';
+import type { StepKindRegistry } from '../steps/kind.js';
 import { expandLoops } from '../plan/expand-loops.js';
 import { Interrupts } from '../engine/interrupts.js';
 import type { Refusal } from '../run/continue-checks.js';
@@ -25,17 +26,17 @@ export interface CarryOn {
   /** Checked before the plan is loaded (without it) and again with it. */
   refusal(state: RunState, plan?: Plan): Refusal | undefined;
   /** A note for stderr before it starts, if any. */
-  caveat?(state: RunState): string | undefined;
+  caveat?(state: RunState, kinds: StepKindRegistry): string | undefined;
 }
 
 /** Finds the run, checks it may be carried on, loads its plan and vars as recorded, and runs; returns the exit code. */
-export async function carryOn(io: CliIO, wanted: string, opts: CarryOnOptions, how: CarryOn): Promise<number> {
+export async function carryOn(io: CliIO, kinds: StepKindRegistry, wanted: string, opts: CarryOnOptions, how: CarryOn): Promise<number> {
   const run = findRun(io, wanted);
   const state = run && readRunState(run.dir);
   if (!run || !state) return exitCodes.invalid;
   const early = how.refusal(state);
   if (early) return reportOutcome(io, early);
-  const recorded = await recordedPlan(io, run.dir, state, opts.allowChangedPlan === true);
+  const recorded = await recordedPlan(io, kinds, run.dir, state, opts.allowChangedPlan === true);
   if (!recorded) return exitCodes.invalid;
   const { prepared } = recorded;
   // The journal names loop copies (`each[1]`), so the checks see the plan as it runs.
@@ -43,7 +44,7 @@ export async function carryOn(io: CliIO, wanted: string, opts: CarryOnOptions, h
   const refusal = (s: RunState) => how.refusal(s, expanded);
   const refused = refusal(state);
   if (refused) return reportOutcome(io, refused);
-  const caveat = how.caveat?.(state);
+  const caveat = how.caveat?.(state, kinds);
   if (caveat) io.stderr.write(`runbook: ${caveat}\n`);
   const interactive = io.stdin?.isTTY === true;
   const renderer = await chooseRenderer(io, opts.json === true, interactive && opts.yes !== true);
@@ -60,6 +61,7 @@ export async function carryOn(io: CliIO, wanted: string, opts: CarryOnOptions, h
       env: io.env,
       vars: prepared.vars,
       masker: prepared.masker,
+      kinds,
       yes: opts.yes === true,
       rollback: true,
       interrupts: io.interrupts ?? new Interrupts(),

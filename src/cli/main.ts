@@ -12,11 +12,16 @@ import { registerSchema } from './commands/schema.js';
 import { registerUnlock } from './commands/unlock.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVersion } from './commands/version.js';
+import { createStepKindRegistry } from '../steps/index.js';
+import type { StepKindRegistry } from '../steps/kind.js';
 import { reportCrash } from './crash-report.js';
 import { exitCodes, type CliIO } from './io.js';
 
-/** Runs the CLI on an argument list and returns the exit code; never throws for user errors. */
-export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+/**
+ * Runs the CLI on an argument list and returns the exit code; never throws for user errors. `kinds`
+ * are the step kinds it knows (the built-ins unless given); the plug-ins it loads are added to them.
+ */
+export async function main(argv: readonly string[], io: CliIO, kinds: StepKindRegistry = createStepKindRegistry()): Promise<number> {
   let code: number = exitCodes.ok;
   const finish = (c: number) => {
     code = c;
@@ -31,19 +36,19 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       'after',
       '\nExamples:\n  runbook validate plans/*.yaml\n  runbook plan plans/sqlite-to-pg.yaml\n  runbook exec plans/sqlite-to-pg.yaml --var database_url=postgresql://...\n',
     );
-  registerValidate(program, io, finish);
-  registerPlan(program, io, finish);
-  registerExec(program, io, finish);
+  registerValidate(program, io, finish, kinds);
+  registerPlan(program, io, finish, kinds);
+  registerExec(program, io, finish, kinds);
   registerRuns(program, io, finish);
-  registerSchema(program, io, finish);
-  registerDiff(program, io, finish);
-  registerExplain(program, io, finish);
-  registerFmt(program, io, finish);
+  registerSchema(program, io, finish, kinds);
+  registerDiff(program, io, finish, kinds);
+  registerExplain(program, io, finish, kinds);
+  registerFmt(program, io, finish, kinds);
   registerUnlock(program, io, finish);
   registerVersion(program, io, finish);
-  registerKinds(program, io, finish);
-  registerResume(program, io, finish);
-  registerRollback(program, io, finish);
+  registerKinds(program, io, finish, kinds);
+  registerResume(program, io, finish, kinds);
+  registerRollback(program, io, finish, kinds);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;

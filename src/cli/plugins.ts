@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { hasErrors } from '../diagnostics/index.js';
 import { cliPluginRequests, loadPlugins, pluginBase, type PluginRequest } from '../plugins/load-plugins.js';
 import { planPluginRequests } from '../plugins/plan-plugins.js';
+import type { StepKindRegistry } from '../steps/kind.js';
 import type { CliIO } from './io.js';
 import { printDiagnostics, type DiagnosticFormat } from './print-diagnostics.js';
 import { collect } from './shared-options.js';
@@ -34,11 +35,12 @@ export function planFileTexts(files: readonly string[], cwd: string): PlanText[]
 }
 
 /**
- * Loads `--plugin` modules, then each plan's `plugins:`, before any plan is checked. Prints the
+ * Loads `--plugin` modules, then each plan's `plugins:`, into the command's registry before any plan is checked. Prints the
  * findings; false when a plug-in did not load or broke the kind contract (the command exits 2).
  */
 export async function usePlugins(
   io: CliIO,
+  kinds: StepKindRegistry,
   cliSpecs: readonly string[],
   plans: readonly PlanText[],
   format: DiagnosticFormat = 'text',
@@ -49,7 +51,7 @@ export async function usePlugins(
     ...plans.flatMap((p) => planPluginRequests(p.text, p.label, p.baseDir)),
   ];
   if (requests.length === 0) return true;
-  const findings = await loadPlugins(requests);
+  const findings = await loadPlugins(requests, kinds);
   if (findings.length > 0) printDiagnostics(out, findings, format, new Map(plans.map((p) => [p.label, p.text])));
   return !hasErrors(findings);
 }

@@ -4,6 +4,7 @@ import type { PlanSource } from '../plan/source.js';
 import { validatePlanFile } from '../plan/validate.js';
 import { resolveVars } from '../plan/vars.js';
 import { Masker } from '../core/mask.js';
+import type { StepKindRegistry } from '../steps/kind.js';
 import type { CliIO } from './io.js';
 import { planFileTexts, usePlugins } from './plugins.js';
 import { printDiagnostics, type DiagnosticFormat } from './print-diagnostics.js';
@@ -19,6 +20,7 @@ export interface PreparedPlan {
 /** Validates a plan and resolves its vars; prints the findings and returns undefined when it cannot run. */
 export async function preparePlan(
   io: CliIO,
+  kinds: StepKindRegistry,
   file: string,
   opts: {
     readonly var: readonly string[];
@@ -30,8 +32,8 @@ export async function preparePlan(
 ): Promise<PreparedPlan | undefined> {
   const format = opts.format ?? 'text';
   const out = format === 'text' ? io.stderr : io.stdout;
-  if (!(await usePlugins(io, opts.plugin ?? [], planFileTexts([file], io.cwd), format, out))) return undefined;
-  const result = validatePlanFile(file);
+  if (!(await usePlugins(io, kinds, opts.plugin ?? [], planFileTexts([file], io.cwd), format, out))) return undefined;
+  const result = validatePlanFile(file, kinds);
   if (!result.plan || !result.source) {
     printDiagnostics(out, result.diagnostics, format);
     return undefined;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { StepKindRegistry } from '../steps/kind.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pc from 'picocolors';
@@ -20,7 +21,13 @@ export interface RecordedPlan {
  * recorded sha256, unless `allowChanged` (then the semantic diff is printed on stderr). Var values
  * are the recorded ones; secret vars were never recorded and are read from the environment again.
  */
-export async function recordedPlan(io: CliIO, runDir: string, state: RunState, allowChanged: boolean): Promise<RecordedPlan | undefined> {
+export async function recordedPlan(
+  io: CliIO,
+  kinds: StepKindRegistry,
+  runDir: string,
+  state: RunState,
+  allowChanged: boolean,
+): Promise<RecordedPlan | undefined> {
   const { start } = state;
   const file = resolve(start.cwd, start.plan.file);
   if (!existsSync(file)) {
@@ -37,13 +44,13 @@ export async function recordedPlan(io: CliIO, runDir: string, state: RunState, a
     );
     return undefined;
   }
-  const declared = validatePlanFile(file).plan?.vars ?? [];
+  const declared = validatePlanFile(file, kinds).plan?.vars ?? [];
   const secret = new Set(declared.filter((v) => v.secret).map((v) => v.name));
   const known = new Set(declared.map((v) => v.name));
   const recorded = Object.entries(start.vars)
     .filter(([name]) => known.has(name) && !secret.has(name))
     .map(([name, value]) => `${name}=${String(value)}`);
-  const prepared = await preparePlan(io, file, { var: recorded, varsFile: [] }, true);
+  const prepared = await preparePlan(io, kinds, file, { var: recorded, varsFile: [] }, true);
   if (!prepared) {
     if (secret.size > 0)
       io.stderr.write(
@@ -52,11 +59,13 @@ export async function recordedPlan(io: CliIO, runDir: string, state: RunState, a
     return undefined;
   }
   if (sha256 !== start.plan.sha256) {
-    const then = validatePlanFile(join(runDir, 'plan.yaml')).plan;
+    const then = validatePlanFile(join(runDir, 'plan.yaml'), kinds).plan;
     io.stderr.write(
       `runbook: the plan changed since run ${start.runId} ran it; carrying on with the plan as it is now (--allow-changed-plan):\n`,
     );
-    io.stderr.write(formatDiffText(diffPlans(then, prepared.plan, { old: `${start.runId}/plan.yaml`, new: file }), pc.createColors(false)));
+    io.stderr.write(
+      formatDiffText(diffPlans(then, prepared.plan, { old: `${start.runId}/plan.yaml`, new: file }, kinds), pc.createColors(false)),
+    );
   }
   return { prepared, sha256 };
 }

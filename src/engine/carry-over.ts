@@ -1,5 +1,5 @@
 import type { Plan } from '../plan/model.js';
-import { getStepKind } from '../steps/index.js';
+import type { StepKindRegistry } from '../steps/kind.js';
 import type { JsonValue } from '../core/json.js';
 import type { Finished } from './run-plan.js';
 import type { StepState } from './scope.js';
@@ -44,6 +44,7 @@ export interface CarriedRun {
  */
 export function seedCarried(
   plan: Plan,
+  kinds: StepKindRegistry,
   carried: CarriedRun,
   states: Record<string, StepState>,
   env: Record<string, string | undefined>,
@@ -55,7 +56,7 @@ export function seedCarried(
   for (const c of [...carried.steps].sort((a, b) => at(a.id) - at(b.id))) {
     const index = at(c.id);
     const step = plan.steps[index];
-    const kind = step && getStepKind(step.kind);
+    const kind = step && kinds.get(step.kind);
     if (!step || !kind) throw new Error(`step "${c.id}" of the recorded run is not in the plan`);
     states[c.id] = { status: c.failed ? 'failed' : 'succeeded', outputs: c.outputs };
     const envBefore = c.env ? Object.fromEntries(Object.keys(c.env).map((k) => [k, env[k]])) : undefined;

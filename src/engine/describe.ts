@@ -1,7 +1,6 @@
 import { allSteps, type ActionDecl, type Plan } from '../plan/model.js';
-import { getStepKind } from '../steps/index.js';
 import type { ConnectionSpec } from '../core/connection.js';
-import type { DescribeLine } from '../steps/kind.js';
+import type { DescribeLine, StepKindRegistry } from '../steps/kind.js';
 import { TemplateError, TemplateRenderer, type TemplateScope } from '../template/render.js';
 import { shellQuote } from '../core/shell-quote.js';
 import type { Masker } from '../core/mask.js';
@@ -43,18 +42,20 @@ export interface PlanDescription {
   readonly steps: readonly StepDescription[];
 }
 
+/** What a dry run renders with. */
+export interface DescribeOptions {
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly masker: Masker;
+  /** The kinds the plan's steps are of. */
+  readonly kinds: StepKindRegistry;
+  readonly now?: Date;
+  /** Shell commands as they run (references, then each value) or, for documents, with the values written in. */
+  readonly shellForm?: 'executed' | 'display';
+}
+
 /** Renders what each action would do without running anything; secrets masked. Pure. */
-export function describePlan(
-  plan: Plan,
-  input: {
-    readonly vars: Readonly<Record<string, unknown>>;
-    readonly env: Readonly<Record<string, string | undefined>>;
-    readonly masker: Masker;
-    readonly now?: Date;
-    /** Shell commands as they run (references, then each value) or, for documents, with the values written in. */
-    readonly shellForm?: 'executed' | 'display';
-  },
-): PlanDescription {
+export function describePlan(plan: Plan, input: DescribeOptions): PlanDescription {
   const renderer = new TemplateRenderer(input.now ?? new Date());
   const stepsScope: TemplateScope = buildScope({
     plan,
@@ -75,7 +76,7 @@ export function describePlan(
   };
   const describeAction = (a: ActionDecl, item?: { readonly value: unknown }): ActionDescription => {
     const scope = safeScope(() => fragmentScope(item ? { ...stepsScope, item: item.value } : stepsScope, a, renderer), stepsScope);
-    const kind = getStepKind(a.kind);
+    const kind = input.kinds.get(a.kind);
     const common = {
       kind: a.kind,
       ...(a.title !== undefined && { title: mask(a.title.includes('{{') ? safeRender(renderer, a.title, scope) : a.title) }),
@@ -104,7 +105,7 @@ export function describePlan(
   };
   const finallyFrom = plan.steps.length;
   const steps = allSteps(plan).map((s, index): StepDescription => {
-    const kind = getStepKind(s.kind);
+    const kind = input.kinds.get(s.kind);
     return {
       ...describeAction(s, s.item),
       index,

@@ -1,4 +1,3 @@
-import type { Masker } from '../core/mask.js';
 import type { RunStatus } from './events.js';
 import { signalNumbers, type StopSignal } from './interrupts.js';
 import type { Finished } from './run-plan.js';
@@ -32,14 +31,14 @@ export function nothingUndone(stack: readonly Finished[]): NotUndone[] {
   return [...stack].reverse().map((f) => ({ f, ownUndo: true, actions: actionTitles(f) }));
 }
 
-/** One line per step still changed, in the given order: what it changed and how an operator undoes it. */
-export function undoByHand(entries: readonly NotUndone[], masker: Masker): string[] {
+/** One line per step still changed, in the given order: what it changed and how an operator undoes it (as it is: the caller masks it for display). */
+export function undoByHand(entries: readonly NotUndone[]): string[] {
   return entries.map(({ f, ownUndo, actions }) => {
     const parts: string[] = [];
     if (ownUndo && f.undo !== undefined && f.kind.undo) {
       parts.push(
         f.kind.manualUndo
-          ? masker.mask(f.kind.manualUndo(f.undo))
+          ? f.kind.manualUndo(f.undo)
           : `its built-in undo (${f.kind.undoSummary ?? f.kind.kind}) did not run; its undo token is in the journal's step-end`,
       );
     }

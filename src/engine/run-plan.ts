@@ -1,8 +1,6 @@
-import { resolve } from 'node:path';
 import { expandLoops } from '../plan/expand-loops.js';
 import type { ActionDecl, Plan, StepDecl, VarValue } from '../plan/model.js';
-import { getStepKind } from '../steps/index.js';
-import type { AnyStepKind, CrashTrail, StepContext, StepResult } from '../steps/kind.js';
+import type { AnyStepKind, CrashTrail, StepKindRegistry, StepResult } from '../steps/kind.js';
 import type { JsonValue } from '../core/json.js';
 import { TemplateError, TemplateRenderer, type TemplateScope } from '../template/render.js';
 import type { Masker } from '../core/mask.js';
@@ -15,7 +13,9 @@ import { fragmentScope } from './fragment-scope.js';
 import { typedSpec } from './typed-fields.js';
 import type { Interrupts, Stop, StopSignal } from './interrupts.js';
 import { exitCode, nothingUndone, undoByHand, type NotUndone } from './outcome.js';
-import { buildScope, renderConnection, type StepState } from './scope.js';
+import { buildScope, type StepState } from './scope.js';
+import { stepContext, type ContextSource } from './step-context.js';
+import { runStartEvent } from './run-start-event.js';
 import { seedCarried, type CarriedRun } from './carry-over.js';
 
 /** How to run a plan. */
@@ -24,6 +24,8 @@ export interface RunOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly vars: Readonly<Record<string, VarValue>>;
   readonly masker: Masker;
+  /** The step kinds the plan's steps are of (built-ins and plug-ins). */
+  readonly kinds: StepKindRegistry;
   /** `--yes`: every confirm gate passes. */
   readonly yes: boolean;
   /** False with `--no-rollback`: a failure leaves everything as it is for inspection. */
@@ -74,6 +76,11 @@ export interface Finished {
 
 const now = () => new Date().toISOString();
 
+/** What ends a step, beyond which step it is and when. */
+type StepEnd = Omit<Extract<RunEvent, { type: 'step-end' }>, 'type' | 'at' | 'step' | 'index' | 'durationMs' | 'rollback'> & {
+  readonly rollback?: readonly RecordedAction[];
+};
+
 /** An action rendered: the kind's fields, and the environment variables its shell fields read. */
 interface Rendered {
   readonly spec: Record<string, unknown>;
@@ -85,7 +92,10 @@ function journaledInputs(r: Rendered): Record<string, unknown> {
   return Object.keys(r.env).length === 0 ? r.spec : { ...r.spec, shell_values: r.env };
 }
 
-/** Runs a validated plan step by step; on failure undoes finished steps newest first. */
+/**
+ * Runs a validated plan step by step; on failure undoes finished steps newest first. Events carry
+ * values as they are: the observer masks them (ui/masking-observer.ts) before anything shows or keeps them.
+ */
 export async function runPlan(plan: Plan, files: RunFiles, options: RunOptions, observer: RunObserver): Promise<RunOutcome> {
   return new PlanRun(expandLoops(plan, options.vars), files, options, observer).run();
 }
@@ -112,6 +122,7 @@ class PlanRun {
   /** Filled when a rollback is disabled, stopped or incomplete. */
   private leftByHand: readonly string[] = [];
   private readonly secretVars: ReadonlySet<string>;
+  private readonly contextSource: ContextSource;
 
   constructor(
     private readonly plan: Plan,
@@ -122,8 +133,20 @@ class PlanRun {
     this.renderer = new TemplateRenderer(options.now ?? new Date());
     this.env = { ...options.env };
     this.secretVars = new Set(plan.vars.filter((v) => v.secret).map((v) => v.name));
-    for (const value of Object.values(options.vars)) options.masker.addUrlPasswords(String(value));
-    if (options.carried) seedCarried(plan, options.carried, this.states, this.env, this.stack);
+    const { cwd, masker, yes, ask, trail } = options;
+    this.contextSource = {
+      plan,
+      cwd,
+      env: this.env,
+      masker,
+      yes,
+      ...(ask && { ask }),
+      ...(trail && { trail }),
+      renderer: this.renderer,
+      scope: () => this.scope(),
+      live: (e) => this.live(e),
+    };
+    if (options.carried) seedCarried(plan, options.kinds, options.carried, this.states, this.env, this.stack);
   }
 
   private emit(e: RunEvent): void {
@@ -137,6 +160,12 @@ class PlanRun {
     } catch {
       // The journal and the step's own log files still have everything.
     }
+  }
+
+  /** The end of a step, as every path that ends one says it; without `startedAt` it took no time, without `rollback` none is recorded. */
+  private endStep(step: string, index: number, startedAt: number | undefined, { status, rollback = [], ...e }: StepEnd): void {
+    const durationMs = startedAt === undefined ? 0 : Date.now() - startedAt;
+    this.emit({ type: 'step-end', at: now(), step, index, status, durationMs, ...e, rollback });
   }
 
   /** What templates read now; `step` adds the item of a looped step, `action` the params of an included one. */
@@ -158,8 +187,7 @@ class PlanRun {
   }
 
   private conditionHolds(when: string | undefined, step?: StepDecl, action: ActionDecl | undefined = step): ConditionOutcome {
-    const outcome = checkCondition(when, this.scope(step, action) as unknown as Record<string, unknown>, this.secretVars);
-    return outcome.reason === undefined ? outcome : { ...outcome, reason: this.options.masker.mask(outcome.reason) };
+    return checkCondition(when, this.scope(step, action) as unknown as Record<string, unknown>, this.secretVars);
   }
 
   /** The action's fields rendered (typed fields converted to their type), and the values its shell fields read from the environment. */
@@ -168,50 +196,14 @@ class PlanRun {
     return { spec: typedSpec(kind, action.spec, spec), env: values.env() };
   }
 
-  private context(
-    stepId: string,
-    stepDir: () => string,
-    signal: AbortSignal,
-    warnings: string[],
-    values: Readonly<Record<string, string>>,
-  ): StepContext {
-    const masker = this.options.masker;
-    const ask = this.options.ask;
-    return {
-      stepId,
-      workDir: this.options.cwd,
-      // Made on first use: most steps never write a file of their own.
-      get stepDir() {
-        return stepDir();
-      },
-      // The values of shell fields come last: nothing earlier may change what a reference holds.
-      env: { ...this.env, ...values },
-      connection: (name) => {
-        const decl = this.plan.connections.find((c) => c.name === name);
-        if (!decl) throw new Error(`connection "${name}" is not declared`);
-        const spec = renderConnection(decl, this.renderer, this.scope());
-        if (spec.type === 'postgres') this.options.masker.addUrlPasswords(spec.url);
-        return spec.type === 'sqlite' ? { ...spec, path: resolve(this.options.cwd, spec.path) } : spec;
-      },
-      signal,
-      assumeYes: this.options.yes,
-      ...(ask && { ask: (q: string) => ask(masker.mask(q), signal) }),
-      output: (line) => this.live({ type: 'step-line', step: stepId, line: masker.mask(line) }),
-      progress: (p) => this.live({ type: 'step-progress', step: stepId, ...p }),
-      mask: (t) => masker.mask(t),
-      warn: (m) => warnings.push(masker.mask(m)),
-      ...(this.options.trail && { trail: this.options.trail }),
-    };
-  }
-
   private recordRollback(step: StepDecl): RecordedAction[] {
     return step.rollback.map((a) => {
-      const kind = getStepKind(a.kind);
+      const kind = this.options.kinds.get(a.kind);
       let inputs: Record<string, unknown>;
       try {
-        inputs = kind ? this.options.masker.maskDeep(journaledInputs(this.render(a, kind, step))) : {};
+        inputs = kind ? journaledInputs(this.render(a, kind, step)) : {};
       } catch (e) {
-        inputs = { unrendered: this.options.masker.mask((e as Error).message) };
+        inputs = { unrendered: (e as Error).message };
       }
       return { kind: a.kind, ...(a.title !== undefined && { title: a.title }), inputs };
     });
@@ -220,9 +212,8 @@ class PlanRun {
   /** A signal stops the step, a second one the rollback; a fault fails the step, but never stops a rollback. */
   private onStop(stop: Stop): void {
     if (stop.type === 'fault') {
-      const message = this.options.masker.mask(stop.message);
-      this.faults.push(message);
-      this.emit({ type: 'fault', at: now(), message, during: this.interruptedDuring });
+      this.faults.push(stop.message);
+      this.emit({ type: 'fault', at: now(), message: stop.message, during: this.interruptedDuring });
       if (!this.rollingBack) this.faulted.abort('interrupted');
       return;
     }
@@ -245,35 +236,8 @@ class PlanRun {
 
   async run(): Promise<RunOutcome> {
     const unsubscribe = this.options.interrupts?.subscribe((stop) => this.onStop(stop));
-    const masker = this.options.masker;
-    const secretVars = new Set(this.plan.vars.filter((v) => v.secret).map((v) => v.name));
     if (this.options.carried?.mode !== 'resume' && this.options.carried?.mode !== 'rollback')
-      this.emit({
-        type: 'run-start',
-        at: now(),
-        runId: this.files.id,
-        runDir: this.files.dir,
-        plan: {
-          name: this.plan.name,
-          file: this.plan.file,
-          sha256: this.files.planSha256,
-          ...(this.plan.title && { title: this.plan.title }),
-        },
-        vars: Object.fromEntries(
-          Object.entries(this.options.vars).map(([k, v]) => [k, secretVars.has(k) ? '****' : masker.mask(String(v))]),
-        ),
-        steps: [
-          ...this.plan.steps.map((s) => ({ id: s.id, kind: s.kind, ...(s.title !== undefined && { title: masker.mask(s.title) }) })),
-          ...this.plan.finally.map((s) => ({
-            id: s.id,
-            kind: s.kind,
-            ...(s.title !== undefined && { title: masker.mask(s.title) }),
-            finally: true,
-          })),
-        ],
-        cwd: this.options.cwd,
-        options: { yes: this.options.yes, rollback: this.options.rollback, ...(this.options.failAt && { failAt: this.options.failAt }) },
-      });
+      this.emit(runStartEvent(this.plan, this.files, this.options, this.secretVars));
     try {
       let failed: string | undefined;
       if (this.options.carried?.mode === 'rollback')
@@ -282,7 +246,7 @@ class PlanRun {
         failed = await this.runSteps();
       } catch (e) {
         // A bug in the step loop must not skip the rollback of what already changed.
-        this.onStop({ type: 'fault', message: `internal error in runbook: ${this.options.masker.mask((e as Error).message)}` });
+        this.onStop({ type: 'fault', message: `internal error in runbook: ${(e as Error).message}` });
         failed = this.current ?? this.plan.steps[0]?.id;
       }
       // Awaited here, not returned: the subscription must stay until the rollback is over, so a second signal can stop it.
@@ -310,15 +274,13 @@ class PlanRun {
   }
 
   private async runStep(index: number, step: StepDecl): Promise<boolean> {
-    const kind = getStepKind(step.kind)!;
+    const kind = this.options.kinds.get(step.kind)!;
     const t0 = Date.now();
-    const masker = this.options.masker;
-    const end = (e: Omit<Extract<RunEvent, { type: 'step-end' }>, 'type' | 'at' | 'step' | 'index' | 'durationMs'>) =>
-      this.emit({ type: 'step-end', at: now(), step: step.id, index, durationMs: Date.now() - t0, ...e });
+    const end = (e: StepEnd) => this.endStep(step.id, index, t0, e);
     const condition = this.conditionHolds(step.when, step);
     if (!condition.holds) {
       this.states[step.id] = { status: 'skipped', outputs: {} };
-      end({ status: 'skipped', ...(condition.reason !== undefined && { reason: condition.reason }), rollback: [] });
+      end({ status: 'skipped', ...(condition.reason !== undefined && { reason: condition.reason }) });
       return true;
     }
     let rendered: Rendered;
@@ -338,9 +300,8 @@ class PlanRun {
       });
       end({
         status: 'failed',
-        error: masker.mask(`cannot render the step: ${e.message}`),
+        error: `cannot render the step: ${e.message}`,
         hint: 'the value comes from a var or an earlier step; check that it is set',
-        rollback: [],
       });
       return false;
     }
@@ -350,9 +311,9 @@ class PlanRun {
       step: step.id,
       index,
       kind: step.kind,
-      ...(step.title !== undefined && { title: masker.mask(step.title) }),
+      ...(step.title !== undefined && { title: step.title }),
       attempt: 1,
-      inputs: masker.maskDeep(journaledInputs(rendered)),
+      inputs: journaledInputs(rendered),
     });
     const { spec } = rendered;
     const stepDir = () => this.files.stepDir(index, step.id);
@@ -371,10 +332,9 @@ class PlanRun {
         ...(step.timeout !== undefined && { timeoutMs: parseDuration(step.timeout) }),
         retries: step.retries ?? 0,
         retryDelayMs: step.retry_delay !== undefined ? parseDuration(step.retry_delay) : 1000,
-        context: (signal) => this.context(step.id, stepDir, signal, warnings, rendered.env),
+        context: (signal) => stepContext(this.contextSource, step.id, stepDir, signal, warnings, rendered.env),
         interrupt: this.stepInterrupt(),
-        onRetry: (attempt, error, delayMs) =>
-          this.emit({ type: 'step-retry', at: now(), step: step.id, attempt, error: masker.mask(error), delayMs }),
+        onRetry: (attempt, error, delayMs) => this.emit({ type: 'step-retry', at: now(), step: step.id, attempt, error, delayMs }),
       });
     }
     const fault = this.faults[0];
@@ -383,7 +343,7 @@ class PlanRun {
       this.stack.push({ index, step, kind, ...(result.undo !== undefined && { undo: result.undo }) });
       this.states[step.id] = { status: 'succeeded', outputs: result.outputs };
       const undo = {
-        ...(result.undo !== undefined && { undo: masker.maskDeep(result.undo) }),
+        ...(result.undo !== undefined && { undo: result.undo }),
         rollback: this.recordRollback(step),
         ...(kind.undo && { builtInUndo: kind.undoSummary ?? 'built-in undo' }),
       };
@@ -406,20 +366,12 @@ class PlanRun {
       }
       this.states[step.id] = { status: 'succeeded', outputs: result.outputs };
       this.stack.push({ index, step, kind, ...(result.undo !== undefined && { undo: result.undo }), ...(envBefore && { envBefore }) });
-      const maskedEnv =
-        result.env && Object.fromEntries(Object.entries(result.env).map(([k, v]) => [k, v === null ? null : masker.mask(v)]));
-      this.emit({
-        type: 'step-output',
-        at: now(),
-        step: step.id,
-        outputs: masker.maskDeep(result.outputs),
-        ...(maskedEnv && { env: maskedEnv }),
-      });
+      this.emit({ type: 'step-output', at: now(), step: step.id, outputs: result.outputs, ...(result.env && { env: result.env }) });
       end({
         status: 'succeeded',
-        ...(result.note !== undefined && { note: masker.mask(result.note) }),
+        ...(result.note !== undefined && { note: result.note }),
         ...(warnings.length && { warnings }),
-        ...(result.undo !== undefined && { undo: masker.maskDeep(result.undo) }),
+        ...(result.undo !== undefined && { undo: result.undo }),
         rollback: this.recordRollback(step),
         ...(kind.undo && { builtInUndo: kind.undoSummary ?? 'built-in undo' }),
       });
@@ -433,12 +385,11 @@ class PlanRun {
     }
     end({
       status: 'failed',
-      error: masker.mask(result.message),
-      ...(result.hint !== undefined && { hint: masker.mask(result.hint) }),
+      error: result.message,
+      ...(result.hint !== undefined && { hint: result.hint }),
       ...(continued && { continued: true }),
       ...(warnings.length && { warnings }),
-      ...(result.undo !== undefined && { undo: masker.maskDeep(result.undo) }),
-      rollback: [],
+      ...(result.undo !== undefined && { undo: result.undo }),
     });
     return continued;
   }
@@ -503,8 +454,7 @@ class PlanRun {
         this.current = step.id;
         return this.runStep(index, step);
       },
-      skip: (index, step, reason) =>
-        this.emit({ type: 'step-end', at: now(), step: step.id, index, status: 'skipped', durationMs: 0, reason, rollback: [] }),
+      skip: (index, step, reason) => this.endStep(step.id, index, undefined, { status: 'skipped', reason }),
     });
   }
 
@@ -518,10 +468,10 @@ class PlanRun {
         type: 'step-output',
         at: now(),
         step: id,
-        outputs: this.options.masker.maskDeep(c.outputs),
+        outputs: c.outputs,
         ...(c.env && { env: c.env }),
       });
-    this.emit({ type: 'step-end', at: now(), step: id, index, status: 'skipped', durationMs: 0, reason, rollback: [] });
+    this.endStep(id, index, undefined, { status: 'skipped', reason });
   }
 
   /** `runbook rollback`: undoes the carried steps; a signal stops it as a second signal stops a rollback. */
@@ -537,9 +487,8 @@ class PlanRun {
   private async recoverCrashed(id: string): Promise<void> {
     const index = this.plan.steps.findIndex((s) => s.id === id);
     const step = this.plan.steps[index];
-    const kind = step && getStepKind(step.kind);
+    const kind = step && this.options.kinds.get(step.kind);
     if (!step || !kind?.undoAfterCrash) return;
-    const masker = this.options.masker;
     const t0 = Date.now();
     let undo: JsonValue | undefined;
     let problem: string | undefined;
@@ -547,10 +496,10 @@ class PlanRun {
       const { spec, env } = this.render(step, kind);
       undo = await kind.undoAfterCrash(
         spec,
-        this.context(step.id, () => this.files.stepDir(index, step.id), this.stopRollback.signal, [], env),
+        stepContext(this.contextSource, step.id, () => this.files.stepDir(index, step.id), this.stopRollback.signal, [], env),
       );
     } catch (e) {
-      problem = masker.mask((e as Error).message);
+      problem = (e as Error).message;
     }
     const said =
       problem !== undefined
@@ -558,16 +507,10 @@ class PlanRun {
         : undo !== undefined
           ? 'what it changed was read back, so the rollback undoes it'
           : 'it left nothing to undo';
-    this.emit({
-      type: 'step-end',
-      at: now(),
-      step: id,
-      index,
+    this.endStep(id, index, t0, {
       status: 'failed',
-      durationMs: Date.now() - t0,
       error: `the run died while this step ran; ${said}`,
-      ...(undo !== undefined && { undo: masker.maskDeep(undo) }),
-      rollback: [],
+      ...(undo !== undefined && { undo }),
     });
     if (undo !== undefined) this.stack.push({ index, step: { ...step, rollback: [] }, kind, undo });
   }
@@ -579,7 +522,7 @@ class PlanRun {
       // A bug in the rollback loop: say what is left, never claim it is undone.
       this.onStop({
         type: 'fault',
-        message: `internal error in runbook during the rollback: ${this.options.masker.mask((e as Error).message)}`,
+        message: `internal error in runbook during the rollback: ${(e as Error).message}`,
       });
       this.emit({
         type: 'rollback-end',
@@ -594,7 +537,7 @@ class PlanRun {
 
   /** Says what is still changed (kept for the outcome too). */
   private byHand(entries: readonly NotUndone[]): string[] {
-    this.leftByHand = undoByHand(entries, this.options.masker);
+    this.leftByHand = undoByHand(entries);
     return [...this.leftByHand];
   }
 
@@ -646,7 +589,7 @@ class PlanRun {
         ownUndo = !ok;
       }
       for (const [i, action] of actions.entries()) {
-        const kind = getStepKind(action.kind)!;
+        const kind = this.options.kinds.get(action.kind)!;
         const n = i + (hasUndo ? 1 : 0);
         const title = action.title ?? `${action.kind} action ${i + 1}`;
         const condition = this.conditionHolds(action.when, f.step, action);
@@ -676,7 +619,7 @@ class PlanRun {
             title,
             status: 'failed',
             durationMs: 0,
-            error: this.options.masker.mask(`cannot render the action: ${e.message}`),
+            error: `cannot render the action: ${e.message}`,
           });
           failed.push(`${f.step.id}: ${title}`);
           actionsLeft.push(title);
@@ -705,7 +648,6 @@ class PlanRun {
     action?: ActionDecl,
   ): Promise<boolean> {
     const { spec } = rendered;
-    const masker = this.options.masker;
     const t0 = Date.now();
     if (this.stopRollback.signal.aborted) {
       this.emit({
@@ -727,7 +669,7 @@ class PlanRun {
       action: n,
       kind: kind.kind,
       title,
-      inputs: undoToken !== undefined ? { undo: masker.maskDeep(undoToken) } : masker.maskDeep(journaledInputs(rendered)),
+      inputs: undoToken !== undefined ? { undo: undoToken } : journaledInputs(rendered),
     });
     const warnings: string[] = [];
     const stepDir = () => this.files.stepDir(f.index, f.step.id);
@@ -738,10 +680,9 @@ class PlanRun {
       ...(action?.timeout !== undefined && { timeoutMs: parseDuration(action.timeout) }),
       retries: action?.retries ?? 0,
       retryDelayMs: action?.retry_delay !== undefined ? parseDuration(action.retry_delay) : 1000,
-      context: (signal) => this.context(f.step.id, stepDir, signal, warnings, rendered.env),
+      context: (signal) => stepContext(this.contextSource, f.step.id, stepDir, signal, warnings, rendered.env),
       interrupt: this.stopRollback.signal,
-      onRetry: (attempt, error, delayMs) =>
-        this.emit({ type: 'step-retry', at: now(), step: f.step.id, attempt, error: masker.mask(error), delayMs }),
+      onRetry: (attempt, error, delayMs) => this.emit({ type: 'step-retry', at: now(), step: f.step.id, attempt, error, delayMs }),
     });
     this.emit({
       type: 'rollback-action-end',
@@ -751,8 +692,8 @@ class PlanRun {
       title,
       status: result.ok ? 'succeeded' : 'failed',
       durationMs: Date.now() - t0,
-      ...(!result.ok && { error: masker.mask(result.message), ...(result.hint !== undefined && { hint: masker.mask(result.hint) }) }),
-      ...(result.ok && result.note !== undefined && { note: masker.mask(result.note) }),
+      ...(!result.ok && { error: result.message, ...(result.hint !== undefined && { hint: result.hint }) }),
+      ...(result.ok && result.note !== undefined && { note: result.note }),
       ...(warnings.length && { warnings }),
     });
     return result.ok;

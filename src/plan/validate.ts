@@ -1,5 +1,5 @@
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
-import { allStepKinds, getStepKind } from '../steps/index.js';
+import type { StepKindRegistry } from '../steps/kind.js';
 import type { SchemaObject } from '../core/json.js';
 import { checkSchema } from './check-schema.js';
 import type { Check } from './checks/check.js';
@@ -33,24 +33,36 @@ export interface ValidatedPlan {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-let schemaCache: { count: number; schema: SchemaObject; fragment?: SchemaObject } | undefined;
-
-/** The plan schema for the kinds registered now (rebuilt when a kind is added). */
-export function planSchema(): SchemaObject {
-  const kinds = allStepKinds();
-  if (schemaCache?.count !== kinds.length) schemaCache = { count: kinds.length, schema: buildPlanSchema(kinds) };
-  return schemaCache.schema;
+interface SchemaCache {
+  readonly count: number;
+  readonly schema: SchemaObject;
+  fragment?: SchemaObject;
 }
 
-function validateLoaded(file: string, loaded: ReturnType<typeof loadPlanFile>): ValidatedPlan {
+/** Per registry: its schemas are rebuilt when a kind is added. */
+const schemaCache = new WeakMap<StepKindRegistry, SchemaCache>();
+
+function cached(kinds: StepKindRegistry): SchemaCache {
+  const all = kinds.all();
+  let cache = schemaCache.get(kinds);
+  if (cache?.count !== all.length) schemaCache.set(kinds, (cache = { count: all.length, schema: buildPlanSchema(all) }));
+  return cache;
+}
+
+/** The plan schema for the kinds registered now. */
+export function planSchema(kinds: StepKindRegistry): SchemaObject {
+  return cached(kinds).schema;
+}
+
+function validateLoaded(file: string, loaded: ReturnType<typeof loadPlanFile>, kinds: StepKindRegistry): ValidatedPlan {
   const { source, data } = loaded;
   if (!source || !data || hasErrors(loaded.diagnostics))
     return { ...(source && { source }), diagnostics: sortDiagnostics(loaded.diagnostics) };
-  const schemaFindings = checkSchema(source, data, planSchema());
+  const schemaFindings = checkSchema(source, data, planSchema(kinds));
   if (schemaFindings.length > 0) return { source, diagnostics: sortDiagnostics([...loaded.diagnostics, ...schemaFindings]) };
   const includes: Includes = { sources: new Map(), diagnostics: [] };
-  const plan = planFromJson(file, data, includeResolver(source, fragmentSchema(), includes));
-  const input = { plan, source, sources: includes.sources, kindOf: getStepKind };
+  const plan = planFromJson(file, data, includeResolver(source, fragmentSchema(kinds), includes));
+  const input = { plan, source, sources: includes.sources, kindOf: (name: string) => kinds.get(name) };
   const checked = checks.flatMap((check) => check(input));
   const findings = [
     ...checked,
@@ -66,20 +78,17 @@ function validateLoaded(file: string, loaded: ReturnType<typeof loadPlanFile>): 
 }
 
 /** The schema of fragment files, for the kinds registered now. */
-function fragmentSchema(): SchemaObject {
-  const cache = schemaCache?.count === allStepKinds().length ? schemaCache : undefined;
-  if (cache?.fragment) return cache.fragment;
-  const fragment = buildFragmentSchema(planSchema());
-  schemaCache = { ...schemaCache!, fragment };
-  return fragment;
+function fragmentSchema(kinds: StepKindRegistry): SchemaObject {
+  const cache = cached(kinds);
+  return (cache.fragment ??= buildFragmentSchema(cache.schema));
 }
 
 /** Reads a plan file and reports everything wrong with it, before anything runs. */
-export function validatePlanFile(file: string): ValidatedPlan {
-  return validateLoaded(file, loadPlanFile(file));
+export function validatePlanFile(file: string, kinds: StepKindRegistry): ValidatedPlan {
+  return validateLoaded(file, loadPlanFile(file), kinds);
 }
 
 /** Same as validatePlanFile for text already in memory (stdin, a git revision). */
-export function validatePlanText(file: string, text: string): ValidatedPlan {
-  return validateLoaded(file, parsePlanText(file, text));
+export function validatePlanText(file: string, text: string, kinds: StepKindRegistry): ValidatedPlan {
+  return validateLoaded(file, parsePlanText(file, text), kinds);
 }

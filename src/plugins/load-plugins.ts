@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { codes, type Diagnostic, type RuleName } from '../diagnostics/index.js';
-import { getStepKind, registerStepKind } from '../steps/index.js';
+import type { StepKindRegistry } from '../steps/kind.js';
 import { asKind, contractProblems, exportedKinds } from './contract.js';
 
 /** One plug-in to load, and where it was asked for (a plan's `plugins:` entry, or `--plugin`). */
@@ -17,8 +17,8 @@ export interface PluginRequest {
   readonly col: number;
 }
 
-/** Modules loaded by this process, by resolved location, so each loads (and registers) once. */
-const loaded = new Map<string, readonly string[]>();
+/** Modules loaded into each registry, by resolved location, so each loads (and registers) once. */
+const loadedInto = new WeakMap<StepKindRegistry, Map<string, readonly string[]>>();
 
 const isPath = (spec: string) => spec.startsWith('.') || isAbsolute(spec) || /\.(m|c)?[jt]s$/.test(spec);
 
@@ -48,9 +48,11 @@ function finding(r: PluginRequest, rule: RuleName, message: string, hint: string
 }
 
 /** Imports one module and registers its kinds; findings when it does not load or breaks the kind contract. */
-async function loadOne(r: PluginRequest): Promise<Diagnostic[]> {
+async function loadOne(r: PluginRequest, registry: StepKindRegistry): Promise<Diagnostic[]> {
   const where = locate(r);
   if ('problem' in where) return [finding(r, 'plugin-load', where.problem, where.hint)];
+  const loaded = loadedInto.get(registry) ?? new Map<string, readonly string[]>();
+  loadedInto.set(registry, loaded);
   if (loaded.has(where.at)) return [];
   let mod: Record<string, unknown>;
   try {
@@ -95,7 +97,7 @@ async function loadOne(r: PluginRequest): Promise<Diagnostic[]> {
       return;
     }
     const kind = asKind(k);
-    const existing = getStepKind(kind.kind);
+    const existing = registry.get(kind.kind);
     if (existing && existing !== kind) {
       out.push(
         finding(
@@ -107,17 +109,17 @@ async function loadOne(r: PluginRequest): Promise<Diagnostic[]> {
       );
       return;
     }
-    registerStepKind(kind);
+    registry.register(kind);
     names.push(kind.kind);
   });
   loaded.set(where.at, names);
   return out;
 }
 
-/** Loads plug-ins in order before any plan is checked; every finding, positioned where each was asked for. */
-export async function loadPlugins(requests: readonly PluginRequest[]): Promise<Diagnostic[]> {
+/** Loads plug-ins in order into a registry before any plan is checked; every finding, positioned where each was asked for. */
+export async function loadPlugins(requests: readonly PluginRequest[], registry: StepKindRegistry): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
-  for (const r of requests) out.push(...(await loadOne(r)));
+  for (const r of requests) out.push(...(await loadOne(r, registry)));
   return out;
 }
 

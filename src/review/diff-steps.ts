@@ -71,7 +71,7 @@ function rollbackChanges(
 export function diffSteps(beforePlan: Plan, afterPlan: Plan, sides: Sides): PlanChange[] {
   const before = beforePlan.steps;
   const after = afterPlan.steps;
-  const reordered = orderRisks(beforePlan, afterPlan, sides.new);
+  const reordered = orderRisks(beforePlan, afterPlan, sides.new, sides.kinds);
   const oldIds = new Map(before.map((s, i) => [s.id, i]));
   const newIds = new Map(after.map((s, i) => [s.id, i]));
   const gates = gateRisks(before, after);
@@ -110,7 +110,7 @@ export function diffSteps(beforePlan: Plan, afterPlan: Plan, sides: Sides): Plan
     const moved =
       op.op === 'add' ? { from: was + 1, to: op.newIndex + 1, ...(op.newIndex > 0 && { after: after[op.newIndex - 1]!.id }) } : undefined;
     const risks = [
-      ...stepFieldRisks(step.id, old, step, changedLeaves(old, step)),
+      ...stepFieldRisks(step.id, old, step, changedLeaves(old, step), sides.kinds),
       ...rollback.risks,
       ...(gates.get(step.id) ?? []),
       ...(reordered.get(step.id) ?? []),

@@ -1,3 +1,4 @@
+import type { StepKindRegistry } from '../steps/kind.js';
 import type { ConnectionDecl, Plan, VarDecl } from '../plan/model.js';
 import type { FieldChange, PlanChange, PlanDiff, RiskNote } from './diff-model.js';
 import { diffFinally, diffPlugins } from './diff-reuse.js';
@@ -60,7 +61,8 @@ function diffVars(before: readonly VarDecl[], after: Plan, sides: Sides): PlanCh
             },
           ]
         : [];
-    const effects = a && b && fields.some((f) => f.field === 'default') ? defaultEffects(name, a.default, after, sides.masker) : undefined;
+    const effects =
+      a && b && fields.some((f) => f.field === 'default') ? defaultEffects(name, a.default, after, sides.masker, sides.kinds) : undefined;
     risks.push(...(effects?.risks ?? []));
     changes.push({
       target: 'var',
@@ -110,6 +112,7 @@ export function diffPlans(
   before: Plan | undefined,
   after: Plan | undefined,
   labels: { readonly old: string; readonly new: string },
+  kinds: StepKindRegistry,
 ): PlanDiff {
   const empty: Plan = {
     file: '/dev/null',
@@ -124,7 +127,7 @@ export function diffPlans(
   const a = before ?? empty;
   const b = after ?? empty;
   const masker = reviewMasker([a, b]);
-  const sides: Sides = { old: new StaticRenderer(a, masker), new: new StaticRenderer(b, masker), masker };
+  const sides: Sides = { old: new StaticRenderer(a, masker), new: new StaticRenderer(b, masker), masker, kinds };
   const plugins = diffPlugins(a, b);
   const planChanges = [
     ...recordChanges(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>, planFields, (v) =>

@@ -1,3 +1,4 @@
+import type { StepKindRegistry } from '../steps/kind.js';
 import { describePlan, type StepDescription } from '../engine/describe.js';
 import { expandLoops } from '../plan/expand-loops.js';
 import { allSteps, type Plan } from '../plan/model.js';
@@ -106,9 +107,15 @@ function failure(s: StepDescription, steps: readonly StepDescription[], plan: Pl
 }
 
 /** The plan as the document an on-call operator reads, in markdown; secrets masked, nothing run. */
-export function explainPlan(declared: Plan, file: string): string {
+export function explainPlan(declared: Plan, file: string, kinds: StepKindRegistry): string {
   const plan = expandLoops(declared, reviewVars(declared));
-  const d = describePlan(planWithoutClock(plan), { vars: reviewVars(plan), env: {}, masker: reviewMasker([plan]), shellForm: 'display' });
+  const d = describePlan(planWithoutClock(plan), {
+    vars: reviewVars(plan),
+    env: {},
+    masker: reviewMasker([plan]),
+    kinds,
+    shellForm: 'display',
+  });
   const lines = [
     `# ${d.title ?? d.name}`,
     '',

@@ -1,5 +1,5 @@
 import type { ActionDecl, StepDecl } from '../plan/model.js';
-import { getStepKind } from '../steps/index.js';
+import type { StepKindRegistry } from '../steps/kind.js';
 import type { Masker } from '../core/mask.js';
 import type { FieldChange } from './diff-model.js';
 import { loopShown } from './loop-text.js';
@@ -11,6 +11,8 @@ export interface Sides {
   readonly old: StaticRenderer;
   readonly new: StaticRenderer;
   readonly masker: Masker;
+  /** The kinds of both plans' steps. */
+  readonly kinds: StepKindRegistry;
 }
 
 const commonFields = [
@@ -38,9 +40,10 @@ export function actionLeaves(a: ActionDecl): Map<string, unknown> {
   return out;
 }
 
-function shown(value: unknown, field: string, kind: string, renderer: StaticRenderer, masker: Masker): string {
+function shown(value: unknown, field: string, kind: string, renderer: StaticRenderer, sides: Sides): string {
+  const { masker } = sides;
   if (typeof value !== 'string') return masker.mask(showValue(value));
-  const shell = getStepKind(kind)?.shellFields?.includes(field) === true;
+  const shell = sides.kinds.get(kind)?.shellFields?.includes(field) === true;
   return masker.mask(renderer.render(value, shell ? 'shell' : 'text'));
 }
 
@@ -57,8 +60,8 @@ export function fieldChanges(a: ActionDecl | StepDecl | undefined, b: ActionDecl
     const x = left.get(field);
     const y = right.get(field);
     if (sameData(x, y)) continue;
-    let oldText = x === undefined ? undefined : shown(x, field, a?.kind ?? '', sides.old, sides.masker);
-    let newText = y === undefined ? undefined : shown(y, field, b?.kind ?? '', sides.new, sides.masker);
+    let oldText = x === undefined ? undefined : shown(x, field, a?.kind ?? '', sides.old, sides);
+    let newText = y === undefined ? undefined : shown(y, field, b?.kind ?? '', sides.new, sides);
     if (oldText !== undefined && oldText === newText) {
       oldText = sides.masker.mask(showValue(x));
       newText = sides.masker.mask(showValue(y));

@@ -1,3 +1,4 @@
+import type { StepKindRegistry } from '../steps/kind.js';
 import { isMap, isPair, isScalar, isSeq, parseDocument, Scalar, visit, type Document, type YAMLMap } from 'yaml';
 import { listComments } from './comments.js';
 import { keepWrittenText, keptTextTag } from './kept-text.js';
@@ -33,7 +34,7 @@ function stepKind(step: YAMLMap): string {
 }
 
 /** Puts every mapping of the plan in canonical key order. */
-function orderPlan(doc: Document.Parsed): void {
+function orderPlan(doc: Document.Parsed, kinds: StepKindRegistry): void {
   const root = doc.contents;
   if (!isMap(root)) return;
   // Comments above the first key (the $schema modeline) stay at the top of the file, whichever key comes first.
@@ -50,9 +51,10 @@ function orderPlan(doc: Document.Parsed): void {
   const steps = [root.get('steps'), root.get('finally')].flatMap((s) => (isSeq(s) ? s.items : []));
   for (const step of steps) {
     if (!isMap(step)) continue;
-    orderMap(step, stepKeyOrder(stepKind(step), true));
+    orderMap(step, stepKeyOrder(stepKind(step), true, kinds));
     const rollback = step.get('rollback');
-    if (isSeq(rollback)) for (const action of rollback.items) if (isMap(action)) orderMap(action, stepKeyOrder(stepKind(action), false));
+    if (isSeq(rollback))
+      for (const action of rollback.items) if (isMap(action)) orderMap(action, stepKeyOrder(stepKind(action), false, kinds));
   }
 }
 
@@ -74,7 +76,7 @@ function normaliseQuoting(doc: Document.Parsed): void {
  * only where YAML needs them; block scalars and wrapped text stay as written, every comment is kept. It refuses (returns a problem) when the
  * text does not parse, and checks its own output means the same and keeps the same comments.
  */
-export function formatPlanText(text: string): FormatResult {
+export function formatPlanText(text: string, kinds: StepKindRegistry): FormatResult {
   const doc = parseDocument(text, { keepSourceTokens: false, customTags: [keptTextTag] });
   const error = doc.errors[0];
   if (error) {
@@ -92,7 +94,7 @@ export function formatPlanText(text: string): FormatResult {
     // An alias without its anchor, or aliases that expand too far: the loader refuses these too.
     return { problem: `not valid YAML: ${(e as Error).message}` };
   }
-  orderPlan(doc);
+  orderPlan(doc, kinds);
   normaliseQuoting(doc);
   keepWrittenText(doc, text);
   const written = doc.toString({ indent: 2, indentSeq: true, lineWidth: 0, minContentWidth: 0 });

@@ -1,4 +1,4 @@
-import { getStepKind } from '../steps/index.js';
+import type { StepKindRegistry } from '../steps/kind.js';
 
 /** Top-level keys of a plan in the order `fmt` writes them. */
 export const planKeyOrder = [
@@ -20,7 +20,7 @@ export const varKeyOrder = ['type', 'default', 'choices', 'pattern', 'env', 'fal
 const stepHead = ['id', 'kind', 'for_each', 'title', 'description', 'when', 'timeout', 'retries', 'retry_delay', 'continue_on_error'];
 
 /** Keys of a step (or, with `rollback: false`, a rollback action) of a kind, in canonical order. */
-export function stepKeyOrder(kind: string, withRollback: boolean): string[] {
-  const own = Object.keys(getStepKind(kind)?.schema.properties ?? {});
+export function stepKeyOrder(kind: string, withRollback: boolean, kinds: StepKindRegistry): string[] {
+  const own = Object.keys(kinds.get(kind)?.schema.properties ?? {});
   return [...stepHead, ...own, ...(withRollback ? ['undo_when', 'rollback'] : [])];
 }

@@ -1,20 +1,20 @@
 import { planSchema } from '../plan/validate.js';
-import type { AnyStepKind } from '../steps/kind.js';
+import type { AnyStepKind, StepKindRegistry } from '../steps/kind.js';
 import type { SchemaObject } from '../core/json.js';
 import { kindExample } from './kind-example.js';
 import { kindFields, type KindField } from './kind-fields.js';
 
 /** Fields every step has (id, when, timeout, rollback, ...), read from the plan schema's branch of a kind. */
-export function commonFields(kind: AnyStepKind): KindField[] {
-  const step = (planSchema().$defs as Record<string, SchemaObject>)[`step-${kind.kind}`]!;
+export function commonFields(kind: AnyStepKind, kinds: StepKindRegistry): KindField[] {
+  const step = (planSchema(kinds).$defs as Record<string, SchemaObject>)[`step-${kind.kind}`]!;
   const own = new Set([...Object.keys(kind.schema.properties), 'kind', 'raw']);
   const properties = Object.fromEntries(Object.entries(step.properties as Record<string, SchemaObject>).filter(([name]) => !own.has(name)));
   return kindFields({ properties, required: ['id'] });
 }
 
 /** The kind's own fields, with `raw` for kinds that run shell code. */
-function ownFields(kind: AnyStepKind): KindField[] {
-  const step = (planSchema().$defs as Record<string, SchemaObject>)[`step-${kind.kind}`]!;
+function ownFields(kind: AnyStepKind, kinds: StepKindRegistry): KindField[] {
+  const step = (planSchema(kinds).$defs as Record<string, SchemaObject>)[`step-${kind.kind}`]!;
   const raw = (step.properties as Record<string, SchemaObject>).raw;
   return kindFields({ properties: { ...kind.schema.properties, ...(raw && { raw }) }, required: kind.schema.required ?? [] });
 }
@@ -38,8 +38,8 @@ function fieldText(f: KindField): string[] {
 }
 
 /** `runbook kinds NAME`: what the kind does, its fields with types and defaults, whether it undoes itself, an example. */
-export function kindText(kind: AnyStepKind): string {
-  const common = commonFields(kind)
+export function kindText(kind: AnyStepKind, registry: StepKindRegistry): string {
+  const common = commonFields(kind, registry)
     .filter((f) => !f.name.includes('.'))
     .map((f) => f.name);
   return [
@@ -48,7 +48,7 @@ export function kindText(kind: AnyStepKind): string {
     `It ${undoText(kind)}.`,
     '',
     'Fields:',
-    ...ownFields(kind).flatMap(fieldText),
+    ...ownFields(kind, registry).flatMap(fieldText),
     '',
     `Every step also takes: ${common.join(', ')} (docs/step-kinds.md describes them).`,
     '',
@@ -75,7 +75,7 @@ function fieldTable(fields: readonly KindField[]): string[] {
 }
 
 /** docs/step-kinds.md: every kind with its fields, defaults and an example, generated from the kinds' schemas. */
-export function kindsMarkdown(kinds: readonly AnyStepKind[]): string {
+export function kindsMarkdown(registry: StepKindRegistry, kinds: readonly AnyStepKind[] = registry.all()): string {
   const lines = [
     '# Step kinds',
     '',
@@ -87,7 +87,7 @@ export function kindsMarkdown(kinds: readonly AnyStepKind[]): string {
     '',
     '## Fields of every step',
     '',
-    ...fieldTable(kinds[0] ? commonFields(kinds[0]) : []),
+    ...fieldTable(kinds[0] ? commonFields(kinds[0], registry) : []),
     '',
   ];
   for (const k of kinds) {
@@ -98,7 +98,7 @@ export function kindsMarkdown(kinds: readonly AnyStepKind[]): string {
       '',
       `It ${undoText(k)}.`,
       '',
-      ...fieldTable(ownFields(k)),
+      ...fieldTable(ownFields(k, registry)),
       '',
       '```yaml',
       kindExample(k).trimEnd(),

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { ActionDecl, Plan } from '../plan/model.js';
-import { getStepKind } from '../steps/index.js';
+import type { StepKindRegistry } from '../steps/kind.js';
 import { flatten } from './flatten.js';
 import type { StaticRenderer } from './static-render.js';
 
@@ -25,9 +25,9 @@ function filesIn(text: string): string[] {
  * `file /srv/app/.env`, `database target`. Used to tell when reordering two steps changes what
  * one of them finds. A heuristic over rendered text: it names, it does not prove.
  */
-export function namedData(action: ActionDecl, plan: Plan, renderer: StaticRenderer): Set<string> {
+export function namedData(action: ActionDecl, plan: Plan, renderer: StaticRenderer, kinds: StepKindRegistry): Set<string> {
   const names = new Set<string>();
-  const connectionFields = getStepKind(action.kind)?.connectionFields ?? [];
+  const connectionFields = kinds.get(action.kind)?.connectionFields ?? [];
   for (const leaf of flatten(action.spec)) {
     if (leaf.path === 'tables' && Array.isArray(leaf.value)) leaf.value.forEach((t) => names.add(`table ${String(t)}`));
     const where = /^where\.(.+)$/.exec(leaf.path);

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { codes, type Diagnostic } from '../diagnostics/index.js';
 import type { Plan } from '../plan/model.js';
 import { validatePlanText } from '../plan/validate.js';
+import type { StepKindRegistry } from '../steps/kind.js';
 
 /** A plan named on the command line, read and validated; `plan` is absent for /dev/null (no plan). */
 export interface ReadPlan {
@@ -81,15 +82,15 @@ export function readPlanSource(ref: string, cwd: string, label = ref, home?: str
 }
 
 /** Validates a plan read by readPlanSource. */
-export function checkPlanSource(got: PlanSourceText | ReadPlan): ReadPlan {
+export function checkPlanSource(got: PlanSourceText | ReadPlan, kinds: StepKindRegistry): ReadPlan {
   if ('diagnostics' in got) return got;
   const { label, text } = got;
   if (text === undefined) return { label, diagnostics: [] };
-  const checked = validatePlanText(label, text);
+  const checked = validatePlanText(label, text, kinds);
   return { label, text, diagnostics: checked.diagnostics, ...(checked.plan && { plan: checked.plan }) };
 }
 
 /** Reads and validates a plan given as a file, `REV:path`, or /dev/null; `label` names it in messages. */
-export function readPlan(ref: string, cwd: string, label = ref): ReadPlan {
-  return checkPlanSource(readPlanSource(ref, cwd, label));
+export function readPlan(ref: string, cwd: string, kinds: StepKindRegistry, label = ref): ReadPlan {
+  return checkPlanSource(readPlanSource(ref, cwd, label), kinds);
 }

@@ -1,5 +1,5 @@
 import type { ActionDecl, StepDecl } from '../plan/model.js';
-import { getStepKind } from '../steps/index.js';
+import type { StepKindRegistry } from '../steps/kind.js';
 import type { RiskNote } from './diff-model.js';
 import { httpChecksLoosened } from './http-checks.js';
 
@@ -40,7 +40,13 @@ function rawRisk(before: ActionDecl | undefined, after: ActionDecl, what: string
 const label = (a: ActionDecl) => `[${a.kind}]${a.title ? ` ${a.title}` : ''}`;
 
 /** Risks of a step whose own fields changed (rollback is judged separately). */
-export function stepFieldRisks(id: string, before: StepDecl, after: StepDecl, changed: readonly string[]): RiskNote[] {
+export function stepFieldRisks(
+  id: string,
+  before: StepDecl,
+  after: StepDecl,
+  changed: readonly string[],
+  kinds: StepKindRegistry,
+): RiskNote[] {
   const notes: RiskNote[] = [...rawRisk(before, after, `step "${id}"`)];
   if (after.kind === 'shell' && (before.kind !== 'shell' || changed.some((f) => shellFields.test(f)))) {
     notes.push({
@@ -74,7 +80,7 @@ export function stepFieldRisks(id: string, before: StepDecl, after: StepDecl, ch
       message: `check loosened: a failure of step "${id}" no longer stops the run (continue_on_error)`,
     });
   }
-  const undo = (s: StepDecl) => getStepKind(s.kind)?.undo !== undefined;
+  const undo = (s: StepDecl) => kinds.get(s.kind)?.undo !== undefined;
   if (undo(before) && !undo(after)) {
     notes.push({
       risk: 'rollback-weakened',

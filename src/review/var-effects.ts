@@ -1,5 +1,5 @@
 import type { ActionDecl, Plan, VarDecl } from '../plan/model.js';
-import { getStepKind } from '../steps/index.js';
+import type { StepKindRegistry } from '../steps/kind.js';
 import type { Masker } from '../core/mask.js';
 import type { AffectedField, RiskNote } from './diff-model.js';
 import { flatten } from './flatten.js';
@@ -34,13 +34,14 @@ export function defaultEffects(
   oldDefault: VarDecl['default'],
   plan: Plan,
   masker: Masker,
+  kinds: StepKindRegistry,
 ): { affected: AffectedField[]; risks: RiskNote[] } {
   const was = new StaticRenderer(withDefault(plan, name, oldDefault), masker);
   const now = new StaticRenderer(plan, masker);
   const affected: AffectedField[] = [];
   const risks: RiskNote[] = [];
   for (const { action, step, rollback } of actionsOf(plan)) {
-    const shell = getStepKind(action.kind)?.shellFields ?? [];
+    const shell = kinds.get(action.kind)?.shellFields ?? [];
     const fields: AffectedField[] = [];
     for (const leaf of flatten(action.spec)) {
       // A list of plain values (params, an argv) is one leaf: its strings are rendered one by one.

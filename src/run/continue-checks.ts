@@ -1,4 +1,4 @@
-import { getStepKind } from '../steps/index.js';
+import type { StepKindRegistry } from '../steps/kind.js';
 import { allSteps, type Plan } from '../plan/model.js';
 import { repeatable } from './repeatable.js';
 import { describePhase, type RunState } from './run-state.js';
@@ -24,9 +24,9 @@ export function rollbackRefusal(state: RunState): Refusal | undefined {
 }
 
 /** A note for the operator when a rollback cannot know everything: the step that was running when the run died. */
-export function rollbackCaveat(state: RunState): string | undefined {
+export function rollbackCaveat(state: RunState, kinds: StepKindRegistry): string | undefined {
   if (!state.running) return undefined;
-  if (getStepKind(state.running.kind)?.undoAfterCrash)
+  if (kinds.get(state.running.kind)?.undoAfterCrash)
     return `step ${state.running.id} was running when run ${state.start.runId} died; its ${state.running.kind} step reads back what it changed, and the rollback undoes that`;
   return `step ${state.running.id} was running when run ${state.start.runId} died and never finished; runbook has no record of what it changed, so it is not undone: check it by hand`;
 }

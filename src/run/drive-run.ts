@@ -3,6 +3,7 @@ import type { LiveEvent, RunEvent, RunObserver } from '../engine/events.js';
 import { Interrupts } from '../engine/interrupts.js';
 import { runPlan, type RunFiles, type RunOptions, type RunOutcome } from '../engine/run-plan.js';
 import type { Plan } from '../plan/model.js';
+import { maskingObserver } from '../ui/masking-observer.js';
 import type { RunRenderer } from '../ui/renderer.js';
 import type { Journal } from './journal.js';
 import { crashTrail, type Cleanup } from './leftovers.js';
@@ -38,8 +39,8 @@ export interface OpenRun {
 }
 
 /**
- * Drives the engine over an open run: journals every event (flushed before the renderer hears of
- * it), and writes report.md at the end. A journal that cannot be written (a full disk) fails the
+ * Drives the engine over an open run: masks every event, journals it (flushed before the renderer
+ * hears of it), and writes report.md at the end. A journal that cannot be written (a full disk) fails the
  * running step and the rollback still runs. Closes the journal; the caller releases the lock.
  */
 export async function driveRun(run: OpenRun, options: RunOptions, renderer: RunRenderer, notice: Notice): Promise<StartedRun> {
@@ -71,7 +72,10 @@ export async function driveRun(run: OpenRun, options: RunOptions, renderer: RunR
     }
   };
   const events: RunEvent[] = [...run.earlier];
-  const observer: RunObserver = {
+  // A password in a var's URL is a secret from the first event on.
+  for (const value of Object.values(options.vars)) options.masker.addUrlPasswords(String(value));
+  // Every event is masked once, before the journal or the screen sees it.
+  const observer: RunObserver = maskingObserver(options.masker, {
     event(e: RunEvent) {
       const error = journal.append(e);
       events.push(e);
@@ -94,7 +98,7 @@ export async function driveRun(run: OpenRun, options: RunOptions, renderer: RunR
     live(e: LiveEvent) {
       renderer.live(e);
     },
-  };
+  });
   const t0 = Date.now();
   try {
     // A renderer learns the run's steps from its run-start: a later process shows it again (not journaled again).
@@ -138,7 +142,7 @@ export async function driveRun(run: OpenRun, options: RunOptions, renderer: RunR
       exitCode: outcome.exitCode,
       ...(outcome.failedStep !== undefined && { failedStep: outcome.failedStep }),
       finallyFailed: outcome.finallyFailed,
-      byHand: outcome.byHand,
+      byHand: outcome.byHand.map((line) => options.masker.mask(line)),
       problems,
     };
   } finally {

@@ -1,4 +1,4 @@
-import type { AnyStepKind } from './kind.js';
+import type { AnyStepKind, StepKindRegistry } from './kind.js';
 import { shell } from './shell.js';
 import { sqlCheck } from './sql-check.js';
 import { countCompare } from './count-compare.js';
@@ -10,32 +10,30 @@ import { note } from './note.js';
 import { sqliteBackup } from './sqlite-backup.js';
 
 /** Every built-in step kind, in the order `runbook schema` lists them. Adding a kind = one line here. */
-const builtIn: AnyStepKind[] = [shell, sqlCheck, countCompare, httpSmoke, confirm, envSwitch, sqliteToPg, note, sqliteBackup];
+const builtIn: readonly AnyStepKind[] = [shell, sqlCheck, countCompare, httpSmoke, confirm, envSwitch, sqliteToPg, note, sqliteBackup];
 
-const registry = new Map<string, AnyStepKind>(builtIn.map((k) => [k.kind, k]));
-
-/** Adds a step kind (built-in or a plug-in). Rejects a malformed kind with a message saying what is missing. */
-export function registerStepKind(kind: AnyStepKind): void {
+/** What is wrong with a kind's shape, if anything: the boundary check of the plug-in contract. */
+function malformed(kind: AnyStepKind): string | undefined {
   const missing = (['kind', 'summary', 'schema', 'outputs', 'describe', 'run'] as const).filter(
     (f) => (kind as unknown as Record<string, unknown>)[f] === undefined,
   );
-  if (missing.length > 0) {
-    throw new Error(`step kind "${String(kind.kind)}" is missing ${missing.join(', ')}`);
-  }
-  if (!/^[a-z][a-z0-9-]*$/.test(kind.kind)) {
-    throw new Error(`step kind name "${kind.kind}" must be kebab-case (a-z, 0-9, -)`);
-  }
-  registry.set(kind.kind, kind);
+  if (missing.length > 0) return `step kind "${String(kind.kind)}" is missing ${missing.join(', ')}`;
+  if (!/^[a-z][a-z0-9-]*$/.test(kind.kind)) return `step kind name "${kind.kind}" must be kebab-case (a-z, 0-9, -)`;
+  return undefined;
 }
 
-/** The kind registered under a name, if any. */
-export function getStepKind(name: string): AnyStepKind | undefined {
-  return registry.get(name);
-}
-
-/** All registered kinds, built-in first. */
-export function allStepKinds(): readonly AnyStepKind[] {
-  return [...registry.values()];
+/** A new registry holding the built-in kinds; plug-ins are registered into it by whoever made it. */
+export function createStepKindRegistry(): StepKindRegistry {
+  const kinds = new Map<string, AnyStepKind>(builtIn.map((k) => [k.kind, k]));
+  return {
+    get: (name) => kinds.get(name),
+    all: () => [...kinds.values()],
+    register(kind) {
+      const problem = malformed(kind);
+      if (problem !== undefined) throw new Error(problem);
+      kinds.set(kind.kind, kind);
+    },
+  };
 }
 
 export type * from './kind.js';

@@ -162,3 +162,13 @@ export function readUndoToken<T>(kind: string, token: JsonValue, fields: { reado
   if (!ok) throw new Error(`${kind} undo token has an unexpected shape: ${JSON.stringify(token)}`);
   return t as T;
 }
+
+/** The step kinds a run, a validation or a review knows, by name: made by the caller (with its plug-ins) and passed in. */
+export interface StepKindRegistry {
+  /** The kind registered under a name, if any. */
+  get(name: string): AnyStepKind | undefined;
+  /** All kinds, built-in first. */
+  all(): readonly AnyStepKind[];
+  /** Adds a kind; a malformed one is refused with a message saying what is wrong. */
+  register(kind: AnyStepKind): void;
+}

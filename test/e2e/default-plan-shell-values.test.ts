@@ -6,6 +6,7 @@ import { defaultPlanPath } from '../../src/demo/plan-args.js';
 import { buildScope } from '../../src/engine/scope.js';
 import { validatePlanFile } from '../../src/plan/validate.js';
 import { resolveVars } from '../../src/plan/vars.js';
+import { createStepKindRegistry } from '../../src/steps/index.js';
 import { shell } from '../../src/steps/shell.js';
 import { TemplateRenderer } from '../../src/template/render.js';
 import { runCli } from '../helpers/cli.js';
@@ -18,7 +19,7 @@ const databaseUrl = 'postgresql://agregator:pw-not-shown@127.0.0.1:1/agregator';
 
 /** The default plan's step (or rollback action) rendered the way the engine renders it, for these vars. */
 function rendered(stepId: string, cli: readonly string[], cwd: string, rollback?: number) {
-  const { plan, source } = validatePlanFile(defaultPlanPath);
+  const { plan, source } = validatePlanFile(defaultPlanPath, createStepKindRegistry());
   if (!plan) throw new Error('the default plan does not validate');
   const vars = resolveVars(
     plan,

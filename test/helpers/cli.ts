@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { resolve } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import type { StepKindRegistry } from '../../src/steps/kind.js';
 
 /** What a CLI run printed and returned. */
 export interface CliResult {
@@ -12,16 +13,20 @@ export interface CliResult {
 /** Runs the CLI in-process with captured streams (not a terminal). */
 export async function runCli(
   argv: readonly string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string; kinds?: StepKindRegistry } = {},
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
-    cwd: options.cwd ?? process.cwd(),
-  });
+  const code = await main(
+    argv,
+    {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      cwd: options.cwd ?? process.cwd(),
+    },
+    ...(options.kinds ? [options.kinds] : []),
+  );
   return { code, stdout, stderr };
 }
 

@@ -69,6 +69,11 @@ describe('the import graph of src/', () => {
     expect(upward).toEqual([]);
   });
 
+  it('keeps the engine away from concrete step kinds: from steps/ it imports only the kind contract', () => {
+    expect(edges.filter((e) => folderOf(e.from) === 'engine' && folderOf(e.to) === 'steps' && e.to !== 'steps/kind.ts')).toEqual([]);
+    expect(edges).toContainEqual({ from: 'engine/run-plan.ts', to: 'steps/kind.ts' });
+  });
+
   it('keeps core at the bottom: it imports nothing but core and packages', () => {
     expect(edges.filter((e) => folderOf(e.from) === 'core' && folderOf(e.to) !== 'core')).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import type { StepKindRegistry } from '../../steps/kind.js';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { hasErrors } from '../../diagnostics/index.js';
@@ -45,7 +46,7 @@ function pluginTexts(sides: readonly Side[]): { label: string; text: string; bas
 }
 
 /** `runbook diff OLD NEW`: what a change does to the procedure, with risk notes. */
-export function registerDiff(program: Command, io: CliIO, finish: Finish): void {
+export function registerDiff(program: Command, io: CliIO, finish: Finish, kinds: StepKindRegistry): void {
   withPluginOption(program.command('diff'))
     .description(
       'compare two plans by meaning: steps added, removed, moved or changed, with risk notes; exit 0 when they mean the same, 1 when they differ',
@@ -70,9 +71,9 @@ export function registerDiff(program: Command, io: CliIO, finish: Finish): void 
         io.stderr.write(`${got}\n`);
         return finish(exitCodes.invalid);
       }
-      if (!(await usePlugins(io, opts.plugin, pluginTexts(got), 'text', gitDriver ? io.stdout : io.stderr)))
+      if (!(await usePlugins(io, kinds, opts.plugin, pluginTexts(got), 'text', gitDriver ? io.stdout : io.stderr)))
         return finish(gitDriver ? exitCodes.ok : exitCodes.invalid);
-      const [before, after] = got.map(checkPlanSource) as [ReadPlan, ReadPlan];
+      const [before, after] = got.map((g) => checkPlanSource(g, kinds)) as [ReadPlan, ReadPlan];
       const diagnostics = [...before.diagnostics, ...after.diagnostics];
       if (hasErrors(diagnostics)) {
         const texts = new Map([before, after].flatMap((p) => (p.text === undefined ? [] : [[p.label, p.text] as const])));
@@ -80,7 +81,7 @@ export function registerDiff(program: Command, io: CliIO, finish: Finish): void 
         printDiagnostics(gitDriver ? io.stdout : io.stderr, diagnostics, 'text', texts);
         return finish(gitDriver ? exitCodes.ok : exitCodes.invalid);
       }
-      const d = diffPlans(before.plan, after.plan, { old: before.label, new: after.label });
+      const d = diffPlans(before.plan, after.plan, { old: before.label, new: after.label }, kinds);
       if (format === 'json') io.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
       else if (format === 'markdown') io.stdout.write(formatDiffMarkdown(d));
       else io.stdout.write(formatDiffText(d, pc.createColors(useColour(io, gitDriver))));

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import type { StepKindRegistry } from '../../steps/kind.js';
 import type { Command } from 'commander';
 import { Interrupts } from '../../engine/interrupts.js';
 import { expandLoops } from '../../plan/expand-loops.js';
@@ -41,7 +42,7 @@ export async function chooseRenderer(io: CliIO, json: boolean, willAsk: boolean)
 }
 
 /** `runbook exec PLAN`: runs the plan, rolling back finished steps if one fails. */
-export function registerExec(program: Command, io: CliIO, finish: Finish): void {
+export function registerExec(program: Command, io: CliIO, finish: Finish, kinds: StepKindRegistry): void {
   withPluginOption(program.command('exec'))
     .description('run a plan step by step; when a step fails, undo the finished steps newest first')
     .argument('<plan>', 'plan file')
@@ -65,7 +66,7 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
         );
         return finish(exitCodes.invalid);
       }
-      const prepared = await preparePlan(io, file, opts, true);
+      const prepared = await preparePlan(io, kinds, file, opts, true);
       if (!prepared) return finish(exitCodes.invalid);
       const expanded = expandLoops(prepared.plan, prepared.vars);
       const steps = allSteps(expanded);
@@ -89,6 +90,7 @@ export function registerExec(program: Command, io: CliIO, finish: Finish): void 
           env: io.env,
           vars: prepared.vars,
           masker: prepared.masker,
+          kinds,
           yes: opts.yes === true,
           rollback: opts.rollback,
           ...(opts.failAt !== undefined && { failAt: opts.failAt }),

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { StepKindRegistry } from '../../steps/kind.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatPlanText } from '../../review/fmt.js';
@@ -6,7 +7,7 @@ import { exitCodes, type CliIO } from '../io.js';
 import type { Finish } from '../shared-options.js';
 
 /** `runbook fmt [--check] PLAN...`: rewrites plans in the canonical style, keeping every comment. */
-export function registerFmt(program: Command, io: CliIO, finish: Finish): void {
+export function registerFmt(program: Command, io: CliIO, finish: Finish, kinds: StepKindRegistry): void {
   program
     .command('fmt')
     .description('rewrite plans in one canonical style (key order, indentation, quoting), keeping every comment')
@@ -26,7 +27,7 @@ export function registerFmt(program: Command, io: CliIO, finish: Finish): void {
           failed = true;
           continue;
         }
-        const result = formatPlanText(text);
+        const result = formatPlanText(text, kinds);
         if ('problem' in result) {
           io.stderr.write(`${file}: ${result.problem}\n  hint: run \`runbook validate ${file}\` to see what is wrong\n`);
           failed = true;

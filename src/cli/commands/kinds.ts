@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { closest } from '../../diagnostics/suggest.js';
 import { kindListText, kindsMarkdown, kindText } from '../../review/kinds-doc.js';
-import { allStepKinds, getStepKind } from '../../steps/index.js';
+import type { StepKindRegistry } from '../../steps/kind.js';
 import { exitCodes, type CliIO } from '../io.js';
 import type { Finish } from '../shared-options.js';
 
 /** `runbook kinds [NAME]`: the step kinds, or one kind's fields, defaults and an example; `--format markdown` writes docs/step-kinds.md. */
-export function registerKinds(program: Command, io: CliIO, finish: Finish): void {
+export function registerKinds(program: Command, io: CliIO, finish: Finish, registry: StepKindRegistry): void {
   program
     .command('kinds')
     .description('list the step kinds, or show one kind: its fields, types, defaults and an example')
@@ -17,16 +17,16 @@ export function registerKinds(program: Command, io: CliIO, finish: Finish): void
       '\nExamples:\n  runbook kinds\n  runbook kinds http-smoke\n  runbook kinds --format markdown > docs/step-kinds.md\n',
     )
     .action((name: string | undefined, opts: { format: string }) => {
-      const kinds = allStepKinds();
+      const kinds = registry.all();
       if (opts.format !== 'text' && opts.format !== 'markdown') {
         io.stderr.write(`runbook kinds: unknown format "${opts.format}"; use text or markdown\n`);
         return finish(exitCodes.invalid);
       }
       if (name === undefined) {
-        io.stdout.write(opts.format === 'markdown' ? kindsMarkdown(kinds) : kindListText(kinds));
+        io.stdout.write(opts.format === 'markdown' ? kindsMarkdown(registry) : kindListText(kinds));
         return finish(exitCodes.ok);
       }
-      const kind = getStepKind(name);
+      const kind = registry.get(name);
       if (!kind) {
         const near = closest(
           name,
@@ -37,7 +37,7 @@ export function registerKinds(program: Command, io: CliIO, finish: Finish): void
         );
         return finish(exitCodes.invalid);
       }
-      io.stdout.write(opts.format === 'markdown' ? kindsMarkdown([kind]) : kindText(kind));
+      io.stdout.write(opts.format === 'markdown' ? kindsMarkdown(registry, [kind]) : kindText(kind, registry));
       finish(exitCodes.ok);
     });
 }

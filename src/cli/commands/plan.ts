@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { StepKindRegistry } from '../../steps/kind.js';
 import { createColors } from 'picocolors';
 import { describePlan, type ActionDescription, type PlanDescription } from '../../engine/describe.js';
 import { expandLoops } from '../../plan/expand-loops.js';
@@ -53,7 +54,7 @@ export function formatPlanDescription(d: PlanDescription, pc: Colors = createCol
 }
 
 /** `runbook plan PLAN`: the dry run. */
-export function registerPlan(program: Command, io: CliIO, finish: Finish): void {
+export function registerPlan(program: Command, io: CliIO, finish: Finish, kinds: StepKindRegistry): void {
   withPluginOption(program.command('plan'))
     .description('show every step in order with its rendered command, query or URL and its rollback; runs nothing')
     .argument('<plan>', 'plan file')
@@ -62,9 +63,14 @@ export function registerPlan(program: Command, io: CliIO, finish: Finish): void 
     .option('--json', 'print the description as JSON')
     .addHelpText('after', '\nExample:\n  runbook plan plans/sqlite-to-pg.yaml --var sqlite_path=/srv/agregator/catalogue.db\n')
     .action(async (file: string, opts: { var: string[]; varsFile: string[]; json?: boolean; plugin: string[] }) => {
-      const prepared = await preparePlan(io, file, opts, false);
+      const prepared = await preparePlan(io, kinds, file, opts, false);
       if (!prepared) return finish(exitCodes.invalid);
-      const d = describePlan(expandLoops(prepared.plan, prepared.vars), { vars: prepared.vars, env: io.env, masker: prepared.masker });
+      const d = describePlan(expandLoops(prepared.plan, prepared.vars), {
+        vars: prepared.vars,
+        env: io.env,
+        masker: prepared.masker,
+        kinds,
+      });
       io.stdout.write(opts.json ? `${JSON.stringify(d, null, 2)}\n` : formatPlanDescription(d, createColors(wantsColor(io))));
       finish(exitCodes.ok);
     });

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
+import type { StepKindRegistry } from '../../steps/kind.js';
 import { rollbackCaveat, rollbackRefusal } from '../../run/continue-checks.js';
 import { carryOn, type CarryOnOptions } from '../carry-on.js';
 import type { CliIO } from '../io.js';
 import type { Finish } from '../shared-options.js';
 
 /** `runbook rollback RUN`: undoes every finished step of an earlier run, newest first, journaled into that run. */
-export function registerRollback(program: Command, io: CliIO, finish: Finish): void {
+export function registerRollback(program: Command, io: CliIO, finish: Finish, kinds: StepKindRegistry): void {
   program
     .command('rollback')
     .description(
@@ -20,6 +21,6 @@ export function registerRollback(program: Command, io: CliIO, finish: Finish): v
       '\nSecret vars are never recorded: give them again in their environment variables.\n\nExample:\n  RUNBOOK_DATABASE_URL=postgresql://... runbook rollback 20261125-1301\n\nExit codes: 0 rolled back, 2 refused (already rolled back, changed plan, still running), 3 rollback incomplete.\n',
     )
     .action(async (wanted: string, opts: CarryOnOptions) => {
-      finish(await carryOn(io, wanted, opts, { mode: 'rollback', refusal: rollbackRefusal, caveat: rollbackCaveat }));
+      finish(await carryOn(io, kinds, wanted, opts, { mode: 'rollback', refusal: rollbackRefusal, caveat: rollbackCaveat }));
     });
 }

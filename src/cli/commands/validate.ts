@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { StepKindRegistry } from '../../steps/kind.js';
 import { hasErrors, type Diagnostic } from '../../diagnostics/index.js';
 import { validatePlanFile } from '../../plan/validate.js';
 import { resolveVars } from '../../plan/vars.js';
@@ -8,7 +9,7 @@ import { planFileTexts, usePlugins, withPluginOption } from '../plugins.js';
 import { collect, type Finish } from '../shared-options.js';
 
 /** `runbook validate PLAN...`: every finding in every plan, exit 0 when none is an error. */
-export function registerValidate(program: Command, io: CliIO, finish: Finish): void {
+export function registerValidate(program: Command, io: CliIO, finish: Finish, kinds: StepKindRegistry): void {
   withPluginOption(program.command('validate'))
     .description('check plans without running anything; prints every problem with file:line:col')
     .argument('<plan...>', 'plan files')
@@ -19,11 +20,11 @@ export function registerValidate(program: Command, io: CliIO, finish: Finish): v
     .addHelpText('after', '\nExample:\n  runbook validate plans/*.yaml\n  runbook validate --json plans/sqlite-to-pg.yaml\n')
     .action(async (plans: string[], opts: { json?: boolean; format: string; var: string[]; varsFile: string[]; plugin: string[] }) => {
       const format = (opts.json ? 'json' : opts.format) as DiagnosticFormat;
-      if (!(await usePlugins(io, opts.plugin, planFileTexts(plans, io.cwd), format, format === 'text' ? io.stderr : io.stdout)))
+      if (!(await usePlugins(io, kinds, opts.plugin, planFileTexts(plans, io.cwd), format, format === 'text' ? io.stderr : io.stdout)))
         return finish(exitCodes.invalid);
       const all: Diagnostic[] = [];
       for (const file of plans) {
-        const result = validatePlanFile(file);
+        const result = validatePlanFile(file, kinds);
         all.push(...result.diagnostics);
         if (result.plan) {
           all.push(

@@ -3,16 +3,19 @@ import pc from 'picocolors';
 import { validatePlanFile, validatePlanText } from '../../../src/plan/validate.js';
 import { diffPlans } from '../../../src/review/diff.js';
 import { formatDiffText } from '../../../src/review/diff-text.js';
+import { createStepKindRegistry } from '../../../src/steps/index.js';
+
+const kinds = createStepKindRegistry();
 
 const dir = 'test/fixtures/review/diff';
 const plain = pc.createColors(false);
 
 function diffOf(name: string, baseName = 'base') {
-  const a = validatePlanFile(`${dir}/${baseName}.yaml`).plan;
-  const b = validatePlanFile(`${dir}/${name}.yaml`).plan;
+  const a = validatePlanFile(`${dir}/${baseName}.yaml`, kinds).plan;
+  const b = validatePlanFile(`${dir}/${name}.yaml`, kinds).plan;
   expect(a).toBeDefined();
   expect(b).toBeDefined();
-  return diffPlans(a, b, { old: `${baseName}.yaml`, new: `${name}.yaml` });
+  return diffPlans(a, b, { old: `${baseName}.yaml`, new: `${name}.yaml` }, kinds);
 }
 
 /** The printed diff without its header and summary lines. */
@@ -114,8 +117,8 @@ describe('diffPlans', () => {
   });
 
   it('treats a missing old plan (a new file in git) as every step added', () => {
-    const b = validatePlanFile(`${dir}/base.yaml`).plan;
-    const d = diffPlans(undefined, b, { old: '/dev/null', new: 'base.yaml' });
+    const b = validatePlanFile(`${dir}/base.yaml`, kinds).plan;
+    const d = diffPlans(undefined, b, { old: '/dev/null', new: 'base.yaml' }, kinds);
     expect(d.changes.filter((c) => c.target === 'step').map((c) => `${c.status} ${c.name}`)).toEqual([
       'added check-target',
       'added stop-writes',
@@ -127,7 +130,7 @@ describe('diffPlans', () => {
 
 describe('diffPlans on inline plans', () => {
   const plan = (text: string) => {
-    const r = validatePlanText('inline.yaml', text);
+    const r = validatePlanText('inline.yaml', text, kinds);
     expect(r.diagnostics).toEqual([]);
     return r.plan;
   };
@@ -141,7 +144,7 @@ describe('diffPlans on inline plans', () => {
       `${head}vars:\n  db: { env: DB, secret: true, required: true }\nconnections:\n  main: { sqlite: app.db }\nsteps:\n  - { id: three, kind: shell, run: echo three }\n  - { id: one, kind: shell, run: echo 1 }\n  - { id: two, kind: shell, run: echo 2 }\n`,
     );
     expect(
-      formatDiffText(diffPlans(a, b, { old: 'a', new: 'b' }), plain)
+      formatDiffText(diffPlans(a, b, { old: 'a', new: 'b' }, kinds), plain)
         .trimEnd()
         .split('\n')
         .slice(1, -2),
@@ -171,11 +174,11 @@ describe('diffPlans on inline plans', () => {
     const b = plan(
       `${head}steps:\n  - { id: s, kind: http-smoke, base_url: http://h, requests: [{ path: /a, expect: { status: 200, body_contains: ok } }] }\n`,
     );
-    expect(diffPlans(a, b, { old: 'a', new: 'b' }).changes.flatMap((c) => c.risks)).toEqual([]);
+    expect(diffPlans(a, b, { old: 'a', new: 'b' }, kinds).changes.flatMap((c) => c.risks)).toEqual([]);
     const wider = plan(
       `${head}steps:\n  - { id: s, kind: http-smoke, base_url: http://h, requests: [{ path: /a, expect: { status: [200, 404] } }] }\n`,
     );
-    expect(diffPlans(a, wider, { old: 'a', new: 'b' }).changes.flatMap((c) => c.risks.map((r) => r.message))).toEqual([
+    expect(diffPlans(a, wider, { old: 'a', new: 'b' }, kinds).changes.flatMap((c) => c.risks.map((r) => r.message))).toEqual([
       'check loosened: request GET /a of step "s" accepts status 200, 404 (was any 2xx); make sure it still fails when it should',
     ]);
   });
@@ -192,7 +195,7 @@ describe('diffPlans on inline plans', () => {
   it('re-renders rollback actions and checks too, with a note only for what changes something', () => {
     const vars = (d: string) =>
       `${head}vars:\n  dir: { default: ${d} }\nconnections:\n  db: { sqlite: app.db }\nsteps:\n  - id: q\n    kind: sql-check\n    connection: db\n    query: select count(*) from files where dir = ?\n    params: ["{{vars.dir}}"]\n  - id: mv\n    kind: shell\n    run: echo hi\n    rollback:\n      - kind: shell\n        run: rm -r {{vars.dir}}/new\n`;
-    const d = diffPlans(plan(vars('/a')), plan(vars('/b')), { old: 'a', new: 'b' });
+    const d = diffPlans(plan(vars('/a')), plan(vars('/b')), { old: 'a', new: 'b' }, kinds);
     expect(d.changes[0]?.affected).toEqual([
       { step: 'q', field: 'params', old: '/a', new: '/b' },
       { step: 'mv', rollback: 1, field: 'run', old: 'rm -r /a/new', new: 'rm -r /b/new' },
@@ -217,7 +220,7 @@ describe('diffPlans on inline plans', () => {
     const other = '  - { id: other, kind: shell, run: touch /tmp/elsewhere.txt }\n';
     const check = '  - { id: check, kind: sql-check, connection: db, query: select count(*) from files where 1 }\n';
     const risks = (a: string[], b: string[]) =>
-      diffPlans(plan(steps(a)), plan(steps(b)), { old: 'a', new: 'b' }).changes.flatMap((c) => c.risks);
+      diffPlans(plan(steps(a)), plan(steps(b)), { old: 'a', new: 'b' }, kinds).changes.flatMap((c) => c.risks);
     expect(risks([other, count], [count, other])).toEqual([]);
     expect(risks([check, count], [count, check])).toEqual([]);
   });
@@ -227,7 +230,7 @@ describe('diffPlans on inline plans', () => {
       `${head}connections:\n  db: { sqlite: app.db }\nsteps:\n  - { id: ok, kind: sql-check, connection: db, query: select 1 }\n  - { id: go, kind: shell, run: 'true' }\n`,
     );
     const b = plan(`${head}connections:\n  db: { sqlite: app.db }\nsteps:\n  - { id: go, kind: shell, run: 'true' }\n`);
-    expect(diffPlans(a, b, { old: 'a', new: 'b' }).changes.flatMap((c) => c.risks)).toEqual([
+    expect(diffPlans(a, b, { old: 'a', new: 'b' }, kinds).changes.flatMap((c) => c.risks)).toEqual([
       { risk: 'check-loosened', message: 'check removed: step "ok" (sql-check) no longer runs' },
     ]);
   });
@@ -251,11 +254,11 @@ ${
 }
 `;
   const diff = (a: string, b: string) => {
-    const before = validatePlanText('old.yaml', a);
-    const after = validatePlanText('new.yaml', b);
+    const before = validatePlanText('old.yaml', a, kinds);
+    const after = validatePlanText('new.yaml', b, kinds);
     expect(before.diagnostics).toEqual([]);
     expect(after.diagnostics).toEqual([]);
-    return formatDiffText(diffPlans(before.plan, after.plan, { old: 'old.yaml', new: 'new.yaml' }), plain)
+    return formatDiffText(diffPlans(before.plan, after.plan, { old: 'old.yaml', new: 'new.yaml' }, kinds), plain)
       .trimEnd()
       .split('\n')
       .slice(1);
@@ -312,10 +315,10 @@ describe('diffPlans on included fragments', () => {
     );
     const plan = (service: string) =>
       `version: 1\nname: p\nsteps:\n  - include: fragments/restart.yaml\n    id: app\n    with: { service: ${service} }\n`;
-    const before = validatePlanText(join(dir, 'old.yaml'), plan('api'));
-    const after = validatePlanText(join(dir, 'new.yaml'), plan('worker'));
+    const before = validatePlanText(join(dir, 'old.yaml'), plan('api'), kinds);
+    const after = validatePlanText(join(dir, 'new.yaml'), plan('worker'), kinds);
     expect(before.diagnostics).toEqual([]);
-    const lines = formatDiffText(diffPlans(before.plan, after.plan, { old: 'old.yaml', new: 'new.yaml' }), plain)
+    const lines = formatDiffText(diffPlans(before.plan, after.plan, { old: 'old.yaml', new: 'new.yaml' }, kinds), plain)
       .trimEnd()
       .split('\n');
     expect(lines.slice(1, 3)).toEqual(['~ step "app-restart" (shell)', '    with.service: api → worker']);

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listComments } from '../../../src/review/comments.js';
 import { formatPlanText } from '../../../src/review/fmt.js';
+import { createStepKindRegistry } from '../../../src/steps/index.js';
+
+const kinds = createStepKindRegistry();
 
 const dirs = ['plans', 'plans/examples', 'test/fixtures/plans/ok', 'test/fixtures/review/diff', 'test/fixtures/review/fmt'];
 const plans = dirs.flatMap((d) =>
@@ -12,7 +15,7 @@ const plans = dirs.flatMap((d) =>
 );
 
 function format(text: string): string {
-  const r = formatPlanText(text);
+  const r = formatPlanText(text, kinds);
   if ('problem' in r) throw new Error(r.problem);
   return r.text;
 }
@@ -55,21 +58,21 @@ describe('formatPlanText', () => {
   });
 
   it('refuses text that is not YAML', () => {
-    expect(formatPlanText('steps: [a\n')).toEqual({
+    expect(formatPlanText('steps: [a\n', kinds)).toEqual({
       problem: 'not valid YAML (line 2, column 1): Flow sequence in block collection must be sufficiently indented and end with a ]',
     });
   });
 
   it('refuses an alias whose anchor is not in the plan, instead of crashing', () => {
     // Found by fuzzing: a window of the default plan kept `*start-on-sqlite` without its anchor.
-    expect(formatPlanText('version: 1\nname: x\nsteps:\n  - *start-on-sqlite\n')).toEqual({
+    expect(formatPlanText('version: 1\nname: x\nsteps:\n  - *start-on-sqlite\n', kinds)).toEqual({
       problem: 'not valid YAML: Unresolved alias (the anchor must be set before the alias): start-on-sqlite',
     });
   });
 
   it('leaves a file without a document (empty, or only comments) as it is, instead of writing null into it', () => {
-    expect(formatPlanText('')).toEqual({ text: '', changed: false });
-    expect(formatPlanText('# nothing yet\n')).toEqual({ text: '# nothing yet\n', changed: false });
+    expect(formatPlanText('', kinds)).toEqual({ text: '', changed: false });
+    expect(formatPlanText('# nothing yet\n', kinds)).toEqual({ text: '# nothing yet\n', changed: false });
   });
 
   it('keeps CRLF line ends on every line, block scalars included, and formats the result again to itself', () => {
@@ -79,7 +82,7 @@ describe('formatPlanText', () => {
     expect(out).toBe(
       'version: 1\r\nname: x\r\nsteps:\r\n  - id: q\r\n    kind: shell\r\n    run: |-\r\n      echo 1   \r\n\r\n      echo 2\r\n',
     );
-    expect(formatPlanText(out)).toEqual({ text: out, changed: false });
+    expect(formatPlanText(out, kinds)).toEqual({ text: out, changed: false });
   });
 
   it('keeps a header comment first when the first key moves', () => {
