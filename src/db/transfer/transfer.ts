@@ -12,6 +12,7 @@ import { describeClash } from './keys.js';
 import { planTransfer, type SkippedObject, type TransferPlan } from './plan.js';
 import { buildAfterLoad, uniqueKeyColumns } from './postload.js';
 import { createState, dropState, readState, type TransferState } from './state.js';
+import { checkStateFingerprint, type StrangerState } from './resume.js';
 import { existingTables, targetColumns } from './target.js';
 import { hasLostConnection, LOST_HINT, lostConnection, lostMessage } from '../lost-connection.js';
 import { cancelStatement } from '../session.js';
@@ -178,6 +179,18 @@ export async function transfer(options: TransferOptions, effects: TransferEffect
   }
 }
 
+/** Tables the transfer made: rolling back the earlier run drops them. */
+const CREATED_TABLES: StrangerState = {
+  showFingerprints: true,
+  hint: (schema) => `Roll back the earlier run, or drop ${schema}._runbook_transfer and the tables it lists.`,
+};
+
+/** Existing tables (data-only): they are not the transfer's to drop. */
+const EXISTING_TABLES: StrangerState = {
+  showFingerprints: false,
+  hint: (schema) => `Drop ${schema}._runbook_transfer after checking the tables it lists.`,
+};
+
 /** What the transfer is doing, for a message when the connection is lost in the middle of it. */
 interface Stage {
   phase: string;
@@ -323,12 +336,7 @@ async function createAndLoad(
       effects.schemaCreated = true;
     }
     const state: TransferState | null = withData ? await readState(control, schema) : null;
-    if (state && state.fingerprint !== plan.fingerprint) {
-      throw new TransferFailure(
-        `schema "${schema}" holds the state of an interrupted transfer of a different SQLite schema (fingerprint ${state.fingerprint}, now ${plan.fingerprint}).`,
-        `Roll back the earlier run, or drop ${schema}._runbook_transfer and the tables it lists.`,
-      );
-    }
+    checkStateFingerprint(state, plan.fingerprint, schema, CREATED_TABLES);
     const resumed = state !== null;
     if (state) for (const t of state.tables.values()) if (t.created) effects.tablesCreated.push(t.table);
     effects.stateTable = resumed;
@@ -487,12 +495,7 @@ async function loadInto(
   try {
     const prepared = prepareLoad(db, plan, o, rejects, (t) => targets.get(t.source.name) ?? [], warn);
     const state = await readState(control, schema);
-    if (state && state.fingerprint !== plan.fingerprint) {
-      throw new TransferFailure(
-        `schema "${schema}" holds the state of an interrupted transfer of a different SQLite schema.`,
-        `Drop ${schema}._runbook_transfer after checking the tables it lists.`,
-      );
-    }
+    checkStateFingerprint(state, plan.fingerprint, schema, EXISTING_TABLES);
     effects.stateTable = state !== null;
     if (state) for (const t of state.tables.values()) if (t.created) effects.tablesCreated.push(t.table);
     const filled: string[] = [];
