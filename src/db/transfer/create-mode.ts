@@ -4,7 +4,7 @@ import { qualified, type DdlStatement, type TableDdl } from '../ddl/schema-ddl.j
 import { createSchemaIfMissing, createTables } from './create-tables.js';
 import { advanceSequence, verifyCounts } from './finish.js';
 import type { LoadJob } from './load.js';
-import type { TransferMode, TransferRun } from './mode.js';
+import type { ModeSteps, TransferRun } from './mode.js';
 import type { TransferPlan } from './plan.js';
 import { buildAfterLoad, uniqueKeyColumns } from './postload.js';
 import { checkUnchangedRows, finished } from './resume.js';
@@ -49,7 +49,7 @@ const copied = (t: TableDdl, plain: boolean) => t.columns.filter((_, i) => plain
  * Modes create, schema-only and test-import: the transfer makes the tables (and, but for
  * schema-only, loads them), then builds keys and foreign keys after the load.
  */
-export function createMode(withData: boolean): TransferMode {
+export function createMode(withData: boolean): ModeSteps {
   let resumed = false;
   // Keys other tables point at, built while the last tables load.
   const keysBuilt = new Set<DdlStatement>();

@@ -4,14 +4,14 @@ import { createEmptyTables } from '../ddl/virtual-tables.js';
 import type { ColumnMapping } from '../ddl/typemap.js';
 import { TransferFailure } from './failure.js';
 import { advanceSequence, verifyCounts } from './finish.js';
-import type { TransferMode, TransferRun } from './mode.js';
+import type { ModeSteps, TransferRun } from './mode.js';
 import type { Prepared } from './prepare-load.js';
 import { finished } from './resume.js';
 import { createState, type TransferState } from './state.js';
 import { existingTables, targetColumns } from './target.js';
 
 /** Mode data-only: the tables exist (made by the app's migrations); the transfer fills them and moves their sequences. */
-export function dataOnlyMode(): TransferMode {
+export function dataOnlyMode(): ModeSteps {
   let existing = new Set<string>();
   const targets = new Map<string, ColumnMapping[]>();
   return {

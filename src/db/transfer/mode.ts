@@ -38,7 +38,7 @@ export type ColumnsOf = (t: TableDdl) => readonly ColumnMapping[];
  * What a mode does at each point of the run skeleton (transfer.ts): create makes the tables,
  * data-only loads into tables that exist. Made per run: a mode may keep what one point learns for a later one.
  */
-export interface TransferMode {
+export interface ModeSteps {
   /** Rows are loaded (all but schema-only). */
   readonly withData: boolean;
   /** How a lost connection names the work after the load, and the removal of the state table. */

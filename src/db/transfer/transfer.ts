@@ -7,7 +7,7 @@ import { createMode } from './create-mode.js';
 import { dataOnlyMode } from './data-only-mode.js';
 import { TransferFailure } from './failure.js';
 import { loadTables, type LoadJob } from './load.js';
-import type { TransferMode, TransferRun } from './mode.js';
+import type { ModeSteps, TransferRun } from './mode.js';
 import { noEffects, type TableOutcome, type TransferEffects, type TransferOptions, type TransferReport } from './options.js';
 import { planTransfer } from './plan.js';
 import { noJobs, prepareLoad } from './prepare-load.js';
@@ -89,7 +89,7 @@ export async function transfer(options: TransferOptions, effects: TransferEffect
  * → find the state of an interrupted run → prepare the target (create the tables, or check the
  * existing ones) → load → keys, foreign keys, sequences and counts → drop the state table.
  */
-async function runMode(mode: TransferMode, run: TransferRun): Promise<TableOutcome[]> {
+async function runMode(mode: ModeSteps, run: TransferRun): Promise<TableOutcome[]> {
   const { db, plan, options: o, schema, control, effects, rejects, stage, warn } = run;
   try {
     const columnsOf = await mode.inspectTarget(run);
@@ -126,7 +126,7 @@ async function loadAll(
   { clients, options: o, schema, rejects }: TransferRun,
   pending: readonly LoadJob[],
   outcomes: Map<string, TableOutcome>,
-  settings: ReturnType<TransferMode['loadSettings']>,
+  settings: ReturnType<ModeSteps['loadSettings']>,
 ): Promise<void> {
   await loadTables(clients, pending, {
     sqlitePath: o.sqlitePath,
