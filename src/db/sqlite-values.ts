@@ -5,6 +5,7 @@
  * CAST for the text and bytes of numbers, PostgreSQL's boolean input for truth values.
  */
 import Database from 'better-sqlite3';
+import type { EpochUnit } from './policies.js';
 
 /** Every spelling PostgreSQL's boolean input takes (case and surrounding spaces aside), with its truth. */
 const booleanWords: ReadonlyMap<string, boolean> = new Map([
@@ -82,7 +83,7 @@ function instantOfMicros(us: number, conversion: SqliteInstant['conversion']): S
  * SQLite's Julian day range is a Julian day (as SQLite's date functions read numbers), and other
  * numbers are Unix epoch seconds, or milliseconds when they are too large to be seconds.
  */
-export function instantOfNumber(v: number | bigint, unit: 'seconds' | 'milliseconds' | null): SqliteInstant | null {
+export function instantOfNumber(v: number | bigint, unit: EpochUnit | null): SqliteInstant | null {
   const n = Number(v);
   if (unit === null && typeof v === 'number' && n >= 0 && n < JULIAN_MAX) {
     // SQLite keeps Julian days as whole milliseconds, rounded this way (date.c, setRawDateNumber).

@@ -3,22 +3,15 @@ import { dbFailureResult } from './database/db-result.js';
 import { compareCounts, type Comparison, type TableCounts } from './count-compare/compare.js';
 import type { TableContents } from '../db/compare/differences.js';
 import { compareContents } from './count-compare/contents.js';
-import { countCompareSchema } from './count-compare/spec-schema.js';
+import {
+  countCompareSchema,
+  resolveCountCompareSpec,
+  type CountCompareSpec,
+  type ResolvedCountCompareSpec,
+} from './count-compare/spec-schema.js';
 import { contentsFailure, contentsOutputs, multisetNotes, secretColumns } from './count-compare/contents-report.js';
 import { defineStepKind, type DescribeLine, type StepContext, type StepResult } from './kind.js';
 import type { JsonValue } from '../core/json.js';
-
-/** The fields of a `count-compare` step, rendered. */
-export interface CountCompareSpec {
-  readonly source: string;
-  readonly target: string;
-  readonly tables?: readonly string[];
-  readonly where?: Readonly<Record<string, string>>;
-  readonly schema?: string;
-  readonly schemas?: readonly string[];
-  readonly verify?: 'counts' | 'checksums';
-  readonly secret_columns?: readonly string[];
-}
 
 /** What the sessions found: counts, and contents when checksums were asked for. */
 interface Found {
@@ -40,7 +33,7 @@ const quoted = (names: readonly string[]) => names.map((t) => `"${t}"`).join(', 
 const shown = (n: number | null) => (n === null ? 'missing' : String(n));
 const differs = (c: TableCounts) => c.source === null || c.target === null || c.source !== c.target;
 
-function outputsOf(all: Found, spec: CountCompareSpec): { [k: string]: JsonValue } {
+function outputsOf(all: Found, spec: ResolvedCountCompareSpec): { [k: string]: JsonValue } {
   const found = all.counted;
   const counts: { [k: string]: JsonValue } = {};
   let totalSource = 0;
@@ -56,13 +49,13 @@ function outputsOf(all: Found, spec: CountCompareSpec): { [k: string]: JsonValue
     total_source: totalSource,
     total_target: totalTarget,
     skipped: found.skipped.map((s) => ({ table: s.table, reason: s.reason })),
-    verify: spec.verify ?? 'counts',
+    verify: spec.verify,
     rows_per_second: all.rowsPerSecond,
     ...(all.contents ? { checksums: contentsOutputs(all.contents, secretColumns(spec.secret_columns)) } : {}),
   };
 }
 
-function verdict(all: Found, spec: CountCompareSpec, ctx: StepContext): StepResult {
+function verdict(all: Found, spec: ResolvedCountCompareSpec, ctx: StepContext): StepResult {
   const found = all.counted;
   const outputs = outputsOf(all, spec);
   const contentsMessage = all.contents ? contentsFailure(all.contents, secretColumns(spec.secret_columns)) : null;
@@ -112,7 +105,8 @@ function verdict(all: Found, spec: CountCompareSpec, ctx: StepContext): StepResu
   return { ok: true, outputs, note: `${found.tables.length} tables, ${String(outputs.total_source)} rows on each side${checked}` };
 }
 
-async function runCountCompare(spec: CountCompareSpec, ctx: StepContext): Promise<StepResult> {
+async function runCountCompare(given: CountCompareSpec, ctx: StepContext): Promise<StepResult> {
+  const spec = resolveCountCompareSpec(given);
   const where = spec.where ?? {};
   const unknownWhere = spec.tables ? Object.keys(where).filter((t) => !spec.tables?.includes(t)) : [];
   if (unknownWhere.length > 0) {
@@ -178,7 +172,8 @@ export const countCompare = defineStepKind<CountCompareSpec>({
     'rows_per_second',
     ...(spec.verify === 'checksums' ? ['checksums'] : []),
   ],
-  describe(spec, ctx) {
+  describe(given, ctx) {
+    const spec = resolveCountCompareSpec(given);
     const lines: DescribeLine[] = [
       { label: 'compare', text: `${connectionLabel(spec.source, ctx)} -> ${connectionLabel(spec.target, ctx)}` },
       { label: 'tables', text: spec.tables ? ctx.mask(spec.tables.join(', ')) : 'all tables of the source' },

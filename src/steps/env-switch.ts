@@ -7,19 +7,10 @@ import { syncDirectory, writeFileAtomic } from './env-switch/atomic-write.js';
 import { changedKeys, dotenvValues, editDotenv, valueHashes } from './env-switch/dotenv-lines.js';
 import { readFileState, sha256, type FileState } from './env-switch/file-state.js';
 import { parseUndoToken, type EnvSwitchUndo } from './env-switch/undo-token.js';
-
-/** The fields of an `env-switch` step, rendered. */
-export interface EnvSwitchSpec {
-  readonly file: string;
-  readonly set?: Readonly<Record<string, string>>;
-  readonly update?: Readonly<Record<string, string>>;
-  readonly unset?: readonly string[];
-  readonly create?: boolean;
-}
+import { properties, resolveEnvSwitchSpec, type EnvSwitchSpec } from './env-switch/schema.js';
 
 /** A file the switch creates holds secrets, so only its owner may read it. */
 const NEW_FILE_MODE = 0o600;
-const KEY_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 function fsFailure(what: string, file: string, e: unknown): StepResult {
   const err = e as NodeJS.ErrnoException;
@@ -64,7 +55,8 @@ function presentUpdates(bytes: Buffer, update: Readonly<Record<string, string>>)
   return Object.fromEntries(Object.entries(update).filter(([k]) => present.has(k)));
 }
 
-async function switchFile(spec: EnvSwitchSpec, ctx: StepContext): Promise<StepResult> {
+async function switchFile(given: EnvSwitchSpec, ctx: StepContext): Promise<StepResult> {
+  const spec = resolveEnvSwitchSpec(given);
   const overlap = overlappingKeys(spec);
   if (overlap) return overlap;
   const unset = spec.unset ?? [];
@@ -75,7 +67,7 @@ async function switchFile(spec: EnvSwitchSpec, ctx: StepContext): Promise<StepRe
   } catch (e) {
     return fsFailure('read', target, e);
   }
-  if (!current.exists && spec.create !== true) {
+  if (!current.exists && !spec.create) {
     return {
       ok: false,
       message: `env file not found: ${spec.file} (looked at ${target})`,
@@ -192,45 +184,11 @@ async function restoreFile(rawToken: JsonValue, ctx: StepContext): Promise<StepR
 export const envSwitch = defineStepKind<EnvSwitchSpec>({
   kind: 'env-switch',
   summary: 'Sets, updates and unsets keys in a dotenv file atomically, keeping every other line; rollback restores the file byte-for-byte.',
-  schema: {
-    properties: {
-      file: {
-        type: 'string',
-        minLength: 1,
-        description: 'The dotenv file, relative to the directory runbook was started in.',
-        examples: ['.env'],
-      },
-      set: {
-        type: 'object',
-        description: 'Keys to set, with their new values; existing lines are changed in place, new keys are appended.',
-        examples: [{ APP_MODE: 'maintenance' }],
-        propertyNames: { pattern: KEY_PATTERN },
-        additionalProperties: { type: 'string' },
-      },
-      update: {
-        type: 'object',
-        description:
-          'Like set, but only for keys already in the file: their lines get the new values; keys not in the file are left absent, and are neither listed in changed nor passed to the environment of later steps.',
-        propertyNames: { pattern: KEY_PATTERN },
-        additionalProperties: { type: 'string' },
-      },
-      unset: {
-        type: 'array',
-        description: 'Keys whose lines are removed from the file.',
-        items: { type: 'string', pattern: KEY_PATTERN },
-        uniqueItems: true,
-      },
-      create: {
-        type: 'boolean',
-        default: false,
-        description: 'Create the file (mode 0600) when it does not exist; otherwise a missing file fails the step.',
-      },
-    },
-    required: ['file'],
-  },
+  schema: { properties, required: ['file'] },
   outputs: () => ['changed', 'file'],
-  describe(spec, ctx) {
-    const lines: DescribeLine[] = [{ label: 'file', text: ctx.mask(spec.file) + (spec.create === true ? ' (created when missing)' : '') }];
+  describe(given, ctx) {
+    const spec = resolveEnvSwitchSpec(given);
+    const lines: DescribeLine[] = [{ label: 'file', text: ctx.mask(spec.file) + (spec.create ? ' (created when missing)' : '') }];
     for (const [k, v] of Object.entries(spec.set ?? {})) lines.push({ label: 'set', text: `${k}=${ctx.mask(v)}` });
     for (const [k, v] of Object.entries(spec.update ?? {}))
       lines.push({ label: 'update', text: `${k}=${ctx.mask(v)} (only if already in the file)` });

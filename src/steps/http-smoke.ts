@@ -3,12 +3,12 @@ import type { JsonValue } from '../core/json.js';
 import { stoppedResult } from './process/stopped.js';
 import { describeBody, encodeBody } from './http-smoke/body.js';
 import { badRegexes, checkResponse, describeExpectation } from './http-smoke/expect.js';
-import { extractValue, requestIndex } from './http-smoke/extract.js';
+import { extractValue, jsonPathOf, requestIndex } from './http-smoke/extract.js';
 import { httpSmokeProperties } from './http-smoke/schema.js';
 import { isTimeout, networkError, send, type HttpResponse } from './http-smoke/send.js';
 import { snippet } from './http-smoke/snippet.js';
-import { durationMs, durationText, requestLabel, urlOf, type HttpRequestSpec, type HttpSmokeSpec } from './http-smoke/spec.js';
-import { waitUntilUp } from './http-smoke/wait.js';
+import { durationMs, durationText, methodOf, requestLabel, urlOf, type HttpRequestSpec, type HttpSmokeSpec } from './http-smoke/spec.js';
+import { waitTimeout, waitUntilUp } from './http-smoke/wait.js';
 
 const DEFAULT_REQUEST_TIMEOUT = '30s';
 
@@ -58,7 +58,7 @@ async function runHttpSmoke(spec: HttpSmokeSpec, ctx: StepContext): Promise<Step
   const responses: HttpResponse[] = [];
   for (const [i, req] of requests.entries()) {
     const where = `${requestLabel(req)}, request ${i + 1} of ${requests.length}`;
-    const method = (req.method ?? 'GET').toUpperCase();
+    const method = methodOf(req);
     const timeout = req.timeout ?? DEFAULT_REQUEST_TIMEOUT;
     ctx.output(ctx.mask(requestLabel(req)));
     let response: HttpResponse;
@@ -112,7 +112,7 @@ export const httpSmoke = defineStepKind<HttpSmokeSpec>({
   describe(spec, ctx) {
     const lines: DescribeLine[] = [{ label: 'base_url', text: ctx.mask(spec.base_url) }];
     const wait = spec.wait_until_up;
-    if (wait) lines.push({ label: 'wait', text: ctx.mask(`GET ${wait.path} until 2xx, up to ${durationText(wait.timeout ?? '60s')}`) });
+    if (wait) lines.push({ label: 'wait', text: ctx.mask(`GET ${wait.path} until 2xx, up to ${durationText(waitTimeout(wait))}`) });
     for (const req of spec.requests ?? []) {
       const headers = Object.keys(req.headers ?? {});
       const body = describeBody(req);
@@ -126,7 +126,7 @@ export const httpSmoke = defineStepKind<HttpSmokeSpec>({
       const from = typeof out.request === 'number' ? `request ${out.request}` : `"${out.request}"`;
       lines.push({
         label: 'output',
-        text: ctx.mask(`${name} = ${out.header !== undefined ? `header ${out.header}` : (out.json ?? '$')} of ${from}`),
+        text: ctx.mask(`${name} = ${out.header !== undefined ? `header ${out.header}` : jsonPathOf(out)} of ${from}`),
       });
     }
     return lines;

@@ -31,6 +31,9 @@ function commandText(run: ShellSpec['run']): string {
   return typeof run === 'string' ? run : run.map(shellQuote).join(' ');
 }
 
+/** The exit codes that count as success: the plan's list, else only 0. */
+const expectedExits = (spec: Pick<ShellSpec, 'expect_exit'>): readonly number[] => spec.expect_exit ?? [0];
+
 function expectedText(codes: readonly number[]): string {
   return codes.length === 1 ? String(codes[0]) : `one of ${codes.join(', ')}`;
 }
@@ -168,7 +171,7 @@ async function runShell(spec: ShellSpec, ctx: StepContext): Promise<StepResult> 
   if (result.exitCode === undefined && result.signal === undefined) return spawnFailure(result.code, file, env, (t) => ctx.mask(t));
 
   const outputs: Record<string, JsonValue> = { stdout: stdoutOutput(stdout, stdoutLog, ctx), exit_code: result.exitCode ?? null };
-  const expected = spec.expect_exit ?? [0];
+  const expected = expectedExits(spec);
   if (result.exitCode === undefined || !expected.includes(result.exitCode)) {
     const how = result.exitCode === undefined ? `was killed by ${result.signal ?? 'a signal'}` : `exited with code ${result.exitCode}`;
     const hint127 =
@@ -250,7 +253,7 @@ export const shell = defineStepKind<ShellSpec>({
     const env = Object.entries(spec.env ?? {});
     if (env.length > 0) lines.push({ label: 'env', text: env.map(([k, v]) => `${k}=${ctx.mask(v)}`).join(', ') });
     if (spec.unset_env) lines.push({ label: 'unset_env', text: spec.unset_env.join(', ') });
-    const expected = spec.expect_exit ?? [0];
+    const expected = expectedExits(spec);
     if (expected.length !== 1 || expected[0] !== 0) lines.push({ label: 'expect_exit', text: expected.join(', ') });
     if (spec.outputs && Object.keys(spec.outputs).length > 0)
       lines.push({ label: 'outputs', text: ctx.mask(describeOutputs(spec.outputs)) });

@@ -11,13 +11,7 @@ import { restoreFromBackup } from './sqlite-backup/restore.js';
 import { BackupStopped, backupSnapshot } from './sqlite-backup/snapshot.js';
 import type { SqliteBackupUndo } from './sqlite-backup/undo-token.js';
 import { checkCopy, isSqliteError } from './sqlite-backup/verify.js';
-
-/** The fields of a `sqlite-backup` step, rendered. */
-export interface SqliteBackupSpec {
-  readonly source: string;
-  readonly to: string;
-  readonly overwrite?: boolean;
-}
+import { properties, resolveSqliteBackupSpec, type SqliteBackupSpec } from './sqlite-backup/schema.js';
 
 /** The source's absolute path and mode, or the failure when it is not a SQLite file that exists. */
 async function sourceFile(spec: SqliteBackupSpec, ctx: StepContext): Promise<{ path: string; mode: number } | StepResult> {
@@ -61,7 +55,8 @@ function failureOf(e: unknown, source: string, target: string, ctx: StepContext)
   };
 }
 
-async function runBackup(spec: SqliteBackupSpec, ctx: StepContext): Promise<StepResult> {
+async function runBackup(given: SqliteBackupSpec, ctx: StepContext): Promise<StepResult> {
+  const spec = resolveSqliteBackupSpec(given);
   const src = await sourceFile(spec, ctx);
   if ('ok' in src) return src;
   const target = resolve(ctx.workDir, spec.to);
@@ -71,7 +66,7 @@ async function runBackup(spec: SqliteBackupSpec, ctx: StepContext): Promise<Step
       message: `the backup destination ${target} is the source file itself`,
       hint: 'write the backup to another path, e.g. backups/...',
     };
-  if (existsSync(target) && spec.overwrite !== true) {
+  if (existsSync(target) && !spec.overwrite) {
     return {
       ok: false,
       message: `backup destination already exists: ${target}`,
@@ -128,24 +123,7 @@ export const sqliteBackup = defineStepKind<SqliteBackupSpec>({
   kind: 'sqlite-backup',
   summary:
     "Backs up a SQLite file with SQLite's online backup API (consistent even while the app writes), verifies the copy, and restores the file at rollback if it changed since.",
-  schema: {
-    properties: {
-      source: { type: 'string', minLength: 1, description: 'Name of the sqlite connection (from connections:) whose file is backed up.' },
-      to: {
-        type: 'string',
-        minLength: 1,
-        description:
-          'Path of the backup, relative to the directory runbook was started in, e.g. backups/catalogue_before_pg_{{now "yyyyMMdd_HHmmss"}}.db; its directory is created when missing.',
-        examples: ['backups/app_before_upgrade.db'],
-      },
-      overwrite: {
-        type: 'boolean',
-        default: false,
-        description: 'Replace an existing file at `to`; otherwise an existing destination fails the step.',
-      },
-    },
-    required: ['source', 'to'],
-  },
+  schema: { properties, required: ['source', 'to'] },
   connectionFields: ['source'],
   outputs: () => ['path', 'bytes', 'sha256', 'tables', 'rows', 'counts'],
   describe(spec, ctx) {

@@ -4,7 +4,7 @@ import type { TransferReport } from '../db/transfer/transfer.js';
 import { defineStepKind, type DescribeLine, type StepResult } from './kind.js';
 import type { ConnectionSpec } from '../core/connection.js';
 import type { JsonValue } from '../core/json.js';
-import { properties, type SqliteToPgSpec } from './sqlite-to-pg/schema.js';
+import { properties, resolveSqliteToPgSpec, type SqliteToPgMode, type SqliteToPgSpec } from './sqlite-to-pg/schema.js';
 import { EMPTY_BY_DESIGN } from '../db/empty-by-design.js';
 
 // The transfer library (pg, COPY streams, introspection) loads when a transfer is inspected or
@@ -17,7 +17,7 @@ const library = async () => ({
   ...(await import('./sqlite-to-pg/undo.js')),
 });
 
-const modeText: Record<NonNullable<SqliteToPgSpec['mode']>, string> = {
+const modeText: Record<SqliteToPgMode, string> = {
   create: 'create tables, load rows, then build keys, indexes, foreign keys and sequences',
   'schema-only': 'create tables, keys, indexes and foreign keys without rows',
   'data-only': 'load rows into existing empty tables and move their sequences',
@@ -27,7 +27,7 @@ const modeText: Record<NonNullable<SqliteToPgSpec['mode']>, string> = {
 };
 
 function connections(
-  spec: SqliteToPgSpec,
+  spec: Pick<SqliteToPgSpec, 'source' | 'target'>,
   get: (n: string) => ConnectionSpec | undefined,
 ): { source?: ConnectionSpec; target?: ConnectionSpec; problem?: string } {
   const source = get(spec.source);
@@ -85,18 +85,19 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
         ],
   undoSummary: 'drop exactly the tables (and schema) this step created, or empty the tables it filled in data-only mode',
 
-  describe(spec, ctx): readonly DescribeLine[] {
+  describe(given, ctx): readonly DescribeLine[] {
+    const spec = resolveSqliteToPgSpec(given);
     const { source, target, problem } = connections(spec, (n) => ctx.connection(n));
-    const mode = spec.mode ?? 'create';
+    const mode = spec.mode;
     const lines: DescribeLine[] = [
       {
         label: 'transfer',
-        text: `sqlite "${spec.source}"${source?.type === 'sqlite' ? ` (${source.path})` : ''} -> postgres "${spec.target}"${target?.type === 'postgres' ? ` (${ctx.mask(redactUrl(target.url))})` : ''}, schema "${spec.schema ?? 'public'}"`,
+        text: `sqlite "${spec.source}"${source?.type === 'sqlite' ? ` (${source.path})` : ''} -> postgres "${spec.target}"${target?.type === 'postgres' ? ` (${ctx.mask(redactUrl(target.url))})` : ''}, schema "${spec.schema}"`,
       },
       { label: 'mode', text: `${mode}: ${modeText[mode]}` },
       {
         label: 'policies',
-        text: `bad values: ${spec.on_bad_value ?? 'fail'} · orphan rows: ${spec.on_orphans ?? 'fail'} · existing tables: ${spec.if_exists ?? 'fail'} · ${spec.parallel ?? 2} tables at once · JSON as ${spec.json_type ?? 'json'}`,
+        text: `bad values: ${spec.on_bad_value} · orphan rows: ${spec.on_orphans} · existing tables: ${spec.if_exists} · ${spec.parallel} tables at once · JSON as ${spec.json_type}`,
       },
     ];
     if (spec.virtual_tables === 'empty') {
@@ -116,7 +117,8 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
     return lines;
   },
 
-  async inspect(spec, ctx): Promise<readonly DescribeLine[]> {
+  async inspect(given, ctx): Promise<readonly DescribeLine[]> {
+    const spec = resolveSqliteToPgSpec(given);
     const source = ctx.connection(spec.source);
     if (source?.type !== 'sqlite') return [];
     const { planTransfer, TransferFailure, describeClash } = await library();
@@ -124,15 +126,15 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
       const db = openSqlite(source.path, { readonly: true, workDir: ctx.workDir });
       try {
         const plan = planTransfer(db, {
-          schema: spec.schema ?? 'public',
+          schema: spec.schema,
           tables: spec.tables,
           exclude: spec.exclude,
           cast: spec.cast ?? [],
-          jsonType: spec.json_type ?? 'json',
-          virtualTables: spec.virtual_tables ?? 'skip',
-          onBadValue: spec.on_bad_value ?? 'fail',
+          jsonType: spec.json_type,
+          virtualTables: spec.virtual_tables,
+          onBadValue: spec.on_bad_value,
         });
-        const mode = spec.mode ?? 'create';
+        const mode = spec.mode;
         if (mode === 'align-schema') return (await import('./sqlite-to-pg/align.js')).alignInspectLines(plan, spec);
         const ddl = plan.ddl.tables.flatMap((t) => [
           ...(mode === 'data-only' ? [] : [t.create, ...t.statements.filter((s) => s.phase === 'defaults').map((s) => s.sql)]),
@@ -150,7 +152,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
           ...plan.ddl.warnings.map((w) => ({ label: 'warning', text: w })),
           ...plan.keyClashes.map((c) => ({
             label: 'key',
-            text: `${describeClash(c)} — ${(spec.on_bad_value ?? 'fail') === 'fail' ? 'the transfer stops before creating anything' : 'the row goes to the reject file'}`,
+            text: `${describeClash(c)} — ${spec.on_bad_value === 'fail' ? 'the transfer stops before creating anything' : 'the row goes to the reject file'}`,
           })),
         ];
       } finally {
@@ -163,12 +165,14 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
     }
   },
 
-  async undoAfterCrash(spec, ctx) {
+  async undoAfterCrash(given, ctx) {
+    const spec = resolveSqliteToPgSpec(given);
     if (spec.mode === 'align-schema' || spec.mode === 'test-import') return undefined;
-    return (await import('./sqlite-to-pg/crash-undo.js')).crashUndoToken(spec.target, spec.schema ?? 'public', ctx);
+    return (await import('./sqlite-to-pg/crash-undo.js')).crashUndoToken(spec.target, spec.schema, ctx);
   },
 
-  async run(spec, ctx): Promise<StepResult> {
+  async run(given, ctx): Promise<StepResult> {
+    const spec = resolveSqliteToPgSpec(given);
     const { source, target, problem } = connections(spec, (n) => ctx.connection(n));
     if (problem || !source || !target || source.type !== 'sqlite' || target.type !== 'postgres') {
       return {
@@ -178,8 +182,7 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
       };
     }
     if (spec.mode === 'align-schema') return (await import('./sqlite-to-pg/align.js')).runAlign(spec, ctx, source.path, target.url);
-    const mode = spec.mode ?? 'create';
-    const schema = spec.schema ?? 'public';
+    const { mode, schema } = spec;
     const { noEffects, transfer, undoToken, undoTransfer, TransferFailure, BadValueFailure } = await library();
     const effects = noEffects(schema);
     try {
@@ -192,12 +195,12 @@ export const sqliteToPg = defineStepKind<SqliteToPgSpec>({
           tables: spec.tables,
           exclude: spec.exclude,
           cast: spec.cast ?? [],
-          jsonType: spec.json_type ?? 'json',
-          onBadValue: spec.on_bad_value ?? 'fail',
-          onOrphans: spec.on_orphans ?? 'fail',
-          ifExists: spec.if_exists ?? 'fail',
-          parallel: spec.parallel ?? 2,
-          virtualTables: spec.virtual_tables ?? 'skip',
+          jsonType: spec.json_type,
+          onBadValue: spec.on_bad_value,
+          onOrphans: spec.on_orphans,
+          ifExists: spec.if_exists,
+          parallel: spec.parallel,
+          virtualTables: spec.virtual_tables,
           rejectDir: join(ctx.stepDir, 'rejects'),
           signal: ctx.signal,
           progress: (label, done, total) => ctx.progress({ label, done, total, unit: 'rows' }),

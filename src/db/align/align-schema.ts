@@ -13,6 +13,7 @@ import { TransferFailure } from '../transfer/failure.js';
 import type { VirtualTablesPolicy } from '../ddl/virtual-tables.js';
 import { planTransfer, type TransferPlan } from '../transfer/plan.js';
 import type { CastRule } from '../ddl/typemap.js';
+import type { JsonType } from '../policies.js';
 
 /** What align-schema works on. */
 export interface AlignOptions {
@@ -22,7 +23,7 @@ export interface AlignOptions {
   readonly tables?: readonly string[];
   readonly exclude?: readonly string[];
   readonly cast: readonly CastRule[];
-  readonly jsonType: 'json' | 'jsonb';
+  readonly jsonType: JsonType;
   /** Drop the plain-table copies pgloader made of FTS5 (and other virtual) tables and their shadow tables. */
   readonly dropVirtualCopies: boolean;
   /** empty: replace pgloader's copies of virtual tables by empty tables with their columns plus rowid. */

@@ -6,8 +6,7 @@ import { emptyTableComment } from '../empty-by-design.js';
 import type { SqliteSchema } from '../introspect/sqlite-schema.js';
 import { mapColumn, type TypeMapOptions } from './typemap.js';
 
-/** What happens to SQLite virtual tables (FTS5, R*Tree, ...): left out, or made as empty plain tables. */
-export type VirtualTablesPolicy = 'skip' | 'empty';
+export type { VirtualTablesPolicy } from '../policies.js';
 
 /** A SQLite virtual table as the empty plain table PostgreSQL gets: its declared columns plus `rowid`. */
 export interface EmptyTable {

@@ -5,6 +5,7 @@ import type { CopySink } from './copy-stream.js';
 import { encoderFor, MAYBE_INVALID_UTF8, refusal, type Encoder, type Tally } from './encode.js';
 import { BadValueFailure, showValue } from './failure.js';
 import type { ColumnMapping } from '../ddl/typemap.js';
+import type { BadValuePolicy } from '../policies.js';
 
 /** What the rows of one table are encoded for. */
 interface RowSource {
@@ -13,7 +14,7 @@ interface RowSource {
   readonly columns: readonly ColumnMapping[];
   readonly withoutRowid: boolean;
   readonly primaryKey: readonly string[];
-  readonly onBadValue: 'fail' | 'reject';
+  readonly onBadValue: Exclude<BadValuePolicy, 'widen'>;
   readonly rejects: RejectLog;
   readonly refused?: ReadonlyMap<string, string>;
 }

@@ -8,6 +8,7 @@ import { encodeRow, rowCodec, rowWhere, type RowCodec } from './copy-rows.js';
 import { abandonCopy, addBytes, endCopy, flush, openCopy, type CopySink } from './copy-stream.js';
 import { batchSql, tableSql, type TableSql } from './encode-sql.js';
 import type { ColumnMapping } from '../ddl/typemap.js';
+import type { BadValuePolicy } from '../policies.js';
 
 /** What to copy from one SQLite table into one PostgreSQL table. */
 export interface CopyJob {
@@ -25,7 +26,7 @@ export interface CopyJob {
   readonly primaryKey: readonly string[];
   /** SQL condition of rows left out (orphans rejected before the load), or null. */
   readonly exclude: string | null;
-  readonly onBadValue: 'fail' | 'reject';
+  readonly onBadValue: Exclude<BadValuePolicy, 'widen'>;
   readonly rejects: RejectLog;
   readonly signal: AbortSignal;
   progress(done: number): void;

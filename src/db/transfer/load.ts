@@ -8,6 +8,7 @@ import { runPool } from './pool.js';
 import { markComplete } from './state.js';
 import type { ColumnMapping } from '../ddl/typemap.js';
 import type { SqliteTable } from '../introspect/sqlite-schema.js';
+import type { BadValuePolicy } from '../policies.js';
 
 /** One table to load, with the columns COPY writes. */
 export interface LoadJob {
@@ -25,7 +26,7 @@ export interface LoadJob {
 export interface LoadSettings {
   readonly sqlitePath: string;
   readonly schema: string;
-  readonly onBadValue: 'fail' | 'reject';
+  readonly onBadValue: Exclude<BadValuePolicy, 'widen'>;
   readonly rejects: RejectLog;
   readonly signal: AbortSignal;
   /** Loads a table only after the tables it references (data-only loads into tables with live FKs). */

@@ -2,21 +2,22 @@ import type { SkippedObject } from './plan.js';
 import type { CastRule } from '../ddl/typemap.js';
 import type { Retyped } from './retype.js';
 import type { EmptyTable, VirtualTablesPolicy } from '../ddl/virtual-tables.js';
+import type { BadValuePolicy, IfExistsPolicy, JsonType, OrphanPolicy, TransferMode } from '../policies.js';
 
 /** How a transfer runs. */
 export interface TransferOptions {
   readonly sqlitePath: string;
   readonly pgUrl: string;
-  readonly mode: 'create' | 'schema-only' | 'data-only' | 'test-import';
+  readonly mode: TransferMode;
   readonly schema: string;
   readonly tables?: readonly string[];
   readonly exclude?: readonly string[];
   readonly cast: readonly CastRule[];
-  readonly jsonType: 'json' | 'jsonb';
+  readonly jsonType: JsonType;
   /** widen: a column whose values its type refuses becomes text; what text refuses too is rejected. */
-  readonly onBadValue: 'fail' | 'reject' | 'widen';
-  readonly onOrphans: 'fail' | 'reject' | 'keep';
-  readonly ifExists: 'fail' | 'drop' | 'truncate';
+  readonly onBadValue: BadValuePolicy;
+  readonly onOrphans: OrphanPolicy;
+  readonly ifExists: IfExistsPolicy;
   readonly parallel: number;
   readonly virtualTables: VirtualTablesPolicy;
   readonly rejectDir: string;

@@ -9,6 +9,7 @@ import { findKeyClashes, type KeyClash } from './keys.js';
 import { retypeColumns, withRetypes, type Retyped } from './retype.js';
 import { EMPTY_BY_DESIGN } from '../empty-by-design.js';
 import { planEmptyTables, type EmptyTable, type VirtualTablesPolicy } from '../ddl/virtual-tables.js';
+import type { BadValuePolicy } from '../policies.js';
 
 /** Something in the SQLite file that is not copied, with what to do instead. */
 export interface SkippedObject {
@@ -67,7 +68,7 @@ export function planTransfer(
     readonly tables?: readonly string[];
     readonly exclude?: readonly string[];
     readonly virtualTables?: VirtualTablesPolicy;
-    readonly onBadValue?: 'fail' | 'reject' | 'widen';
+    readonly onBadValue?: BadValuePolicy;
   },
 ): TransferPlan {
   const sqlite = introspectSqlite(db);

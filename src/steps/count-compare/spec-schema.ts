@@ -1,4 +1,21 @@
-/** The JSON-schema fragment of a `count-compare` step. */
+/** The JSON-schema fragment of a `count-compare` step, its spec type and the spec with defaults filled in. */
+
+import { withSchemaDefaults } from '../resolve-spec.js';
+
+/** What is compared: row counts, or counts and then every row's checksum. */
+const VERIFY = ['counts', 'checksums'] as const;
+
+/** The fields of a `count-compare` step, rendered. */
+export interface CountCompareSpec {
+  readonly source: string;
+  readonly target: string;
+  readonly tables?: readonly string[];
+  readonly where?: Readonly<Record<string, string>>;
+  readonly schema?: string;
+  readonly schemas?: readonly string[];
+  readonly verify?: (typeof VERIFY)[number];
+  readonly secret_columns?: readonly string[];
+}
 
 const nameList = (description: string) => ({
   type: 'array',
@@ -26,7 +43,7 @@ export const countCompareSchema = {
       'PostgreSQL schemas the tables are in; default every schema but the system ones (a name in two of them must be chosen with this list).',
     ),
     verify: {
-      enum: ['counts', 'checksums'],
+      enum: VERIFY,
       default: 'counts',
       description:
         'counts: row counts only. checksums: counts, then a checksum of every row in a canonical form, by key ranges, narrowed down to the rows that differ.',
@@ -37,3 +54,11 @@ export const countCompareSchema = {
   },
   required: ['source', 'target'],
 };
+
+/** The step's fields with the schema's defaults filled in (verify). */
+export type ResolvedCountCompareSpec = ReturnType<typeof resolveCountCompareSpec>;
+
+/** Fills the fields a step leaves out from the schema's `default:` values (the one place they are written). */
+export function resolveCountCompareSpec(spec: CountCompareSpec) {
+  return withSchemaDefaults(spec, countCompareSchema.properties);
+}

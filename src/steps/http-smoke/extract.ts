@@ -23,13 +23,16 @@ export function requestIndex(
   return { problem: `reads request "${spec.request}", but no request has that name`, hint: didYouMean(spec.request, names) };
 }
 
+/** The JSON path an output reads: the whole body when the plan names none. */
+export const jsonPathOf = (spec: Pick<ExtractSpec, 'json'>): string => spec.json ?? '$';
+
 /** The output's value from the response, or the sentence saying why it could not be read. */
 export function extractValue(spec: ExtractSpec, response: HttpResponse): { readonly value: JsonValue } | { readonly problem: string } {
   if (spec.header !== undefined) {
     const value = response.headers.get(spec.header);
     return value === null ? { problem: `the response has no header ${spec.header}` } : { value };
   }
-  const path = spec.json ?? '$';
+  const path = jsonPathOf(spec);
   let doc: JsonValue;
   try {
     doc = JSON.parse(response.body) as JsonValue;

@@ -61,9 +61,12 @@ export function durationText(value: DurationValue): string {
   return typeof value === 'number' ? `${value}s` : value;
 }
 
+/** The request's method as sent, upper case; GET when the plan names none. */
+export const methodOf = (req: Pick<HttpRequestSpec, 'method'>): string => (req.method ?? 'GET').toUpperCase();
+
 /** `POST /api/auth/login ("login")`: how messages and dry runs name a request. */
 export function requestLabel(req: HttpRequestSpec): string {
-  return `${(req.method ?? 'GET').toUpperCase()} ${req.path}${req.name ? ` ("${req.name}")` : ''}`;
+  return `${methodOf(req)} ${req.path}${req.name ? ` ("${req.name}")` : ''}`;
 }
 
 /** The absolute URL of a path under the base URL (a path that is already a URL is kept). */

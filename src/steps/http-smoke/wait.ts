@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CookieJar } from 'tough-cookie';
 import type { StepContext } from '../kind.js';
 import { isTimeout, networkError, send } from './send.js';
-import { durationMs, durationText, urlOf, type WaitSpec } from './spec.js';
+import { durationMs, durationText, urlOf, type DurationValue, type WaitSpec } from './spec.js';
 import { firstLines, snippet } from './snippet.js';
 
 /** The first pause between tries; it doubles up to `interval`. */
@@ -10,6 +10,9 @@ const FIRST_DELAY_MS = 250;
 const DEFAULT_TIMEOUT = '60s';
 const DEFAULT_INTERVAL = '2s';
 const MIN_TRY_MS = 250;
+
+/** How long the wait lasts at most: the plan's timeout, else the default. */
+export const waitTimeout = (wait: Pick<WaitSpec, 'timeout'>): DurationValue => wait.timeout ?? DEFAULT_TIMEOUT;
 
 /** Why waiting for the app ended without it coming up. */
 export interface NotUp {
@@ -32,7 +35,7 @@ export async function waitUntilUp(
   jar: CookieJar,
   ctx: StepContext,
 ): Promise<NotUp | 'aborted' | undefined> {
-  const timeout = wait.timeout ?? DEFAULT_TIMEOUT;
+  const timeout = waitTimeout(wait);
   const deadline = performance.now() + durationMs(timeout);
   const maxDelay = durationMs(wait.interval ?? DEFAULT_INTERVAL);
   const url = urlOf(baseUrl, wait.path);

@@ -5,10 +5,10 @@ import { EMPTY_BY_DESIGN } from '../../db/empty-by-design.js';
 import { TransferFailure } from '../../db/transfer/failure.js';
 import type { TransferPlan } from '../../db/transfer/plan.js';
 import type { DescribeLine, StepContext, StepResult } from '../kind.js';
-import type { SqliteToPgSpec } from './schema.js';
+import type { ResolvedSqliteToPgSpec } from './schema.js';
 
 /** What align-schema will check and repair, read from the SQLite file alone (the pgloader load has not run yet at plan time). */
-export function alignInspectLines(plan: TransferPlan, spec: SqliteToPgSpec): DescribeLine[] {
+export function alignInspectLines(plan: TransferPlan, spec: Pick<ResolvedSqliteToPgSpec, 'drop_virtual_copies'>): DescribeLine[] {
   const lines: DescribeLine[] = [];
   for (const t of plan.ddl.tables) {
     const name = t.source.name;
@@ -48,19 +48,27 @@ export function alignInspectLines(plan: TransferPlan, spec: SqliteToPgSpec): Des
   return lines;
 }
 
+/** The fields align-schema reads (source and target name the connections in its messages). */
+type AlignFields = 'source' | 'target' | 'schema' | 'tables' | 'exclude' | 'cast' | 'json_type' | 'drop_virtual_copies' | 'virtual_tables';
+
 /** Runs mode align-schema: repairs a database pgloader loaded, in one transaction; nothing to undo. */
-export async function runAlign(spec: SqliteToPgSpec, ctx: StepContext, sqlitePath: string, pgUrl: string): Promise<StepResult> {
+export async function runAlign(
+  spec: Pick<ResolvedSqliteToPgSpec, AlignFields>,
+  ctx: StepContext,
+  sqlitePath: string,
+  pgUrl: string,
+): Promise<StepResult> {
   try {
     const r = await alignSchema({
       sqlitePath: resolve(ctx.workDir, sqlitePath),
       pgUrl,
-      schema: spec.schema ?? 'public',
+      schema: spec.schema,
       tables: spec.tables,
       exclude: spec.exclude,
       cast: spec.cast ?? [],
-      jsonType: spec.json_type ?? 'json',
-      dropVirtualCopies: spec.drop_virtual_copies ?? false,
-      virtualTables: spec.virtual_tables ?? 'skip',
+      jsonType: spec.json_type,
+      dropVirtualCopies: spec.drop_virtual_copies,
+      virtualTables: spec.virtual_tables,
       warn: (m) => ctx.warn(ctx.mask(m)),
     });
     const outputs = {
