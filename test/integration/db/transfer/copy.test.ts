@@ -1,36 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { WORKER_ROWS } from '../../../../src/db/transfer/copy.js';
 import { Failed } from '../../../../src/core/failure.js';
 import { noEffects, transfer, type TransferEffects, type TransferOptions } from '../../../../src/db/transfer/transfer.js';
+import { transferOptions } from '../../../helpers/transfer-options.js';
 import { freshDatabase, gateTruncate, query, waitForRow } from '../../../helpers/pg.js';
 import { sqliteFile } from '../trap-fixture.js';
 
 // Even and a multiple of 5: the last row is false and has JSON.
 const rows = WORKER_ROWS + 5000;
 
-function options(sqlitePath: string, pgUrl: string, more: Partial<TransferOptions> = {}): TransferOptions {
-  return {
-    sqlitePath,
-    pgUrl,
-    mode: 'create',
-    schema: 'public',
-    cast: [],
-    jsonType: 'json',
-    onBadValue: 'reject',
-    onOrphans: 'fail',
-    ifExists: 'fail',
-    parallel: 2,
-    virtualTables: 'skip',
-    rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-rej-')), 'rejects'),
-    signal: new AbortController().signal,
-    progress: () => {},
-    warn: () => {},
-    ...more,
-  };
-}
+const options = (sqlitePath: string, pgUrl: string, more: Partial<TransferOptions> = {}): TransferOptions =>
+  transferOptions(sqlitePath, pgUrl, { onBadValue: 'reject', ...more });
 
 // A table big enough to be read on a worker thread, with values that take every path: clean rows
 // SQLite writes, rows SQL rules out (read again in JS), and batches whose text fails the check.

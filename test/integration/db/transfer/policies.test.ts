@@ -1,33 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Failed } from '../../../../src/core/failure.js';
-import { noEffects, transfer, type TransferOptions } from '../../../../src/db/transfer/transfer.js';
+import { noEffects, transfer } from '../../../../src/db/transfer/transfer.js';
+import { transferOptions } from '../../../helpers/transfer-options.js';
 import { freshDatabase, query } from '../../../helpers/pg.js';
 import { sqliteFile } from '../trap-fixture.js';
 
-function options(sqlitePath: string, pgUrl: string, more: Partial<TransferOptions> = {}): TransferOptions {
-  return {
-    sqlitePath,
-    pgUrl,
-    mode: 'create',
-    schema: 'public',
-    cast: [],
-    jsonType: 'json',
-    onBadValue: 'fail',
-    onOrphans: 'fail',
-    ifExists: 'fail',
-    parallel: 2,
-    virtualTables: 'skip',
-    rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-rej-')), 'rejects'),
-    signal: new AbortController().signal,
-    progress: () => {},
-    warn: () => {},
-    ...more,
-  };
-}
+const options = transferOptions;
 
 async function failureOf(p: Promise<unknown>): Promise<string> {
   try {

@@ -1,32 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { noEffects, transfer, type TransferOptions, type TransferReport } from '../../../../src/db/transfer/transfer.js';
+import { noEffects, transfer, type TransferReport } from '../../../../src/db/transfer/transfer.js';
+import { transferOptions } from '../../../helpers/transfer-options.js';
 import { freshDatabase, query } from '../../../helpers/pg.js';
 import { startEmbeddedPostgres, type PgServer } from '../../../helpers/embedded-pg.js';
 import { fillTraps, sqliteFile, trapSchema } from '../trap-fixture.js';
 
-function options(sqlitePath: string, pgUrl: string, more: Partial<TransferOptions> = {}): TransferOptions {
-  return {
-    sqlitePath,
-    pgUrl,
-    mode: 'create',
-    schema: 'public',
-    cast: [],
-    jsonType: 'json',
-    onBadValue: 'fail',
-    onOrphans: 'fail',
-    ifExists: 'fail',
-    parallel: 2,
-    virtualTables: 'skip',
-    rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-rej-')), 'rejects'),
-    signal: new AbortController().signal,
-    progress: () => {},
-    warn: () => {},
-    ...more,
-  };
-}
+const options = transferOptions;
 
 /** Loads the trap catalogue into a database and checks every value with PostgreSQL's own types. */
 async function checkTraps(url: string): Promise<TransferReport> {
