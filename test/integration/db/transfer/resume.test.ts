@@ -30,10 +30,12 @@ describe('resuming from the state table of a transfer of a different SQLite sche
     const effects = noEffects('public');
     const failure = await transfer(options(sqliteFile(source), url, 'create'), effects).catch((e: unknown) => e);
     expect(failure).toMatchObject({
-      message: expect.stringMatching(
-        /^schema "public" holds the state of an interrupted transfer of a different SQLite schema \(fingerprint feedfacefeedface, now [0-9a-f]{16}\)\.$/,
-      ),
-      hint: 'Roll back the earlier run, or drop public._runbook_transfer and the tables it lists.',
+      failure: {
+        message: expect.stringMatching(
+          /^schema "public" holds the state of an interrupted transfer of a different SQLite schema \(fingerprint feedfacefeedface, now [0-9a-f]{16}\)\.$/,
+        ),
+        hint: 'Roll back the earlier run, or drop public._runbook_transfer and the tables it lists.',
+      },
     });
     expect(effects.stateTable).toBe(false);
     expect(await query(url, `SELECT count(*)::int AS n FROM _runbook_transfer`)).toEqual([{ n: 1 }]);
@@ -45,8 +47,10 @@ describe('resuming from the state table of a transfer of a different SQLite sche
     await strangerState(url, false);
     const failure = await transfer(options(sqliteFile(source), url, 'data-only'), noEffects('public')).catch((e: unknown) => e);
     expect(failure).toMatchObject({
-      message: 'schema "public" holds the state of an interrupted transfer of a different SQLite schema.',
-      hint: 'Drop public._runbook_transfer after checking the tables it lists.',
+      failure: {
+        message: 'schema "public" holds the state of an interrupted transfer of a different SQLite schema.',
+        hint: 'Drop public._runbook_transfer after checking the tables it lists.',
+      },
     });
     expect(await query(url, `SELECT count(*)::int AS n FROM notes`)).toEqual([{ n: 0 }]);
   });
