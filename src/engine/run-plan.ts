@@ -168,6 +168,20 @@ class PlanRun {
     this.emit({ type: 'step-end', at: now(), step, index, status, durationMs, ...e, rollback });
   }
 
+  /** The start of a step's first attempt; `inputs` are what it was rendered with (none when it could not be rendered). */
+  private startStep(step: StepDecl, index: number, inputs: { readonly [k: string]: unknown }): void {
+    this.emit({
+      type: 'step-start',
+      at: now(),
+      step: step.id,
+      index,
+      kind: step.kind,
+      ...(step.title !== undefined && { title: step.title }),
+      attempt: 1,
+      inputs,
+    });
+  }
+
   /** What templates read now; `step` adds the item of a looped step, `action` the params of an included one. */
   private scope(step?: StepDecl, action: ActionDecl | undefined = step): TemplateScope {
     const scope = buildScope({
@@ -288,16 +302,7 @@ class PlanRun {
       rendered = this.render(step, kind, step);
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
-      this.emit({
-        type: 'step-start',
-        at: now(),
-        step: step.id,
-        index,
-        kind: step.kind,
-        ...(step.title !== undefined && { title: step.title }),
-        attempt: 1,
-        inputs: {},
-      });
+      this.startStep(step, index, {});
       end({
         status: 'failed',
         error: `cannot render the step: ${e.message}`,
@@ -305,16 +310,7 @@ class PlanRun {
       });
       return false;
     }
-    this.emit({
-      type: 'step-start',
-      at: now(),
-      step: step.id,
-      index,
-      kind: step.kind,
-      ...(step.title !== undefined && { title: step.title }),
-      attempt: 1,
-      inputs: journaledInputs(rendered),
-    });
+    this.startStep(step, index, journaledInputs(rendered));
     const { spec } = rendered;
     const stepDir = () => this.files.stepDir(index, step.id);
     const warnings: string[] = [];

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Failed } from '../../../src/core/failure.js';
+import { transferOptions } from '../../helpers/transfer-options.js';
 import { noEffects, transfer, type TransferOptions } from '../../../src/db/transfer/transfer.js';
 import { countCompare } from '../../../src/steps/count-compare.js';
 import { sqliteToPg } from '../../../src/steps/sqlite-to-pg.js';
@@ -271,26 +271,7 @@ describe('the SQLite corpus: under reject the step succeeds on every file, and e
   // (NULL in a primary key is no failure: the key becomes UNIQUE, see null-pk.)
   it('under fail, rows a key would refuse stop the transfer before anything is created, naming table, row and column', async () => {
     const url = await freshDatabase('corpus_keys_fail');
-    const failure = await transfer(
-      {
-        sqlitePath: join(dir, 'keys.db'),
-        pgUrl: url,
-        mode: 'create',
-        schema: 'public',
-        cast: [],
-        jsonType: 'json',
-        onBadValue: 'fail',
-        onOrphans: 'fail',
-        ifExists: 'fail',
-        parallel: 2,
-        virtualTables: 'skip',
-        rejectDir: join(mkdtempSync(join(tmpdir(), 'runbook-corpus-')), 'rejects'),
-        signal: new AbortController().signal,
-        progress: () => {},
-        warn: () => {},
-      },
-      noEffects('public'),
-    ).then(
+    const failure = await transfer(transferOptions(join(dir, 'keys.db'), url), noEffects('public')).then(
       () => null,
       (e: unknown) => e,
     );
