@@ -4,27 +4,37 @@ import type { Masker } from '../core/mask.js';
 type Field<T extends RunEvent['type']> = keyof Extract<RunEvent, { type: T }>;
 
 /**
- * The fields of each event that carry what a run read, rendered or was told: masked, with every
- * string inside them. The rest name things (ids, kinds, times, states) and stay as they are, so
- * the journal still matches them to the plan.
+ * The fields of each event that name things (ids, kinds, times, states, counts, paths of the run):
+ * kept as they are, so the journal still matches them to the plan. Every other field is masked
+ * with every string inside it, so a field added later is masked until it is listed here; an
+ * event type added later does not compile until it is.
  */
-const said: { readonly [T in RunEvent['type']]?: readonly Field<T>[] } = {
-  'run-start': ['vars'],
-  'step-start': ['title', 'inputs'],
-  'step-retry': ['error'],
-  'step-output': ['outputs', 'env'],
-  'step-end': ['error', 'hint', 'reason', 'note', 'warnings', 'undo'],
-  'rollback-start': ['reason'],
-  'rollback-action-start': ['title', 'inputs'],
-  'rollback-action-end': ['title', 'error', 'hint', 'reason', 'note', 'warnings'],
-  'rollback-end': ['byHand'],
-  fault: ['message'],
+const names: { readonly [T in RunEvent['type']]: readonly Field<T>[] } = {
+  'run-start': ['type', 'at', 'runId', 'runDir', 'cwd', 'options', 'plan', 'steps'],
+  'step-start': ['type', 'at', 'step', 'index', 'kind', 'attempt'],
+  'step-retry': ['type', 'at', 'step', 'attempt', 'delayMs'],
+  'step-output': ['type', 'at', 'step'],
+  'step-end': ['type', 'at', 'step', 'index', 'status', 'durationMs', 'continued', 'rollback'],
+  'rollback-start': ['type', 'at', 'steps', 'nothingToUndo'],
+  'rollback-step': ['type', 'at', 'step', 'actions', 'nothingToUndo'],
+  'rollback-action-start': ['type', 'at', 'step', 'action', 'kind'],
+  'rollback-action-end': ['type', 'at', 'step', 'action', 'status', 'durationMs'],
+  'rollback-end': ['type', 'at', 'complete', 'failed'],
+  interrupt: ['type', 'at', 'count', 'during', 'signal'],
+  fault: ['type', 'at', 'during'],
+  'earlier-run-cleaned': ['type', 'at', 'runId'],
+  'lock-taken-over': ['type', 'at', 'host', 'pid', 'forced'],
+  'run-continue': ['type', 'at', 'mode', 'host', 'pid', 'plan', 'planChanged'],
+  'run-end': ['type', 'at', 'status', 'exitCode', 'durationMs', 'failedStep', 'finallyFailed', 'reportPath'],
 };
 
 /** An event as it may be shown and written: every secret the masker knows replaced. */
 export function maskEvent(e: RunEvent, masker: Masker): RunEvent {
-  const out: Record<string, unknown> = { ...e };
-  for (const k of said[e.type] ?? []) if (out[k as string] !== undefined) out[k as string] = masker.maskDeep(out[k as string]);
+  const kept: readonly string[] = names[e.type];
+  const out: Record<string, unknown> = Object.fromEntries(
+    Object.entries(e).map(([k, v]) => [k, kept.includes(k) ? v : masker.maskDeep(v)]),
+  );
+  // Titles inside the kept lists of names are what the plan's author wrote, and may hold a rendered secret.
   const title = <T extends { readonly title?: string }>(x: T): T => (x.title === undefined ? x : { ...x, title: masker.mask(x.title) });
   if (e.type === 'run-start') {
     out['plan'] = title(e.plan);

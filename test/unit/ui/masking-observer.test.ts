@@ -133,4 +133,12 @@ describe('the masking observer', () => {
     ]);
     expect(start.plan).toEqual({ name: 'p', file: 'p.yaml', sha256: 'abc', title: 'plan title ****' });
   });
+
+  it('masks a field it does not know, so a field added to an event later is masked until it is listed', () => {
+    const seen: RunEvent[] = [];
+    const masked = maskingObserver(new Masker([secret]), { event: (e) => seen.push(e), live: () => {} });
+    const withNewField = { type: 'fault', at, message: said('m'), during: 'step a', detail: { why: said('new') } } as RunEvent;
+    masked.event(withNewField);
+    expect(seen).toEqual([{ type: 'fault', at, message: 'm ****', during: 'step a', detail: { why: 'new ****' } }]);
+  });
 });
