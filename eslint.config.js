@@ -4,7 +4,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test/fixtures/'] },
+  // What git ignores (builds, bench data, run directories) is not ours to lint.
+  { ignores: ['dist/', 'node_modules/', 'test/fixtures/', 'bench/data/', '.runbook/'] },
   {
     files: ['**/*.{js,mjs}'],
     ...js.configs.recommended,
