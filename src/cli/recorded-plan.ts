@@ -7,6 +7,7 @@ import { validatePlanFile } from '../plan/validate.js';
 import { diffPlans } from '../review/diff.js';
 import { formatDiffText } from '../review/diff-text.js';
 import type { RunState } from '../run/run-state.js';
+import type { VarDecl } from '../plan/model.js';
 import type { CliIO } from './io.js';
 import { preparePlan, type PreparedPlan } from './prepare.js';
 
@@ -47,8 +48,20 @@ export async function recordedPlan(
   const declared = validatePlanFile(file, kinds).plan?.vars ?? [];
   const secret = new Set(declared.filter((v) => v.secret).map((v) => v.name));
   const known = new Set(declared.map((v) => v.name));
+  // A URL's password is masked in the journal even in a var not marked secret: such a value cannot be
+  // carried on as recorded (it would run with "****"), so it is read from its environment variable again.
+  const masked = new Set(
+    Object.keys(start.vars).filter((name) => known.has(name) && !secret.has(name) && maskedInJournal(start.vars[name])),
+  );
+  const missing = declared.filter(
+    (v) => masked.has(v.name) && ![v.env, v.fallbackEnv?.name].some((e) => e !== undefined && io.env[e] !== undefined),
+  );
+  if (missing.length > 0) {
+    io.stderr.write(`${maskedVarsRefusal(start.runId, missing)}\n`);
+    return undefined;
+  }
   const recorded = Object.entries(start.vars)
-    .filter(([name]) => known.has(name) && !secret.has(name))
+    .filter(([name]) => known.has(name) && !secret.has(name) && !masked.has(name))
     .map(([name, value]) => `${name}=${String(value)}`);
   const prepared = await preparePlan(io, kinds, file, { var: recorded, varsFile: [] }, true);
   if (!prepared) {
@@ -68,4 +81,19 @@ export async function recordedPlan(
     );
   }
   return { prepared, sha256 };
+}
+
+/** Whether a recorded var value lost part of itself to masking (a URL's password is always masked). */
+function maskedInJournal(value: unknown): boolean {
+  return JSON.stringify(value ?? null).includes('****');
+}
+
+/** Why a run cannot be carried on with vars whose recorded values were masked, and how to give them again. */
+function maskedVarsRefusal(runId: string, vars: readonly VarDecl[]): string {
+  const ways = vars.map((v) => (v.env !== undefined ? `${v.name} in ${v.env}` : `${v.name} (it has no env: in the plan)`));
+  const noEnv = vars.some((v) => v.env === undefined);
+  return (
+    `runbook: run ${runId} recorded var${vars.length === 1 ? '' : 's'} ${vars.map((v) => v.name).join(', ')} with a password masked, so ${vars.length === 1 ? 'its value' : 'their values'} cannot be used as recorded: give ${vars.length === 1 ? 'it' : 'them'} again in the environment: ${ways.join(', ')}\n` +
+    `  hint: ${noEnv ? 'add env: NAME to the var in the plan (and --allow-changed-plan), or mark it secret: true, so its value can be given again; ' : ''}a var holding a password is best marked secret: true`
+  );
 }

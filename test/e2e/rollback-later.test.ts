@@ -1,6 +1,6 @@
 // `runbook rollback RUN` an hour "later": a separate process, after a run that succeeded, puts the
 // system back as it was before the run, from the journal's recorded values alone.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { secretEnv, demoAdminPassword } from '../../src/demo/plan-args.js';
@@ -62,5 +62,55 @@ describe('runbook rollback RUN of plans/examples/rotate-logs.yaml', () => {
     const report = readFileSync(join(ws.lastRunDir(), 'report.md'), 'utf8');
     expect(report).toContain('Nothing to undo (no rollback declared) in 2 finished step(s): `check-archive`, `make-archive-dir`.');
     expect(report).toContain('- **move-logs**\n  - done: Put the logs back where they were');
+  });
+});
+
+describe('runbook rollback RUN with a var whose recorded value had a password masked', () => {
+  const password = 'pw-Str4nge-9';
+  const url = `postgresql://app:${password}@127.0.0.1:5999/catalogue`;
+  const plan = (env: string) => `version: 1
+name: masked-var
+vars:
+  target_url:
+    description: Where the app's data goes (not marked secret; its password is masked anyway)
+${env}steps:
+  - id: note-target
+    kind: shell
+    run: echo noted
+    rollback:
+      - kind: shell
+        run: printf '%s' {{vars.target_url}} > undo-saw.txt
+`;
+
+  it('takes the value from its environment variable again, never "****", and refuses without it', async () => {
+    const ws = workspace();
+    const file = ws.write('plan.yaml', plan('    env: TARGET_URL\n'));
+    expect((await runBin(['exec', file], { cwd: ws.dir, env: { TARGET_URL: url } })).code).toBe(0);
+    expect(JSON.stringify(ws.lastJournal())).not.toContain(password);
+
+    const refused = await runBin(['rollback', 'last'], { cwd: ws.dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /recorded var target_url with a password masked, .* give it again in the environment: target_url in TARGET_URL/,
+    );
+    expect(existsSync(join(ws.dir, 'undo-saw.txt'))).toBe(false);
+
+    const later = await runBin(['rollback', 'last'], { cwd: ws.dir, env: { TARGET_URL: url } });
+    expect(later.stderr).toBe('');
+    expect(later.code).toBe(0);
+    expect(readFileSync(join(ws.dir, 'undo-saw.txt'), 'utf8')).toBe(url);
+    expect(JSON.stringify(ws.lastJournal())).not.toContain(password);
+  });
+
+  it('says how to give it again when the var has no environment variable', async () => {
+    const ws = workspace();
+    const file = ws.write('plan.yaml', plan(''));
+    expect((await runBin(['exec', file, '--var', `target_url=${url}`], { cwd: ws.dir })).code).toBe(0);
+    const refused = await runBin(['rollback', 'last'], { cwd: ws.dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('target_url (it has no env: in the plan)');
+    expect(refused.stderr).toContain('hint: add env: NAME to the var in the plan (and --allow-changed-plan), or mark it secret: true');
+    expect(refused.stderr).not.toContain(password);
+    expect(existsSync(join(ws.dir, 'undo-saw.txt'))).toBe(false);
   });
 });
