@@ -50,6 +50,19 @@ describe('runbook kinds', () => {
     expect((await runCli(['kinds', '--format', 'html'])).code).toBe(2);
   });
 
+  it('shows terminal escapes in an unknown name or format escaped, never writing them to the terminal', async () => {
+    const hostile = '\u001b[2J\u001b]0;owned\u0007x';
+    for (const args of [
+      ['kinds', hostile],
+      ['kinds', '--format', hostile],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+      expect(r.stderr).toContain('"\\u001b[2J\\u001b]0;owned\\u0007x"');
+    }
+  });
+
   it.each(allStepKinds().map((k) => k.kind))('gives %s an example that is a valid step', (name) => {
     const kind = allStepKinds().find((k) => k.kind === name)!;
     const plan = `${stringify({ version: 1, name: 'example', connections: exampleConnections })}steps:\n${kindExample(kind)}`;

@@ -19,7 +19,7 @@ export function registerKinds(program: Command, io: CliIO, finish: Finish, regis
     .action((name: string | undefined, opts: { format: string }) => {
       const kinds = registry.all();
       if (opts.format !== 'text' && opts.format !== 'markdown') {
-        io.stderr.write(`runbook kinds: unknown format "${opts.format}"; use text or markdown\n`);
+        io.stderr.write(`runbook kinds: unknown format ${shown(opts.format)}; use text or markdown\n`);
         return finish(exitCodes.invalid);
       }
       if (name === undefined) {
@@ -33,11 +33,16 @@ export function registerKinds(program: Command, io: CliIO, finish: Finish, regis
           kinds.map((k) => k.kind),
         );
         io.stderr.write(
-          `runbook kinds: unknown step kind "${name}"${near ? `; did you mean "${near}"?` : ''}\n  hint: the kinds are ${kinds.map((k) => k.kind).join(', ')}\n`,
+          `runbook kinds: unknown step kind ${shown(name)}${near ? `; did you mean "${near}"?` : ''}\n  hint: the kinds are ${kinds.map((k) => k.kind).join(', ')}\n`,
         );
         return finish(exitCodes.invalid);
       }
       io.stdout.write(opts.format === 'markdown' ? kindsMarkdown(registry, [kind]) : kindText(kind, registry));
       finish(exitCodes.ok);
     });
+}
+
+/** A name as typed, quoted, with control characters escaped: terminal escapes in it are shown, never obeyed. */
+function shown(text: string): string {
+  return JSON.stringify(text);
 }
