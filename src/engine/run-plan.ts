@@ -77,6 +77,8 @@ export interface Finished {
 const now = () => new Date().toISOString();
 
 /** What ends a step, beyond which step it is and when. */
+type ActionEnd = Omit<Extract<RunEvent, { type: 'rollback-action-end' }>, 'type' | 'at' | 'step' | 'action' | 'title' | 'durationMs'>;
+
 type StepEnd = Omit<Extract<RunEvent, { type: 'step-end' }>, 'type' | 'at' | 'step' | 'index' | 'durationMs' | 'rollback'> & {
   readonly rollback?: readonly RecordedAction[];
 };
@@ -166,6 +168,12 @@ class PlanRun {
   private endStep(step: string, index: number, startedAt: number | undefined, { status, rollback = [], ...e }: StepEnd): void {
     const durationMs = startedAt === undefined ? 0 : Date.now() - startedAt;
     this.emit({ type: 'step-end', at: now(), step, index, status, durationMs, ...e, rollback });
+  }
+
+  /** The end of a rollback action, as every path that ends one says it; without `startedAt` it took no time. */
+  private endAction(step: string, action: number, title: string, startedAt: number | undefined, { status, ...e }: ActionEnd): void {
+    const durationMs = startedAt === undefined ? 0 : Date.now() - startedAt;
+    this.emit({ type: 'rollback-action-end', at: now(), step, action, title, status, durationMs, ...e });
   }
 
   /** The start of a step's first attempt; `inputs` are what it was rendered with (none when it could not be rendered). */
@@ -561,20 +569,14 @@ class PlanRun {
         actions: actions.length + (hasUndo ? 1 : 0),
         nothingToUndo: actions.length === 0 && !hasUndo,
       });
+      const undoTitle = f.kind.undoSummary ?? `undo ${f.kind.kind}`;
       if (hasUndo && !undoAllowed.holds) {
-        const title = f.kind.undoSummary ?? `undo ${f.kind.kind}`;
-        this.emit({
-          type: 'rollback-action-end',
-          at: now(),
-          step: f.step.id,
-          action: 0,
-          title,
+        this.endAction(f.step.id, 0, undoTitle, undefined, {
           status: 'skipped',
-          durationMs: 0,
           reason: `kept on purpose: ${undoAllowed.reason ?? 'undo_when is false'}`,
         });
       } else if (hasUndo) {
-        const ok = await this.runRollbackAction(f, 0, f.kind.undoSummary ?? `undo ${f.kind.kind}`, f.kind, { spec: {}, env: {} }, f.undo);
+        const ok = await this.runRollbackAction(f, 0, undoTitle, f.kind, { spec: {}, env: {} }, f.undo);
         if (ok && f.envBefore) {
           for (const [k, v] of Object.entries(f.envBefore)) {
             if (v === undefined) delete this.env[k];
@@ -590,14 +592,8 @@ class PlanRun {
         const title = action.title ?? `${action.kind} action ${i + 1}`;
         const condition = this.conditionHolds(action.when, f.step, action);
         if (!condition.holds) {
-          this.emit({
-            type: 'rollback-action-end',
-            at: now(),
-            step: f.step.id,
-            action: n,
-            title,
+          this.endAction(f.step.id, n, title, undefined, {
             status: 'skipped',
-            durationMs: 0,
             ...(condition.reason !== undefined && { reason: condition.reason }),
           });
           continue;
@@ -607,14 +603,8 @@ class PlanRun {
           rendered = this.render(action, kind, f.step);
         } catch (e) {
           if (!(e instanceof TemplateError)) throw e;
-          this.emit({
-            type: 'rollback-action-end',
-            at: now(),
-            step: f.step.id,
-            action: n,
-            title,
+          this.endAction(f.step.id, n, title, undefined, {
             status: 'failed',
-            durationMs: 0,
             error: `cannot render the action: ${e.message}`,
           });
           failed.push(`${f.step.id}: ${title}`);
@@ -646,14 +636,8 @@ class PlanRun {
     const { spec } = rendered;
     const t0 = Date.now();
     if (this.stopRollback.signal.aborted) {
-      this.emit({
-        type: 'rollback-action-end',
-        at: now(),
-        step: f.step.id,
-        action: n,
-        title,
+      this.endAction(f.step.id, n, title, undefined, {
         status: 'skipped',
-        durationMs: 0,
         reason: 'rollback stopped by a second signal',
       });
       return false;
@@ -680,14 +664,8 @@ class PlanRun {
       interrupt: this.stopRollback.signal,
       onRetry: (attempt, error, delayMs) => this.emit({ type: 'step-retry', at: now(), step: f.step.id, attempt, error, delayMs }),
     });
-    this.emit({
-      type: 'rollback-action-end',
-      at: now(),
-      step: f.step.id,
-      action: n,
-      title,
+    this.endAction(f.step.id, n, title, t0, {
       status: result.ok ? 'succeeded' : 'failed',
-      durationMs: Date.now() - t0,
       ...(!result.ok && { error: result.message, ...(result.hint !== undefined && { hint: result.hint }) }),
       ...(result.ok && result.note !== undefined && { note: result.note }),
       ...(warnings.length && { warnings }),
